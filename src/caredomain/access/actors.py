@@ -1,0 +1,44 @@
+"""Who acts: an :class:`Actor` with roles, and the services it belongs to."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import NewType
+
+from attrs import field, frozen
+
+__all__ = ["Actor", "ActorId", "Role"]
+
+ActorId = NewType("ActorId", str)
+
+
+class Role(StrEnum):
+    ADMINISTRATOR = "administrator"  # holds the configuration of the organisation
+    MANAGER = "manager"  # runs a ward, a counter service, a daycare, an agency
+    AGENT = "agent"  # back-office staff acting for citizens, caregivers, educators
+    CITIZEN = "citizen"  # a member of the public acting for themselves
+
+
+def _roles(value: frozenset[Role] | set[Role] | list[Role]) -> frozenset[Role]:
+    return frozenset(Role(v) for v in value)
+
+
+@frozen
+class Actor:
+    """The person (or job) on whose behalf a service function runs.
+
+    ``services`` are the departments the actor belongs to (seed 003: an appointment type
+    may be restricted to some services of the municipality).
+    """
+
+    id: ActorId
+    roles: frozenset[Role] = field(converter=_roles)
+    services: frozenset[str] = field(default=frozenset(), converter=frozenset)
+    name: str = ""
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles
+
+    @classmethod
+    def administrator(cls, actor_id: str = "admin", name: str = "") -> Actor:
+        return cls(ActorId(actor_id), {Role.ADMINISTRATOR}, name=name)

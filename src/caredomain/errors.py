@@ -1,0 +1,89 @@
+"""The one exception tree of caredomain.
+
+Everything the public API raises on purpose is a :class:`CareDomainError`:
+
+* :class:`InvalidInput` — bad data from outside (a feed line, a config file, a template,
+  a webhook). It names where (``source``, ``line``, ``field``) and what (``text``).
+  It is also a :class:`ValueError`, so attrs validators and cattrs see it as one.
+* :class:`RuleViolation` — a domain rule refused an action; ``code`` is stable and meant
+  for machines (``slot.min_notice``), ``message`` for people.
+* :class:`NotFound`, :class:`Forbidden`, :class:`Conflict` (a concurrent change lost its race,
+  a double booking).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CareDomainError",
+    "Conflict",
+    "Forbidden",
+    "InvalidInput",
+    "NotFound",
+    "RuleViolation",
+]
+
+
+class CareDomainError(Exception):
+    """Root of every error caredomain raises on purpose."""
+
+
+class InvalidInput(CareDomainError, ValueError):
+    """Bad data from outside, with where it came from and the offending text."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        text: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.source = source
+        self.line = line
+        self.field = field
+        self.text = text
+
+    def located(
+        self, *, source: str | None = None, line: int | None = None, field: str | None = None
+    ) -> InvalidInput:
+        """The same error with the location filled in where it was unknown."""
+        return InvalidInput(
+            self.message,
+            source=self.source or source,
+            line=self.line or line,
+            field=self.field or field,
+            text=self.text,
+        )
+
+    def __str__(self) -> str:
+        where = self.source or ""
+        if self.line is not None:
+            where += f"{':' if where else 'line '}{self.line}"
+        if self.field:
+            where += f"{': ' if where else ''}{self.field}"
+        shown = f" (got {self.text!r})" if self.text is not None else ""
+        return f"{where}: {self.message}{shown}" if where else f"{self.message}{shown}"
+
+
+class RuleViolation(CareDomainError):
+    """A domain rule refused an action."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"[{code}] {message}")
+        self.code = code
+        self.message = message
+
+
+class NotFound(CareDomainError):
+    """The thing asked for does not exist."""
+
+
+class Forbidden(CareDomainError):
+    """The acting actor may not do this."""
+
+
+class Conflict(CareDomainError):
+    """A concurrent change won the race, or the change would break uniqueness."""

@@ -1,0 +1,58 @@
+"""Domain events: what happened, in the past tense, with when and a stable id.
+
+Every event class derives from :class:`Event` and is registered under its class name, so
+that stores can persist events and read them back (see :mod:`caredomain.serialization`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from attrs import field, frozen
+
+from caredomain.clock import require_aware
+from caredomain.errors import InvalidInput
+
+__all__ = ["Event", "OrganisationConfigured", "event_class", "event_kinds"]
+
+_EVENT_CLASSES: dict[str, type[Event]] = {}
+
+
+def _aware(instance: object, attribute: object, value: datetime) -> None:
+    require_aware(value, "occurred_at")
+
+
+@frozen(kw_only=True)
+class Event:
+    """Base of every domain event. ``event_id`` is unique and stable across retries."""
+
+    kind: ClassVar[str] = "Event"
+
+    event_id: str
+    occurred_at: datetime = field(validator=_aware)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.kind = cls.__name__
+        _EVENT_CLASSES[cls.__name__] = cls
+
+
+def event_class(kind: str) -> type[Event]:
+    """The event class registered as ``kind``."""
+    try:
+        return _EVENT_CLASSES[kind]
+    except KeyError:
+        raise InvalidInput("unknown event kind", field="kind", text=kind) from None
+
+
+def event_kinds() -> list[str]:
+    return sorted(_EVENT_CLASSES)
+
+
+@frozen(kw_only=True)
+class OrganisationConfigured(Event):
+    """An organisation's settings were created or replaced."""
+
+    organisation_id: str
+    name: str

@@ -1,0 +1,384 @@
+"""Opening hours as the seed writes them, and the two duration fields of an appointment type.
+
+Seed 003 ("Gestion des semaines de référence"): opening hours are typed one value a line,
+``XXhXX-XXhXX``. The seed's two duration fields both use the letter ``m`` but mean different
+things: the opening window ("Plage max d'ouverture", ``2m`` = two MONTHS) and the minimum
+notice ("Délai min avant heure du rendez-vous", ``60m`` = sixty MINUTES). Each field
+therefore has its own unit table, and each rejects what its table does not hold.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, time, timedelta
+from enum import IntEnum, StrEnum
+
+from attrs import field, frozen
+from dateutil.relativedelta import relativedelta
+
+from caredomain.errors import InvalidInput
+
+__all__ = [
+    "MINUTES_PER_DAY",
+    "MinimumNotice",
+    "NoticeUnit",
+    "OpeningWindow",
+    "ReferenceWeek",
+    "TimeRange",
+    "Weekday",
+    "WindowUnit",
+    "format_ranges",
+    "parse_ranges",
+]
+
+MINUTES_PER_DAY = 24 * 60
+
+
+class Weekday(IntEnum):
+    """Days of the week, numbered as :meth:`datetime.date.weekday` numbers them."""
+
+    MONDAY = 0
+    TUESDAY = 1
+    WEDNESDAY = 2
+    THURSDAY = 3
+    FRIDAY = 4
+    SATURDAY = 5
+    SUNDAY = 6
+
+    @classmethod
+    def of(cls, day: date) -> Weekday:
+        return cls(day.weekday())
+
+    @classmethod
+    def named(cls, name: str) -> Weekday:
+        """The weekday called ``name`` in English or French (``"monday"``, ``"lundi"``)."""
+        key = name.strip().lower()
+        if key in _FRENCH_WEEKDAYS:
+            return _FRENCH_WEEKDAYS[key]
+        try:
+            return cls[key.upper()]
+        except KeyError:
+            raise InvalidInput("not a weekday", text=name) from None
+
+    @property
+    def key(self) -> str:
+        """The lowercase English name used in configuration files."""
+        return self.name.lower()
+
+
+_FRENCH_WEEKDAYS = {
+    "lundi": Weekday.MONDAY,
+    "mardi": Weekday.TUESDAY,
+    "mercredi": Weekday.WEDNESDAY,
+    "jeudi": Weekday.THURSDAY,
+    "vendredi": Weekday.FRIDAY,
+    "samedi": Weekday.SATURDAY,
+    "dimanche": Weekday.SUNDAY,
+}
+
+# ---------------------------------------------------------------------------------------
+# Time ranges: "XXhXX-XXhXX"
+# ---------------------------------------------------------------------------------------
+
+_RANGE = re.compile(r"^(\d{2})h(\d{2})-(\d{2})h(\d{2})$")
+
+
+def _minute_of_day(hours: int, minutes: int, *, is_end: bool) -> int | None:
+    """Minutes since midnight, or None when the clock reading does not exist.
+
+    ``24h00`` is accepted as an end (closing at midnight), never as a start.
+    """
+    if minutes > 59:
+        return None
+    if hours == 24 and minutes == 0 and is_end:
+        return MINUTES_PER_DAY
+    if hours > 23:
+        return None
+    return hours * 60 + minutes
+
+
+def _check_minute(instance: object, attribute: object, value: int) -> None:
+    if not 0 <= value <= MINUTES_PER_DAY:
+        name = getattr(attribute, "name", "minute")
+        raise InvalidInput("must lie between 0 and 1440", field=name, text=str(value))
+
+
+@frozen(order=True)
+class TimeRange:
+    """An opening range within one day, in minutes since midnight, end excluded."""
+
+    start_minute: int = field(validator=_check_minute)
+    end_minute: int = field(validator=_check_minute)
+
+    def __attrs_post_init__(self) -> None:
+        if self.end_minute <= self.start_minute:
+            raise InvalidInput(
+                "the end of a range must come after its start", field="end", text=str(self)
+            )
+
+    @classmethod
+    def parse(cls, text: str) -> TimeRange:
+        """Read one ``XXhXX-XXhXX`` value, such as ``08h30-12h00``."""
+        match = _RANGE.match(text.strip())
+        if match is None:
+            raise InvalidInput("expected one range written XXhXX-XXhXX", text=text)
+        h1, m1, h2, m2 = (int(part) for part in match.groups())
+        start = _minute_of_day(h1, m1, is_end=False)
+        end = _minute_of_day(h2, m2, is_end=True)
+        if start is None or end is None:
+            raise InvalidInput("not a time of day", text=text)
+        if end <= start:
+            raise InvalidInput("the end of a range must come after its start", text=text)
+        return cls(start, end)
+
+    @classmethod
+    def between(cls, start: time, end: time) -> TimeRange:
+        """The range from ``start`` to ``end``; ``time(0)`` as the end means midnight."""
+        end_minute = end.hour * 60 + end.minute or MINUTES_PER_DAY
+        return cls(start.hour * 60 + start.minute, end_minute)
+
+    @property
+    def minutes(self) -> int:
+        return self.end_minute - self.start_minute
+
+    def overlaps(self, other: TimeRange) -> bool:
+        return self.start_minute < other.end_minute and other.start_minute < self.end_minute
+
+    def __str__(self) -> str:
+        return f"{_hhmm(self.start_minute)}-{_hhmm(self.end_minute)}"
+
+
+def _hhmm(minute: int) -> str:
+    return f"{minute // 60:02d}h{minute % 60:02d}"
+
+
+def parse_ranges(text: str, *, source: str | None = None) -> tuple[TimeRange, ...]:
+    """Read the ranges of one day, one ``XXhXX-XXhXX`` a line, as the seed prescribes.
+
+    Blank lines are skipped. A malformed line, a range whose end is not after its start,
+    and a range overlapping an earlier one are each refused with their line number.
+    The ranges come back sorted by start.
+    """
+    ranges: list[tuple[int, TimeRange]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            current = TimeRange.parse(line)
+        except InvalidInput as error:
+            raise error.located(source=source, line=number) from None
+        for earlier_line, earlier in ranges:
+            if current.overlaps(earlier):
+                raise InvalidInput(
+                    f"overlaps {earlier} on line {earlier_line}",
+                    source=source,
+                    line=number,
+                    text=line,
+                )
+        ranges.append((number, current))
+    return tuple(sorted(r for _, r in ranges))
+
+
+def format_ranges(ranges: Iterable[TimeRange]) -> str:
+    """Write ranges back as the seed's text, one a line."""
+    return "\n".join(str(r) for r in ranges)
+
+
+# ---------------------------------------------------------------------------------------
+# Reference week ("semaine de référence")
+# ---------------------------------------------------------------------------------------
+
+
+def _seven_days(
+    value: Iterable[Iterable[TimeRange]],
+) -> tuple[tuple[TimeRange, ...], ...]:
+    days = tuple(tuple(sorted(day)) for day in value)
+    if len(days) != 7:
+        raise InvalidInput("a reference week has seven days", field="days", text=str(len(days)))
+    for weekday, ranges in zip(Weekday, days, strict=True):
+        for first, second in zip(ranges, ranges[1:], strict=False):
+            if first.overlaps(second):
+                raise InvalidInput(
+                    f"{first} overlaps {second}", field=weekday.key, text=str(second)
+                )
+    return days
+
+
+@frozen
+class ReferenceWeek:
+    """A named typical week: the opening ranges of each weekday (seed 003).
+
+    ``days[Weekday.MONDAY]`` holds Monday's ranges, sorted and never overlapping.
+    """
+
+    name: str
+    days: tuple[tuple[TimeRange, ...], ...] = field(converter=_seven_days)
+
+    @classmethod
+    def parse(
+        cls, name: str, texts: Mapping[str, str], *, source: str | None = None
+    ) -> ReferenceWeek:
+        """Build from one text per weekday (English or French names), as an admin types it.
+
+        ``{"monday": "08h30-12h00\\n13h30-17h00", "samedi": "09h00-12h00"}``; weekdays not
+        given have no range.
+        """
+        days: list[tuple[TimeRange, ...]] = [() for _ in Weekday]
+        for day_name, text in texts.items():
+            try:
+                weekday = Weekday.named(day_name)
+            except InvalidInput as error:
+                raise error.located(source=source, field=day_name) from None
+            where = f"{source}: {weekday.key}" if source else weekday.key
+            days[weekday] = parse_ranges(text, source=where)
+        return cls(name, days)
+
+    def ranges_on(self, weekday: Weekday) -> tuple[TimeRange, ...]:
+        return self.days[weekday]
+
+    def texts(self) -> dict[str, str]:
+        """The admin's texts, by English weekday key, for the weekdays that have ranges."""
+        return {wd.key: format_ranges(self.days[wd]) for wd in Weekday if self.days[wd]}
+
+    @property
+    def longest_range_minutes(self) -> int:
+        return max((r.minutes for day in self.days for r in day), default=0)
+
+
+# ---------------------------------------------------------------------------------------
+# The two duration fields
+# ---------------------------------------------------------------------------------------
+
+_DURATION = re.compile(r"^\s*(\d{1,7})\s*([A-Za-z]+)\s*$")
+
+
+def _split_duration(text: str, field_name: str, units: str) -> tuple[int, str]:
+    match = _DURATION.match(text)
+    if match is None:
+        raise InvalidInput(
+            f"expected a whole number followed by a unit ({units})", field=field_name, text=text
+        )
+    return int(match.group(1)), match.group(2)
+
+
+class WindowUnit(StrEnum):
+    """Units of the opening window: here ``m`` is a month."""
+
+    DAY = "d"
+    WEEK = "w"
+    MONTH = "m"
+    YEAR = "y"
+
+
+_WINDOW_UNITS = "d = days, w = weeks, m = months, y = years"
+_WINDOW_MAX_DAYS = 5 * 366
+_SHORTEST_DAYS = {WindowUnit.DAY: 1, WindowUnit.WEEK: 7, WindowUnit.MONTH: 28, WindowUnit.YEAR: 365}
+_LONGEST_DAYS = {WindowUnit.DAY: 1, WindowUnit.WEEK: 7, WindowUnit.MONTH: 31, WindowUnit.YEAR: 366}
+
+
+def _positive_window(instance: OpeningWindow, attribute: object, amount: int) -> None:
+    if amount < 1:
+        raise InvalidInput("an opening window must be at least 1", field="window", text=str(amount))
+    if amount * _LONGEST_DAYS[instance.unit] > _WINDOW_MAX_DAYS:
+        raise InvalidInput(
+            "an opening window cannot exceed five years", field="window", text=f"{amount}"
+        )
+
+
+@frozen
+class OpeningWindow:
+    """How far ahead slots are opened ("plage max d'ouverture"): ``2m`` is two months."""
+
+    amount: int = field(validator=_positive_window)
+    unit: WindowUnit = field(converter=WindowUnit)
+
+    @classmethod
+    def parse(cls, text: str) -> OpeningWindow:
+        amount, unit = _split_duration(text, "window", _WINDOW_UNITS)
+        try:
+            window_unit = WindowUnit(unit)
+        except ValueError:
+            raise InvalidInput(
+                f"unknown unit {unit!r} for an opening window; use {_WINDOW_UNITS}",
+                field="window",
+                text=text,
+            ) from None
+        return cls(amount, window_unit)
+
+    @property
+    def delta(self) -> relativedelta:
+        match self.unit:
+            case WindowUnit.DAY:
+                return relativedelta(days=self.amount)
+            case WindowUnit.WEEK:
+                return relativedelta(weeks=self.amount)
+            case WindowUnit.MONTH:
+                return relativedelta(months=self.amount)
+            case WindowUnit.YEAR:
+                return relativedelta(years=self.amount)
+
+    def last_day(self, first_day: date) -> date:
+        """The last day open for booking when the window starts on ``first_day``.
+
+        ``2m`` from 22 November gives 22 January: calendar months, clipped to the month's
+        end (``1m`` from 31 January is 28 or 29 February).
+        """
+        end: date = first_day + self.delta
+        return end
+
+    @property
+    def shortest(self) -> timedelta:
+        """The shortest span this window can cover (a month is at least 28 days)."""
+        return timedelta(days=self.amount * _SHORTEST_DAYS[self.unit])
+
+    def __str__(self) -> str:
+        return f"{self.amount}{self.unit.value}"
+
+
+class NoticeUnit(StrEnum):
+    """Units of the minimum notice: here ``m`` is a minute."""
+
+    MINUTE = "m"
+    HOUR = "h"
+    DAY = "d"
+
+
+_NOTICE_UNITS = "m = minutes, h = hours, d = days"
+_NOTICE_MINUTES_PER_UNIT = {NoticeUnit.MINUTE: 1, NoticeUnit.HOUR: 60, NoticeUnit.DAY: 1440}
+_NOTICE_MAX_MINUTES = 366 * 1440
+
+
+def _bounded_notice(instance: MinimumNotice, attribute: object, amount: int) -> None:
+    if amount < 0 or amount * _NOTICE_MINUTES_PER_UNIT[instance.unit] > _NOTICE_MAX_MINUTES:
+        raise InvalidInput(
+            "a minimum notice lies between 0 and one year", field="notice", text=str(amount)
+        )
+
+
+@frozen
+class MinimumNotice:
+    """How long before its start a slot closes ("délai min"): ``60m`` is sixty minutes."""
+
+    amount: int = field(validator=_bounded_notice)
+    unit: NoticeUnit = field(converter=NoticeUnit)
+
+    @classmethod
+    def parse(cls, text: str) -> MinimumNotice:
+        amount, unit = _split_duration(text, "notice", _NOTICE_UNITS)
+        try:
+            notice_unit = NoticeUnit(unit)
+        except ValueError:
+            raise InvalidInput(
+                f"unknown unit {unit!r} for a minimum notice; use {_NOTICE_UNITS}",
+                field="notice",
+                text=text,
+            ) from None
+        return cls(amount, notice_unit)
+
+    @property
+    def delta(self) -> timedelta:
+        return timedelta(minutes=self.amount * _NOTICE_MINUTES_PER_UNIT[self.unit])
+
+    def __str__(self) -> str:
+        return f"{self.amount}{self.unit.value}"

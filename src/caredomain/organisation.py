@@ -1,0 +1,50 @@
+"""The organisation: its name, its time zone and its opening calendar."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import NewType
+from zoneinfo import ZoneInfo
+
+from attrs import field, frozen
+
+from caredomain.calendar import OpeningCalendar
+from caredomain.clock import require_aware
+from caredomain.errors import InvalidInput
+
+__all__ = ["PARIS", "Organisation", "OrganisationId"]
+
+OrganisationId = NewType("OrganisationId", str)
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def _not_blank(instance: object, attribute: object, value: str) -> None:
+    if not value.strip():
+        raise InvalidInput("must not be blank", field=getattr(attribute, "name", None), text=value)
+
+
+@frozen
+class Organisation:
+    """A care organisation. Wall-clock rules are evaluated in its ``zone``."""
+
+    id: OrganisationId = field(validator=_not_blank)
+    name: str = field(validator=_not_blank)
+    zone: ZoneInfo = PARIS
+    calendar: OpeningCalendar = OpeningCalendar()
+
+    @property
+    def country(self) -> str:
+        return self.calendar.holidays.country
+
+    @property
+    def locale(self) -> str:
+        """The Babel locale for its messages: French of France or of Canada."""
+        return "fr_CA" if self.country == "CA" else "fr_FR"
+
+    def local(self, instant: datetime) -> datetime:
+        """``instant`` on the organisation's wall clock."""
+        return require_aware(instant, "instant").astimezone(self.zone)
+
+    def today(self, instant: datetime) -> date:
+        """The organisation's local date at ``instant``."""
+        return self.local(instant).date()

@@ -1,0 +1,241 @@
+"""The one cattrs converter: every public model to plain data and back, and TOML loading.
+
+Plain data is what JSON and TOML hold: dicts, lists, strings, numbers, booleans, plus the
+dates and datetimes TOML has natively. Values the seeds write as text stay text:
+``"08h30-12h00"`` for a time range, ``"2m"`` for an opening window, ``"60m"`` for a notice.
+
+Structuring errors become one :class:`~caredomain.errors.InvalidInput` whose ``field`` is
+the path of the first problem (``types[2].duration``) and whose message lists them all.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from datetime import date, datetime, time
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import cattrs
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+
+from caredomain.clock import require_aware
+from caredomain.errors import InvalidInput
+from caredomain.events import Event, event_class
+from caredomain.hours import MinimumNotice, OpeningWindow, ReferenceWeek, TimeRange, Weekday
+
+__all__ = ["load_toml", "make_converter", "structure", "unstructure"]
+
+T = TypeVar("T")
+
+
+def _from_text(parse: Callable[[str], T], what: str) -> Callable[[Any, type], T]:
+    def hook(value: Any, _: type) -> T:
+        if not isinstance(value, str):
+            raise InvalidInput(f"expected {what} written as text", text=repr(value))
+        return parse(value)
+
+    return hook
+
+
+def _structure_datetime(value: Any, _: type) -> datetime:
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise InvalidInput("not an ISO 8601 date and time", text=value) from None
+    else:
+        raise InvalidInput("expected a date and time", text=repr(value))
+    return require_aware(moment)
+
+
+def _structure_date(value: Any, _: type) -> date:
+    if isinstance(value, datetime):
+        raise InvalidInput("expected a date without a time", text=str(value))
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise InvalidInput("not an ISO 8601 date (YYYY-MM-DD)", text=value) from None
+    raise InvalidInput("expected a date", text=repr(value))
+
+
+def _structure_time(value: Any, _: type) -> time:
+    if isinstance(value, time):
+        return value
+    if isinstance(value, str):
+        try:
+            return time.fromisoformat(value)
+        except ValueError:
+            raise InvalidInput("not a time of day (HH:MM)", text=value) from None
+    raise InvalidInput("expected a time of day", text=repr(value))
+
+
+def _structure_zone(value: Any, _: type) -> ZoneInfo:
+    if not isinstance(value, str):
+        raise InvalidInput("expected an IANA time zone name", text=repr(value))
+    try:
+        return ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput("unknown time zone (use an IANA name such as Europe/Paris)", text=value) from None
+
+
+def _structure_weekday(value: Any, _: type) -> Weekday:
+    if isinstance(value, str):
+        return Weekday.named(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 6:
+        return Weekday(value)
+    raise InvalidInput("expected a weekday name such as 'monday'", text=repr(value))
+
+
+def _structure_reference_week(value: Any, _: type) -> ReferenceWeek:
+    if not isinstance(value, dict) or not isinstance(value.get("name"), str):
+        raise InvalidInput("expected a table with a name and hours per weekday", text=repr(value))
+    extra = set(value) - {"name", "hours"}
+    if extra:
+        raise InvalidInput(f"unexpected keys: {', '.join(sorted(extra))}", text=repr(value))
+    hours = value.get("hours", {})
+    if not isinstance(hours, dict) or not all(isinstance(t, str) for t in hours.values()):
+        raise InvalidInput("hours must map weekdays to text", field="hours", text=repr(hours))
+    return ReferenceWeek.parse(value["name"], hours)
+
+
+def _unstructure_event(event: Event) -> dict[str, Any]:
+    return {"kind": event.kind, **_converter.unstructure(event, unstructure_as=type(event))}
+
+
+def _structure_event(value: Any, _: type) -> Event:
+    if not isinstance(value, dict) or not isinstance(value.get("kind"), str):
+        raise InvalidInput("expected an event with its kind", text=repr(value))
+    data = {k: v for k, v in value.items() if k != "kind"}
+    return _converter.structure(data, event_class(value["kind"]))
+
+
+def _is_set(cls: Any) -> bool:
+    origin = getattr(cls, "__origin__", cls)
+    return origin in (set, frozenset)
+
+
+def make_converter() -> cattrs.Converter:
+    """A new converter with every caredomain hook; leaf hooks first."""
+    converter = cattrs.Converter(forbid_extra_keys=True, prefer_attrib_converters=False)
+    converter.register_structure_hook(datetime, _structure_datetime)
+    converter.register_unstructure_hook(datetime, datetime.isoformat)
+    converter.register_structure_hook(date, _structure_date)
+    converter.register_unstructure_hook(date, date.isoformat)
+    converter.register_structure_hook(time, _structure_time)
+    converter.register_unstructure_hook(time, lambda t: t.isoformat("minutes"))
+    converter.register_structure_hook(ZoneInfo, _structure_zone)
+    converter.register_unstructure_hook(ZoneInfo, lambda zone: zone.key)
+    converter.register_structure_hook(Weekday, _structure_weekday)
+    converter.register_unstructure_hook(Weekday, lambda weekday: weekday.key)
+    for cls, what in (
+        (TimeRange, "a range XXhXX-XXhXX"),
+        (OpeningWindow, "an opening window such as '2m'"),
+        (MinimumNotice, "a minimum notice such as '60m'"),
+    ):
+        converter.register_structure_hook(cls, _from_text(cls.parse, what))
+        converter.register_unstructure_hook(cls, str)
+    converter.register_structure_hook(ReferenceWeek, _structure_reference_week)
+    converter.register_unstructure_hook(
+        ReferenceWeek, lambda week: {"name": week.name, "hours": week.texts()}
+    )
+    converter.register_unstructure_hook_func(
+        _is_set, lambda items: [converter.unstructure(item) for item in sorted(items)]
+    )
+    converter.register_unstructure_hook_func(
+        lambda cls: isinstance(cls, type) and issubclass(cls, Event) and cls is Event,
+        _unstructure_event,
+    )
+    converter.register_structure_hook(Event, _structure_event)
+    return converter
+
+
+_converter = make_converter()
+
+
+def unstructure(value: Any) -> Any:
+    """``value`` as plain data (events carry their ``kind``)."""
+    if isinstance(value, Event):
+        return _unstructure_event(value)
+    return _converter.unstructure(value)
+
+
+def structure(data: Any, cls: type[T], *, source: str | None = None) -> T:
+    """Build a ``cls`` from plain data, or raise InvalidInput naming the path at fault."""
+    try:
+        return _converter.structure(data, cls)
+    except (ClassValidationError, IterableValidationError) as error:
+        problems = _problems(error, "")
+        first_path, first_message, first_text = problems[0]
+        listing = "; ".join(f"{path or '(top)'}: {message}" for path, message, _ in problems)
+        raise InvalidInput(
+            listing if len(problems) > 1 else first_message,
+            source=source,
+            field=first_path or None,
+            text=first_text,
+        ) from None
+    except InvalidInput as error:
+        raise error.located(source=source) from None
+
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+def load_toml(text: str, cls: type[T], *, source: str | None = None) -> T:
+    """Parse TOML ``text`` and structure it as ``cls``; errors name the line or the path."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = _TOML_POSITION.search(str(error))
+        raise InvalidInput(
+            f"not valid TOML: {error}",
+            source=source,
+            line=int(match.group(1)) if match else None,
+        ) from None
+    return structure(data, cls, source=source)
+
+
+Problem = tuple[str, str, str | None]
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _problems(error: BaseException, path: str) -> list[Problem]:
+    """Walk cattrs' exception groups into (path, message, offending text) triples."""
+    if isinstance(error, IterableValidationError):
+        with_notes, without = error.group_exceptions()
+        found: list[Problem] = []
+        for sub, note in with_notes:
+            found += _problems(sub, f"{path}[{note.index!r}]")
+        for sub in without:
+            found += _problems(sub, path)
+        return found
+    if isinstance(error, ClassValidationError):
+        with_class_notes, without = error.group_exceptions()
+        found = []
+        for sub, attribute_note in with_class_notes:
+            found += _problems(sub, _join(path, attribute_note.name))
+        for sub in without:
+            found += _problems(sub, path)
+        return found
+    return [_leaf_problem(error, path)]
+
+
+def _leaf_problem(error: BaseException, path: str) -> Problem:
+    if isinstance(error, InvalidInput):
+        return (_join(path, error.field) if error.field else path, error.message, error.text)
+    if isinstance(error, ForbiddenExtraKeysError):
+        return (path, f"unknown keys: {', '.join(sorted(error.extra_fields))}", None)
+    if isinstance(error, KeyError):  # cattrs' note already names the missing key
+        return (path, "required but missing", None)
+    if isinstance(error, (ValueError, TypeError)):
+        return (path, f"invalid value: {error}", None)
+    return (path, f"{type(error).__name__}: {error}", None)

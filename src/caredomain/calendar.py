@@ -9,7 +9,7 @@ Canada (``QC`` Québec).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -59,6 +59,10 @@ def _check_region(country: str, subdivision: str | None) -> None:
         raise InvalidInput(str(error), field="holidays", text=subdivision or country) from None
 
 
+def _names(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(value)
+
+
 @frozen
 class PublicHolidays:
     """Public holidays of a country (and subdivision), on by default, each switchable by name.
@@ -69,7 +73,7 @@ class PublicHolidays:
 
     country: str = "FR"
     subdivision: str | None = None
-    disabled: frozenset[str] = field(default=frozenset(), converter=frozenset)
+    disabled: frozenset[str] = field(default=frozenset(), converter=_names)
 
     def __attrs_post_init__(self) -> None:
         _check_region(self.country, self.subdivision)
@@ -175,8 +179,12 @@ class DayStatus:
         return not self.reasons
 
 
-def _weekdays(value: frozenset[Weekday] | list[Weekday] | set[Weekday]) -> frozenset[Weekday]:
+def _weekdays(value: Iterable[Weekday]) -> frozenset[Weekday]:
     return frozenset(Weekday(v) for v in value)
+
+
+def _sorted_closures(value: Iterable[Closure]) -> tuple[Closure, ...]:
+    return tuple(sorted(value))
 
 
 @frozen
@@ -184,8 +192,8 @@ class OpeningCalendar:
     """Which days are open: ticked weekdays, less enabled public holidays and closures."""
 
     open_weekdays: frozenset[Weekday] = field(default=WORKING_WEEK, converter=_weekdays)
-    holidays: PublicHolidays = PublicHolidays()
-    closures: tuple[Closure, ...] = field(default=(), converter=lambda c: tuple(sorted(c)))
+    holidays: PublicHolidays = field(factory=PublicHolidays)
+    closures: tuple[Closure, ...] = field(default=(), converter=_sorted_closures)
 
     def closed_reasons(self, day: date) -> tuple[ClosedReason, ...]:
         """Every reason ``day`` is closed, closures first; empty when it is open."""

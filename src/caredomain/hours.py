@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date, time, timedelta
 from enum import IntEnum, StrEnum
+from itertools import pairwise
 
 from attrs import field, frozen
 from dateutil.relativedelta import relativedelta
@@ -197,7 +198,7 @@ def _seven_days(
     if len(days) != 7:
         raise InvalidInput("a reference week has seven days", field="days", text=str(len(days)))
     for weekday, ranges in zip(Weekday, days, strict=True):
-        for first, second in zip(ranges, ranges[1:], strict=False):
+        for first, second in pairwise(ranges):
             if first.overlaps(second):
                 raise InvalidInput(
                     f"{first} overlaps {second}", field=weekday.key, text=str(second)

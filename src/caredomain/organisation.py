@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import NewType
+from typing import NewType, TypeVar
 from zoneinfo import ZoneInfo
 
-from attrs import field, frozen
+from attrs import Attribute, field, frozen
 
 from caredomain.calendar import OpeningCalendar
 from caredomain.clock import require_aware
@@ -18,9 +18,12 @@ OrganisationId = NewType("OrganisationId", str)
 PARIS = ZoneInfo("Europe/Paris")
 
 
-def _not_blank(instance: object, attribute: object, value: str) -> None:
+Text = TypeVar("Text", bound=str)
+
+
+def _not_blank(instance: object, attribute: Attribute[Text], value: Text) -> None:
     if not value.strip():
-        raise InvalidInput("must not be blank", field=getattr(attribute, "name", None), text=value)
+        raise InvalidInput("must not be blank", field=attribute.name, text=value)
 
 
 @frozen
@@ -30,7 +33,7 @@ class Organisation:
     id: OrganisationId = field(validator=_not_blank)
     name: str = field(validator=_not_blank)
     zone: ZoneInfo = PARIS
-    calendar: OpeningCalendar = OpeningCalendar()
+    calendar: OpeningCalendar = field(factory=OpeningCalendar)
 
     @property
     def country(self) -> str:

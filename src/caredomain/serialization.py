@@ -82,7 +82,9 @@ def _structure_zone(value: Any, _: type) -> ZoneInfo:
     try:
         return ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput("unknown time zone (use an IANA name such as Europe/Paris)", text=value) from None
+        raise InvalidInput(
+            "unknown time zone (use an IANA name such as Europe/Paris)", text=value
+        ) from None
 
 
 def _structure_weekday(value: Any, _: type) -> Weekday:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import NewType
 
@@ -19,8 +20,12 @@ class Role(StrEnum):
     CITIZEN = "citizen"  # a member of the public acting for themselves
 
 
-def _roles(value: frozenset[Role] | set[Role] | list[Role]) -> frozenset[Role]:
+def _roles(value: Iterable[Role]) -> frozenset[Role]:
     return frozenset(Role(v) for v in value)
+
+
+def _services(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(value)
 
 
 @frozen
@@ -33,7 +38,7 @@ class Actor:
 
     id: ActorId
     roles: frozenset[Role] = field(converter=_roles)
-    services: frozenset[str] = field(default=frozenset(), converter=frozenset)
+    services: frozenset[str] = field(default=frozenset(), converter=_services)
     name: str = ""
 
     def has(self, role: Role) -> bool:

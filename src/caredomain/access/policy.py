@@ -7,7 +7,7 @@ its actions here, so that the whole policy reads in one page.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -24,6 +24,10 @@ class Action(StrEnum):
     CALENDAR_VIEW = "calendar.view"
 
 
+def _services(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(value)
+
+
 @frozen
 class Resource:
     """What an action is about: its kind and id, its owner, the services that manage it."""
@@ -31,7 +35,7 @@ class Resource:
     kind: str
     id: str = ""
     owner: str | None = None
-    services: frozenset[str] = field(default=frozenset(), converter=frozenset)
+    services: frozenset[str] = field(default=frozenset(), converter=_services)
 
     def __str__(self) -> str:
         return f"{self.kind} {self.id}".strip()

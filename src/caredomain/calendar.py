@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
-from attrs import evolve, field, frozen
+from attrs import Factory, evolve, field, frozen
 
 from caredomain.errors import InvalidInput
 from caredomain.hours import Weekday
@@ -124,10 +124,12 @@ def _check_closure(instance: Closure, attribute: object, last: date) -> None:
 
 @frozen(order=True)
 class Closure:
-    """An exceptional closure, from ``first`` to ``last`` inclusive."""
+    """An exceptional closure, ``first`` to ``last`` inclusive (``last`` defaults to ``first``)."""
 
     first: date
-    last: date = field(validator=_check_closure)
+    last: date = field(
+        default=Factory(lambda closure: closure.first, takes_self=True), validator=_check_closure
+    )
     label: str = ""
 
     @classmethod

@@ -1,0 +1,51 @@
+"""What the subcommands share: where they print, the environment, plugins and stores."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from attrs import frozen
+
+from caredomain.errors import InvalidInput
+from caredomain.plugins import Plugins, load_plugins
+
+__all__ = ["Console", "parse_date", "sqlite_url"]
+
+
+@frozen
+class Console:
+    out: TextIO
+    err: TextIO
+    environ: Mapping[str, str]
+
+    def print(self, text: str = "") -> None:
+        print(text, file=self.out)
+
+    def error(self, text: str) -> None:
+        print(f"caredomain: error: {text}", file=self.err)
+
+    def warn(self, text: str) -> None:
+        print(f"caredomain: warning: {text}", file=self.err)
+
+    def plugins(self) -> Plugins:
+        """Load the plugins, reporting each that failed on stderr."""
+        plugins = load_plugins(self.environ)
+        for failure in plugins.failures:
+            self.warn(f"plugin not loaded: {failure}")
+        return plugins
+
+
+def sqlite_url(path: str | Path) -> str:
+    """The URL of the SQLite store at ``path`` (``sqlite:////abs/path.db``)."""
+    return f"sqlite:///{Path(path).resolve()}"
+
+
+def parse_date(text: str) -> date:
+    """An ISO date given on the command line."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput("expected a date as YYYY-MM-DD", text=text) from None

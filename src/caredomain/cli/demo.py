@@ -1,0 +1,138 @@
+"""``caredomain demo``: the sample organisation on the embedded SQLite store, chapter by chapter.
+
+Each capability adds a chapter: a function ``(DemoRun) -> None`` appended to ``CHAPTERS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.resources
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from attrs import evolve, frozen
+
+from caredomain.__about__ import __version__
+from caredomain.access import Actor
+from caredomain.calendar import Closure, OpeningCalendar
+from caredomain.cli.common import Console, parse_date, sqlite_url
+from caredomain.configuration import Configuration, load_configuration
+from caredomain.hours import Weekday
+from caredomain.organisation import Organisation
+from caredomain.plugins import Plugins
+from caredomain.services import ServiceContext, configure_organisation, opening_calendar
+
+DEFAULT_DB = "caredomain-demo.db"
+SAMPLE = "sample_organisation.toml"
+
+
+def add_parser(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "demo", help="run the sample organisation on the embedded SQLite store"
+    )
+    parser.add_argument(
+        "--db", default=DEFAULT_DB, help=f"SQLite file to open or create (default {DEFAULT_DB})"
+    )
+    parser.add_argument("--today", type=parse_date, help="pretend today is this date (YYYY-MM-DD)")
+    parser.add_argument("--days", type=int, default=30, help="days of calendar shown (30)")
+    parser.set_defaults(run=run)
+
+
+def sample_configuration() -> Configuration:
+    """The sample organisation shipped in the package."""
+    text = importlib.resources.files("caredomain.data").joinpath(SAMPLE).read_text("utf-8")
+    return load_configuration(text, source=SAMPLE)
+
+
+@frozen
+class DemoRun:
+    """What each chapter works with."""
+
+    console: Console
+    context: ServiceContext
+    plugins: Plugins
+    admin: Actor
+    organisation: Organisation
+    today: date
+    days: int
+
+
+def run(args: argparse.Namespace, console: Console) -> int:
+    plugins = console.plugins()
+    store = plugins.open_store(sqlite_url(args.db))
+    try:
+        context = ServiceContext(store=store, publish=plugins.publish)
+        organisation = sample_configuration().organisation
+        today = args.today or organisation.today(context.clock.now())
+        demo = DemoRun(
+            console=console,
+            context=context,
+            plugins=plugins,
+            admin=Actor.administrator("demo-admin", "Demo administrator"),
+            organisation=organisation,
+            today=today,
+            days=args.days,
+        )
+        console.print(f"caredomain {__version__} demo")
+        console.print(f"store    {store.url} (schema version {store.schema_version})")
+        console.print(f"plugins  {', '.join(plugins.names)}")
+        for chapter in CHAPTERS:
+            console.print()
+            chapter(demo)
+    finally:
+        store.close()
+    return 0
+
+
+def _weekday_span(calendar: OpeningCalendar) -> str:
+    return ", ".join(day.name.capitalize() for day in Weekday if day in calendar.open_weekdays)
+
+
+def _first_open_day(calendar: OpeningCalendar, after: date) -> date:
+    day = after
+    while not calendar.is_open(day):
+        day += timedelta(days=1)
+    return day
+
+
+def calendar_chapter(demo: DemoRun) -> None:
+    """Store the sample organisation with one exceptional closure; print its calendar."""
+    console, organisation = demo.console, demo.organisation
+    calendar = organisation.calendar
+    closure = Closure.on(
+        _first_open_day(calendar, demo.today + timedelta(days=7)), "Inventaire des archives"
+    )
+    organisation = evolve(organisation, calendar=calendar.with_closure(closure))
+    configure_organisation(demo.context, demo.admin, organisation)
+    holidays = organisation.calendar.holidays
+
+    console.print(f"== {organisation.name} ({organisation.id})")
+    console.print(f"zone {organisation.zone.key}; public holidays {holidays.region}")
+    console.print(f"open on {_weekday_span(organisation.calendar)}")
+    console.print(f"added for the demo: {closure}")
+    console.print()
+    console.print(f"Opening calendar, {demo.days} days from {demo.today.isoformat()}:")
+    for status in opening_calendar(
+        demo.context, demo.admin, organisation.id, first=demo.today, days=demo.days
+    ):
+        reasons = "; ".join(str(reason) for reason in status.reasons)
+        state = "open" if status.is_open else f"closed  {reasons}"
+        console.print(f"  {status.day.strftime('%a')} {status.day.isoformat()}  {state}")
+    console.print()
+    console.print("Next public holidays:")
+    for day, name in _next_holidays(organisation.calendar, demo.today, count=6):
+        console.print(f"  {day.strftime('%a')} {day.isoformat()}  {name}")
+
+
+def _next_holidays(calendar: OpeningCalendar, today: date, count: int) -> list[tuple[date, str]]:
+    found: list[tuple[date, str]] = []
+    for year in (today.year, today.year + 1):
+        for day in sorted(calendar.holidays.in_year(year)):
+            name = calendar.holidays.on(day)  # None when switched off
+            if day >= today and name:
+                found.append((day, name))
+    return found[:count]
+
+
+CHAPTERS: list[Callable[[DemoRun], None]] = [calendar_chapter]

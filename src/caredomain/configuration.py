@@ -1,0 +1,26 @@
+"""An organisation's configuration file (TOML), structured through the one converter.
+
+Each module adds its own section (appointment types, places, counters…) with a default,
+so that older files keep loading. See ``docs/configuration.md``.
+"""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from caredomain.organisation import Organisation
+from caredomain.serialization import load_toml
+
+__all__ = ["Configuration", "load_configuration"]
+
+
+@frozen
+class Configuration:
+    """Everything an organisation's configuration file holds."""
+
+    organisation: Organisation
+
+
+def load_configuration(text: str, *, source: str | None = None) -> Configuration:
+    """Read a configuration file's text; errors name the file and the path at fault."""
+    return load_toml(text, Configuration, source=source)

@@ -18,6 +18,7 @@ from attrs import Factory, evolve, field, frozen
 
 from caredomain.errors import InvalidInput
 from caredomain.hours import Weekday
+from caredomain.validation import members_of
 
 __all__ = [
     "WORKING_WEEK",
@@ -52,11 +53,20 @@ def _holiday_names(country: str, subdivision: str | None) -> frozenset[str]:
     return frozenset(name for joined in table.values() for name in joined.split("; "))
 
 
+@lru_cache(maxsize=64)
 def _check_region(country: str, subdivision: str | None) -> None:
+    try:
+        holidays.country_holidays(country, years=2000)
+    except NotImplementedError as error:
+        raise InvalidInput(str(error), field="country", text=country) from None
     try:
         holidays.country_holidays(country, subdiv=subdivision, years=2000)
     except NotImplementedError as error:
-        raise InvalidInput(str(error), field="holidays", text=subdivision or country) from None
+        raise InvalidInput(str(error), field="subdivision", text=subdivision) from None
+
+
+def _no_blank_subdivision(value: str | None) -> str | None:
+    return value.strip() or None if value is not None else None
 
 
 def _names(value: Iterable[str]) -> frozenset[str]:
@@ -72,7 +82,7 @@ class PublicHolidays:
     """
 
     country: str = "FR"
-    subdivision: str | None = None
+    subdivision: str | None = field(default=None, converter=_no_blank_subdivision)
     disabled: frozenset[str] = field(default=frozenset(), converter=_names)
 
     def __attrs_post_init__(self) -> None:
@@ -181,8 +191,8 @@ class DayStatus:
         return not self.reasons
 
 
-def _weekdays(value: Iterable[Weekday]) -> frozenset[Weekday]:
-    return frozenset(Weekday(v) for v in value)
+def _weekdays(values: Iterable[object]) -> frozenset[Weekday]:
+    return members_of(Weekday, values, "open_weekdays")
 
 
 def _sorted_closures(value: Iterable[Closure]) -> tuple[Closure, ...]:

@@ -50,6 +50,7 @@ class FixedClock:
         return self._now
 
     def set(self, now: datetime) -> None:
+        """Jump to ``now``, backward included (replaying a scenario from its start)."""
         self._now = require_aware(now, "now")
 
     def __repr__(self) -> str:

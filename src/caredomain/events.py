@@ -6,7 +6,7 @@ that stores can persist events and read them back (see :mod:`caredomain.serializ
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from attrs import field, frozen
@@ -19,18 +19,20 @@ __all__ = ["Event", "OrganisationConfigured", "event_class", "event_kinds"]
 _EVENT_CLASSES: dict[str, type[Event]] = {}
 
 
-def _aware(instance: object, attribute: object, value: datetime) -> None:
-    require_aware(value, "occurred_at")
+def _utc(value: datetime) -> datetime:
+    """The same instant in UTC: a zoned datetime in a DST fold would not round-trip."""
+    return require_aware(value, "occurred_at").astimezone(UTC)
 
 
 @frozen(kw_only=True)
 class Event:
-    """Base of every domain event. ``event_id`` is unique and stable across retries."""
+    """Base of every domain event. ``event_id`` is unique and stable across retries;
+    ``occurred_at`` is kept in UTC."""
 
     kind: ClassVar[str] = "Event"
 
     event_id: str
-    occurred_at: datetime = field(validator=_aware)
+    occurred_at: datetime = field(converter=_utc)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

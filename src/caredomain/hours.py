@@ -19,6 +19,7 @@ from attrs import field, frozen
 from dateutil.relativedelta import relativedelta
 
 from caredomain.errors import InvalidInput
+from caredomain.validation import member_of
 
 __all__ = [
     "MINUTES_PER_DAY",
@@ -82,7 +83,7 @@ _FRENCH_WEEKDAYS = {
 # Time ranges: "XXhXX-XXhXX"
 # ---------------------------------------------------------------------------------------
 
-_RANGE = re.compile(r"^(\d{2})h(\d{2})-(\d{2})h(\d{2})$")
+_RANGE = re.compile(r"^(\d{2})h(\d{2})-(\d{2})h(\d{2})$", re.ASCII)
 
 
 def _minute_of_day(hours: int, minutes: int, *, is_end: bool) -> int | None:
@@ -162,7 +163,8 @@ def parse_ranges(text: str, *, source: str | None = None) -> tuple[TimeRange, ..
     The ranges come back sorted by start.
     """
     ranges: list[tuple[int, TimeRange]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Lines end at "\n" only: splitlines() would also split on form feeds and the like.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -225,15 +227,21 @@ class ReferenceWeek:
         ``{"monday": "08h30-12h00\\n13h30-17h00", "samedi": "09h00-12h00"}``; weekdays not
         given have no range.
         """
-        days: list[tuple[TimeRange, ...]] = [() for _ in Weekday]
+        days: dict[Weekday, tuple[TimeRange, ...]] = {}
         for day_name, text in texts.items():
             try:
                 weekday = Weekday.named(day_name)
             except InvalidInput as error:
                 raise error.located(source=source, field=day_name) from None
-            where = f"{source}: {weekday.key}" if source else weekday.key
-            days[weekday] = parse_ranges(text, source=where)
-        return cls(name, days)
+            if weekday in days:
+                raise InvalidInput(
+                    f"{weekday.key} is given twice", source=source, field=day_name, text=day_name
+                )
+            try:
+                days[weekday] = parse_ranges(text, source=source)
+            except InvalidInput as error:
+                raise error.located(field=weekday.key) from None
+        return cls(name, [days.get(weekday, ()) for weekday in Weekday])
 
     def ranges_on(self, weekday: Weekday) -> tuple[TimeRange, ...]:
         return self.days[weekday]
@@ -251,7 +259,7 @@ class ReferenceWeek:
 # The two duration fields
 # ---------------------------------------------------------------------------------------
 
-_DURATION = re.compile(r"^\s*(\d{1,7})\s*([A-Za-z]+)\s*$")
+_DURATION = re.compile(r"^\s*(\d{1,7})\s*([A-Za-z]+)\s*$", re.ASCII)
 
 
 def _split_duration(text: str, field_name: str, units: str) -> tuple[int, str]:
@@ -273,15 +281,19 @@ class WindowUnit(StrEnum):
 
 
 _WINDOW_UNITS = "d = days, w = weeks, m = months, y = years"
-_WINDOW_MAX_DAYS = 5 * 366
 _SHORTEST_DAYS = {WindowUnit.DAY: 1, WindowUnit.WEEK: 7, WindowUnit.MONTH: 28, WindowUnit.YEAR: 365}
-_LONGEST_DAYS = {WindowUnit.DAY: 1, WindowUnit.WEEK: 7, WindowUnit.MONTH: 31, WindowUnit.YEAR: 366}
+# Five years at most, in each unit.
+_WINDOW_MAX = {WindowUnit.DAY: 1830, WindowUnit.WEEK: 261, WindowUnit.MONTH: 60, WindowUnit.YEAR: 5}
+
+
+def _window_unit(value: object) -> WindowUnit:
+    return member_of(WindowUnit, value, "unit")
 
 
 def _positive_window(instance: OpeningWindow, attribute: object, amount: int) -> None:
     if amount < 1:
         raise InvalidInput("an opening window must be at least 1", field="window", text=str(amount))
-    if amount * _LONGEST_DAYS[instance.unit] > _WINDOW_MAX_DAYS:
+    if amount > _WINDOW_MAX[instance.unit]:
         raise InvalidInput(
             "an opening window cannot exceed five years", field="window", text=f"{amount}"
         )
@@ -292,7 +304,7 @@ class OpeningWindow:
     """How far ahead slots are opened ("plage max d'ouverture"): ``2m`` is two months."""
 
     amount: int = field(validator=_positive_window)
-    unit: WindowUnit = field(converter=WindowUnit)
+    unit: WindowUnit = field(converter=_window_unit)
 
     @classmethod
     def parse(cls, text: str) -> OpeningWindow:
@@ -350,6 +362,10 @@ _NOTICE_MINUTES_PER_UNIT = {NoticeUnit.MINUTE: 1, NoticeUnit.HOUR: 60, NoticeUni
 _NOTICE_MAX_MINUTES = 366 * 1440
 
 
+def _notice_unit(value: object) -> NoticeUnit:
+    return member_of(NoticeUnit, value, "unit")
+
+
 def _bounded_notice(instance: MinimumNotice, attribute: object, amount: int) -> None:
     if amount < 0 or amount * _NOTICE_MINUTES_PER_UNIT[instance.unit] > _NOTICE_MAX_MINUTES:
         raise InvalidInput(
@@ -362,7 +378,7 @@ class MinimumNotice:
     """How long before its start a slot closes ("délai min"): ``60m`` is sixty minutes."""
 
     amount: int = field(validator=_bounded_notice)
-    unit: NoticeUnit = field(converter=NoticeUnit)
+    unit: NoticeUnit = field(converter=_notice_unit)
 
     @classmethod
     def parse(cls, text: str) -> MinimumNotice:

@@ -174,7 +174,7 @@ Spec = TypeVar("Spec", SenderSpec, FeedReaderSpec)
 
 def _collect(hook: pluggy.HookCaller, what: str) -> dict[str, Spec]:
     found: dict[str, Spec] = {}
-    for impl in reversed(hook.get_hookimpls()):  # pluggy lists the last registered first
+    for impl in hook.get_hookimpls():  # in registration order
         impl.function(register=_registrar(found, impl.plugin_name, what))
     return found
 

@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
-from caredomain.clock import require_aware
 from caredomain.errors import InvalidInput
 from caredomain.events import Event, event_class
 from caredomain.hours import MinimumNotice, OpeningWindow, ReferenceWeek, TimeRange, Weekday
@@ -34,7 +33,10 @@ def _from_text(parse: Callable[[str], T], what: str) -> Callable[[Any, type], T]
     def hook(value: Any, _: type) -> T:
         if not isinstance(value, str):
             raise InvalidInput(f"expected {what} written as text", text=repr(value))
-        return parse(value)
+        try:
+            return parse(value)
+        except InvalidInput as error:  # the converter's path names the field
+            raise InvalidInput(error.message, text=error.text) from None
 
     return hook
 
@@ -49,7 +51,9 @@ def _structure_datetime(value: Any, _: type) -> datetime:
             raise InvalidInput("not an ISO 8601 date and time", text=value) from None
     else:
         raise InvalidInput("expected a date and time", text=repr(value))
-    return require_aware(moment)
+    if moment.utcoffset() is None:
+        raise InvalidInput("a timezone-aware datetime is required", text=str(moment))
+    return moment
 
 
 def _structure_date(value: Any, _: type) -> date:
@@ -154,7 +158,8 @@ def make_converter() -> cattrs.Converter:
         lambda cls: isinstance(cls, type) and issubclass(cls, Event) and cls is Event,
         _unstructure_event,
     )
-    converter.register_structure_hook(Event, _structure_event)
+    # A predicate, not a class hook: a class hook would also catch every Event subclass.
+    converter.register_structure_hook_func(lambda cls: cls is Event, _structure_event)
     return converter
 
 
@@ -175,9 +180,11 @@ def structure(data: Any, cls: type[T], *, source: str | None = None) -> T:
     except (ClassValidationError, IterableValidationError) as error:
         problems = _problems(error, "")
         first_path, first_message, first_text = problems[0]
-        listing = "; ".join(f"{path or '(top)'}: {message}" for path, message, _ in problems)
+        others = "".join(
+            f"; also {path or '(top)'}: {message}" for path, message, _ in problems[1:]
+        )
         raise InvalidInput(
-            listing if len(problems) > 1 else first_message,
+            first_message + others,
             source=source,
             field=first_path or None,
             text=first_text,

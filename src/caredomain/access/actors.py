@@ -8,6 +8,8 @@ from typing import NewType
 
 from attrs import field, frozen
 
+from caredomain.validation import members_of
+
 __all__ = ["Actor", "ActorId", "Role"]
 
 ActorId = NewType("ActorId", str)
@@ -20,8 +22,8 @@ class Role(StrEnum):
     CITIZEN = "citizen"  # a member of the public acting for themselves
 
 
-def _roles(value: Iterable[Role]) -> frozenset[Role]:
-    return frozenset(Role(v) for v in value)
+def _roles(values: Iterable[object]) -> frozenset[Role]:
+    return members_of(Role, values, "roles")
 
 
 def _services(value: Iterable[str]) -> frozenset[str]:

@@ -22,6 +22,11 @@ __all__ = ["POLICY", "Action", "Resource", "authorize", "is_allowed"]
 class Action(StrEnum):
     ORGANISATION_CONFIGURE = "organisation.configure"
     CALENDAR_VIEW = "calendar.view"
+    # Appointment slots (seed 003).
+    SLOT_CONFIGURE = "slot.configure"  # types, places, reference weeks, opening days
+    COUNTER_MANAGE = "slot.counter.manage"  # counters and the weeks applied to them
+    APPOINTMENT_MANAGE = "appointment.manage"  # back office, for a citizen
+    APPOINTMENT_SELF_SERVICE = "appointment.self_service"  # portal, a citizen for themself
 
 
 def _services(value: Iterable[str]) -> frozenset[str]:
@@ -58,6 +63,20 @@ POLICY: Mapping[Action, Rule] = MappingProxyType(
     {
         Action.ORGANISATION_CONFIGURE: any_of(Role.ADMINISTRATOR),
         Action.CALENDAR_VIEW: any_of(Role.ADMINISTRATOR, Role.MANAGER, Role.AGENT, Role.CITIZEN),
+        # Seed 003: the global administrator holds the appointment configuration; counters
+        # are also open to managers of the services the type is restricted to (all, if none).
+        Action.SLOT_CONFIGURE: any_of(Role.ADMINISTRATOR),
+        Action.COUNTER_MANAGE: lambda actor, resource: (
+            actor.has(Role.ADMINISTRATOR)
+            or (
+                actor.has(Role.MANAGER)
+                and (not resource.services or bool(actor.services & resource.services))
+            )
+        ),
+        Action.APPOINTMENT_MANAGE: any_of(Role.ADMINISTRATOR, Role.MANAGER, Role.AGENT),
+        Action.APPOINTMENT_SELF_SERVICE: lambda actor, resource: (
+            actor.has(Role.CITIZEN) and resource.owner == actor.id
+        ),
     }
 )
 

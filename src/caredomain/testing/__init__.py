@@ -1,0 +1,14 @@
+"""The kit for integrators: what you need to test your own code against caredomain.
+
+* :mod:`caredomain.testing.strategies` (re-exported here as ``strategies``) — Hypothesis
+  strategies for every public model: time ranges, reference weeks, opening windows,
+  minimum notices, closures, public holidays, opening calendars, time zones, organisations,
+  actors and events. They draw only valid values and shrink to plain ones.
+
+This package needs Hypothesis, which caredomain itself does not: install the ``testing``
+extra (``pip install 'caredomain[testing]'``). Nothing here is imported by ``caredomain``.
+"""
+
+from caredomain.testing import strategies
+
+__all__ = ["strategies"]

@@ -1,0 +1,399 @@
+"""The SQLite store: one file in WAL mode, one connection, one unit of work at a time.
+
+A write unit of work begins with ``BEGIN IMMEDIATE``: it takes the file's write lock at
+once, so two writers never both read and then collide at commit. A writer that cannot get
+the lock within the busy timeout gets :class:`~caredomain.errors.Conflict`. A read-only
+unit (``write=False``) begins with ``BEGIN``, reads one consistent snapshot (WAL readers
+never wait for writers) and refuses every write with :class:`~caredomain.errors.Forbidden`
+before touching the database, as any store must.
+
+Units of work on one store object are serialised by a lock: the store holds a single
+connection, shared by the threads that use the store. A unit is used once; after its
+``commit`` or ``rollback`` (leaving the ``with`` block rolls back if it did not commit)
+it refuses further use with ``Forbidden``. No sqlite3 exception leaves this module: locks
+and uniqueness become ``Conflict``, an unreadable file ``InvalidInput`` naming it, anything
+else a :class:`~caredomain.errors.CareDomainError` naming the store.
+
+Documents are the JSON of :func:`caredomain.serialization.unstructure`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC
+from enum import Enum
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+from caredomain.errors import CareDomainError, Conflict, Forbidden, InvalidInput, NotFound
+from caredomain.events import Event
+from caredomain.organisation import Organisation, OrganisationId
+from caredomain.ports import EventJournal, OrganisationRepository
+from caredomain.serialization import structure, unstructure
+from caredomain_sqlite.migrations import migrate
+from caredomain_sqlite.url import DEFAULT_TIMEOUT, SqliteLocation
+
+__all__ = ["SqliteEventJournal", "SqliteOrganisations", "SqliteStore", "SqliteUnitOfWork"]
+
+_BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+_UNREADABLE_CODES = frozenset(
+    {sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_CANTOPEN}
+)
+
+Params = tuple[Any, ...]
+T = TypeVar("T")
+
+
+class SqliteStore:
+    """The embedded store. ``SqliteStore("care.db")``, or by URL through :meth:`from_url`.
+
+    Opening applies pending migrations; :attr:`schema_version` is the version it then has.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self._location = SqliteLocation(os.fspath(path), timeout)
+        self._database = _Database.open(self._location)
+        try:
+            with self._database.translated():
+                self._schema_version = migrate(self._database.connection, source=self.url)
+        except BaseException:
+            self._database.close()
+            raise
+
+    @classmethod
+    def from_url(cls, url: str) -> SqliteStore:
+        """The store a ``sqlite://`` URL names (see :mod:`caredomain_sqlite.url`)."""
+        location = SqliteLocation.parse(url)
+        return cls(location.path, timeout=location.timeout)
+
+    @property
+    def url(self) -> str:
+        return self._location.url()
+
+    @property
+    def path(self) -> str:
+        """The database file, or ``:memory:``."""
+        return self._location.path
+
+    @property
+    def schema_version(self) -> int:
+        return self._schema_version
+
+    def unit_of_work(self, *, write: bool = True) -> SqliteUnitOfWork:
+        return SqliteUnitOfWork(self._database, write=write)
+
+    def close(self) -> None:
+        """Close the connection, once any unit of work in progress has finished."""
+        self._database.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"SqliteStore({self.url!r})"
+
+
+class _Database:
+    """The store's one connection, lent to one unit of work at a time."""
+
+    def __init__(self, connection: sqlite3.Connection, location: SqliteLocation) -> None:
+        self.connection = connection
+        self.location = location
+        self.source = location.url()
+        self._lock = threading.Lock()
+        self._holder: int | None = None
+        self._closed = False
+
+    @classmethod
+    def open(cls, location: SqliteLocation) -> _Database:
+        try:
+            return cls(_connect(location), location)
+        except sqlite3.Error as error:
+            raise _translation(error, location) from error
+
+    def lend(self) -> None:
+        if self._holder == threading.get_ident():
+            raise Conflict(
+                f"{self.source}: a unit of work is already open on this store in this thread; "
+                "finish it before opening another"
+            )
+        if not self._lock.acquire(timeout=self.location.timeout):
+            raise Conflict(
+                f"{self.source}: another thread kept this store busy for more than "
+                f"{self.location.timeout:g} s; try again"
+            )
+        if self._closed:
+            self._lock.release()
+            raise Forbidden(f"{self.source}: the store is closed")
+        self._holder = threading.get_ident()
+
+    def give_back(self) -> None:
+        self._holder = None
+        self._lock.release()
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self.lend()
+        try:
+            with self.translated():
+                self.connection.close()
+            self._closed = True
+        finally:
+            self.give_back()
+
+    def run(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
+        with self.translated():
+            return self.connection.execute(sql, params)
+
+    def rollback(self) -> None:
+        if self.connection.in_transaction:
+            self.run("ROLLBACK")
+
+    @contextmanager
+    def translated(self) -> Iterator[None]:
+        """Turn sqlite3 exceptions into caredomain errors naming this store."""
+        try:
+            yield
+        except sqlite3.Error as error:
+            raise _translation(error, self.location) from error
+
+
+def _translation(error: sqlite3.Error, location: SqliteLocation) -> CareDomainError:
+    source = location.url()
+    code = getattr(error, "sqlite_errorcode", -1) & 0xFF
+    if _is_busy(error):
+        return Conflict(
+            f"{source}: another writer held the database for more than "
+            f"{location.timeout:g} s; try again"
+        )
+    if isinstance(error, sqlite3.IntegrityError):
+        return Conflict(f"{source}: {error}")
+    if code in _UNREADABLE_CODES:
+        return InvalidInput("cannot open as a SQLite database", source=source, text=str(error))
+    return CareDomainError(f"{source}: {error}")
+
+
+def _connect(location: SqliteLocation) -> sqlite3.Connection:
+    connection = sqlite3.connect(
+        location.path,
+        timeout=location.timeout,
+        isolation_level=None,
+        check_same_thread=False,
+    )
+    try:
+        connection.execute("PRAGMA foreign_keys = ON")
+        if not location.in_memory:
+            _switch_to_wal(connection, location.timeout)
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _switch_to_wal(connection: sqlite3.Connection, timeout: float) -> None:
+    """SQLite reports "locked" at once, without its busy handler, when processes switch a
+    new file to WAL together: wait here instead, as a writer would."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.005)
+
+
+def _is_busy(error: sqlite3.Error) -> bool:
+    return (getattr(error, "sqlite_errorcode", -1) & 0xFF) in _BUSY_CODES
+
+
+class _Stage(Enum):
+    NEW = "new"
+    OPEN = "open"
+    FINISHED = "finished"
+
+
+class SqliteUnitOfWork:
+    """One SQLite transaction. Use it once, in a ``with`` block."""
+
+    organisations: OrganisationRepository
+    events: EventJournal
+
+    def __init__(self, database: _Database, *, write: bool) -> None:
+        self._database = database
+        self._write = write
+        self._stage = _Stage.NEW
+        self.organisations = SqliteOrganisations(self)
+        self.events = SqliteEventJournal(self)
+
+    @property
+    def writable(self) -> bool:
+        return self._write
+
+    def __enter__(self) -> Self:
+        if self._stage is not _Stage.NEW:
+            raise Forbidden("a unit of work is used once: open a new one")
+        self._database.lend()
+        try:
+            self._database.run("BEGIN IMMEDIATE" if self._write else "BEGIN")
+        except BaseException:
+            self._database.give_back()
+            raise
+        self._stage = _Stage.OPEN
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        self._require_open()
+        try:
+            self._database.run("COMMIT")
+        finally:
+            self._finish()
+
+    def rollback(self) -> None:
+        if self._stage is _Stage.OPEN:
+            self._finish()
+
+    def query(self, sql: str, params: Params = ()) -> list[Any]:
+        """Rows of a read, inside this unit's transaction."""
+        self._require_open()
+        return self._database.run(sql, params).fetchall()
+
+    def change(self, sql: str, params: Params = ()) -> int:
+        """Run a write; the number of rows it changed."""
+        self._require_open()
+        if not self._write:
+            raise Forbidden("this unit of work is read-only: open one with write=True")
+        return self._database.run(sql, params).rowcount
+
+    def _require_open(self) -> None:
+        if self._stage is _Stage.NEW:
+            raise Forbidden("enter the unit of work (with store.unit_of_work() as uow) first")
+        if self._stage is _Stage.FINISHED:
+            raise Forbidden("this unit of work has committed or rolled back: open a new one")
+
+    def _finish(self) -> None:
+        """Roll back whatever did not commit, then hand the connection back."""
+        self._stage = _Stage.FINISHED
+        try:
+            self._database.rollback()
+        finally:
+            self._database.give_back()
+
+    def __repr__(self) -> str:
+        mode = "write" if self._write else "read"
+        return f"<SqliteUnitOfWork {mode} {self._stage.value} on {self._database.source}>"
+
+
+def _document(value: object) -> str:
+    return json.dumps(unstructure(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _loaded(document: str, cls: type[T], *, source: str) -> T:
+    try:
+        data = json.loads(document)
+    except json.JSONDecodeError as error:
+        raise InvalidInput(f"stored document is not JSON: {error}", source=source) from None
+    return structure(data, cls, source=source)
+
+
+def _int64(number: int) -> int:
+    """``number`` within SQLite's integer range, which the driver refuses to exceed."""
+    return max(-(2**63), min(number, 2**63 - 1))
+
+
+class SqliteOrganisations:
+    """:class:`~caredomain.ports.OrganisationRepository` over the ``organisations`` table."""
+
+    def __init__(self, unit: SqliteUnitOfWork) -> None:
+        self._unit = unit
+
+    def get(self, organisation_id: OrganisationId) -> Organisation:
+        rows = self._unit.query(
+            "SELECT document FROM organisations WHERE id = ?", (organisation_id,)
+        )
+        if not rows:
+            raise NotFound(f"no organisation {organisation_id!r}")
+        return _loaded(rows[0][0], Organisation, source=f"organisation {organisation_id!r}")
+
+    def add(self, organisation: Organisation) -> None:
+        added = self._unit.change(
+            "INSERT INTO organisations (id, document) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
+            (organisation.id, _document(organisation)),
+        )
+        if not added:
+            raise Conflict(f"organisation {organisation.id!r} already exists")
+
+    def replace(self, organisation: Organisation) -> None:
+        replaced = self._unit.change(
+            "UPDATE organisations SET document = ? WHERE id = ?",
+            (_document(organisation), organisation.id),
+        )
+        if not replaced:
+            raise NotFound(f"no organisation {organisation.id!r} to replace")
+
+    def remove(self, organisation_id: OrganisationId) -> None:
+        if not self._unit.change("DELETE FROM organisations WHERE id = ?", (organisation_id,)):
+            raise NotFound(f"no organisation {organisation_id!r} to remove")
+
+    def ids(self) -> list[OrganisationId]:
+        rows = self._unit.query("SELECT id FROM organisations ORDER BY id")
+        return [OrganisationId(row[0]) for row in rows]
+
+
+class SqliteEventJournal:
+    """:class:`~caredomain.ports.EventJournal` over the ``events`` table; positions are
+    increasing integers that are never reused."""
+
+    def __init__(self, unit: SqliteUnitOfWork) -> None:
+        self._unit = unit
+
+    def append(self, event: Event) -> None:
+        added = self._unit.change(
+            "INSERT INTO events (event_id, kind, occurred_at, document) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (event_id) DO NOTHING",
+            (
+                event.event_id,
+                event.kind,
+                event.occurred_at.astimezone(UTC).isoformat(),
+                _document(event),
+            ),
+        )
+        if not added:
+            raise Conflict(f"event {event.event_id!r} is already in the journal")
+
+    def since(self, position: int = 0, limit: int = 1000) -> list[tuple[int, Event]]:
+        if limit < 0:
+            raise InvalidInput("must be zero or more", field="limit", text=str(limit))
+        rows = self._unit.query(
+            "SELECT position, document FROM events WHERE position > ? ORDER BY position LIMIT ?",
+            (_int64(position), _int64(limit)),
+        )
+        return [(row[0], self._event(row[0], row[1])) for row in rows]
+
+    @staticmethod
+    def _event(position: int, document: str) -> Event:
+        return _loaded(document, Event, source=f"event at position {position}")

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, time, timedelta
 from enum import IntEnum, StrEnum
 from itertools import pairwise
+from typing import TypeVar
 
 from attrs import field, frozen
 from dateutil.relativedelta import relativedelta
@@ -262,13 +263,25 @@ class ReferenceWeek:
 _DURATION = re.compile(r"^\s*(\d{1,7})\s*([A-Za-z]+)\s*$", re.ASCII)
 
 
-def _split_duration(text: str, field_name: str, units: str) -> tuple[int, str]:
+Unit = TypeVar("Unit", bound=StrEnum)
+
+
+def _read_duration(
+    text: str, units: type[Unit], *, what: str, field_name: str, legend: str
+) -> tuple[int, Unit]:
+    """The amount and unit of a duration field, read with that field's own unit table."""
     match = _DURATION.match(text)
     if match is None:
         raise InvalidInput(
-            f"expected a whole number followed by a unit ({units})", field=field_name, text=text
+            f"expected a whole number followed by a unit ({legend})", field=field_name, text=text
         )
-    return int(match.group(1)), match.group(2)
+    try:
+        unit = units(match.group(2))
+    except ValueError:
+        raise InvalidInput(
+            f"unknown unit {match.group(2)!r} for {what}; use {legend}", field=field_name, text=text
+        ) from None
+    return int(match.group(1)), unit
 
 
 class WindowUnit(StrEnum):
@@ -308,16 +321,10 @@ class OpeningWindow:
 
     @classmethod
     def parse(cls, text: str) -> OpeningWindow:
-        amount, unit = _split_duration(text, "window", _WINDOW_UNITS)
-        try:
-            window_unit = WindowUnit(unit)
-        except ValueError:
-            raise InvalidInput(
-                f"unknown unit {unit!r} for an opening window; use {_WINDOW_UNITS}",
-                field="window",
-                text=text,
-            ) from None
-        return cls(amount, window_unit)
+        amount, unit = _read_duration(
+            text, WindowUnit, what="an opening window", field_name="window", legend=_WINDOW_UNITS
+        )
+        return cls(amount, unit)
 
     @property
     def delta(self) -> relativedelta:
@@ -382,16 +389,10 @@ class MinimumNotice:
 
     @classmethod
     def parse(cls, text: str) -> MinimumNotice:
-        amount, unit = _split_duration(text, "notice", _NOTICE_UNITS)
-        try:
-            notice_unit = NoticeUnit(unit)
-        except ValueError:
-            raise InvalidInput(
-                f"unknown unit {unit!r} for a minimum notice; use {_NOTICE_UNITS}",
-                field="notice",
-                text=text,
-            ) from None
-        return cls(amount, notice_unit)
+        amount, unit = _read_duration(
+            text, NoticeUnit, what="a minimum notice", field_name="notice", legend=_NOTICE_UNITS
+        )
+        return cls(amount, unit)
 
     @property
     def delta(self) -> timedelta:

@@ -1,0 +1,80 @@
+"""A folder that GTT exports are dropped into (``caredomain gtt watch DIR``).
+
+:meth:`GttFolder.pending` lists the files waiting, oldest extraction first (a file whose
+extraction time cannot be read comes first, to be rejected). Once a file's batch is
+committed, :meth:`GttFolder.done` moves it to ``done/`` — or :meth:`GttFolder.rejected` to
+``rejected/`` — with a ``.report.txt`` beside it. The roster's service records each applied
+file in the transaction that applies it, so a crash between the commit and the move leaves a
+file that the next run recognises and only moves.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from caredomain.errors import InvalidInput
+from caredomain.ports import FeedBatch
+
+if TYPE_CHECKING:
+    from caredomain_gtt.reader import GttCsvReader
+
+__all__ = ["DONE", "REJECTED", "GttFolder"]
+
+DONE = "done"
+REJECTED = "rejected"
+_UNREADABLE = datetime.min.replace(tzinfo=UTC)
+
+
+class GttFolder:
+    """The files of ``inbox`` (``*.csv``, any case), read with ``reader``."""
+
+    def __init__(self, inbox: Path, reader: GttCsvReader) -> None:
+        if not inbox.is_dir():
+            raise InvalidInput("not a folder", source=str(inbox))
+        self.inbox = inbox
+        self.reader = reader
+
+    def pending(self) -> list[str]:
+        waiting = []
+        for path in self.inbox.iterdir():
+            if path.is_file() and path.suffix.lower() == ".csv":
+                try:
+                    moment = self.reader.extraction_time(str(path))
+                except InvalidInput:
+                    moment = _UNREADABLE
+                waiting.append((moment, path.name, str(path)))
+        return [source for _, _, source in sorted(waiting)]
+
+    def read(self, source: str) -> FeedBatch:
+        return self.reader.read(source)
+
+    def size(self, source: str) -> int:
+        try:
+            return Path(source).stat().st_size
+        except OSError as error:
+            raise InvalidInput(f"cannot stat: {error.strerror}", source=source) from None
+
+    def done(self, source: str, report: Sequence[str]) -> str:
+        return self._move(source, DONE, report)
+
+    def rejected(self, source: str, report: Sequence[str]) -> str:
+        return self._move(source, REJECTED, report)
+
+    def _move(self, source: str, where: str, report: Sequence[str]) -> str:
+        path = Path(source)
+        folder = self.inbox / where
+        folder.mkdir(exist_ok=True)
+        target = folder / path.name
+        number = 1
+        while target.exists():
+            target = folder / f"{path.stem}.{number}{path.suffix}"
+            number += 1
+        os.replace(path, target)
+        target.with_name(target.name + ".report.txt").write_text(
+            "\n".join(report) + "\n", encoding="utf-8"
+        )
+        return str(target)

@@ -1,0 +1,336 @@
+"""Reading a GTT export (CSV) into a :class:`~caredomain.ports.FeedBatch`.
+
+The file is read in one pass of :mod:`csv`, straight into the batch's columns: the days are
+parsed once per distinct text, and nothing else is done per row. A file whose rows are not
+all well formed is read a second time, row by row, to name each bad row with its line and
+reason. Problems with the whole file — unreadable, wrongly encoded, a column missing, no
+extraction time — raise :class:`~caredomain.errors.InvalidInput` naming the file (and the
+line where there is one); bad rows are reported in the batch, for the strict or lenient
+policy to decide.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO, cast
+
+from caredomain.errors import InvalidInput
+from caredomain.ports import FeedBatch, FeedRejection, RunColumn
+from caredomain_gtt.settings import Extraction, GttSettings
+
+if TYPE_CHECKING:
+    from _csv import Reader
+
+    from caredomain_gtt.folder import GttFolder
+
+__all__ = ["GttCsvReader"]
+
+
+class _Days(dict[str, date | None]):
+    """Day texts to days, each distinct text parsed once; ``None`` for one that is no day."""
+
+    def __init__(self, formats: Sequence[str]) -> None:
+        super().__init__()
+        self._formats = formats
+
+    def __missing__(self, text: str) -> date | None:
+        value = self[text] = _parse_day(text.strip(), self._formats)
+        return value
+
+
+def _parse_day(text: str, formats: Sequence[str]) -> date | None:
+    for pattern in formats:
+        try:
+            if pattern == "iso":
+                if len(text) == 10 and text[4] == "-" and text.isascii():
+                    return date.fromisoformat(text)
+            else:
+                return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+class GttCsvReader:
+    """Reads GTT export files written as its :class:`GttSettings` say."""
+
+    def __init__(self, settings: GttSettings | None = None) -> None:
+        self.settings = settings or GttSettings()
+
+    def read(self, source: str) -> FeedBatch:
+        """The batch of one export file."""
+        path = Path(source)
+        settings = self.settings
+        with self._open(path) as file:
+            extracted_at, first_line = self._preamble(path, file)
+            reader = csv.reader(file, delimiter=settings.delimiter)
+            columns, width = self._columns(path, reader, first_line)
+            batch = self._fast(path, reader, columns, width, first_line)
+        if batch is not None:
+            return FeedBatch(str(path), extracted_at, *batch, strict=settings.strict)
+        with self._open(path) as file:
+            self._preamble(path, file)
+            reader = csv.reader(file, delimiter=settings.delimiter)
+            next(reader)
+            agents, days, codes, lines, rejected = self._row_by_row(
+                path, reader, columns, width, first_line
+            )
+        return FeedBatch(
+            str(path),
+            extracted_at,
+            agents,
+            days,
+            codes,
+            lines,
+            rejected=rejected,
+            strict=settings.strict,
+        )
+
+    def folder(self, path: str) -> GttFolder:
+        """The folder source reading files dropped into ``path`` with this reader."""
+        from caredomain_gtt.folder import GttFolder
+
+        return GttFolder(Path(path), self)
+
+    def extraction_time(self, source: str) -> datetime:
+        """When a file was extracted, without reading its rows."""
+        path = Path(source)
+        with self._open(path) as file:
+            return self._preamble(path, file)[0]
+
+    # -- the parts of a file ----------------------------------------------------------
+
+    @contextmanager
+    def _open(self, path: Path) -> Iterator[TextIO]:
+        try:
+            file = path.open(encoding=self.settings.encoding, newline="")
+        except OSError as error:
+            raise InvalidInput(f"cannot open: {error.strerror}", source=str(path)) from None
+        try:
+            yield file
+        except UnicodeDecodeError:
+            raise self._undecodable(path) from None
+        except csv.Error as error:
+            raise InvalidInput(f"not readable as CSV: {error}", source=str(path)) from None
+        finally:
+            file.close()
+
+    def _undecodable(self, path: Path) -> InvalidInput:
+        """The exact line of the first byte the encoding cannot read."""
+        data = path.read_bytes()
+        encoding = self.settings.encoding
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError as error:
+            line = data.count(b"\n", 0, error.start) + 1
+            start = data.rfind(b"\n", 0, error.start) + 1
+            end = data.find(b"\n", error.start)
+            text = data[start : end if end >= 0 else len(data)].decode(encoding, "replace")
+            hint = " (is it cp1252 or latin-1? set encoding)" if encoding.startswith("utf") else ""
+            return InvalidInput(
+                f"byte {data[error.start]:#04x} cannot be read as {encoding}{hint}",
+                source=str(path),
+                line=line,
+                text=text.rstrip("\r"),
+            )
+        return InvalidInput(f"cannot be read as {encoding}", source=str(path))
+
+    def _preamble(self, path: Path, file: TextIO) -> tuple[datetime, int]:
+        """The extraction time, and the line of the column headers."""
+        settings = self.settings
+        if settings.extraction is Extraction.HEADER:
+            text = file.readline().rstrip("\r\n")
+            shown = text.rstrip(settings.delimiter + " \t")
+            return self._moment(shown, settings.header_pattern, path, "header_format", 1), 2
+        if settings.extraction is Extraction.FILENAME:
+            return self._moment(
+                path.name, settings.filename_format, path, "filename_format", None
+            ), 1
+        try:
+            mtime = os.stat(path).st_mtime
+        except OSError as error:
+            raise InvalidInput(f"cannot stat: {error.strerror}", source=str(path)) from None
+        return datetime.fromtimestamp(mtime, UTC), 1
+
+    def _moment(
+        self, text: str, pattern: str, path: Path, setting: str, line: int | None
+    ) -> datetime:
+        try:
+            moment = datetime.strptime(text, pattern)
+        except ValueError:
+            raise InvalidInput(
+                f"no extraction time: expected {pattern!r} (setting {setting})",
+                source=str(path),
+                line=line,
+                text=text,
+            ) from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=self.settings.zone)
+        return moment
+
+    def _columns(self, path: Path, reader: Reader, line: int) -> tuple[tuple[int, int, int], int]:
+        settings = self.settings
+        header = next(reader, None)
+        if header is None:
+            raise InvalidInput("the file has no column headers", source=str(path), line=line)
+        names = [name.strip().casefold() for name in header]
+        found = []
+        for setting, wanted in (
+            ("agent_column", settings.agent_column),
+            ("date_column", settings.date_column),
+            ("code_column", settings.code_column),
+        ):
+            key = wanted.strip().casefold()
+            if names.count(key) != 1:
+                problem = "no column" if key not in names else "more than one column"
+                raise InvalidInput(
+                    f"{problem} named {wanted!r} (setting {setting}; columns: "
+                    f"{', '.join(h.strip() for h in header)})",
+                    source=str(path),
+                    line=line,
+                    field=setting,
+                )
+            found.append(names.index(key))
+        return (found[0], found[1], found[2]), len(header)
+
+    def _fast(
+        self,
+        path: Path,
+        reader: Reader,
+        columns: tuple[int, int, int],
+        width: int,
+        header_line: int,
+    ) -> tuple[RunColumn, list[date], list[str], range] | None:
+        """The columns in one pass, or ``None`` if any row needs a closer look. The agents
+        come out as runs (an export lists each agent's days together)."""
+        run_agents: list[str] = []
+        run_starts: list[int] = []
+        texts: list[str] = []
+        codes: list[str] = []
+        loop = _column_reader(width, *columns, trim=self.settings.trim)
+        try:
+            loop(reader, run_agents.append, run_starts.append, texts.append, codes)
+        except ValueError:  # a row with more or fewer fields
+            return None
+        if reader.line_num != len(codes) + 1:
+            return None  # blank lines, or a field over several lines
+        if "" in run_agents or "" in codes:
+            return None
+        days = _days(texts, run_starts, _Days(self.settings.date_formats))
+        if days is None:
+            return None
+        first = header_line + 1
+        agents = RunColumn(run_agents, run_starts, len(codes))
+        return agents, days, codes, range(first, first + len(codes))
+
+    def _row_by_row(
+        self,
+        path: Path,
+        reader: Reader,
+        columns: tuple[int, int, int],
+        width: int,
+        header_line: int,
+    ) -> tuple[list[str], list[date], list[str], list[int], list[FeedRejection]]:
+        settings = self.settings
+        agent_at, day_at, code_at = columns
+        day_of = _Days(settings.date_formats)
+        agents: list[str] = []
+        days: list[date] = []
+        codes: list[str] = []
+        lines: list[int] = []
+        rejected: list[FeedRejection] = []
+        offset = header_line - 1
+        previous_end = reader.line_num
+        for row in reader:
+            line = offset + previous_end + 1
+            previous_end = reader.line_num
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue  # a blank line
+            text = settings.delimiter.join(row)
+            if len(row) != width:
+                rejected.append(
+                    FeedRejection(line, f"expected {width} fields, got {len(row)}", text)
+                )
+                continue
+            agent, code = row[agent_at], row[code_at]
+            if settings.trim:
+                agent, code = agent.strip(), code.strip()
+            day = day_of[row[day_at]]
+            reason = None
+            if not agent:
+                reason = f"no agent (column {settings.agent_column})"
+            elif day is None:
+                reason = (
+                    f"not a day: {row[day_at]!r} (date_formats {_shown(settings.date_formats)})"
+                )
+            elif not code:
+                reason = f"no code (column {settings.code_column})"
+            if reason is not None or day is None:
+                rejected.append(FeedRejection(line, reason or "", text))
+                continue
+            agents.append(agent)
+            days.append(day)
+            codes.append(code)
+            lines.append(line)
+        return agents, days, codes, lines, rejected
+
+
+Adder = Callable[[Any], None]
+
+
+@cache
+def _column_reader(
+    width: int, agent_at: int, day_at: int, code_at: int, *, trim: bool
+) -> Callable[[Reader, Adder, Adder, Adder, list[str]], None]:
+    """A loop that unpacks each row of ``width`` fields into the columns: the agents as runs
+    (an agent and the row her run starts at), the day texts, the codes. Unpacking in the
+    ``for`` statement is the cheapest way Python has to take a row apart, and a row of
+    another width raises ``ValueError``. Generated (as attrs and dataclasses generate their
+    methods) because the width and positions are the file's."""
+    fields = [f"f{i}" if i in (agent_at, day_at, code_at) else "_" for i in range(width)]
+    strip = ".strip()" if trim else ""
+    source = f"""
+def read_columns(rows, add_agent, add_start, add_day, codes):
+    add_code = codes.append
+    last = None
+    for {", ".join(fields)}, in rows:
+        if f{agent_at}{strip} != last:
+            last = f{agent_at}{strip}
+            add_agent(last)
+            add_start(len(codes))
+        add_day(f{day_at})
+        add_code(f{code_at}{strip})
+"""
+    namespace: dict[str, Any] = {}
+    exec(source, namespace)
+    loop: Callable[[Reader, Adder, Adder, Adder, list[str]], None] = namespace["read_columns"]
+    return loop
+
+
+def _days(texts: list[str], starts: list[int], day_of: _Days) -> list[date] | None:
+    """The days of ``texts``, or ``None`` if one is no day. When every agent has the same
+    day texts (the usual export: everyone over the same period), they are parsed once and
+    the whole column compared in one step."""
+    size = len(texts)
+    period = starts[1] if len(starts) > 1 else size
+    if (
+        size
+        and size % period == 0
+        and starts == list(range(0, size, period))
+        and texts == texts[:period] * (size // period)
+    ):
+        first = [day_of[text] for text in texts[:period]]
+        return None if None in first else cast(list[date], first * (size // period))
+    days = list(map(day_of.__getitem__, texts))
+    return None if None in day_of.values() else cast(list[date], days)
+
+
+def _shown(formats: Sequence[str]) -> str:
+    names = {"%d/%m/%Y": "dd/mm/yyyy", "iso": "iso"}
+    return ",".join(names.get(pattern, pattern) for pattern in formats)

@@ -1,0 +1,212 @@
+"""``caredomain gtt``: apply GTT export files, watch a drop folder on the feed schedule, and
+list the files applied.
+
+The reader comes from the plugins (``gtt-csv``, from ``caredomain_gtt``, by default); its
+settings from ``--settings FILE`` (a TOML file with a ``[gtt]`` table) and ``--set KEY=VALUE``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from attrs import frozen
+
+from caredomain.cli.common import Console, sqlite_url
+from caredomain.cli.roster import ACTOR, DEFAULT_DB, roster_zone, show_candidates, show_post
+from caredomain.errors import InvalidInput
+from caredomain.ports import FeedReader
+from caredomain.roster import FeedReport, FeedSchedule, RosterSettings
+from caredomain.roster import services as roster_services
+from caredomain.roster.ports import FolderReader
+from caredomain.services import ServiceContext
+
+__all__ = ["add_parser"]
+
+DEFAULT_READER = "gtt-csv"
+DEFAULT_SCHEDULE = "every 1h"
+
+
+def add_parser(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "gtt", help="apply GTT export files, or watch a folder for them"
+    )
+    parser.add_argument("--db", default=DEFAULT_DB, help=f"SQLite store (default {DEFAULT_DB})")
+    parser.add_argument("--reader", default=DEFAULT_READER, help=f"feed reader ({DEFAULT_READER})")
+    parser.add_argument("--settings", help="TOML file whose [gtt] table sets the reader")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a reader setting (encoding=cp1252, delimiter=',', policy=lenient…)",
+    )
+    commands = parser.add_subparsers(dest="gtt_command", required=True, metavar="COMMAND")
+
+    apply = commands.add_parser("apply", help="apply export files, in the order given")
+    apply.add_argument("files", nargs="+", metavar="FILE")
+    apply.add_argument("--candidates", type=int, default=3, help="candidates per vacancy (3)")
+    apply.set_defaults(run=_apply)
+
+    watch = commands.add_parser("watch", help="apply the files dropped in a folder")
+    watch.add_argument("folder", metavar="DIR")
+    when = watch.add_mutually_exclusive_group()
+    when.add_argument("--every", help="every so many hours: 2h (default: the roster's, or 1h)")
+    when.add_argument("--at", help="at set times of day: 06:00,12:00,18:00")
+    watch.add_argument("--once", action="store_true", help="process the folder once and stop")
+    watch.add_argument("--runs", type=int, help="stop after this many runs")
+    watch.set_defaults(run=_watch)
+
+    history = commands.add_parser("history", help="the files the folder source applied")
+    history.add_argument("--limit", type=int, default=20)
+    history.set_defaults(run=_history)
+
+
+@frozen
+class _Session:
+    context: ServiceContext
+    reader: FeedReader
+
+
+def _settings(args: argparse.Namespace) -> dict[str, str]:
+    values: dict[str, str] = {}
+    if args.settings:
+        path = Path(args.settings)
+        try:
+            document = tomllib.loads(path.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise InvalidInput(f"cannot read: {error.strerror}", source=str(path)) from None
+        except tomllib.TOMLDecodeError as error:
+            raise InvalidInput(f"not valid TOML: {error}", source=str(path)) from None
+        table = document.get("gtt", {})
+        if not isinstance(table, dict):
+            raise InvalidInput("expected a [gtt] table", source=str(path), field="gtt")
+        for key, value in table.items():
+            if not isinstance(value, str):
+                raise InvalidInput(
+                    "settings are text", source=str(path), field=f"gtt.{key}", text=repr(value)
+                )
+            values[key] = value
+    for item in args.set:
+        key, equals, value = item.partition("=")
+        if not equals or not key.strip():
+            raise InvalidInput("expected KEY=VALUE", field="--set", text=item)
+        values[key.strip()] = value
+    return values
+
+
+@contextmanager
+def _session(args: argparse.Namespace, console: Console) -> Iterator[_Session]:
+    plugins = console.plugins()
+    specs = plugins.feed_reader_specs()
+    spec = specs.get(args.reader)
+    if spec is None:
+        raise InvalidInput(
+            f"no plugin offers this feed reader (offered: {', '.join(sorted(specs)) or 'none'})",
+            field="--reader",
+            text=args.reader,
+        )
+    reader = spec.create(_settings(args))
+    store = plugins.open_store(sqlite_url(args.db))
+    try:
+        yield _Session(ServiceContext(store=store, publish=plugins.publish), reader)
+    finally:
+        store.close()
+
+
+def _vacancies(console: Console, session: _Session, report: FeedReport, limit: int) -> None:
+    if not report.vacated:
+        return
+    with session.context.store.unit_of_work(write=False) as uow:
+        roster = roster_services.load_roster(uow)
+    console.print("  vacant posts:")
+    for post in report.vacated:
+        current = roster.post(post.id)
+        console.print("    " + show_post(current, roster.unit_of(current), roster.settings.zone))
+        if limit > 0:
+            found = roster_services.find_candidates(session.context, ACTOR, post.id, limit=limit)
+            show_candidates(console, found, "      ", roster)
+
+
+def _apply(args: argparse.Namespace, console: Console) -> int:
+    failed = False
+    with _session(args, console) as session:
+        zone = roster_zone(session.context)
+        for source in args.files:
+            try:
+                run = roster_services.apply_gtt_file(session.context, session.reader.read, source)
+            except InvalidInput as error:
+                console.error(str(error))
+                failed = True
+                continue
+            for line in run.lines(zone):
+                console.print(line)
+            report = run.report
+            if report is not None and report.refused:
+                failed = True
+            elif report is not None:
+                _vacancies(console, session, report, args.candidates)
+    return 2 if failed else 0
+
+
+def _schedule(args: argparse.Namespace, session: _Session) -> FeedSchedule:
+    with session.context.store.unit_of_work(write=False) as uow:
+        settings = uow.roster.settings()
+    zone = (settings or RosterSettings()).zone
+    if args.every:
+        return FeedSchedule.parse(f"every {args.every}", zone)
+    if args.at:
+        return FeedSchedule.parse(f"at {args.at}", zone)
+    if settings is not None and settings.feed_schedule is not None:
+        return settings.feed_schedule
+    return FeedSchedule.parse(DEFAULT_SCHEDULE, zone)
+
+
+def _watch(args: argparse.Namespace, console: Console) -> int:
+    with _session(args, console) as session:
+        reader = session.reader
+        if not isinstance(reader, FolderReader):
+            raise InvalidInput(
+                "this feed reader cannot watch a folder", field="--reader", text=args.reader
+            )
+        folder = reader.folder(args.folder)
+        schedule = _schedule(args, session)
+        console.print(f"watching {args.folder} {schedule}")
+        done = 0
+        try:
+            while True:
+                for outcome in roster_services.process_folder(session.context, folder):
+                    console.print(f"{outcome.source} -> {outcome.moved_to}")
+                    if outcome.error:
+                        console.print(f"  {outcome.error}")
+                    elif outcome.run is not None:
+                        for line in outcome.run.lines(schedule.zone)[1:]:
+                            console.print(line)
+                done += 1
+                if args.once or (args.runs is not None and done >= args.runs):
+                    return 0
+                now = session.context.clock.now()
+                (next_run,) = schedule.next_runs(now, 1)
+                console.print(f"next run at {next_run.isoformat(timespec='minutes')}")
+                time.sleep(max(0.0, (next_run - now).total_seconds()))
+        except KeyboardInterrupt:
+            console.print("stopped")
+            return 0
+
+
+def _history(args: argparse.Namespace, console: Console) -> int:
+    with _session(args, console) as session:
+        batches = roster_services.applied_batches(session.context, ACTOR, args.limit)
+        zone = roster_zone(session.context)
+    if not batches:
+        console.print("no file applied yet")
+    for batch in batches:
+        applied = batch.applied_at.astimezone(zone).isoformat(timespec="seconds")
+        extracted = batch.extracted_at.astimezone(zone).isoformat(timespec="minutes")
+        console.print(f"{applied}  {batch.source} (extracted {extracted}): {batch.summary}")
+    return 0

@@ -1,0 +1,258 @@
+"""``caredomain roster``: load a ward, list vacancies, find candidates, assign, close, swap
+days, edit codes locally and list the edits the GTT has not confirmed.
+
+The command line acts as an administrator of the store it opens (``--db``).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from caredomain.access import Actor
+from caredomain.cli.common import Console, parse_date, sqlite_url
+from caredomain.errors import InvalidInput
+from caredomain.roster import (
+    NOT_SENT_UPSTREAM,
+    CandidateList,
+    Post,
+    Roster,
+    RosterSettings,
+    load_ward,
+)
+from caredomain.roster import services as roster_services
+from caredomain.services import ServiceContext
+
+__all__ = ["DEFAULT_DB", "add_parser", "open_context", "show_candidates", "show_post"]
+
+DEFAULT_DB = "caredomain.db"
+ACTOR = Actor.administrator("cli", "Command line")
+
+
+@contextmanager
+def open_context(console: Console, db: str) -> Iterator[ServiceContext]:
+    """A service context on the SQLite store at ``db``, plugins publishing its events."""
+    plugins = console.plugins()
+    store = plugins.open_store(sqlite_url(db))
+    try:
+        yield ServiceContext(store=store, publish=plugins.publish)
+    finally:
+        store.close()
+
+
+def add_parser(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "roster", help="plannings, vacancies, candidates, day swaps and local edits"
+    )
+    parser.add_argument("--db", default=DEFAULT_DB, help=f"SQLite store (default {DEFAULT_DB})")
+    commands = parser.add_subparsers(dest="roster_command", required=True, metavar="COMMAND")
+
+    load = commands.add_parser("load", help="save a ward file: agents, plannings, posts")
+    load.add_argument("ward", help="the ward's TOML file (see docs/roster.md)")
+    load.set_defaults(run=_load)
+
+    vacant = commands.add_parser("vacancies", help="vacant posts of published plannings")
+    vacant.add_argument("--date", type=parse_date, help="only this day (YYYY-MM-DD)")
+    vacant.add_argument("--candidates", type=int, default=3, help="candidates shown (3)")
+    vacant.set_defaults(run=_vacancies)
+
+    found = commands.add_parser("candidates", help="who could take a post, best first")
+    found.add_argument("post")
+    found.add_argument("--limit", type=int, default=10)
+    found.add_argument("--explain", action="store_true", help="also why each other agent cannot")
+    found.set_defaults(run=_candidates)
+
+    assign = commands.add_parser("assign", help="post an agent")
+    assign.add_argument("post")
+    assign.add_argument("agent")
+    assign.set_defaults(run=_assign)
+
+    close = commands.add_parser("close", help="close a post's vacant positions")
+    close.add_argument("post")
+    close.set_defaults(run=_close)
+
+    swap = commands.add_parser("swap", help="two agents exchange their days (codes and posts)")
+    swap.add_argument("agent_a")
+    swap.add_argument("agent_b")
+    swap.add_argument("days", nargs="+", type=parse_date, metavar="DAY")
+    swap.set_defaults(run=_swap)
+
+    publish = commands.add_parser("publish", help="publish a draft planning")
+    publish.add_argument("planning")
+    publish.set_defaults(run=_publish)
+
+    edit = commands.add_parser("edit", help="change a code locally (not sent to the GTT)")
+    edit.add_argument("agent")
+    edit.add_argument("day", type=parse_date)
+    edit.add_argument("code")
+    edit.set_defaults(run=_edit)
+
+    pending = commands.add_parser("pending", help="local edits the GTT has not confirmed")
+    pending.add_argument("--agent")
+    pending.set_defaults(run=_pending)
+
+    codes = commands.add_parser("codes", help="an agent's codes with their provenance")
+    codes.add_argument("agent")
+    codes.add_argument("first", type=parse_date)
+    codes.add_argument("last", type=parse_date)
+    codes.set_defaults(run=_codes)
+
+
+def roster_zone(context: ServiceContext) -> ZoneInfo:
+    """The roster's wall clock, to show times on."""
+    with context.store.unit_of_work(write=False) as uow:
+        return (uow.roster.settings() or RosterSettings()).zone
+
+
+def show_post(post: Post, unit: str, zone: ZoneInfo) -> str:
+    return f"{post.id}  {unit}  {post.day.isoformat()} {post.shift_text(zone)}  {post.fill}"
+
+
+def show_candidates(
+    console: Console, found: CandidateList, indent: str = "  ", names: Roster | None = None
+) -> None:
+    """The candidates, best first, with their names when ``names`` knows them."""
+
+    def name(agent: str) -> str:
+        return f" {names.agent(agent).name}" if names and names.knows(agent) else ""
+
+    if not found.candidates:
+        console.print(f"{indent}no candidate")
+    for number, candidate in enumerate(found.candidates, start=1):
+        head, _, rest = str(candidate).partition("  ")
+        console.print(f"{indent}{number}. {head}{name(candidate.agent)}: {rest}")
+    for excluded in found.excluded or ():
+        console.print(
+            f"{indent}   excluded {excluded.agent}{name(excluded.agent)}: "
+            f"{'; '.join(excluded.reasons)}"
+        )
+
+
+def _load(args: argparse.Namespace, console: Console) -> int:
+    path = Path(args.ward)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InvalidInput(f"cannot read: {error.strerror}", source=str(path)) from None
+    ward = load_ward(text, source=str(path))
+    with open_context(console, args.db) as context:
+        change = roster_services.set_up_ward(context, ACTOR, ward, source=str(path))
+    console.print(
+        f"loaded {path}: {len(change.agents)} agents, {len(change.plannings)} plannings, "
+        f"{len(change.posts)} posts"
+    )
+    return 0
+
+
+def _vacancies(args: argparse.Namespace, console: Console) -> int:
+    with open_context(console, args.db) as context:
+        found = roster_services.vacancies(context, ACTOR, args.date)
+        if not found:
+            console.print("no vacant post" + (f" on {args.date.isoformat()}" if args.date else ""))
+            return 0
+        with context.store.unit_of_work(write=False) as uow:
+            roster = roster_services.load_roster(uow, first=args.date, last=args.date)
+        for post in found:
+            console.print(show_post(post, roster.unit_of(post), roster.settings.zone))
+            if args.candidates > 0:
+                best = roster_services.find_candidates(
+                    context, ACTOR, post.id, limit=args.candidates
+                )
+                show_candidates(console, best, "    ", roster)
+    return 0
+
+
+def _candidates(args: argparse.Namespace, console: Console) -> int:
+    with open_context(console, args.db) as context:
+        found = roster_services.find_candidates(
+            context, ACTOR, args.post, limit=args.limit, explain=args.explain
+        )
+        with context.store.unit_of_work(write=False) as uow:
+            roster = roster_services.load_roster(uow, first=found.post.day, last=found.post.day)
+    console.print(f"candidates for {found.post.id} ({found.post.fill}):")
+    show_candidates(console, found, "  ", roster)
+    return 0
+
+
+def _assign(args: argparse.Namespace, console: Console) -> int:
+    with open_context(console, args.db) as context:
+        events = roster_services.assign(context, ACTOR, args.post, args.agent)
+    console.print(f"{args.agent} assigned to {args.post}")
+    _show(console, events)
+    return 0
+
+
+def _close(args: argparse.Namespace, console: Console) -> int:
+    with open_context(console, args.db) as context:
+        events = roster_services.close(context, ACTOR, args.post)
+    console.print(f"{args.post} closed")
+    _show(console, events)
+    return 0
+
+
+def _swap(args: argparse.Namespace, console: Console) -> int:
+    with open_context(console, args.db) as context:
+        events = roster_services.swap(context, ACTOR, args.agent_a, args.agent_b, args.days)
+    days = ", ".join(day.isoformat() for day in args.days)
+    console.print(f"{args.agent_a} and {args.agent_b} swapped {days}")
+    _show(console, events)
+    console.print(f"note: {NOT_SENT_UPSTREAM}")
+    return 0
+
+
+def _publish(args: argparse.Namespace, console: Console) -> int:
+    with open_context(console, args.db) as context:
+        roster_services.publish(context, ACTOR, args.planning)
+    console.print(f"{args.planning} published")
+    return 0
+
+
+def _edit(args: argparse.Namespace, console: Console) -> int:
+    with open_context(console, args.db) as context:
+        events = roster_services.edit_code_locally(context, ACTOR, args.agent, args.day, args.code)
+    if not events:
+        console.print(f"{args.agent} already holds {args.code} on {args.day.isoformat()}")
+        return 0
+    console.print(f"{args.agent} {args.day.isoformat()}: {args.code} (local edit)")
+    _show(console, events)
+    console.print(f"note: {NOT_SENT_UPSTREAM}")
+    return 0
+
+
+def _pending(args: argparse.Namespace, console: Console) -> int:
+    with open_context(console, args.db) as context:
+        edits = roster_services.pending_local_edits(context, ACTOR, args.agent)
+        zone = roster_zone(context)
+    if not edits:
+        console.print("no local edit pending")
+        return 0
+    console.print("local edits the GTT has not confirmed (the next feed may overwrite them):")
+    for edit in edits:
+        console.print(
+            f"  {edit} at {edit.edited_at.astimezone(zone).isoformat(timespec='minutes')}"
+        )
+    return 0
+
+
+def _codes(args: argparse.Namespace, console: Console) -> int:
+    with open_context(console, args.db) as context:
+        codes = roster_services.day_codes(context, ACTOR, args.agent, args.first, args.last)
+        zone = roster_zone(context)
+    for code in codes:
+        if code.edit is not None:
+            origin = f"local edit by {code.edit.edited_by}, GTT says {code.gtt_code or '-'}"
+        else:
+            assert code.extracted_at is not None
+            extracted = code.extracted_at.astimezone(zone).isoformat(timespec="minutes")
+            origin = f"GTT, extracted {extracted}"
+        console.print(f"  {code.day.isoformat()}  {code.code:<5} {origin}")
+    return 0
+
+
+def _show(console: Console, events: list[Any]) -> None:
+    for event in events:
+        console.print(f"  event {event.kind}")

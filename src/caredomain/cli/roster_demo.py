@@ -1,0 +1,66 @@
+"""The roster chapter of ``caredomain demo`` (seed 000, FAQ 1): a cardiology ward with a
+published planning; the GTT feed, dropped in a folder, puts a nurse on sick leave; she is
+unassigned automatically, her post shows ``0/1``, and its candidates are listed."""
+
+from __future__ import annotations
+
+import importlib.resources
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from caredomain.cli.roster import show_candidates, show_post
+from caredomain.roster import load_ward
+from caredomain.roster import services as roster_services
+from caredomain.roster.ports import FolderReader
+
+if TYPE_CHECKING:
+    from caredomain.cli.demo import DemoRun
+
+__all__ = ["SAMPLE_EXPORTS", "SAMPLE_WARD", "roster_chapter"]
+
+SAMPLE_WARD = "sample_ward.toml"
+SAMPLE_EXPORTS = ("GTT_20261122_180000.csv", "GTT_20261123_100000.csv")
+
+
+def roster_chapter(demo: DemoRun) -> None:
+    """Load the sample ward, then apply the two sample GTT exports through the folder
+    source, and show the vacancy the second one opens, with its candidates."""
+    console, context = demo.console, demo.context
+    data = importlib.resources.files("caredomain.data")
+    ward = load_ward(data.joinpath(SAMPLE_WARD).read_text("utf-8"), source=SAMPLE_WARD)
+    with context.store.unit_of_work() as uow:
+        uow.roster.clear()  # each run of the demo starts from the sample ward
+        uow.commit()
+    roster_services.set_up_ward(context, demo.admin, ward, source=SAMPLE_WARD)
+    (planning,) = ward.plannings
+    console.print(f"== Roster: {planning.unit}, planning {planning.id} ({planning.status})")
+    console.print(
+        f"{len(ward.agents)} agents, {len(ward.posts)} posts; feed {ward.settings.feed_schedule}"
+    )
+
+    spec = demo.plugins.feed_reader_specs().get("gtt-csv")
+    reader = spec.create({}) if spec is not None else None
+    if not isinstance(reader, FolderReader):
+        console.print("no GTT reader plugin (caredomain_gtt) is loaded: the feed is skipped")
+        return
+    with tempfile.TemporaryDirectory(prefix="caredomain-gtt-") as inbox:
+        for name in SAMPLE_EXPORTS:
+            with importlib.resources.as_file(data.joinpath(name)) as sample:
+                shutil.copy(sample, Path(inbox) / name)
+        console.print(f"GTT exports dropped in the feed folder: {', '.join(SAMPLE_EXPORTS)}")
+        runs = roster_services.process_folder(context, reader.folder(inbox))
+    for run in runs:
+        console.print()
+        zone = ward.settings.zone
+        for line in run.run.lines(zone) if run.run else [f"{run.source}: {run.error}"]:
+            console.print(line.replace(str(Path(run.source).parent) + "/", ""))
+    with context.store.unit_of_work(write=False) as uow:
+        roster = roster_services.load_roster(uow)
+    console.print()
+    console.print("Vacant posts and their candidates:")
+    for post in roster_services.vacancies(context, demo.admin):
+        console.print("  " + show_post(post, roster.unit_of(post), roster.settings.zone))
+        found = roster_services.find_candidates(context, demo.admin, post.id, limit=3, explain=True)
+        show_candidates(console, found, "    ", roster)

@@ -1,0 +1,650 @@
+"""Applying a GTT batch to the roster: a pure function of (roster, batch).
+
+:func:`apply_feed` reads the roster and the batch and returns a :class:`FeedOutcome` — the
+batch's :class:`FeedReport` and the :class:`~caredomain.roster.state.RosterChange` to apply —
+without changing either. The seed's rules, each in one function below:
+
+* :func:`late_rows_never_regress` — a row older than what the roster already holds from the
+  GTT for that agent-day is ignored; between two batches extracted at the same instant that
+  disagree, the greater code wins, so that the order of arrival never matters;
+* :func:`gtt_merges_or_overwrites_local_edit` — a newer row equal to a pending local edit
+  confirms it (the two merge); a row that differs overwrites it, and the report lists it;
+* :func:`never_guessed` — an unknown code or agent is never guessed: the row is rejected with
+  its reason;
+* :func:`~caredomain.roster.absences.absence_unassigns` — an absence code on a day the
+  agent is posted unassigns her; on a published planning the post is vacated and shows
+  ``0/1`` (in its own module: a local edit brings absences too).
+
+Applying the same batch twice gives the same state and an empty second report; applying
+batches in any order gives the state of applying them in extraction-time order.
+
+The application works agent by agent. An export sorted by agent and day, whose agent already
+holds the same days from an older batch and has no pending local edit, is compared with what
+the roster holds in one step (one text comparison per agent); everything else goes row by row
+through the same rules.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, tzinfo
+from enum import Enum
+from functools import partial
+from itertools import compress, islice
+from operator import itemgetter, ne
+
+from attrs import field, frozen
+
+from caredomain.ports import FeedBatch, FeedRejection, RunColumn
+from caredomain.roster.absences import Postings, Reinstatement, Unassignment, absence_unassigns
+from caredomain.roster.days import NEVER, AgentDays, LocalEdit, micros
+from caredomain.roster.events import GttBatchApplied, LocalEditOverwritten
+from caredomain.roster.model import AgentId, Post
+from caredomain.roster.state import EventDraft, Roster, RosterChange
+
+__all__ = [
+    "CodeChanges",
+    "EditResolution",
+    "FeedOutcome",
+    "FeedReport",
+    "Reinstatement",
+    "RowVerdict",
+    "Unassignment",
+    "apply_codes",
+    "apply_feed",
+    "gtt_merges_or_overwrites_local_edit",
+    "late_rows_never_regress",
+    "never_guessed",
+    "settle_absences",
+]
+
+
+# ---------------------------------------------------------------------------------------
+# The report
+# ---------------------------------------------------------------------------------------
+
+
+@frozen
+class EditResolution:
+    """A pending local edit a GTT row resolved: merged (same code) or overwritten."""
+
+    edit: LocalEdit
+    gtt_code: str
+    line: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.edit.agent} {self.edit.day.isoformat()}: local {self.edit.code} "
+            f"(by {self.edit.edited_by}), GTT {self.gtt_code}"
+        )
+
+
+def _rejections(values: Iterable[FeedRejection]) -> tuple[FeedRejection, ...]:
+    return tuple(sorted(values, key=lambda rejection: rejection.line))
+
+
+@frozen
+class FeedReport:
+    """What a batch did. ``read`` counts every row, and, unless the batch was ``refused``
+    (strict policy and a bad row: nothing applied), ``read == applied + unchanged + stale +
+    len(rejected)``. ``applied`` rows changed what the GTT holds; ``unchanged`` rows
+    confirmed it; ``stale`` rows were older than what is held."""
+
+    source: str
+    extracted_at: datetime
+    read: int = 0
+    applied: int = 0
+    unchanged: int = 0
+    stale: int = 0
+    rejected: tuple[FeedRejection, ...] = field(default=(), converter=_rejections)
+    merged: tuple[EditResolution, ...] = ()
+    overwritten: tuple[EditResolution, ...] = ()
+    unassigned: tuple[Unassignment, ...] = ()
+    vacated: tuple[Post, ...] = ()
+    reassigned: tuple[Reinstatement, ...] = ()
+    refused: bool = False
+
+    @property
+    def empty(self) -> bool:
+        """Nothing changed: no row applied, no local edit resolved, nobody moved."""
+        return not (
+            self.applied
+            or self.merged
+            or self.overwritten
+            or self.unassigned
+            or self.vacated
+            or self.reassigned
+        )
+
+    def lines(self, zone: tzinfo | None = None) -> list[str]:
+        """The report for people, one line each; times on the wall clock of ``zone``."""
+        extracted = self.extracted_at.astimezone(zone) if zone else self.extracted_at
+        head = f"{self.source} (extracted {extracted.isoformat(timespec='minutes')})"
+        if self.refused:
+            head += f": REFUSED, nothing applied ({len(self.rejected)} bad rows, strict policy)"
+        out = [
+            head,
+            f"  rows read {self.read}, applied {self.applied}, unchanged {self.unchanged}, "
+            f"stale {self.stale}, rejected {len(self.rejected)}",
+        ]
+        out += [f"  rejected line {r.line}: {r.reason}" for r in self.rejected]
+        out += [f"  local edit merged: {m}" for m in self.merged]
+        out += [f"  local edit OVERWRITTEN: {o}" for o in self.overwritten]
+        out += [f"  unassigned: {u}" for u in self.unassigned]
+        out += [
+            f"  vacated: {post.id} on {post.day.isoformat()} {post.fill}" for post in self.vacated
+        ]
+        out += [f"  reassigned: {r}" for r in self.reassigned]
+        return out
+
+
+@frozen
+class FeedOutcome:
+    """The report of a batch and the change that applies it."""
+
+    report: FeedReport
+    change: RosterChange
+
+
+# ---------------------------------------------------------------------------------------
+# The rules
+# ---------------------------------------------------------------------------------------
+
+
+class RowVerdict(Enum):
+    NEWER = "newer"  # the row is the GTT's latest word on the agent-day
+    SAME = "same"  # the roster already holds this row (same extraction, same code)
+    STALE = "stale"  # the roster holds a later word: the row is ignored
+
+
+def late_rows_never_regress(
+    extracted_at: int, held_at: int, code: str, held_code: str | None
+) -> RowVerdict:
+    """A row older than what the roster holds from the GTT for that agent-day is ignored.
+
+    Times are the batches' extraction times (see :func:`~caredomain.roster.days.micros`).
+    Two batches extracted at the same instant that disagree are ordered by code, the greater
+    winning, so that any order of arrival ends in the same state.
+    """
+    if extracted_at > held_at:
+        return RowVerdict.NEWER
+    if extracted_at < held_at:
+        return RowVerdict.STALE
+    if code == held_code:
+        return RowVerdict.SAME
+    return RowVerdict.NEWER if held_code is None or code > held_code else RowVerdict.STALE
+
+
+def gtt_merges_or_overwrites_local_edit(edit: LocalEdit, code: str) -> bool:
+    """Whether a newer GTT row confirms a pending local edit (``True``: the same code, the two
+    merge) or overwrites it (``False``: the edit is lost and reported). Either way the edit
+    is no longer pending: the GTT's word is what the roster holds."""
+    return edit.code == code
+
+
+def never_guessed(roster: Roster, agent: str, code: str) -> str | None:
+    """Why a row cannot be applied — an unknown agent or code, never guessed — or ``None``."""
+    if not roster.knows(agent):
+        return f"unknown agent {agent!r}"
+    if code not in roster.catalogue:
+        near = [
+            known.code for known in roster.catalogue if known.code.casefold() == code.casefold()
+        ]
+        hint = f" (codes are case-sensitive: {near[0]!r} exists)" if near else ""
+        return f"unknown code {code!r}{hint}"
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# The application
+# ---------------------------------------------------------------------------------------
+
+Flip = tuple[AgentId, int, str | None, str | None]
+"""An agent-day whose absence status changes: agent, day (ordinal), code before, after."""
+
+
+@frozen
+class CodeChanges:
+    """The first step of applying a batch: what it does to the codes and local edits, and
+    the agent-days whose absence status it flips (``flips``, for agents who hold posts), for
+    :func:`settle_absences` to take the agents off their posts that day or put them back."""
+
+    batch: FeedBatch
+    read: int
+    applied: int
+    unchanged: int
+    stale: int
+    rejected: tuple[FeedRejection, ...]
+    merged: tuple[EditResolution, ...]
+    overwritten: tuple[EditResolution, ...]
+    records: tuple[AgentDays, ...]
+    confirmed: tuple[AgentId, ...]
+    cleared: tuple[tuple[AgentId, date], ...]
+    flips: tuple[Flip, ...]
+    refused: bool
+    absences: frozenset[str] = frozenset()
+
+    def flipped_days(self) -> set[tuple[AgentId, date]]:
+        """The agent-days whose posts :func:`settle_absences` needs: each flipped day, and
+        the days around a withdrawn absence (to check that the way back to a post is clear)."""
+        wanted: set[tuple[AgentId, date]] = set()
+        for agent, ordinal, before, _ in self.flips:
+            around = (-1, 0, 1) if before in self.absences else (0,)
+            wanted.update((agent, date.fromordinal(ordinal + shift)) for shift in around)
+        return wanted
+
+
+def apply_feed(roster: Roster, batch: FeedBatch) -> FeedOutcome:
+    """Apply ``batch`` to ``roster``: its report, and the change to apply. Changes neither.
+
+    A strict batch (the default) with any bad row — unreadable, unknown agent or code,
+    agent-day given twice — is refused as a whole: the report lists every bad row and the
+    change is empty. A lenient one applies its good rows and reports the bad ones.
+
+    The same as :func:`settle_absences` of :func:`apply_codes`: a store too large to load
+    every post runs the two steps itself, loading in between only the posts of the
+    agent-days flipped (:meth:`CodeChanges.flipped_days`).
+    """
+    return settle_absences(roster, apply_codes(roster, batch))
+
+
+def apply_codes(roster: Roster, batch: FeedBatch) -> CodeChanges:
+    """The codes step: every rule but :func:`~caredomain.roster.absences.absence_unassigns`.
+    Needs of the roster its catalogue, known agents, GTT records, local edits and who holds
+    posts (:meth:`~caredomain.roster.state.Roster.has_postings`) — not the posts."""
+    work = _Work(roster, batch)
+    days, codes, lines = batch.days, batch.codes, batch.lines
+    runs = _runs(batch.agents)
+    count = Counter(map(itemgetter(0), runs))
+    scattered: dict[str, list[int]] = (
+        {agent: [] for agent, n in count.items() if n > 1} if len(count) < len(runs) else {}
+    )
+    work.shape = _rectangle(days, runs) if not scattered else None
+    if work.shape is not None:
+        work.same_days(runs)
+    for agent, start, end in runs:
+        if agent in scattered:  # her rows are not together: gather them first
+            scattered[agent].extend(range(start, end))
+        elif work.shape is None:
+            work.agent_run(AgentId(agent), start, end)
+    for agent, indexes in scattered.items():
+        work.agent_rows(
+            AgentId(agent),
+            [days[i] for i in indexes],
+            [codes[i] for i in indexes],
+            [lines[i] for i in indexes],
+        )
+    return work.changes()
+
+
+def settle_absences(roster: Roster, changes: CodeChanges) -> FeedOutcome:
+    """The absences step: each flip through
+    :func:`~caredomain.roster.absences.absence_unassigns`, then the report and the change."""
+    batch = changes.batch
+    if changes.refused:
+        report = FeedReport(
+            batch.source, batch.extracted_at, changes.read, rejected=changes.rejected, refused=True
+        )
+        return FeedOutcome(report, RosterChange())
+    postings = Postings(roster)
+    for agent, ordinal, before, after in changes.flips:
+        absence_unassigns(postings, agent, ordinal, before, after)
+    report = FeedReport(
+        batch.source,
+        batch.extracted_at,
+        changes.read,
+        changes.applied,
+        changes.unchanged,
+        changes.stale,
+        changes.rejected,
+        changes.merged,
+        changes.overwritten,
+        tuple(postings.unassigned),
+        tuple(postings.vacated()),
+        tuple(postings.reassigned),
+    )
+    drafts: list[EventDraft] = [
+        partial(
+            LocalEditOverwritten,
+            agent_id=lost.edit.agent,
+            day=lost.edit.day,
+            local_code=lost.edit.code,
+            gtt_code=lost.gtt_code,
+            edited_by=lost.edit.edited_by,
+            edited_at=lost.edit.edited_at,
+            extracted_at=report.extracted_at,
+        )
+        for lost in report.overwritten
+    ]
+    drafts += postings.drafts()
+    drafts.append(
+        partial(
+            GttBatchApplied,
+            source=report.source,
+            extracted_at=report.extracted_at,
+            read=report.read,
+            applied=report.applied,
+            unchanged=report.unchanged,
+            stale=report.stale,
+            rejected=len(report.rejected),
+            merged=len(report.merged),
+            overwritten=len(report.overwritten),
+            unassigned=len(report.unassigned),
+            vacated=len(report.vacated),
+        )
+    )
+    change = RosterChange(
+        days=changes.records,
+        confirmed=changes.confirmed,
+        confirmed_at=batch.extracted_at if changes.confirmed else None,
+        cleared_edits=changes.cleared,
+        posts=postings.posts.values(),
+        drafts=drafts,
+    )
+    return FeedOutcome(report, change)
+
+
+def _runs(agents: Sequence[str]) -> list[tuple[str, int, int]]:
+    """Each agent's run of consecutive rows (agent, start, end): exports list an agent's
+    days together. Found by comparing neighbours, without hashing a million strings."""
+    if isinstance(agents, RunColumn):
+        return agents.runs()
+    size = len(agents)
+    if not size:
+        return []
+    starts = [0, *compress(range(1, size), map(ne, agents, islice(agents, 1, None)))]
+    ends = [*starts[1:], size]
+    return list(zip([agents[start] for start in starts], starts, ends, strict=True))
+
+
+def _rectangle(days: Sequence[date], runs: list[tuple[str, int, int]]) -> Sequence[date] | None:
+    """The days every agent has, in the same order, if so: the usual export, every agent
+    over the same period."""
+    if not runs:
+        return None
+    length = runs[0][2] - runs[0][1]
+    if length * len(runs) != len(days) or list(map(itemgetter(1), runs)) != list(
+        range(0, len(days), length)
+    ):
+        return None
+    first = tuple(days[:length])
+    return first if tuple(days) == first * len(runs) else None
+
+
+class _Work:
+    """The codes step in progress: counts, resolutions and what changed so far."""
+
+    def __init__(self, roster: Roster, batch: FeedBatch) -> None:
+        self.roster = roster
+        self.batch = batch
+        self.extracted_at = micros(batch.extracted_at)
+        self.known_codes = frozenset(code.code for code in roster.catalogue)
+        self.absences = roster.catalogue.absences
+        self.held = roster.gtt_records()
+        self.edited = roster.edited_agents()
+        self.records: dict[AgentId, AgentDays] = {}
+        self.confirmed: list[AgentId] = []
+        self.cleared: list[tuple[AgentId, date]] = []
+        self.flips: list[Flip] = []
+        self.applied = self.unchanged = self.stale = 0
+        self.rejected: list[FeedRejection] = list(batch.rejected)
+        self.merged: list[EditResolution] = []
+        self.overwritten: list[EditResolution] = []
+        self._ordinals: dict[date, int] = {}
+        self._previous_days: Sequence[date] = ()
+        self._previous_run: tuple[int, bool] = (0, False)
+        self._times: dict[int, tuple[int, ...]] = {}
+        self.known = roster.known_agents()
+        self.shape: Sequence[date] | None = None
+
+    def ordinal(self, day: date) -> int:
+        ordinal = self._ordinals.get(day)
+        if ordinal is None:
+            ordinal = self._ordinals[day] = day.toordinal()
+        return ordinal
+
+    def reject(self, line: int, agent: str, day: date, code: str, reason: str) -> None:
+        self.rejected.append(FeedRejection(line, reason, f"{agent};{day.isoformat()};{code}"))
+
+    def changes(self) -> CodeChanges:
+        batch = self.batch
+        read = len(batch) + len(batch.rejected)
+        refused = batch.strict and bool(self.rejected)
+        return CodeChanges(
+            batch,
+            read,
+            self.applied,
+            self.unchanged,
+            self.stale,
+            tuple(sorted(self.rejected, key=lambda rejection: rejection.line)),
+            tuple(self.merged),
+            tuple(self.overwritten),
+            () if refused else tuple(self.records.values()),
+            () if refused else tuple(self.confirmed),
+            () if refused else tuple(self.cleared),
+            () if refused else tuple(self.flips),
+            refused,
+            self.absences,
+        )
+
+    # -- one agent's rows -------------------------------------------------------------
+
+    def same_days(self, runs: list[tuple[str, int, int]]) -> None:
+        """Every agent over the same consecutive days (the usual export): the agents whose
+        record holds exactly those days, older, with no local edit, are compared in one step
+        each, in this one loop; the others go through :meth:`agent_run`."""
+        shape = self.shape
+        assert shape is not None
+        first, consecutive = self._run(shape)
+        count = len(shape)
+        column = self.batch.codes
+        held, known, edited = self.held, self.known, self.edited
+        extracted_at = self.extracted_at
+        # Without an empty code in the batch, a record's empty days (if any) simply differ
+        # from the batch's: the one-step comparison stays exact.
+        blanks = "" in column
+        for agent_text, start, end in runs:
+            agent = AgentId(agent_text)
+            record = held.get(agent)
+            if (
+                record is None
+                or not consecutive
+                or agent not in known
+                or agent in edited
+                or record.first != first
+                or len(record.times) != count
+                or record.confirmed >= extracted_at
+                or max(record.times) >= extracted_at
+                or (blanks and _has_gaps(record.codes))
+                or not self._newer_codes(agent, record, column[start:end])
+            ):
+                self.agent_run(agent, start, end)
+
+    def agent_run(self, agent: AgentId, start: int, end: int) -> None:
+        """Apply the rows ``start`` to ``end`` of the batch: all the rows of one agent."""
+        batch = self.batch
+        codes = batch.codes[start:end]
+        days = self.shape if self.shape is not None else batch.days[start:end]
+        if agent in self.known and self._in_one_step(agent, days, codes):
+            return
+        self.agent_rows(agent, batch.days[start:end], codes, batch.lines[start:end])
+
+    def agent_rows(
+        self, agent: AgentId, days: Sequence[date], codes: Sequence[str], lines: Sequence[int]
+    ) -> None:
+        """Apply all the rows of one agent, row by row."""
+        if agent not in self.known:
+            reason = never_guessed(self.roster, agent, "")
+            for day, code, line in zip(days, codes, lines, strict=True):
+                self.reject(line, agent, day, code, reason or "unknown agent")
+            return
+        self._row_by_row(agent, days, codes, lines)
+
+    def _run(self, days: Sequence[date]) -> tuple[int, bool]:
+        """The first day (ordinal) of ``days`` and whether they are consecutive and ascending;
+        exports give every agent the same days, so the answer is usually the previous one."""
+        if days == self._previous_days:
+            return self._previous_run
+        ordinals = [self.ordinal(day) for day in days]
+        first = ordinals[0]
+        run = (first, ordinals == list(range(first, first + len(ordinals))))
+        self._previous_days, self._previous_run = days, run
+        return run
+
+    def _in_one_step(self, agent: AgentId, days: Sequence[date], codes: Sequence[str]) -> bool:
+        """The rules applied to a whole agent at once, when her rows are her consecutive days,
+        all newer than what the roster holds, with no local edit pending: every row is then
+        NEWER, so the outcome is what the row-by-row rules give. ``False`` when not so."""
+        first, consecutive = self._run(days)
+        if not consecutive or agent in self.edited:
+            return False
+        record = self.held.get(agent)
+        if record is None:
+            return self._first_codes(agent, first, codes)
+        if (
+            record.first != first
+            or len(record.times) != len(codes)
+            or record.latest >= self.extracted_at
+            or _has_gaps(record.codes)
+        ):
+            return False
+        return self._newer_codes(agent, record, codes)
+
+    def _now(self, count: int) -> tuple[int, ...]:
+        """The times of ``count`` days all stated by this batch (one shared tuple)."""
+        now = self._times.get(count)
+        if now is None:
+            now = self._times[count] = (self.extracted_at,) * count
+        return now
+
+    def _first_codes(self, agent: AgentId, first: int, codes: Sequence[str]) -> bool:
+        """An agent the GTT never spoke of: every row is applied."""
+        if not self.known_codes.issuperset(codes):
+            return False
+        count = len(codes)
+        self.applied += count
+        self.records[agent] = AgentDays(agent, first, " ".join(codes), self._now(count))
+        if self.roster.has_postings(agent) and not self.absences.isdisjoint(codes):
+            self._flips(agent, first, (None,) * count, codes, range(count))
+        return True
+
+    def _newer_codes(self, agent: AgentId, record: AgentDays, codes: Sequence[str]) -> bool:
+        """Rows newer than every day of the record they cover, exactly: the same codes only
+        confirm it; other codes replace it."""
+        text = " ".join(codes)
+        count = len(codes)
+        if record.codes == text:
+            self.unchanged += count
+            self.confirmed.append(agent)  # every day stated again, unchanged
+            return True
+        held = record.code_list()
+        differ = list(compress(range(count), map(ne, held, codes)))
+        if not self.known_codes.issuperset([codes[k] for k in differ]):
+            return False
+        self.applied += len(differ)
+        self.unchanged += count - len(differ)
+        self.records[agent] = AgentDays(agent, record.first, text, self._now(count))
+        if self.roster.has_postings(agent):
+            self._flips(agent, record.first, [h or None for h in held], codes, differ)
+        return True
+
+    def _flips(
+        self,
+        agent: AgentId,
+        first: int,
+        before: Sequence[str | None],
+        after: Sequence[str],
+        offsets: Iterable[int],
+    ) -> None:
+        """Note the days among ``offsets`` (from ``first``) on which the agent's absence
+        status changes."""
+        absences = self.absences
+        for offset in offsets:
+            if (before[offset] in absences) != (after[offset] in absences):
+                self.flips.append((agent, first + offset, before[offset], after[offset]))
+
+    def _row_by_row(
+        self, agent: AgentId, days: Sequence[date], codes: Sequence[str], lines: Sequence[int]
+    ) -> None:
+        record = self.roster.gtt_days(agent)
+        edits = self.roster.edits_of(agent)
+        updates: dict[int, str] = {}
+        seen: dict[int, int] = {}
+        ordinals: list[int] = []
+        before: list[str | None] = []
+        after: list[str] = []
+        for day, code, line in zip(days, codes, lines, strict=True):
+            reason = never_guessed(self.roster, agent, code)
+            if reason is not None:
+                self.reject(line, agent, day, code, reason)
+                continue
+            ordinal = self.ordinal(day)
+            if ordinal in seen:
+                self.reject(
+                    line, agent, day, code, f"agent-day already given on line {seen[ordinal]}"
+                )
+                continue
+            seen[ordinal] = line
+            held_code = record.code_at(ordinal) if record else None
+            held_at = record.held_at(ordinal) if record else NEVER
+            verdict = late_rows_never_regress(self.extracted_at, held_at, code, held_code)
+            if verdict is RowVerdict.STALE:
+                self.stale += 1
+                continue
+            if verdict is RowVerdict.SAME:
+                self.unchanged += 1
+                continue
+            if code == held_code:
+                self.unchanged += 1
+            else:
+                self.applied += 1
+            updates[ordinal] = code
+            held = held_code
+            edit = edits.get(ordinal)
+            if edit is not None:
+                held = edit.code
+                resolution = EditResolution(edit, code, line)
+                if gtt_merges_or_overwrites_local_edit(edit, code):
+                    self.merged.append(resolution)
+                else:
+                    self.overwritten.append(resolution)
+                self.cleared.append((agent, day))
+            ordinals.append(ordinal)
+            before.append(held)
+            after.append(code)
+        if not updates:
+            return
+        self.records[agent] = _merged_record(agent, record, updates, self.extracted_at)
+        if not self.roster.has_postings(agent):
+            return
+        absences = self.absences
+        self.flips += [
+            (agent, ordinal, held, code)
+            for ordinal, held, code in zip(ordinals, before, after, strict=True)
+            if (held in absences) != (code in absences)
+        ]
+
+
+def _has_gaps(codes: str) -> bool:
+    """Whether a record's codes leave a day without a code."""
+    return "  " in codes or codes.startswith(" ") or codes.endswith(" ") or not codes
+
+
+def _merged_record(
+    agent: AgentId, record: AgentDays | None, updates: dict[int, str], extracted_at: int
+) -> AgentDays:
+    """``record`` with ``updates`` (ordinal → code) stated at ``extracted_at``."""
+    low, high = min(updates), max(updates)
+    if record is not None:
+        low, high = min(low, record.first), max(high, record.last)
+    codes = [""] * (high - low + 1)
+    times = [NEVER] * (high - low + 1)
+    if record is not None:
+        offset = record.first - low
+        codes[offset : offset + record.length] = record.code_list()
+        times[offset : offset + record.length] = record.held_times()
+    for ordinal, code in updates.items():
+        codes[ordinal - low] = code
+        times[ordinal - low] = extracted_at
+    return AgentDays(agent, low, " ".join(codes), tuple(times))

@@ -5,6 +5,7 @@ Start from :class:`Agenda`, the aggregate of one organisation's appointment book
 :class:`SlotSettings`, its configuration.
 """
 
+from caredomain.errors import SlotTaken
 from caredomain.slots.agenda import Agenda, IdFactory
 from caredomain.slots.appointments import Appointment, AppointmentStatus, Beneficiary, Channel
 from caredomain.slots.checks import SettingWarning, check_settings
@@ -34,6 +35,7 @@ from caredomain.slots.model import (
 from caredomain.slots.opening import CounterInputs, cut_into_slots
 from caredomain.slots.plan import CounterPlan, Plan
 from caredomain.slots.planner import PlanUpdate, plan_slots, refresh_plan
+from caredomain.slots.ports import PlanBasis, SlotRepository
 from caredomain.slots.rules import Reason
 from caredomain.slots.settings import SettingsChanges, SlotSettings
 from caredomain.slots.why import Availability, SlotAvailability
@@ -63,6 +65,7 @@ __all__ = [
     "Place",
     "PlaceId",
     "Plan",
+    "PlanBasis",
     "PlanUpdate",
     "Reason",
     "Reconfigured",
@@ -71,7 +74,9 @@ __all__ = [
     "SettingsChanges",
     "Slot",
     "SlotAvailability",
+    "SlotRepository",
     "SlotSettings",
+    "SlotTaken",
     "TypeId",
     "WeekApplication",
     "WeekName",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
+from operator import itemgetter
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -26,11 +27,12 @@ from caredomain.slots.model import (
 )
 from caredomain.slots.plan import Plan
 from caredomain.slots.rules import (
+    bookable_from,
     earliest_start,
+    has_free_seat,
     now_second,
     option_refusal,
     portal_refusal,
-    slot_refusals,
 )
 from caredomain.slots.settings import SlotSettings
 
@@ -123,27 +125,28 @@ class FreeSlotIndex:
         require_aware(now, "now")
         if self.plan is None:
             return []
-        now_s, earliest = now_second(now), earliest_start(now, kind.notice)
+        # The booking's timing and seat rules, as bounds: no datetime, no call per slot.
+        lower = bookable_from(now_second(now), earliest_start(now, kind.notice))
         ordinals = range(max(first, self.plan.day).toordinal(), last.toordinal() + 1)
+        duration, zone = kind.duration_minutes, self.plan.zone
         found: list[Slot] = []
         for counter in self.settings.counters_of(type_id, place_id):
             counter_plan = self.plan.counter(counter.id)
             if counter_plan is None or self._refused(counter, kind, option, channel):
                 continue
-            held = self.seats.of(counter.id)
+            counter_id, seats, held = counter.id, counter.seats, self.seats.of(counter.id)
+            days = counter_plan.days
             for ordinal in ordinals:
-                base, runs = counter_plan.days.get(ordinal, (0, ()))
+                base, runs = days.get(ordinal, _NO_SLOTS)
                 for run_first, run_stop, step in runs:
-                    for start in range(base + run_first, base + run_stop, step):
-                        taken = len(held.get(start, ()))
-                        refused = slot_refusals(
-                            start, now=now_s, earliest=earliest, taken=taken, seats=counter.seats
-                        )
-                        if not refused:
-                            found.append(
-                                Slot(counter.id, start, kind.duration_minutes, self.plan.zone)
-                            )
-        found.sort(key=_by_start)
+                    begin = base + run_first
+                    if begin < lower:  # the first start at or after ``lower`` in this run
+                        begin += -(-(lower - begin) // step) * step
+                    for start in range(begin, base + run_stop, step):
+                        if start in held and not has_free_seat(len(held[start]), seats):
+                            continue
+                        found.append(_new(Slot, (counter_id, start, duration, zone)))
+        found.sort(key=_BY_START)
         return found
 
     def _refused(
@@ -159,5 +162,6 @@ class FreeSlotIndex:
         )
 
 
-def _by_start(slot: Slot) -> tuple[int, str]:
-    return slot.start_second, slot.counter_id
+_NO_SLOTS: tuple[int, tuple[tuple[int, int, int], ...]] = (0, ())
+_BY_START = itemgetter(1, 0)  # start_second, then counter_id
+_new = tuple.__new__  # a Slot without the Python-level __new__ of a named tuple

@@ -95,8 +95,13 @@ class CounterInputs:
     def fingerprint(self) -> str:
         lines = [f"{self.duration_minutes}/{self.window}/{self.seats}"]
         lines += [
-            f"{span.first.isoformat()}/{span.last.isoformat()}/"
-            + "|".join(format_ranges(day).replace("\n", ",") for day in span.week.days)
+            f"{span.first.isoformat()}/{span.last.isoformat()}/{week_text(span.week)}"
             for span in self.spans
         ]
         return hashlib.blake2b("\n".join(lines).encode(), digest_size=16).hexdigest()
+
+
+@lru_cache(maxsize=4096)
+def week_text(week: ReferenceWeek) -> str:
+    """A week's ranges as one line (memoized: counters applying one week share it)."""
+    return "|".join(format_ranges(day).replace("\n", ",") for day in week.days)

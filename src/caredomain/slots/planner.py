@@ -13,7 +13,7 @@ fingerprint of its inputs changed.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -46,9 +46,36 @@ class PlanUpdate:
     removed: frozenset[CounterId]
 
 
-def plan_slots(organisation: Organisation, settings: SlotSettings, today: date) -> Plan:
-    """Plan every counter from scratch, as of the local day ``today``."""
-    return refresh_plan(None, organisation, settings, today).plan
+def plan_slots(
+    organisation: Organisation,
+    settings: SlotSettings,
+    today: date,
+    *,
+    only: Collection[CounterId] | None = None,
+) -> Plan:
+    """Plan every counter from scratch, as of the local day ``today``.
+
+    With ``only``, just those counters (unknown ids are ignored): a partial plan, the same
+    for them as a full one, for the use cases that list, explain or book the slots of a few
+    counters. A refresh from it replans the other counters in full.
+    """
+    if only is None:
+        return refresh_plan(None, organisation, settings, today).plan
+    wanted = set(only)
+    chosen = [counter.id for counter in settings.counters if counter.id in wanted]
+    horizon = settings.horizon(today)
+    open_days = _open_days(organisation.calendar, today, horizon)
+    days = _Days(organisation.zone, open_days)
+    fingerprints = {c: settings.inputs(c).fingerprint for c in chosen}
+    counters = {c: days.plan_counter(c, settings.inputs(c), fingerprints[c], today) for c in chosen}
+    return _plan(
+        today=today,
+        organisation=organisation,
+        horizon=horizon,
+        open_days=open_days,
+        counters=counters,
+        fingerprints=fingerprints,
+    )
 
 
 def refresh_plan(

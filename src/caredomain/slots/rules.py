@@ -16,7 +16,7 @@ from attrs import frozen
 
 from caredomain.access import Actor, Role
 from caredomain.calendar import ClosedReason, ClosedWeekday, PublicHoliday
-from caredomain.errors import RuleViolation
+from caredomain.errors import RuleViolation, SlotTaken
 from caredomain.hours import MinimumNotice
 from caredomain.slots.appointments import Appointment, AppointmentStatus, Beneficiary, Channel
 from caredomain.slots.model import AppointmentType, Place
@@ -26,9 +26,11 @@ __all__ = [
     "MIN_NOTICE",
     "PAST",
     "Reason",
+    "bookable_from",
     "change_refusal",
     "closed_day_reasons",
     "earliest_start",
+    "has_free_seat",
     "no_show_refusal",
     "now_second",
     "option_refusal",
@@ -41,6 +43,9 @@ __all__ = [
 ]
 
 
+FULL_CODE = "slot.full"
+
+
 @frozen
 class Reason:
     """Why a slot is missing or refused: a stable ``code`` and a message for people."""
@@ -49,6 +54,10 @@ class Reason:
     message: str
 
     def violation(self) -> RuleViolation:
+        """The refusal as an exception: :class:`~caredomain.errors.SlotTaken` (also a
+        :class:`~caredomain.errors.Conflict`) for a full slot, a plain RuleViolation else."""
+        if self.code == FULL_CODE:
+            return SlotTaken(self.code, self.message)
         return RuleViolation(self.code, self.message)
 
     def __str__(self) -> str:
@@ -59,7 +68,7 @@ PAST = Reason("slot.past", "the slot has already started")
 MIN_NOTICE = Reason(
     "slot.min_notice", "the minimum notice before the slot has passed: the slot is closed"
 )
-FULL = Reason("slot.full", "every seat of the slot is booked")
+FULL = Reason(FULL_CODE, "every seat of the slot is booked")
 NOT_ON_PORTAL = Reason("slot.not_on_portal", "this type or place is not offered on the portal")
 SERVICE_NOT_ALLOWED = Reason(
     "slot.service_not_allowed", "the type is managed only by other services"
@@ -108,17 +117,31 @@ def now_second(now: datetime) -> int:
     return math.ceil(now.timestamp())
 
 
+def bookable_from(now: int, earliest: int) -> int:
+    """The first UTC second a slot may start at to be booked now: one starting earlier has
+    started (``slot.past``) or is inside the minimum notice (``slot.min_notice``)."""
+    return max(now, earliest)
+
+
+def has_free_seat(taken: int, seats: int) -> bool:
+    """Seed 003: one booking per slot per counter, unless the counter has more seats."""
+    return taken < seats
+
+
 def slot_refusals(
     start: int, *, now: int, earliest: int, taken: int, seats: int
 ) -> tuple[Reason, ...]:
     """Why a planned slot starting at UTC second ``start`` cannot be booked now.
 
     ``now`` comes from :func:`now_second`, ``earliest`` from :func:`earliest_start`;
-    ``taken`` is how many booked appointments hold a seat of the slot. Seed 003: one
-    booking per slot per counter, unless the counter has more seats.
+    ``taken`` is how many booked appointments hold a seat of the slot. None exactly when
+    ``start >= bookable_from(now, earliest)`` and ``has_free_seat(taken, seats)``: the
+    free-slot index asks those two directly.
     """
-    timing = (PAST,) if start < now else (MIN_NOTICE,) if start < earliest else ()
-    return (*timing, FULL) if taken >= seats else timing
+    timing = (
+        () if start >= bookable_from(now, earliest) else (PAST,) if start < now else (MIN_NOTICE,)
+    )
+    return timing if has_free_seat(taken, seats) else (*timing, FULL)
 
 
 def request_refusals(

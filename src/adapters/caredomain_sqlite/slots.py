@@ -1,0 +1,205 @@
+"""The appointment book's tables (schema version 2) behind
+:class:`~caredomain.slots.ports.SlotRepository`.
+
+``slot_settings`` holds each organisation's settings as one JSON document; ``slot_plans``
+the basis of its plan (the day, zone and calendar it was planned with), never the slots
+themselves; ``slot_appointments`` one row per appointment, with the columns the queries
+filter on beside its JSON document. A partial unique index on (organisation, counter,
+start, seat) among booked appointments makes a double booking impossible whatever the
+transactions around it do: a violation becomes :class:`~caredomain.errors.Conflict`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Collection, Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from caredomain.calendar import OpeningCalendar
+from caredomain.errors import Conflict, InvalidInput, NotFound
+from caredomain.organisation import OrganisationId
+from caredomain.serialization import structure, unstructure
+from caredomain.slots.appointments import Appointment
+from caredomain.slots.model import AppointmentId, CounterId
+from caredomain.slots.ports import PlanBasis
+from caredomain.slots.settings import SlotSettings
+
+if TYPE_CHECKING:
+    from caredomain_sqlite.store import SqliteUnitOfWork
+
+__all__ = ["SqliteSlots"]
+
+_CHUNK = 500  # counters per "IN (…)" query, well under SQLite's limit on parameters
+
+
+def _json(value: object) -> str:
+    return json.dumps(unstructure(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _parsed(document: str, source: str) -> Any:
+    try:
+        return json.loads(document)
+    except json.JSONDecodeError as error:
+        raise InvalidInput(f"stored document is not JSON: {error}", source=source) from None
+
+
+def _second(moment: datetime, what: str) -> int:
+    if moment.utcoffset() is None:
+        raise InvalidInput("a timezone-aware datetime is required", field=what, text=str(moment))
+    return int(moment.timestamp())
+
+
+class SqliteSlots:
+    """:class:`~caredomain.slots.ports.SlotRepository` over the ``slot_*`` tables."""
+
+    def __init__(self, unit: SqliteUnitOfWork) -> None:
+        self._unit = unit
+
+    # -- settings and plan ------------------------------------------------------------
+
+    def settings(self, organisation_id: OrganisationId) -> SlotSettings | None:
+        rows = self._unit.query(
+            "SELECT document FROM slot_settings WHERE organisation = ?", (organisation_id,)
+        )
+        if not rows:
+            return None
+        source = f"slot settings of {organisation_id!r}"
+        return structure(_parsed(rows[0][0], source), SlotSettings, source=source)
+
+    def save_settings(self, organisation_id: OrganisationId, settings: SlotSettings) -> None:
+        self._unit.change(
+            "INSERT INTO slot_settings (organisation, document) VALUES (?, ?) "
+            "ON CONFLICT (organisation) DO UPDATE SET document = excluded.document",
+            (organisation_id, _json(settings)),
+        )
+
+    def plan_basis(self, organisation_id: OrganisationId) -> PlanBasis | None:
+        rows = self._unit.query(
+            "SELECT planned_on, basis FROM slot_plans WHERE organisation = ?", (organisation_id,)
+        )
+        if not rows:
+            return None
+        source = f"slot plan of {organisation_id!r}"
+        planned_on, basis = rows[0]
+        data = _parsed(basis, source)
+        return PlanBasis(
+            structure(planned_on, date, source=source),
+            structure(data.get("zone"), ZoneInfo, source=source),
+            structure(data.get("calendar"), OpeningCalendar, source=source),
+        )
+
+    def save_plan_basis(self, organisation_id: OrganisationId, basis: PlanBasis) -> None:
+        document = _json({"zone": basis.zone, "calendar": basis.calendar})
+        self._unit.change(
+            "INSERT INTO slot_plans (organisation, planned_on, basis) VALUES (?, ?, ?) "
+            "ON CONFLICT (organisation) DO UPDATE "
+            "SET planned_on = excluded.planned_on, basis = excluded.basis",
+            (organisation_id, basis.day.isoformat(), document),
+        )
+
+    # -- appointments -----------------------------------------------------------------
+
+    def appointment(
+        self, organisation_id: OrganisationId, appointment_id: AppointmentId
+    ) -> Appointment:
+        rows = self._unit.query(
+            "SELECT document FROM slot_appointments WHERE organisation = ? AND id = ?",
+            (organisation_id, appointment_id),
+        )
+        if not rows:
+            raise NotFound(f"no appointment {appointment_id!r}")
+        return _appointment(rows[0][0], appointment_id)
+
+    def appointments(
+        self,
+        organisation_id: OrganisationId,
+        *,
+        booked_only: bool = False,
+        counters: Collection[CounterId] | None = None,
+        start_from: datetime | None = None,
+        start_before: datetime | None = None,
+        beneficiary: str | None = None,
+        limit: int | None = None,
+    ) -> list[Appointment]:
+        if limit is not None and limit < 0:
+            raise InvalidInput("must be zero or more", field="limit", text=str(limit))
+        where = ["organisation = ?"]
+        params: list[Any] = [organisation_id]
+        if booked_only:
+            where.append("status = 'booked'")  # literal: lets SQLite use the partial index
+        if start_from is not None:
+            where.append("start_second >= ?")
+            params.append(_second(start_from, "start_from"))
+        if start_before is not None:
+            where.append("start_second < ?")
+            params.append(_second(start_before, "start_before"))
+        if beneficiary is not None:
+            where.append("beneficiary = ?")
+            params.append(beneficiary)
+        if counters is None:
+            return self._select(where, params, limit)
+        wanted = sorted(set(counters))
+        found: list[tuple[int, str, str]] = []
+        for offset in range(0, len(wanted), _CHUNK):
+            chunk = wanted[offset : offset + _CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            found += self._rows([*where, f"counter_id IN ({marks})"], [*params, *chunk], limit)
+        found.sort()
+        return [_appointment(document, key) for _, key, document in found[:limit]]
+
+    def _select(self, where: list[str], params: list[Any], limit: int | None) -> list[Appointment]:
+        return [
+            _appointment(document, key) for _, key, document in self._rows(where, params, limit)
+        ]
+
+    def _rows(
+        self, where: list[str], params: list[Any], limit: int | None
+    ) -> list[tuple[int, str, str]]:
+        sql = (
+            "SELECT start_second, id, document FROM slot_appointments WHERE "
+            + " AND ".join(where)
+            + " ORDER BY start_second, id"
+        )
+        if limit is not None:
+            sql += " LIMIT ?"
+            params = [*params, min(limit, 2**63 - 1)]
+        return [(row[0], row[1], row[2]) for row in self._unit.query(sql, tuple(params))]
+
+    def save_appointments(
+        self, organisation_id: OrganisationId, appointments: Iterable[Appointment]
+    ) -> None:
+        for appointment in appointments:
+            try:
+                self._unit.change(
+                    "INSERT INTO slot_appointments (organisation, id, counter_id, start_second, "
+                    "seat, status, beneficiary, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (organisation, id) DO UPDATE SET "
+                    "counter_id = excluded.counter_id, start_second = excluded.start_second, "
+                    "seat = excluded.seat, status = excluded.status, "
+                    "beneficiary = excluded.beneficiary, document = excluded.document",
+                    (
+                        organisation_id,
+                        appointment.id,
+                        appointment.counter_id,
+                        appointment.start_second,
+                        appointment.seat,
+                        appointment.status.value,
+                        appointment.beneficiary.id,
+                        _json(appointment),
+                    ),
+                )
+            except Conflict as error:
+                if not isinstance(error.__cause__, sqlite3.IntegrityError):
+                    raise
+                raise Conflict(
+                    f"seat {appointment.seat} of counter {appointment.counter_id} at "
+                    f"{appointment.start.isoformat()} is already booked"
+                ) from error
+
+
+def _appointment(document: str, appointment_id: str) -> Appointment:
+    source = f"appointment {appointment_id!r}"
+    return structure(_parsed(document, source), Appointment, source=source)

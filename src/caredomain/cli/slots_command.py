@@ -1,0 +1,264 @@
+"""``caredomain slots``: the nightly refresh, the free slots of a type, and why none.
+
+::
+
+    caredomain slots refresh
+    caredomain slots free --type ID [--place ID] [--from DATE] [--days N]
+    caredomain slots why --type ID --date DATE [--place ID]
+
+each with ``--db PATH`` and ``--organisation ID``. ``--db`` defaults to the demo's file, so
+that they work right after ``caredomain demo``; ``--organisation`` to the only organisation
+in the store.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from itertools import groupby
+from typing import Any
+
+from caredomain.access import Actor
+from caredomain.cli.common import Console, choose_organisation, existing_sqlite_url, parse_date
+from caredomain.errors import InvalidInput
+from caredomain.organisation import OrganisationId
+from caredomain.ports import Store
+from caredomain.services import (
+    SLOT_PLANNER,
+    ServiceContext,
+    free_slots,
+    organisation_ids,
+    refresh_slots,
+    slot_settings,
+    why_no_slot,
+)
+from caredomain.slots import (
+    AppointmentType,
+    Deprogramming,
+    PlaceId,
+    SlotAvailability,
+    SlotSettings,
+)
+
+__all__ = ["add_parser", "describe_deprogramming", "format_time"]
+
+OPERATOR = Actor.administrator("cli", "Command line")
+"""Whoever runs the command line on the server acts as the administrator."""
+
+
+def add_parser(subparsers: Any) -> None:
+    from caredomain.cli.demo import DEFAULT_DB  # the demo imports this module
+
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "slots", help="appointment slots: nightly refresh, free slots, why no slot"
+    )
+    commands = parser.add_subparsers(dest="slots_command", required=True, metavar="COMMAND")
+    store = argparse.ArgumentParser(add_help=False)
+    store.add_argument(
+        "--db", default=DEFAULT_DB, help=f"SQLite file of the store (default {DEFAULT_DB})"
+    )
+    store.add_argument(
+        "--organisation", help="organisation id (default: the only one in the store)"
+    )
+
+    refresh = commands.add_parser(
+        "refresh", parents=[store], help="plan the slots as of today (run it nightly)"
+    )
+    refresh.set_defaults(run=_command(_refresh))
+
+    free = commands.add_parser("free", parents=[store], help="list the free slots of a type")
+    free.add_argument("--type", required=True, help="appointment type id")
+    free.add_argument("--place", help="only at this place (id)")
+    free.add_argument("--from", dest="first", help="first day, YYYY-MM-DD (default today)")
+    free.add_argument("--days", default="14", help="how many days (default 14)")
+    free.set_defaults(run=_command(_free))
+
+    why = commands.add_parser(
+        "why", parents=[store], help="say why each slot of a type on a day is not free"
+    )
+    why.add_argument("--type", required=True, help="appointment type id")
+    why.add_argument("--date", required=True, help="the day, YYYY-MM-DD")
+    why.add_argument("--place", help="only at this place (id)")
+    why.set_defaults(run=_command(_why))
+
+
+Command = Callable[[argparse.Namespace, Console, ServiceContext, OrganisationId], None]
+
+
+def _command(body: Command) -> Callable[[argparse.Namespace, Console], int]:
+    """Open the store named by ``--db``, choose the organisation, run ``body``, close."""
+
+    def run(args: argparse.Namespace, console: Console) -> int:
+        url = existing_sqlite_url(args.db)
+        store: Store = console.plugins().open_store(url)
+        try:
+            context = ServiceContext(store=store)
+            ids = organisation_ids(context, OPERATOR)
+            organisation_id = choose_organisation(ids, args.organisation)
+            body(args, console, context, organisation_id)
+        finally:
+            store.close()
+        return 0
+
+    return run
+
+
+# -- refresh --------------------------------------------------------------------------------
+
+
+def _refresh(
+    args: argparse.Namespace,
+    console: Console,
+    context: ServiceContext,
+    organisation_id: OrganisationId,
+) -> None:
+    report = refresh_slots(context, SLOT_PLANNER, organisation_id)
+    console.print(f"{organisation_id}: slots planned as of {report.day.isoformat()}")
+    replanned = ", ".join(report.replanned) or "none (no counter's settings changed)"
+    console.print(f"  counters replanned in full: {replanned}")
+    console.print(f"  appointments deprogrammed: {len(report.deprogrammed)}")
+    settings = slot_settings(context, OPERATOR, organisation_id)
+    for item in report.deprogrammed:
+        console.print(f"    {describe_deprogramming(item, settings)}")
+
+
+def describe_deprogramming(item: Deprogramming, settings: SlotSettings) -> str:
+    """One line: who, when, where, and why the appointment was deprogrammed."""
+    appointment = item.appointment
+    counter = settings.counter(appointment.counter_id)
+    return (
+        f"{appointment.beneficiary.name}, {format_time(appointment.start, with_day=True)}, "
+        f"{counter.name}: {item.reason}"
+    )
+
+
+# -- free -------------------------------------------------------------------------------------
+
+
+def _free(
+    args: argparse.Namespace,
+    console: Console,
+    context: ServiceContext,
+    organisation_id: OrganisationId,
+) -> None:
+    settings = slot_settings(context, OPERATOR, organisation_id)
+    kind = _type(settings, args.type)
+    place_id = _place(settings, args.place)
+    first = None if args.first is None else _date(args.first, "--from")
+    days = _days(args.days)
+    slots = free_slots(
+        context, OPERATOR, organisation_id, kind.id, first=first, days=days, place_id=place_id
+    )
+    where = f" at {settings.place(place_id).name}" if place_id else ""
+    console.print(
+        f"{kind.label} ({kind.id}){where}: {len(slots)} free {kind.duration_minutes}-minute "
+        f"slot{'s' if len(slots) != 1 else ''} over {days} day{'s' if days != 1 else ''}"
+    )
+    by_day_and_counter = groupby(
+        sorted(slots, key=lambda s: (s.start.date(), s.counter_id, s.start_second)),
+        key=lambda s: (s.start.date(), s.counter_id),
+    )
+    for (day, counter_id), found in by_day_and_counter:
+        counter = settings.counter(counter_id)
+        place = settings.place(counter.place_id)
+        console.print(f"{_day(day)}  {counter.name}, {place.name}")
+        for line in _wrapped([format_time(slot.start) for slot in found]):
+            console.print(f"    {line}")
+
+
+def _wrapped(words: Sequence[str], per_line: int = 12) -> Iterable[str]:
+    for offset in range(0, len(words), per_line):
+        yield " ".join(words[offset : offset + per_line])
+
+
+# -- why ----------------------------------------------------------------------------------------
+
+
+def _why(
+    args: argparse.Namespace,
+    console: Console,
+    context: ServiceContext,
+    organisation_id: OrganisationId,
+) -> None:
+    settings = slot_settings(context, OPERATOR, organisation_id)
+    kind = _type(settings, args.type)
+    place_id = _place(settings, args.place)
+    day = _date(args.date, "--date")
+    answers = why_no_slot(context, OPERATOR, organisation_id, kind.id, day, place_id=place_id)
+    console.print(f"{kind.label} ({kind.id}) on {_day(day)}")
+    if not answers:
+        console.print("  no counter serves this type")
+    for answer in answers:
+        place = settings.place(answer.place_id)
+        free = len(answer.free())
+        console.print(f"{place.name} ({place.id}): {free} of {len(answer.slots)} slots free")
+        for counter_id, reason in answer.without_slots:
+            console.print(f"  {settings.counter(counter_id).name}: no slot expected: {reason}")
+        for counter_id, slots in groupby(answer.slots, key=lambda s: s.counter_id):
+            console.print(f"  {settings.counter(counter_id).name}")
+            for line in _runs(list(slots)):
+                console.print(f"    {line}")
+
+
+def _runs(slots: list[SlotAvailability]) -> Iterable[str]:
+    """Back-to-back slots with the same reasons, one line each."""
+    runs: list[list[SlotAvailability]] = []
+    for slot in sorted(slots, key=lambda s: s.wall.start_minute):
+        last = runs[-1][-1] if runs else None
+        if last and last.reasons == slot.reasons and last.wall.end_minute == slot.wall.start_minute:
+            runs[-1].append(slot)
+        else:
+            runs.append([slot])
+    for run in runs:
+        span = f"{_hhmm(run[0].wall.start_minute)}-{_hhmm(run[-1].wall.end_minute)}"
+        count = f"{len(run)} slot{'s' if len(run) != 1 else ''}"
+        said = "; ".join(str(reason) for reason in run[0].reasons) or "free"
+        yield f"{span}  {count:>9}  {said}"
+
+
+# -- arguments ------------------------------------------------------------------------------------
+
+
+def _type(settings: SlotSettings, wanted: str) -> AppointmentType:
+    for kind in settings.types:
+        if kind.id == wanted:
+            return kind
+    known = ", ".join(kind.id for kind in settings.types) or "none"
+    raise InvalidInput(f"no such appointment type (known: {known})", field="--type", text=wanted)
+
+
+def _place(settings: SlotSettings, wanted: str | None) -> PlaceId | None:
+    if wanted is None:
+        return None
+    if any(place.id == wanted for place in settings.places):
+        return PlaceId(wanted)
+    known = ", ".join(place.id for place in settings.places) or "none"
+    raise InvalidInput(f"no such place (known: {known})", field="--place", text=wanted)
+
+
+def _date(text: str, option: str) -> date:
+    try:
+        return parse_date(text)
+    except InvalidInput as error:
+        raise error.located(field=option) from None
+
+
+def _days(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 366:
+        raise InvalidInput("a whole number of days from 1 to 366", field="--days", text=text)
+    return int(text)
+
+
+def _day(day: date) -> str:
+    return f"{day.strftime('%a')} {day.isoformat()}"
+
+
+def _hhmm(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def format_time(moment: datetime, *, with_day: bool = False) -> str:
+    """``09:10``, or ``Mon 2026-04-27 09:10`` with the day."""
+    clock = moment.strftime("%H:%M")
+    return f"{_day(moment.date())} {clock}" if with_day else clock

@@ -1,0 +1,176 @@
+"""Loading an organisation's :class:`~caredomain.slots.Agenda` through a unit of work, with
+only the appointments a use case needs, and saving back only what changed.
+
+The plan is rebuilt from its stored basis (:class:`~caredomain.slots.ports.PlanBasis`).
+Appointments are read by need (:class:`SeatScope`): a booking reads the seats of one slot, a
+listing those of its counters and days, a planning change every booked appointment from
+the start of today (it may deprogram any of them). Years of past appointments are never
+read, except the one a use case names. The plan is rebuilt for the counters whose seats
+are read, and for every counter only when the planning may change.
+
+When the organisation's zone or calendar is no longer the one its slots were planned
+with (it was changed outside the appointment services, by
+:func:`~caredomain.services.configure_organisation`), the agenda catches up on load: a
+refresh deprograms what the change removed, and the next write saves it with its events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from attrs import evolve, frozen
+
+from caredomain.events import Event
+from caredomain.organisation import Organisation, OrganisationId
+from caredomain.ports import UnitOfWork
+from caredomain.slots.agenda import Agenda
+from caredomain.slots.appointments import Appointment
+from caredomain.slots.model import AppointmentId, CounterId
+from caredomain.slots.plan import Plan
+from caredomain.slots.ports import PlanBasis
+from caredomain.slots.settings import SlotSettings
+from caredomain.slots.wallclock import day_clock
+
+__all__ = [
+    "LoadedAgenda",
+    "ScopeOf",
+    "SeatScope",
+    "load_agenda",
+    "local_midnight",
+    "no_seats",
+    "upcoming",
+]
+
+
+def local_midnight(organisation: Organisation, day: date) -> datetime:
+    """The instant ``day`` begins on the organisation's wall clock (its first midnight)."""
+    zone = organisation.zone
+    return datetime.fromtimestamp(day_clock(zone, day.toordinal()).base, zone)
+
+
+@frozen
+class SeatScope:
+    """Which booked appointments a use case reads: of ``counters`` (all if None), starting
+    from ``first`` (inclusive) to ``before`` (exclusive), either bound open if None.
+
+    The plan is rebuilt for those counters only; a use case that changes the planning
+    reads every counter.
+    """
+
+    counters: Collection[CounterId] | None = None
+    first: datetime | None = None
+    before: datetime | None = None
+
+    @classmethod
+    def upcoming(cls, organisation: Organisation, now: datetime) -> SeatScope:
+        """Every booked appointment from the start of the organisation's today."""
+        return cls(None, local_midnight(organisation, organisation.today(now)))
+
+
+ScopeOf = Callable[[Organisation, SlotSettings], SeatScope | None]
+"""Which seats a use case reads, given the organisation and its settings (None: none)."""
+
+
+def no_seats(organisation: Organisation, settings: SlotSettings) -> None:
+    """For a use case about one appointment only (cancelling, a no-show)."""
+
+
+def upcoming(now: datetime) -> ScopeOf:
+    """For a planning change: every booked appointment from the start of today."""
+    return lambda organisation, settings: SeatScope.upcoming(organisation, now)
+
+
+class LoadedAgenda:
+    """An agenda as read from a unit of work, remembering what it was read as."""
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        organisation_id: OrganisationId,
+        *,
+        now: datetime,
+        new_id: Callable[[], str],
+        seats: ScopeOf,
+        appointments: Iterable[Appointment] | Callable[[SlotSettings], Iterable[Appointment]] = (),
+    ) -> None:
+        self.organisation = uow.organisations.get(organisation_id)
+        self.settings = uow.slots.settings(organisation_id) or SlotSettings()
+        basis = uow.slots.plan_basis(organisation_id)
+        behind = basis is not None and not basis.matches(self.organisation)
+        if behind:  # the catching-up refresh may deprogram any upcoming appointment
+            wanted: SeatScope | None = SeatScope.upcoming(self.organisation, now)
+        else:
+            wanted = seats(self.organisation, self.settings)
+        self.plan: Plan | None = None
+        if basis is not None:
+            # Only the counters whose seats are read: those the use case lists or books.
+            only = frozenset() if wanted is None else wanted.counters
+            self.plan = basis.rebuild(self.organisation, self.settings, only=only)
+        read = list(appointments(self.settings) if callable(appointments) else appointments)
+        if wanted is not None:
+            read += uow.slots.appointments(
+                organisation_id,
+                booked_only=True,
+                counters=wanted.counters,
+                start_from=wanted.first,
+                start_before=wanted.before,
+            )
+        zone = self.organisation.zone
+        self.appointments: dict[AppointmentId, Appointment] = {
+            a.id: _on_wall_clock(a, zone) for a in read
+        }
+        self.agenda = Agenda(
+            self.organisation, self.settings, self.appointments.values(), self.plan
+        )
+        if behind:
+            self.agenda.refresh(now, new_id=new_id)
+
+    def save(self, uow: UnitOfWork) -> list[Event]:
+        """Write what changed since it was read; return the events recorded meanwhile."""
+        agenda = self.agenda
+        organisation_id = self.organisation.id
+        if agenda.organisation is not self.organisation:
+            uow.organisations.replace(agenda.organisation)
+        if agenda.settings is not self.settings:
+            uow.slots.save_settings(organisation_id, agenda.settings)
+        if agenda.plan is not None and agenda.plan is not self.plan:
+            uow.slots.save_plan_basis(organisation_id, PlanBasis.of(agenda.plan))
+        changed = [
+            appointment
+            for appointment_id, appointment in agenda.appointments.items()
+            if self.appointments.get(appointment_id) is not appointment
+        ]
+        # Seats released before seats taken, so that the store never sees two holders.
+        changed.sort(key=lambda appointment: appointment.is_booked)
+        uow.slots.save_appointments(organisation_id, changed)
+        return agenda.collect_events()
+
+
+def load_agenda(
+    uow: UnitOfWork,
+    organisation_id: OrganisationId,
+    *,
+    now: datetime,
+    new_id: Callable[[], str],
+    seats: ScopeOf,
+    appointments: Iterable[Appointment] | Callable[[SlotSettings], Iterable[Appointment]] = (),
+) -> LoadedAgenda:
+    """Read an organisation's agenda with the seats ``seats`` asks for, and
+    ``appointments``: those a use case names, or a function of the stored settings
+    that reads them."""
+    return LoadedAgenda(
+        uow, organisation_id, now=now, new_id=new_id, seats=seats, appointments=appointments
+    )
+
+
+def _on_wall_clock(appointment: Appointment, zone: ZoneInfo) -> Appointment:
+    """Stored datetimes come back with a fixed offset: put the dates of the appointment
+    back on the organisation's wall clock (the same instants)."""
+    previous = appointment.previous_start
+    return evolve(
+        appointment,
+        start=appointment.start.astimezone(zone),
+        previous_start=None if previous is None else previous.astimezone(zone),
+    )

@@ -1,0 +1,509 @@
+"""Use cases of the appointment book (seed 003): settings and planning changes, the nightly
+refresh, free slots and why none, booking, rescheduling, cancelling, no-shows.
+
+Each takes the acting :class:`~caredomain.access.Actor`, is authorized through
+:mod:`caredomain.access` (by the :class:`~caredomain.slots.Agenda`'s methods for what
+changes, here for what is read), loads the agenda through the unit of work with only
+the appointments it needs (:mod:`caredomain.services.agendas`), and ends every write with
+:meth:`ServiceContext.commit`, which journals the events, commits and publishes them.
+
+A planning change (settings, closures, public holidays) is replanned at once and
+deprograms the bookings it removes; :func:`preview_planning_change` says which first. The
+nightly :func:`refresh_slots` opens the days that entered each type's window; run it from
+cron as :data:`SLOT_PLANNER` (``caredomain slots refresh``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from attrs import evolve
+
+from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize, is_allowed
+from caredomain.calendar import Closure, OpeningCalendar
+from caredomain.clock import require_aware
+from caredomain.errors import Forbidden, InvalidInput, NotFound
+from caredomain.organisation import Organisation, OrganisationId
+from caredomain.ports import UnitOfWork
+from caredomain.services.agendas import (
+    LoadedAgenda,
+    ScopeOf,
+    SeatScope,
+    load_agenda,
+    local_midnight,
+    no_seats,
+    upcoming,
+)
+from caredomain.services.context import ServiceContext
+from caredomain.slots.appointments import Appointment, Beneficiary, Channel
+from caredomain.slots.configuration import Reconfigured
+from caredomain.slots.deprogramming import Deprogramming, RefreshReport
+from caredomain.slots.index import Slot
+from caredomain.slots.model import AppointmentId, AppointmentType, CounterId, PlaceId, TypeId
+from caredomain.slots.rules import NOT_ON_PORTAL, portal_refusal, service_refusal
+from caredomain.slots.settings import SlotSettings
+from caredomain.slots.why import Availability
+
+__all__ = [
+    "SLOT_PLANNER",
+    "add_closure",
+    "book_slot",
+    "cancel_appointment",
+    "change_opening_calendar",
+    "configure_slots",
+    "find_appointment",
+    "free_slots",
+    "mark_appointment_no_show",
+    "preview_planning_change",
+    "refresh_slots",
+    "remove_closure",
+    "reschedule_appointment",
+    "slot_settings",
+    "switch_public_holiday",
+    "why_no_slot",
+]
+
+SLOT_PLANNER = Actor(ActorId("slot-planner"), {Role.ADMINISTRATOR}, name="Nightly slot planning")
+"""The system actor of the nightly refresh."""
+
+CalendarChange = Callable[[OpeningCalendar], OpeningCalendar]
+
+MAX_DAYS = 5 * 366
+"""The longest span a free-slot query covers (the longest window is five years)."""
+
+
+# -- settings and planning changes ---------------------------------------------------------
+
+
+def slot_settings(
+    context: ServiceContext, actor: Actor, organisation_id: OrganisationId
+) -> SlotSettings:
+    """The organisation's types, places, counters, reference weeks and applications."""
+    authorize(actor, Action.CALENDAR_VIEW, Resource("organisation", organisation_id))
+    with context.store.unit_of_work(write=False) as uow:
+        uow.organisations.get(organisation_id)
+        return uow.slots.settings(organisation_id) or SlotSettings()
+
+
+def configure_slots(
+    context: ServiceContext, actor: Actor, organisation_id: OrganisationId, settings: SlotSettings
+) -> Reconfigured:
+    """Save the settings, checked (refusals raise, warnings come back), and replan at once
+    what they change; the bookings they remove are deprogrammed."""
+    return _reconfigure(context, actor, organisation_id, settings=settings)
+
+
+def change_opening_calendar(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    calendar: OpeningCalendar,
+) -> Reconfigured:
+    """Replace the opening days, public holidays and closures, and replan at once."""
+    return _reconfigure(context, actor, organisation_id, calendar=calendar)
+
+
+def add_closure(
+    context: ServiceContext, actor: Actor, organisation_id: OrganisationId, closure: Closure
+) -> Reconfigured:
+    """Add an exceptional closure; the bookings on its days are deprogrammed."""
+    return _reconfigure(
+        context, actor, organisation_id, calendar=lambda old: old.with_closure(closure)
+    )
+
+
+def remove_closure(
+    context: ServiceContext, actor: Actor, organisation_id: OrganisationId, closure: Closure
+) -> Reconfigured:
+    """Remove an exceptional closure (:class:`NotFound` if there is none such)."""
+
+    def without(old: OpeningCalendar) -> OpeningCalendar:
+        if closure not in old.closures:
+            raise NotFound(f"no {closure}")
+        return old.without_closure(closure)
+
+    return _reconfigure(context, actor, organisation_id, calendar=without)
+
+
+def switch_public_holiday(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    name: str,
+    *,
+    closed: bool,
+) -> Reconfigured:
+    """Tick (``closed=True``) or untick a public holiday by its French name. Ticking one
+    again deprograms the bookings made on it while it was open."""
+    return _reconfigure(
+        context,
+        actor,
+        organisation_id,
+        calendar=lambda old: old.with_holiday(name) if closed else old.without_holiday(name),
+    )
+
+
+def preview_planning_change(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    *,
+    settings: SlotSettings | None = None,
+    calendar: OpeningCalendar | CalendarChange | None = None,
+) -> Reconfigured:
+    """What saving ``settings`` and/or ``calendar`` would do, saving nothing: the same
+    authorization, refusals and warnings, and the appointments it would deprogram, shown
+    as they are now. Show it before :func:`configure_slots` or a calendar change.
+
+    ``calendar`` is the new calendar, or a function making it from the current one, such
+    as ``lambda calendar: calendar.with_closure(closure)``.
+    """
+    now = context.clock.now()
+    with context.store.unit_of_work(write=False) as uow:
+        loaded = _planning_agenda(context, uow, organisation_id, now, settings)
+        new_calendar = _new_calendar(loaded, calendar)
+        outcome = loaded.agenda.reconfigure(
+            actor, as_of=now, new_id=context.new_id, settings=settings, calendar=new_calendar
+        )
+    report = outcome.report
+    as_now = tuple(
+        Deprogramming(loaded.appointments.get(d.appointment.id, d.appointment), d.reason)
+        for d in report.deprogrammed
+    )
+    return Reconfigured(evolve(report, deprogrammed=as_now), outcome.warnings)
+
+
+def refresh_slots(
+    context: ServiceContext, actor: Actor, organisation_id: OrganisationId
+) -> RefreshReport:
+    """The nightly planning: open the days that entered the window, replan the counters
+    whose inputs changed, deprogram what no longer has a slot."""
+    authorize(actor, Action.SLOT_CONFIGURE, Resource("slot planning", organisation_id))
+    now = context.clock.now()
+    with context.store.unit_of_work() as uow:
+        loaded = load_agenda(
+            uow, organisation_id, now=now, new_id=context.new_id, seats=upcoming(now)
+        )
+        report = loaded.agenda.refresh(now, new_id=context.new_id)
+        context.commit(uow, loaded.save(uow))
+    return report
+
+
+def _reconfigure(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    *,
+    settings: SlotSettings | None = None,
+    calendar: OpeningCalendar | CalendarChange | None = None,
+) -> Reconfigured:
+    now = context.clock.now()
+    with context.store.unit_of_work() as uow:
+        loaded = _planning_agenda(context, uow, organisation_id, now, settings)
+        outcome = loaded.agenda.reconfigure(
+            actor,
+            as_of=now,
+            new_id=context.new_id,
+            settings=settings,
+            calendar=_new_calendar(loaded, calendar),
+        )
+        context.commit(uow, loaded.save(uow))
+    return outcome
+
+
+def _new_calendar(
+    loaded: LoadedAgenda, change: OpeningCalendar | CalendarChange | None
+) -> OpeningCalendar | None:
+    if change is None or isinstance(change, OpeningCalendar):
+        return change
+    return change(loaded.agenda.organisation.calendar)
+
+
+def _planning_agenda(
+    context: ServiceContext,
+    uow: UnitOfWork,
+    organisation_id: OrganisationId,
+    now: datetime,
+    settings: SlotSettings | None,
+) -> LoadedAgenda:
+    """The agenda with every upcoming booking, and, when counters are being removed, one
+    appointment of theirs if any (a counter with appointments is kept for their sake)."""
+
+    def of_removed_counters(stored: SlotSettings) -> list[Appointment]:
+        if settings is None:
+            return []
+        removed = {c.id for c in stored.counters} - {c.id for c in settings.counters}
+        if not removed:
+            return []
+        return uow.slots.appointments(organisation_id, counters=removed, limit=1)
+
+    return load_agenda(
+        uow,
+        organisation_id,
+        now=now,
+        new_id=context.new_id,
+        seats=upcoming(now),
+        appointments=of_removed_counters,
+    )
+
+
+# -- queries ------------------------------------------------------------------------------
+
+
+def free_slots(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    type_id: TypeId,
+    *,
+    first: date | None = None,
+    days: int = 14,
+    place_id: PlaceId | None = None,
+    option: str | None = None,
+    channel: Channel = Channel.BACK_OFFICE,
+) -> list[Slot]:
+    """The slots of a type one can book now, over ``days`` days from ``first`` (the
+    organisation's today by default), optionally at one place or for one option; on the
+    portal, only what the portal offers. By start, then counter."""
+    if isinstance(days, bool) or not 1 <= days <= MAX_DAYS:
+        raise InvalidInput(f"from 1 to {MAX_DAYS} days", field="days", text=str(days))
+    now = context.clock.now()
+
+    def seats(organisation: Organisation, settings: SlotSettings) -> SeatScope:
+        start = first or organisation.today(now)
+        return _seats_between(organisation, settings, type_id, place_id, first=start, days=days)
+
+    with context.store.unit_of_work(write=False) as uow:
+        loaded = load_agenda(uow, organisation_id, now=now, new_id=context.new_id, seats=seats)
+    agenda = loaded.agenda
+    _authorize_viewing(actor, agenda.settings.type(type_id), channel)
+    if place_id is not None:
+        agenda.settings.place(place_id)
+    start = first or agenda.organisation.today(now)
+    last = start + timedelta(days=days - 1)
+    return agenda.free_slots(
+        type_id, start, last, now=now, place_id=place_id, option=option, channel=channel
+    )
+
+
+def why_no_slot(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    type_id: TypeId,
+    day: date,
+    *,
+    place_id: PlaceId | None = None,
+    channel: Channel = Channel.BACK_OFFICE,
+) -> list[Availability]:
+    """For each place serving the type (or only ``place_id``): every slot its counters'
+    reference weeks give on ``day``, and why each cannot be booked now (none: free). On
+    the portal, only the places shown there (``slot.not_on_portal`` if none is)."""
+    now = context.clock.now()
+
+    def seats(organisation: Organisation, settings: SlotSettings) -> SeatScope:
+        return _seats_between(organisation, settings, type_id, place_id, first=day, days=1)
+
+    with context.store.unit_of_work(write=False) as uow:
+        loaded = load_agenda(uow, organisation_id, now=now, new_id=context.new_id, seats=seats)
+    agenda = loaded.agenda
+    settings = agenda.settings
+    kind = settings.type(type_id)
+    _authorize_viewing(actor, kind, channel)
+    if place_id is not None:
+        places = [settings.place(place_id)]
+    else:
+        places = [
+            settings.place(p) for p in sorted({c.place_id for c in settings.counters_of(type_id)})
+        ]
+    shown = [place for place in places if portal_refusal(kind, place, channel) is None]
+    if places and not shown:
+        raise NOT_ON_PORTAL.violation()
+    return [agenda.why(type_id, place.id, day, now=now) for place in shown]
+
+
+def find_appointment(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    appointment_id: AppointmentId,
+) -> Appointment:
+    """One appointment, for the back office or for the citizen it is for."""
+    with context.store.unit_of_work(write=False) as uow:
+        loaded = load_agenda(
+            uow,
+            organisation_id,
+            now=context.clock.now(),
+            new_id=context.new_id,
+            seats=no_seats,
+            appointments=[uow.slots.appointment(organisation_id, appointment_id)],
+        )
+    appointment = loaded.agenda.appointment(appointment_id)
+    settings = loaded.agenda.settings
+    kind = settings.type(settings.counter(appointment.counter_id).type_id)
+    back_office = Resource("appointment type", kind.id, services=kind.services)
+    own = Resource("appointment", appointment.id, owner=appointment.beneficiary.id)
+    if not (
+        is_allowed(actor, Action.APPOINTMENT_MANAGE, back_office)
+        or is_allowed(actor, Action.APPOINTMENT_SELF_SERVICE, own)
+    ):
+        raise Forbidden(f"{actor.id} may not see appointment {appointment.id}")
+    return appointment
+
+
+def _seats_between(
+    organisation: Organisation,
+    settings: SlotSettings,
+    type_id: TypeId,
+    place_id: PlaceId | None,
+    *,
+    first: date,
+    days: int,
+) -> SeatScope:
+    counters = frozenset(c.id for c in settings.counters_of(type_id, place_id))
+    before = first + timedelta(days=min(days, MAX_DAYS))
+    return SeatScope(
+        counters, local_midnight(organisation, first), local_midnight(organisation, before)
+    )
+
+
+def _authorize_viewing(actor: Actor, kind: AppointmentType, channel: Channel) -> None:
+    """Who books may list: on the portal a citizen; in the back office the staff, and,
+    when the type names services, only theirs (the booking would refuse the others)."""
+    if channel is Channel.PORTAL:
+        authorize(actor, Action.APPOINTMENT_SELF_SERVICE, Resource("appointment", owner=actor.id))
+        return
+    resource = Resource("appointment type", kind.id, services=kind.services)
+    authorize(actor, Action.APPOINTMENT_MANAGE, resource)
+    refusal = service_refusal(actor, kind, channel)
+    if refusal is not None:
+        raise refusal.violation()
+
+
+# -- bookings -----------------------------------------------------------------------------
+
+
+def book_slot(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    *,
+    counter_id: CounterId,
+    start: datetime,
+    beneficiary: Beneficiary,
+    channel: Channel,
+    option: str | None = None,
+) -> Appointment:
+    """Book a seat of a planned slot. When another booking takes the last seat first, the
+    loser gets :class:`~caredomain.errors.SlotTaken`, a ``Conflict``."""
+    now = context.clock.now()
+    with context.store.unit_of_work() as uow:
+        loaded = load_agenda(
+            uow, organisation_id, now=now, new_id=context.new_id, seats=_one_slot(counter_id, start)
+        )
+        appointment = loaded.agenda.book(
+            actor,
+            counter_id=counter_id,
+            start=start,
+            beneficiary=beneficiary,
+            channel=channel,
+            now=now,
+            new_id=context.new_id,
+            option=option,
+        )
+        context.commit(uow, loaded.save(uow))
+    return appointment
+
+
+def reschedule_appointment(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    appointment_id: AppointmentId,
+    *,
+    counter_id: CounterId,
+    start: datetime,
+    channel: Channel,
+) -> Appointment:
+    """Move an appointment (booked, or deprogrammed) to another slot of its type; the
+    previous date is kept for merge field {7}."""
+    now = context.clock.now()
+    with context.store.unit_of_work() as uow:
+        loaded = load_agenda(
+            uow,
+            organisation_id,
+            now=now,
+            new_id=context.new_id,
+            seats=_one_slot(counter_id, start),
+            appointments=[uow.slots.appointment(organisation_id, appointment_id)],
+        )
+        moved = loaded.agenda.reschedule(
+            actor,
+            appointment_id,
+            counter_id=counter_id,
+            start=start,
+            channel=channel,
+            now=now,
+            new_id=context.new_id,
+        )
+        context.commit(uow, loaded.save(uow))
+    return moved
+
+
+def cancel_appointment(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    appointment_id: AppointmentId,
+    *,
+    channel: Channel,
+) -> Appointment:
+    """Cancel: on the portal by the citizen, in the back office by an agent."""
+    now = context.clock.now()
+    with context.store.unit_of_work() as uow:
+        loaded = _one_appointment(context, uow, organisation_id, appointment_id, now)
+        cancelled = loaded.agenda.cancel(
+            actor, appointment_id, channel=channel, now=now, new_id=context.new_id
+        )
+        context.commit(uow, loaded.save(uow))
+    return cancelled
+
+
+def mark_appointment_no_show(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    appointment_id: AppointmentId,
+) -> Appointment:
+    """Record that the citizen did not come ("Absence"), once the appointment has started."""
+    now = context.clock.now()
+    with context.store.unit_of_work() as uow:
+        loaded = _one_appointment(context, uow, organisation_id, appointment_id, now)
+        missed = loaded.agenda.mark_no_show(actor, appointment_id, now=now, new_id=context.new_id)
+        context.commit(uow, loaded.save(uow))
+    return missed
+
+
+def _one_slot(counter_id: CounterId, start: datetime) -> ScopeOf:
+    """The seats of one slot: who holds them decides whether one is left."""
+    first = require_aware(start, "start")
+    scope = SeatScope(frozenset({counter_id}), first, first + timedelta(seconds=1))
+    return lambda organisation, settings: scope
+
+
+def _one_appointment(
+    context: ServiceContext,
+    uow: UnitOfWork,
+    organisation_id: OrganisationId,
+    appointment_id: AppointmentId,
+    now: datetime,
+) -> LoadedAgenda:
+    return load_agenda(
+        uow,
+        organisation_id,
+        now=now,
+        new_id=context.new_id,
+        seats=no_seats,
+        appointments=[uow.slots.appointment(organisation_id, appointment_id)],
+    )

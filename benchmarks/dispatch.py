@@ -1,0 +1,194 @@
+"""Outbox dispatch against a bare smtplib loop, to the same local SMTP server, in one run.
+
+    python benchmarks/dispatch.py [--messages 10000] [--batch 100] [--json]
+
+A local aiosmtpd server runs in a child process (so that it does not share this process's
+interpreter lock) and counts what it receives. The same N mails (reminders: subject and
+body in French, no attachment) are sent twice:
+
+* **bare**: one smtplib connection, a ``MIMEText`` built (the same headers, quoted-printable
+  UTF-8) and sent per mail — the least a program sending those mails must do;
+* **outbox**: queued in a SQLite store (one transaction), then dispatched by
+  :func:`caredomain.services.notifications.dispatch_notifications` through the ``smtp``
+  sender: claims in batches, one connection a batch, each outcome recorded.
+
+The ratio is outbox throughput / bare throughput; the target is at least 0.7. Queueing
+time is reported apart (``queue_per_s``): it belongs to the business transaction. With
+``--json`` the figures are printed as one JSON object on the last line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import smtplib
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from email.charset import QP, Charset
+from email.header import Header
+from email.mime.text import MIMEText
+from email.utils import formatdate
+from pathlib import Path
+
+from caredomain.notifications import OutboxMessage
+from caredomain.services import ServiceContext
+from caredomain.services.notifications import NOTIFIER_ACTOR, dispatch_notifications
+from caredomain_messaging import SmtpSender
+from caredomain_sqlite import SqliteStore
+
+TARGET = 0.7
+
+_SERVER = """
+import sys, threading
+from aiosmtpd.controller import Controller
+
+class Counter:
+    def __init__(self):
+        self.count = 0
+        self.lock = threading.Lock()
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.count += 1
+        return "250 OK"
+
+handler = Counter()
+controller = Controller(handler, hostname="127.0.0.1", port=int(sys.argv[1]))
+controller.start()
+print("ready", flush=True)
+sys.stdin.read()
+controller.stop()
+print(handler.count, flush=True)
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _messages(count: int, now: datetime) -> list[OutboxMessage]:
+    return [
+        OutboxMessage(
+            key=f"bench-{number:06d}:appointment.reminder/mail/person{number}@example.org",
+            event_id=f"bench-{number:06d}",
+            organisation_id="bench",
+            kind="appointment.reminder",
+            topic=f"appointment:{number}",
+            channel="mail",
+            recipient=f"person{number}@example.org",
+            subject="Rappel : votre rendez-vous du mardi 3 février 2026 à 14 h 30",
+            body=(
+                "Bonjour Marie Dupont,\n\nNous vous rappelons votre rendez-vous « Pièces "
+                "d'identité » le mardi 3 février 2026 à 14 h 30 (durée : 20 minutes).\n\n"
+                "Guichet : Guichet 1\nLieu : Hôtel de ville, 1 place de la Mairie\n\n"
+                "Cordialement,\nLe service des rendez-vous"
+            ),
+            created_at=now,
+            due_at=now,
+        )
+        for number in range(count)
+    ]
+
+
+def _bare(port: int, messages: list[OutboxMessage]) -> float:
+    utf8 = Charset("utf-8")
+    utf8.body_encoding = QP
+    started = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port, timeout=30) as connection:
+        for message in messages:
+            mail = MIMEText(message.body, "plain", utf8)
+            mail["From"] = "Mairie <rdv@mairie.example>"
+            mail["To"] = message.recipient
+            mail["Subject"] = Header(message.subject, "utf-8")
+            mail["Date"] = formatdate(usegmt=True)
+            mail["Message-ID"] = f"<{message.event_id}@mairie.example>"
+            connection.send_message(mail)
+    return time.perf_counter() - started
+
+
+def _outbox(
+    port: int, messages: list[OutboxMessage], batch: int, workdir: Path
+) -> tuple[float, float, int]:
+    store = SqliteStore(workdir / "outbox.db")
+    try:
+        started = time.perf_counter()
+        with store.unit_of_work() as uow:
+            uow.notifications.add(messages)
+            uow.commit()
+        queued = time.perf_counter() - started
+        sender = SmtpSender(
+            host="127.0.0.1",
+            port=port,
+            security="none",
+            sender="Mairie <rdv@mairie.example>",
+            envelope_from="rdv@mairie.example",
+        )
+        started = time.perf_counter()
+        report = dispatch_notifications(
+            ServiceContext(store=store), NOTIFIER_ACTOR, {"mail": sender}, batch_size=batch
+        )
+        dispatched = time.perf_counter() - started
+    finally:
+        store.close()
+    return queued, dispatched, report.sent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--json", action="store_true", help="figures as JSON on the last line")
+    args = parser.parse_args(argv)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-c", _SERVER, str(port)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stdin is not None
+    assert server.stdout is not None
+    try:
+        if server.stdout.readline().strip() != "ready":
+            raise SystemExit("the SMTP server did not start")
+        messages = _messages(args.messages, datetime.now(UTC))
+        bare = _bare(port, messages)
+        with tempfile.TemporaryDirectory(prefix="caredomain-bench-") as directory:
+            queued, dispatched, sent = _outbox(port, messages, args.batch, Path(directory))
+    finally:
+        server.stdin.close()
+        received = int(server.stdout.readline().strip() or 0)
+        server.wait(timeout=60)
+    if sent != args.messages or received != 2 * args.messages:
+        raise SystemExit(f"lost messages: outbox sent {sent}, server received {received}")
+    figures = {
+        "messages": args.messages,
+        "batch": args.batch,
+        "bare_s": round(bare, 3),
+        "outbox_s": round(dispatched, 3),
+        "queue_s": round(queued, 3),
+        "bare_per_s": round(args.messages / bare, 1),
+        "outbox_per_s": round(args.messages / dispatched, 1),
+        "queue_per_s": round(args.messages / queued, 1),
+        "ratio": round(bare / dispatched, 3),
+        "target": TARGET,
+        "received": received,
+    }
+    print(f"{args.messages} mails to a local aiosmtpd server (batch {args.batch})")
+    print(f"  bare smtplib loop  {figures['bare_per_s']:>9} mails/s  ({figures['bare_s']} s)")
+    print(f"  outbox dispatch    {figures['outbox_per_s']:>9} mails/s  ({figures['outbox_s']} s)")
+    print(f"  queueing           {figures['queue_per_s']:>9} mails/s  ({figures['queue_s']} s)")
+    print(f"  ratio {figures['ratio']} (target >= {TARGET})")
+    if args.json:
+        print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

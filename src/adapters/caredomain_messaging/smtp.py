@@ -1,0 +1,188 @@
+"""``smtp``: mails through an SMTP server, one connection for a whole batch.
+
+Settings (text; ``password`` from ``password_env`` in the configuration file):
+
+========================  ===============================================================
+``host``                  the server (required)
+``port``                  default 587 with ``starttls``, 465 with ``ssl``, 25 with ``none``
+``security``              ``starttls`` (default), ``ssl`` or ``none``
+``username``/``password`` log in when set
+``from``                  the From header, ``Mairie <rdv@mairie.example>`` (required)
+``message_id_domain``     the right-hand side of Message-IDs (default: From's domain)
+``timeout``               seconds for connecting and for each reply (default 30)
+========================  ===============================================================
+
+An SMTP reply 4xx is transient (the outbox tries again later), 5xx permanent (an unknown
+mailbox is not retried). A server that cannot be reached, refuses the login or drops the
+connection makes the messages not yet sent transient.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from collections.abc import Mapping, Sequence
+
+from caredomain.ports import OutboundMessage, SendResult, SendStatus
+from caredomain_messaging.mail import compose
+from caredomain_messaging.settings import Secret, SenderSettings
+
+__all__ = ["SmtpSender"]
+
+_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+_KNOWN = (
+    "host",
+    "port",
+    "security",
+    "username",
+    "password",
+    "from",
+    "message_id_domain",
+    "timeout",
+)
+
+
+class _ConnectionLost(Exception):
+    pass
+
+
+def _status(code: int) -> SendStatus:
+    return SendStatus.TRANSIENT if 400 <= code < 500 else SendStatus.PERMANENT
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return f"{code} {text}".strip()
+
+
+class SmtpSender:
+    """Sends mails through one SMTP connection per batch."""
+
+    channel = "mail"
+
+    def __init__(
+        self,
+        *,
+        host: str,
+        sender: str,
+        envelope_from: str,
+        port: int | None = None,
+        security: str = "starttls",
+        username: str | None = None,
+        password: Secret | None = None,
+        message_id_domain: str | None = None,
+        timeout: float = 30.0,
+    ) -> None:
+        self.host = host
+        self.port = port if port is not None else _PORTS[security]
+        self.security = security
+        self.username = username
+        self._password = password
+        self.sender = sender
+        self.envelope_from = envelope_from
+        self.domain = message_id_domain or envelope_from.rpartition("@")[2]
+        self.timeout = timeout
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, str]) -> SmtpSender:
+        read = SenderSettings("smtp", settings, _KNOWN)
+        security = read.choice("security", _PORTS, "starttls")
+        sender, envelope_from = read.address("from")
+        return cls(
+            host=read.text("host"),
+            port=read.integer("port", _PORTS[security], 1, 65535),
+            security=security,
+            username=read.optional("username"),
+            password=read.secret("password"),
+            sender=sender,
+            envelope_from=envelope_from,
+            message_id_domain=read.optional("message_id_domain"),
+            timeout=read.seconds("timeout", 30.0),
+        )
+
+    def __repr__(self) -> str:
+        login = f", username={self.username!r}, password=***" if self.username else ""
+        return (
+            f"SmtpSender(smtp://{self.host}:{self.port}, security={self.security!r}{login}, "
+            f"from={self.envelope_from!r})"
+        )
+
+    def send(self, messages: Sequence[OutboundMessage]) -> list[SendResult]:
+        if not messages:
+            return []
+        try:
+            connection = self._connect()
+        except (OSError, smtplib.SMTPException) as error:
+            detail = self._connection_error("cannot deliver through", error)
+            return [SendResult(m.key, SendStatus.TRANSIENT, detail) for m in messages]
+        results: list[SendResult] = []
+        try:
+            for message in messages:
+                try:
+                    results.append(self._send_one(connection, message))
+                except _ConnectionLost as lost:
+                    detail = f"the connection to {self.host}:{self.port} was lost: {lost}"
+                    results += [
+                        SendResult(m.key, SendStatus.TRANSIENT, detail)
+                        for m in messages[len(results) :]
+                    ]
+                    break
+        finally:
+            try:
+                connection.quit()
+            except (OSError, smtplib.SMTPException):
+                connection.close()
+        return results
+
+    def _connection_error(self, what: str, error: BaseException) -> str:
+        if isinstance(error, smtplib.SMTPAuthenticationError):
+            reply = _reply(error.smtp_code, error.smtp_error)
+            return f"{self.host}:{self.port} refused the login: {reply}"
+        if isinstance(error, smtplib.SMTPResponseException):
+            return f"{what} {self.host}:{self.port}: {_reply(error.smtp_code, error.smtp_error)}"
+        return f"{what} {self.host}:{self.port}: {type(error).__name__}: {error}"
+
+    def _connect(self) -> smtplib.SMTP:
+        context = ssl.create_default_context()
+        connection: smtplib.SMTP
+        if self.security == "ssl":
+            connection = smtplib.SMTP_SSL(
+                self.host, self.port, timeout=self.timeout, context=context
+            )
+        else:
+            connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        try:
+            connection.ehlo()
+            if self.security == "starttls":
+                connection.starttls(context=context)
+                connection.ehlo()
+            if self.username is not None and self._password is not None:
+                connection.login(self.username, self._password.reveal())
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    def _send_one(self, connection: smtplib.SMTP, message: OutboundMessage) -> SendResult:
+        try:
+            mail = compose(
+                message, sender=self.sender, envelope_from=self.envelope_from, domain=self.domain
+            )
+            connection.send_message(
+                mail, from_addr=self.envelope_from, to_addrs=[message.recipient]
+            )
+        except smtplib.SMTPRecipientsRefused as error:
+            code, text = next(iter(error.recipients.values()), (550, b"recipient refused"))
+            return SendResult(message.key, _status(code), _reply(code, text))
+        except smtplib.SMTPResponseException as error:  # sender refused, data refused…
+            if error.smtp_code == -1:
+                raise _ConnectionLost(str(error)) from None
+            return SendResult(
+                message.key, _status(error.smtp_code), _reply(error.smtp_code, error.smtp_error)
+            )
+        except (smtplib.SMTPServerDisconnected, OSError) as error:
+            raise _ConnectionLost(f"{type(error).__name__}: {error}") from None
+        except (smtplib.SMTPException, ValueError, UnicodeError) as error:
+            return SendResult(message.key, SendStatus.PERMANENT, f"{type(error).__name__}: {error}")
+        return SendResult(message.key, SendStatus.SENT, f"accepted by {self.host}")

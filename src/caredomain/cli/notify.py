@@ -1,0 +1,246 @@
+"""``caredomain notify``: dispatch the outbox, look into it, preview the texts.
+
+* ``notify dispatch [--once]`` sends the due messages; without ``--once`` it keeps
+  watching the outbox (every ``--interval`` seconds) until interrupted;
+* ``notify outbox`` counts the messages by status and lists each dead letter with its error;
+* ``notify preview --event KIND [--type TYPE]`` renders a kind's texts with sample values.
+
+Senders come from the ``[notifications]`` section of ``--config`` (an organisation's
+configuration file); a channel it leaves out goes to the embedded default next to the
+database: a Maildir folder ``<db>-mail/`` and a JSON-lines file ``<db>-sms.jsonl``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from caredomain.cli.common import Console, choose_organisation, existing_sqlite_url
+from caredomain.configuration import Configuration, load_configuration
+from caredomain.errors import InvalidInput
+from caredomain.notifications.configuration import NotificationConfiguration, SenderChoice
+from caredomain.notifications.outbox import OutboxStatus
+from caredomain.organisation import Organisation
+from caredomain.plugins import Plugins
+from caredomain.ports import Sender, Store
+from caredomain.services import ServiceContext
+from caredomain.services.notifications import (
+    NOTIFIER_ACTOR,
+    DispatchReport,
+    dispatch_notifications,
+    outbox_summary,
+    preview_notifications,
+    senders_for,
+)
+
+__all__ = ["add_parser", "embedded_senders", "run_dispatch", "sender_paths"]
+
+DEFAULT_DB = "caredomain-demo.db"
+
+
+def add_parser(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "notify", help="send the outbox's due notifications, inspect it, preview texts"
+    )
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    def common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--db", default=DEFAULT_DB, help=f"the SQLite store (default {DEFAULT_DB})"
+        )
+        sub.add_argument(
+            "--config",
+            help="an organisation's configuration file (TOML) whose [notifications] section "
+            "chooses the senders; default: the embedded Maildir and SMS file next to --db",
+        )
+
+    dispatch = actions.add_parser("dispatch", help="send the due messages")
+    common(dispatch)
+    dispatch.add_argument("--once", action="store_true", help="one pass, then exit")
+    dispatch.add_argument(
+        "--interval", type=float, default=30.0, help="seconds between passes (30)"
+    )
+    dispatch.set_defaults(run=_dispatch)
+
+    outbox = actions.add_parser("outbox", help="messages by status, and the dead letters")
+    common(outbox)
+    outbox.add_argument("--limit", type=int, default=50, help="dead letters shown (50)")
+    outbox.set_defaults(run=_outbox)
+
+    preview = actions.add_parser("preview", help="a kind's texts with sample values")
+    common(preview)
+    preview.add_argument(
+        "--event", required=True, help="a kind such as appointment.created, or AppointmentBooked"
+    )
+    preview.add_argument("--type", help="an appointment type id: its own settings, if any")
+    preview.add_argument("--organisation", help="the organisation (default: the store's only one)")
+    preview.set_defaults(run=_preview)
+
+
+# -- shared -----------------------------------------------------------------------------------
+
+
+def sender_paths(db: str | Path) -> dict[str, Path]:
+    """Where the embedded senders write for the store ``db``: ``<db>-mail/`` (a Maildir)
+    and ``<db>-sms.jsonl``, next to it."""
+    path = Path(db).resolve()
+    return {
+        "mail": path.with_name(f"{path.stem}-mail"),
+        "sms": path.with_name(f"{path.stem}-sms.jsonl"),
+    }
+
+
+def embedded_senders(db: str | Path) -> dict[str, SenderChoice]:
+    """The embedded default sender of each channel for the store ``db``."""
+    paths = sender_paths(db)
+    return {
+        "mail": SenderChoice("maildir", {"path": str(paths["mail"])}),
+        "sms": SenderChoice("sms-file", {"path": str(paths["sms"])}),
+    }
+
+
+def _configuration(path: str | None) -> Configuration | None:
+    if path is None:
+        return None
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise InvalidInput(f"cannot read: {error.strerror}", source=path) from None
+    return load_configuration(text, source=path)
+
+
+def _senders(
+    plugins: Plugins,
+    db: str,
+    configuration: NotificationConfiguration,
+    environ: Mapping[str, str],
+    source: str | None,
+) -> dict[str, Sender]:
+    choices = {**embedded_senders(db), **configuration.senders()}
+    return senders_for(plugins, choices, environ, source=source)
+
+
+def _describe(report: DispatchReport) -> str:
+    lost = f", {report.lost} taken over by another dispatcher" if report.lost else ""
+    return (
+        f"{report.claimed} claimed: {report.sent} sent, {report.retried} to retry, "
+        f"{report.dead} dead-lettered{lost}"
+    )
+
+
+def run_dispatch(
+    context: ServiceContext,
+    senders: Mapping[str, Sender],
+    configuration: NotificationConfiguration,
+) -> DispatchReport:
+    """One pass over the due messages with the configuration's batch size and retries."""
+    return dispatch_notifications(
+        context,
+        NOTIFIER_ACTOR,
+        senders,
+        retry=configuration.retry,
+        batch_size=configuration.batch_size,
+        lease=configuration.lease,
+    )
+
+
+def _open(console: Console, db: str) -> tuple[Plugins, Store]:
+    plugins = console.plugins()
+    return plugins, plugins.open_store(existing_sqlite_url(db))
+
+
+# -- the actions -------------------------------------------------------------------------------
+
+
+def _dispatch(args: argparse.Namespace, console: Console) -> int:
+    if args.interval <= 0:
+        raise InvalidInput(
+            "must be more than zero seconds", field="--interval", text=str(args.interval)
+        )
+    configuration = _configuration(args.config)
+    settings = configuration.notifications if configuration else NotificationConfiguration()
+    plugins, store = _open(console, args.db)
+    try:
+        senders = _senders(plugins, args.db, settings, console.environ, args.config)
+        for channel, sender in sorted(senders.items()):
+            console.print(f"{channel:<5} {sender!r}")
+        context = ServiceContext(store=store)
+        while True:
+            report = run_dispatch(context, senders, settings)
+            if report.claimed or args.once:
+                console.print(
+                    f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S}  {_describe(report)}"
+                )
+            if args.once:
+                return 0
+            try:
+                time.sleep(args.interval)
+            except KeyboardInterrupt:
+                console.print("stopped")
+                return 0
+    finally:
+        store.close()
+
+
+def _outbox(args: argparse.Namespace, console: Console) -> int:
+    if args.limit < 0:
+        raise InvalidInput("must be zero or more", field="--limit", text=str(args.limit))
+    _, store = _open(console, args.db)
+    try:
+        summary = outbox_summary(ServiceContext(store=store), NOTIFIER_ACTOR, dead_limit=args.limit)
+    finally:
+        store.close()
+    console.print(f"outbox of {store.url}")
+    for status in OutboxStatus:
+        console.print(f"  {status.value:<10} {summary.counts.get(status, 0)}")
+    if summary.next_due is not None:
+        console.print(f"next due   {summary.next_due.isoformat()}")
+    dead = summary.counts.get(OutboxStatus.DEAD, 0)
+    if dead:
+        console.print(f"dead letters ({dead}):")
+        for message in summary.dead:
+            console.print(
+                f"  {message.key}  {message.kind} by {message.channel} to "
+                f"{message.recipient or '-'}, {message.attempts} attempt(s)"
+            )
+            console.print(f"      {message.last_error}")
+    return 0
+
+
+def _preview(args: argparse.Namespace, console: Console) -> int:
+    configuration = _configuration(args.config)
+    _, store = _open(console, args.db)
+    try:
+        context = ServiceContext(store=store)
+        organisation = _organisation(store, configuration, args.organisation)
+        previews = preview_notifications(
+            context, NOTIFIER_ACTOR, organisation, args.event, args.type
+        )
+    finally:
+        store.close()
+    first = previews[0]
+    scope = f" for type {args.type}" if args.type else ""
+    console.print(f"{first.kind} ({first.label}){scope}, {organisation.name}, sample values")
+    for preview in previews:
+        state = "sent" if preview.enabled else "not sent"
+        console.print()
+        console.print(f"-- {preview.channel} ({state})")
+        if preview.subject:
+            console.print(f"Subject: {preview.subject}")
+        for line in preview.body.splitlines():
+            console.print(f"  {line}".rstrip())
+    return 0
+
+
+def _organisation(
+    store: Store, configuration: Configuration | None, wanted: str | None
+) -> Organisation:
+    if configuration is not None and wanted in (None, configuration.organisation.id):
+        return configuration.organisation
+    with store.unit_of_work(write=False) as uow:
+        ids = uow.organisations.ids()
+        return uow.organisations.get(choose_organisation(ids, wanted))

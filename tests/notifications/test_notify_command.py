@@ -1,0 +1,161 @@
+"""``caredomain notify`` and the demo's notifications chapter, run as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import socket
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from caredomain import __version__
+
+
+def _caredomain(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "caredomain", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The demo run once: its folder and what it printed."""
+    folder = tmp_path_factory.mktemp("demo")
+    result = _caredomain(
+        "demo", "--db", "demo.db", "--today", "2026-12-20", "--days", "1", cwd=folder
+    )
+    assert result.returncode == 0, result.stderr
+    return folder, result.stdout
+
+
+def test_the_demo_dispatches_to_the_embedded_senders_and_says_where(demo: tuple[Path, str]) -> None:
+    folder, out = demo
+    assert f"caredomain {__version__} demo" in out
+    chapter = out[out.index("== Notifications") :]
+    assert "outbox before dispatch: 3 pending, 2 withdrawn" in chapter
+    assert "dispatched: 3 sent, 0 to retry, 0 dead-lettered" in chapter
+    assert f"mail -> Maildir {folder / 'demo-mail'}" in chapter
+    assert f"sms  -> {folder / 'demo-sms.jsonl'}" in chapter
+    assert "sent appointment.deprogrammed by sms to +33612345678" in chapter
+    assert "withdrawn appointment.reminder by mail" in chapter
+    assert len(list((folder / "demo-mail" / "new").iterdir())) == 2
+    (line,) = (folder / "demo-sms.jsonl").read_text("utf-8").splitlines()
+    assert json.loads(line)["text"].startswith("Votre RDV Pièces d'identité du lundi 21 décembre")
+
+
+def test_notify_outbox_counts_by_status(demo: tuple[Path, str]) -> None:
+    folder, _ = demo
+    result = _caredomain("notify", "outbox", "--db", "demo.db", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    assert "  sent       3" in result.stdout
+    assert "  withdrawn  2" in result.stdout
+    assert "  dead       0" in result.stdout
+
+
+def test_notify_preview_renders_sample_values(demo: tuple[Path, str]) -> None:
+    folder, _ = demo
+    result = _caredomain(
+        "notify",
+        "preview",
+        "--db",
+        "demo.db",
+        "--event",
+        "AppointmentRescheduled",
+        "--type",
+        "pieces-identite",
+        cwd=folder,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("appointment.date_changed (Changement de date) for type pieces-identite")
+    assert "-- mail (sent)" in out
+    assert "-- sms (not sent)" in out
+    assert "Subject: Nouvelle date pour votre rendez-vous : mardi 3 février 2026 à 14 h 30" in out
+    assert (
+        "prévu le mardi 27 janvier 2026 à 9 h est déplacé au mardi 3 février 2026 à 14 h 30" in out
+    )
+
+
+def test_bad_input_is_one_line_without_a_traceback(demo: tuple[Path, str], tmp_path: Path) -> None:
+    folder, _ = demo
+    unknown = _caredomain(
+        "notify", "preview", "--db", "demo.db", "--event", "appointment.party", cwd=folder
+    )
+    assert unknown.returncode == 2
+    assert unknown.stderr.startswith("caredomain: error: unknown notification kind; known: ")
+    missing = _caredomain("notify", "outbox", "--db", "nowhere.db", cwd=tmp_path)
+    assert missing.returncode == 2
+    assert "no such store file" in missing.stderr
+    config = tmp_path / "town.toml"
+    config.write_text(
+        '[organisation]\nid = "m"\nname = "Mairie"\n\n'
+        '[notifications.mail]\nsender = "smtp"\n'
+        '[notifications.mail.settings]\nhost = "127.0.0.1"\nfrom = "rdv@m.example"\n'
+        'password_env = "CAREDOMAIN_TEST_UNSET_PASSWORD"\nusername = "rdv"\n',
+        encoding="utf-8",
+    )
+    unset = _caredomain(
+        "notify",
+        "dispatch",
+        "--once",
+        "--db",
+        str(folder / "demo.db"),
+        "--config",
+        str(config),
+        cwd=tmp_path,
+    )
+    assert unset.returncode == 2
+    assert unset.stderr == (
+        "caredomain: error: notifications.mail.settings.password_env: the environment variable "
+        "it names is not set (got 'CAREDOMAIN_TEST_UNSET_PASSWORD')\n"
+    )
+    for text in (unknown.stderr, missing.stderr, unset.stderr):
+        assert "Traceback" not in text
+
+
+def test_a_dead_letter_is_listed_with_its_error(demo: tuple[Path, str], tmp_path: Path) -> None:
+    _folder, _ = demo
+    fresh = tmp_path / "fresh.db"
+    result = _caredomain(
+        "demo", "--db", str(fresh), "--today", "2026-12-20", "--days", "1", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    # The demo sent everything due; an SMTP server that is down gets the reminders later.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = tmp_path / "down.toml"
+    config.write_text(
+        '[organisation]\nid = "m"\nname = "Mairie"\n\n[notifications]\nmax_attempts = 1\n\n'
+        f'[notifications.mail]\nsender = "smtp"\n[notifications.mail.settings]\n'
+        f'host = "127.0.0.1"\nport = {port}\nsecurity = "none"\nfrom = "rdv@m.example"\n',
+        encoding="utf-8",
+    )
+    with sqlite3.connect(fresh) as connection:  # make the withdrawn reminder due again
+        connection.execute(
+            "UPDATE outbox SET status = 'pending', due_at = 0 WHERE kind = 'appointment.reminder' "
+            "AND channel = 'mail'"
+        )
+    dispatched = _caredomain(
+        "notify", "dispatch", "--once", "--db", str(fresh), "--config", str(config), cwd=tmp_path
+    )
+    assert dispatched.returncode == 0, dispatched.stderr
+    assert f"mail  SmtpSender(smtp://127.0.0.1:{port}, security='none'" in dispatched.stdout
+    assert "1 claimed: 0 sent, 0 to retry, 1 dead-lettered" in dispatched.stdout
+    listed = _caredomain("notify", "outbox", "--db", str(fresh), cwd=tmp_path)
+    assert "dead letters (1):" in listed.stdout
+    assert (
+        "appointment.reminder by mail to camille.martin@example.org, 1 attempt(s)" in listed.stdout
+    )
+    assert f"gave up after 1 attempts: cannot deliver through 127.0.0.1:{port}" in listed.stdout

@@ -81,7 +81,7 @@ class SemicolonCodesReader:
             for number, text in enumerate(lines[1:], start=2)
             if text.strip()
         ]
-        return FeedBatch(source=source, extracted_at=extracted_at, rows=rows)
+        return FeedBatch.of_rows(source, extracted_at, rows)
 
 
 def _row(source: str, number: int, text: str) -> FeedRow:

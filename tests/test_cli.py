@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
-from caredomain import __version__
+import pytest
+
+from caredomain import Actor, Organisation, OrganisationId, __version__
+from caredomain.cli.demo import sample_configuration
+from caredomain.services import ServiceContext, configure_organisation, configure_slots
+from caredomain_sqlite import SqliteStore
 
 
 def _caredomain(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -69,3 +75,125 @@ def test_bad_input_is_one_line_and_no_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("caredomain: error: days: at least one day")
     assert "Traceback" not in result.stderr
+
+
+# -- caredomain slots ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The demo run once, pretending it is Sunday 20 December 2026 (08:00 in Paris)."""
+    folder = tmp_path_factory.mktemp("demo")
+    result = _caredomain("demo", "--today", "2026-12-20", "--days", "1", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    return folder, result.stdout
+
+
+def test_demo_books_a_slot_then_a_closure_deprograms_it(demo_run: tuple[Path, str]) -> None:
+    _, out = demo_run
+    assert "== Appointment slots of Mairie de Sarreguemines" in out
+    assert (
+        "type Pièces d'identité: 20-minute slots, window 2m, notice 60m, "
+        "options CNI, passeport, on the portal"
+    ) in out
+    assert "    saturday  09h00-12h00" in out
+    assert "  Mon 2026-12-21 08:30-08:50  Guichet des titres, Hôtel de ville" in out
+    assert "Camille Martin books on the portal: Mon 2026-12-21 08:30, Guichet des titres" in out
+    closure = "closure 2026-12-21 (Fermeture exceptionnelle : formation des agents)"
+    assert f"Before saving {closure}: it would deprogram 1 appointment(s)" in out
+    assert (
+        f"  Camille Martin, Mon 2026-12-21 08:30, Guichet des titres: [day.closure] {closure}"
+    ) in out
+    assert "  status deprogrammed, id " in out
+
+
+def test_slots_why_after_the_demo_names_each_reason(demo_run: tuple[Path, str]) -> None:
+    folder, _ = demo_run
+    result = _caredomain(
+        "slots", "why", "--type", "pieces-identite", "--date", "2026-12-21", cwd=folder
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Pièces d'identité (pieces-identite) on Mon 2026-12-21" in result.stdout
+    assert "Hôtel de ville (hotel-de-ville): 0 of 20 slots free" in result.stdout
+    assert (
+        "    08:30-11:50   10 slots  [day.closure] closure 2026-12-21 "
+        "(Fermeture exceptionnelle : formation des agents)"
+    ) in result.stdout
+    christmas = _caredomain(
+        "slots", "why", "--type", "pieces-identite", "--date", "2026-12-25", cwd=folder
+    )
+    assert "[day.public_holiday] public holiday: Noël" in christmas.stdout
+    sunday = _caredomain(
+        "slots", "why", "--type", "pieces-identite", "--date", "2026-12-27", cwd=folder
+    )
+    assert "opens no slot on sundays" in sunday.stdout
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error"),
+    [
+        (
+            ["free", "--type", "passports"],
+            "--type: no such appointment type (known: pieces-identite)",
+        ),
+        (["free", "--type", "pieces-identite", "--place", "annexe"], "--place: no such place"),
+        (["free", "--type", "pieces-identite", "--days", "0"], "--days: a whole number of days"),
+        (["free", "--type", "pieces-identite", "--from", "21/12/2026"], "--from: expected a date"),
+        (["why", "--type", "pieces-identite", "--date", "2026-02-30"], "--date: expected a date"),
+        (["refresh", "--organisation", "lyon"], "--organisation: no such organisation"),
+        (["refresh", "--db", "missing.db"], "--db: no such store file"),
+    ],
+)
+def test_slots_bad_input_is_one_line_and_no_traceback(
+    demo_run: tuple[Path, str], arguments: list[str], error: str
+) -> None:
+    folder, _ = demo_run
+    result = _caredomain("slots", *arguments, cwd=folder)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"caredomain: error: {error}"), result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_slots_refresh_then_free_as_of_today(tmp_path: Path) -> None:
+    assert _caredomain("demo", "--days", "1", cwd=tmp_path).returncode == 0
+    refresh = _caredomain("slots", "refresh", cwd=tmp_path)
+    assert refresh.returncode == 0, refresh.stderr
+    assert re.match(r"mairie-sarreguemines: slots planned as of \d{4}-\d\d-\d\d\n", refresh.stdout)
+    assert "  appointments deprogrammed: 0" in refresh.stdout
+    free = _caredomain(
+        "slots", "free", "--type", "pieces-identite", "--place", "hotel-de-ville", cwd=tmp_path
+    )
+    assert free.returncode == 0, free.stderr
+    header = re.match(
+        r"Pièces d'identité \(pieces-identite\) at Hôtel de ville: (\d+) free 20-minute slots "
+        r"over 14 days\n",
+        free.stdout,
+    )
+    assert header is not None, free.stdout
+    assert int(header.group(1)) > 0
+    assert re.search(
+        r"^\w{3} \d{4}-\d\d-\d\d  Guichet des titres, Hôtel de ville$", free.stdout, re.M
+    )
+    assert re.search(r"^    (\d\d:\d\d ?)+$", free.stdout, re.M)
+
+
+def test_slots_choose_among_several_organisations(tmp_path: Path) -> None:
+    sample = sample_configuration()
+    with SqliteStore(tmp_path / "two.db") as store:
+        context = ServiceContext(store=store)
+        admin = Actor.administrator()
+        configure_organisation(context, admin, sample.organisation)
+        configure_organisation(context, admin, Organisation(OrganisationId("lyon"), "Lyon"))
+        configure_slots(context, admin, sample.organisation.id, sample.slots)
+    result = _caredomain("slots", "refresh", "--db", "two.db", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "caredomain: error: the store holds several organisations; choose with --organisation "
+        "(known: lyon, mairie-sarreguemines)\n"
+    )
+    chosen = _caredomain(
+        "slots", "refresh", "--db", "two.db", "--organisation", "mairie-sarreguemines", cwd=tmp_path
+    )
+    assert chosen.returncode == 0, chosen.stderr
+    assert chosen.stdout.startswith("mairie-sarreguemines: slots planned as of ")

@@ -23,6 +23,45 @@ EXPECTED = {
         "sent: ['sent']",
         "feed line 2: agent A12 on 2026-11-24 has code MAL",
     ],
+    "townhall_appointments.py": [
+        "settings saved, 0 warning(s); planned on 2026-04-27",
+        "nightly refresh: planned on 2026-04-28, 0 deprogrammed",
+        "48 free slots from Tue 2026-04-28 09:10:",
+        "  Tue 2026-04-28 09:10-09:30  Guichet 1",
+        "booked: Camille Martin, Tue 2026-04-28 09:10, passeport",
+        "why no slot on Fri 2026-05-01 at mairie: [day.public_holiday] public holiday: "
+        "Fête du Travail",
+        "rescheduled to Wed 2026-04-29 10:10 (previously Tue 2026-04-28 09:10)",
+        "adding closure 2026-04-29 (Travaux) would deprogram 1 appointment(s)",
+        "deprogrammed: Camille Martin, Wed 2026-04-29 10:10, passeport: [day.closure] "
+        "closure 2026-04-29 (Travaux)",
+        "Camille's appointment is kept, deprogrammed",
+        "AppointmentBooked, AppointmentRescheduled, AppointmentDeprogrammed",
+        "free slots on 2026-04-29 after the closure: 0",
+    ],
+    "notifications_outbox.py": [
+        "refused: admin form: texts.appointment.created.sms.body: attribute or index access "
+        "is not allowed in a field (line 1, column 6)",
+        "  pending   appointment.reminder by sms, due Tue 03 08:30",
+        "dispatched: 2 sent",
+        "  SMS to +33612345678 (GSM-7, 1 segment): Marie Dupont, RDV Pièces d'identité le "
+        "mardi 3 février 2026 à 14 h 30. Pensez a votre photo {format 35x45}.",
+        "  mail file Mail/new/",
+        "Cancelled; at the reminder's time 1 sent (the cancellation):",
+        "  withdrawn appointment.reminder by sms, due Tue 03 08:30",
+    ],
+    "hospital_gtt_feed.py": [
+        "ward loaded: 9 agents, 12 posts, feed every 2h (Europe/Paris)",
+        "  unassigned: A1001 off cardio-2026-11-24-M-IDE on 2026-11-24 (MAL)",
+        "  vacated: cardio-2026-11-24-M-IDE on 2026-11-24 0/1",
+        "  candidate 1: A1007  0 h this week, no shift around",
+        "  candidate 2: A1005  7 h 30 this week, rest 16 h 30",
+        "assigned A1007: no vacancy left",
+        "  local edit merged: A1005 2026-11-25: local CA (by cadre-cardio), GTT CA",
+        "  local edit OVERWRITTEN: A1002 2026-11-24: local RTT (by cadre-cardio), GTT J",
+        "pending local edits: none",
+        "files applied: 4, in gtt-inbox/done",
+    ],
 }
 
 

@@ -24,6 +24,7 @@ from caredomain.errors import (
     InvalidInput,
     NotFound,
     RuleViolation,
+    SlotTaken,
 )
 from caredomain.events import Event, OrganisationConfigured
 from caredomain.hookspecs import hookimpl
@@ -66,6 +67,7 @@ __all__ = [
     "Resource",
     "Role",
     "RuleViolation",
+    "SlotTaken",
     "SystemClock",
     "TimeRange",
     "Weekday",

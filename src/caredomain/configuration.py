@@ -6,10 +6,12 @@ so that older files keep loading. See ``docs/configuration.md``.
 
 from __future__ import annotations
 
-from attrs import frozen
+from attrs import field, frozen
 
+from caredomain.notifications.configuration import NotificationConfiguration
 from caredomain.organisation import Organisation
 from caredomain.serialization import load_toml
+from caredomain.slots.settings import SlotSettings
 
 __all__ = ["Configuration", "load_configuration"]
 
@@ -19,6 +21,12 @@ class Configuration:
     """Everything an organisation's configuration file holds."""
 
     organisation: Organisation
+    slots: SlotSettings = field(factory=SlotSettings)
+    """Appointment types, places, counters, reference weeks and their applications
+    (``[slots]``); closures and public holidays are in ``organisation.calendar``."""
+    notifications: NotificationConfiguration = field(factory=NotificationConfiguration)
+    """How notifications leave: the sender of each channel, reminders, retries
+    (``[notifications]``; see ``docs/notifications.md``)."""
 
 
 def load_configuration(text: str, *, source: str | None = None) -> Configuration:

@@ -9,6 +9,8 @@ Everything the public API raises on purpose is a :class:`CareDomainError`:
   for machines (``slot.min_notice``), ``message`` for people.
 * :class:`NotFound`, :class:`Forbidden`, :class:`Conflict` (a concurrent change lost its race,
   a double booking).
+* :class:`SlotTaken` — both a :class:`RuleViolation` (``slot.full``) and a :class:`Conflict`:
+  the last seat of an appointment slot went to someone else.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ __all__ = [
     "InvalidInput",
     "NotFound",
     "RuleViolation",
+    "SlotTaken",
 ]
 
 
@@ -87,3 +90,12 @@ class Forbidden(CareDomainError):
 
 class Conflict(CareDomainError):
     """A concurrent change won the race, or the change would break uniqueness."""
+
+
+class SlotTaken(RuleViolation, Conflict):
+    """Every seat of the appointment slot is booked (code ``slot.full``).
+
+    A :class:`RuleViolation`, because the booking rules refuse a full slot; and a
+    :class:`Conflict`, because when two people race for its last seat the loser finds it
+    taken: catch ``Conflict`` to offer another slot after any lost race.
+    """

@@ -6,26 +6,38 @@ free of SQLite-isms so that a PostgreSQL store can implement it as well.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, date, datetime
 from enum import StrEnum
+from itertools import repeat
 from types import TracebackType
-from typing import NamedTuple, Protocol, Self
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Self, overload
 
-from attrs import frozen
+from attrs import field, frozen
 
+from caredomain.errors import InvalidInput
 from caredomain.events import Event
 from caredomain.organisation import Organisation, OrganisationId
 
+if TYPE_CHECKING:  # the roster's port imports this module: name it for type checkers only
+    from caredomain.notifications.repository import NotificationRepository
+    from caredomain.roster.ports import RosterRepository
+    from caredomain.slots.ports import SlotRepository
+
 __all__ = [
     "Attachment",
+    "CalendarEntry",
+    "CalendarMethod",
     "EventJournal",
     "FeedBatch",
     "FeedReader",
     "FeedReaderSpec",
+    "FeedRejection",
     "FeedRow",
     "OrganisationRepository",
     "OutboundMessage",
+    "RunColumn",
     "SendResult",
     "SendStatus",
     "Sender",
@@ -85,6 +97,18 @@ class UnitOfWork(Protocol):
     organisations: OrganisationRepository
     events: EventJournal
 
+    @property
+    def roster(self) -> RosterRepository:  # see caredomain.roster.ports
+        ...
+
+    @property
+    def notifications(self) -> NotificationRepository:  # caredomain.notifications.repository
+        ...
+
+    @property
+    def slots(self) -> SlotRepository:  # see caredomain.slots.ports
+        ...
+
     def commit(self) -> None: ...
 
     def rollback(self) -> None: ...
@@ -129,9 +153,35 @@ class Attachment:
     data: bytes
 
 
+class CalendarMethod(StrEnum):
+    REQUEST = "request"  # add or update the event in the recipient's calendar
+    CANCEL = "cancel"  # remove it
+
+
+@frozen
+class CalendarEntry:
+    """An event for the recipient's calendar; a mail sender attaches it as an ``.ics``.
+
+    ``uid`` is the same for every message about one appointment, and ``sequence`` grows
+    with each change, so that a calendar updates or removes the entry it already holds.
+    """
+
+    uid: str
+    sequence: int
+    method: CalendarMethod
+    start: datetime
+    end: datetime
+    summary: str
+    location: str = ""
+    description: str = ""
+
+
 @frozen
 class OutboundMessage:
-    """A message ready to leave. ``key`` is its idempotency key: the same on every retry."""
+    """A message ready to leave. ``key`` is its idempotency key: the same on every retry.
+
+    ``calendar``, when set, is an event to attach for the recipient's calendar.
+    """
 
     key: str
     channel: str
@@ -139,6 +189,7 @@ class OutboundMessage:
     subject: str
     body: str
     attachments: tuple[Attachment, ...] = ()
+    calendar: CalendarEntry | None = None
 
 
 class SendStatus(StrEnum):
@@ -189,13 +240,140 @@ class FeedRow(NamedTuple):
     code: str
 
 
+class FeedRejection(NamedTuple):
+    """A line of a feed that could not be read, and why (``text`` is the line as read)."""
+
+    line: int
+    reason: str
+    text: str = ""
+
+
+class RunColumn(Sequence[str]):
+    """A column whose values come in runs, as an export sorted by agent gives its agents:
+    ``values[i]`` repeated from ``starts[i]`` up to the next start (or ``size``). Read-only;
+    :meth:`runs` gives the runs without looking at a million entries."""
+
+    __slots__ = ("_size", "_starts", "_values")
+
+    def __init__(self, values: Sequence[str], starts: Sequence[int], size: int) -> None:
+        if len(values) != len(starts) or (starts and (starts[0] != 0 or starts[-1] >= size)):
+            raise InvalidInput("runs do not match the column's size", text=str(size))
+        self._values = tuple(values)
+        self._starts = tuple(starts)
+        self._size = size
+
+    def runs(self) -> list[tuple[str, int, int]]:
+        """Each run: its value, first index and end (excluded)."""
+        ends = (*self._starts[1:], self._size)
+        return list(zip(self._values, self._starts, ends, strict=True))
+
+    def __len__(self) -> int:
+        return self._size
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(self._size)))
+        if index < 0:
+            index += self._size
+        if not 0 <= index < self._size:
+            raise IndexError("column index out of range")
+        return self._values[bisect_right(self._starts, index) - 1]
+
+    def __iter__(self) -> Iterator[str]:
+        for value, start, end in self.runs():
+            yield from repeat(value, end - start)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RunColumn):
+            return self.runs() == other.runs()
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.runs()))
+
+    def __repr__(self) -> str:
+        return f"RunColumn({len(self._values)} runs, {self._size} values)"
+
+
+def _column(values: Iterable[Any]) -> Sequence[Any]:
+    """A read-only column: tuples, ranges and run columns are kept as they are, anything
+    else copied."""
+    return values if isinstance(values, (tuple, range, RunColumn)) else tuple(values)
+
+
+def _utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise InvalidInput(
+            "a timezone-aware datetime is required", field="extracted_at", text=str(moment)
+        )
+    return moment.astimezone(UTC)
+
+
 @frozen
 class FeedBatch:
-    """What one feed source holds, as of the moment the upstream system extracted it."""
+    """What one feed source holds, as of the moment the upstream system extracted it.
+
+    Kept by column, so that a whole hospital group's export (a million rows) costs a few
+    sequences rather than a million objects: row ``i`` is ``agents[i]`` on ``days[i]`` with
+    ``codes[i]``, read from line ``lines[i]``; a reader of an export sorted by agent may
+    give ``agents`` as a :class:`RunColumn`. :meth:`of_rows` builds one from rows, and
+    :attr:`rows` gives them back. ``rejected`` holds the lines the reader could not read;
+    ``strict`` (the default) asks that a batch with any bad row be refused as a whole,
+    ``strict=False`` that its good rows be applied and the bad ones reported.
+    ``extracted_at`` is kept in UTC.
+    """
 
     source: str
-    extracted_at: datetime
-    rows: Sequence[FeedRow]
+    extracted_at: datetime = field(converter=_utc)
+    agents: Sequence[str] = field(converter=_column)
+    days: Sequence[date] = field(converter=_column)
+    codes: Sequence[str] = field(converter=_column)
+    lines: Sequence[int] = field(converter=_column)
+    rejected: Sequence[FeedRejection] = field(default=(), converter=_column)
+    strict: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        if not len(self.agents) == len(self.days) == len(self.codes) == len(self.lines):
+            raise InvalidInput("the columns of a feed batch differ in length", source=self.source)
+
+    @classmethod
+    def of_rows(
+        cls,
+        source: str,
+        extracted_at: datetime,
+        rows: Iterable[FeedRow],
+        *,
+        rejected: Iterable[FeedRejection] = (),
+        strict: bool = True,
+    ) -> FeedBatch:
+        """A batch from its rows."""
+        listed = list(rows)
+        return cls(
+            source,
+            extracted_at,
+            [row.agent for row in listed],
+            [row.day for row in listed],
+            [row.code for row in listed],
+            [row.line for row in listed],
+            rejected=rejected,
+            strict=strict,
+        )
+
+    @property
+    def rows(self) -> list[FeedRow]:
+        """The rows, in the order read."""
+        columns = zip(self.lines, self.agents, self.days, self.codes, strict=True)
+        return [FeedRow(*row) for row in columns]
+
+    def __len__(self) -> int:
+        """The number of rows read well (``rejected`` not counted)."""
+        return len(self.agents)
 
 
 class FeedReader(Protocol):

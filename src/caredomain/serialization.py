@@ -108,7 +108,14 @@ def _structure_reference_week(value: Any, _: type) -> ReferenceWeek:
     hours = value.get("hours", {})
     if not isinstance(hours, dict) or not all(isinstance(t, str) for t in hours.values()):
         raise InvalidInput("hours must map weekdays to text", field="hours", text=repr(hours))
-    return ReferenceWeek.parse(value["name"], hours)
+    try:
+        return ReferenceWeek.parse(value["name"], hours)
+    except InvalidInput as error:
+        if not error.field:
+            raise
+        raise InvalidInput(
+            error.message, line=error.line, field=f"hours.{error.field}", text=error.text
+        ) from None
 
 
 def _unstructure_event(event: Event) -> dict[str, Any]:
@@ -240,7 +247,9 @@ def _problems(error: BaseException, path: str) -> list[Problem]:
 
 def _leaf_problem(error: BaseException, path: str) -> Problem:
     if isinstance(error, InvalidInput):
-        return (_join(path, error.field) if error.field else path, error.message, error.text)
+        # A line inside a value (a reference week's text) is not the file's: say it here.
+        message = error.message if error.line is None else f"line {error.line}: {error.message}"
+        return (_join(path, error.field) if error.field else path, message, error.text)
     if isinstance(error, ForbiddenExtraKeysError):
         return (path, f"unknown keys: {', '.join(sorted(error.extra_fields))}", None)
     if isinstance(error, KeyError):  # cattrs' note already names the missing key

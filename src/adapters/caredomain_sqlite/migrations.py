@@ -42,6 +42,138 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        2,
+        "appointment slots: settings, plan basis and appointments per organisation",
+        """
+        CREATE TABLE slot_settings (
+            organisation TEXT PRIMARY KEY NOT NULL,
+            document TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE slot_plans (
+            organisation TEXT PRIMARY KEY NOT NULL,
+            planned_on TEXT NOT NULL,
+            basis TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE slot_appointments (
+            organisation TEXT NOT NULL,
+            id TEXT NOT NULL,
+            counter_id TEXT NOT NULL,
+            start_second INTEGER NOT NULL,
+            seat INTEGER NOT NULL CHECK (seat >= 0),
+            status TEXT NOT NULL
+                CHECK (status IN ('booked', 'cancelled', 'no_show', 'deprogrammed')),
+            beneficiary TEXT NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (organisation, id)
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX slot_appointments_one_per_seat
+            ON slot_appointments (organisation, counter_id, start_second, seat)
+            WHERE status = 'booked';
+        CREATE INDEX slot_appointments_by_status
+            ON slot_appointments (organisation, status, start_second);
+        CREATE INDEX slot_appointments_by_counter
+            ON slot_appointments (organisation, counter_id, start_second);
+        CREATE INDEX slot_appointments_by_beneficiary
+            ON slot_appointments (organisation, beneficiary, start_second);
+        """,
+    ),
+    Migration(
+        3,
+        "rosters: GTT codes per agent, local edits, plannings, posts, assignments, batches",
+        """
+        CREATE TABLE roster_documents (
+            key TEXT PRIMARY KEY NOT NULL,
+            document TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE roster_agents (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            skills TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE roster_plannings (
+            id TEXT PRIMARY KEY NOT NULL,
+            unit TEXT NOT NULL,
+            label TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('draft', 'published'))
+        ) WITHOUT ROWID;
+        CREATE TABLE roster_posts (
+            id TEXT PRIMARY KEY NOT NULL,
+            planning TEXT NOT NULL REFERENCES roster_plannings (id),
+            day INTEGER NOT NULL,
+            starts_at TEXT NOT NULL,
+            ends_at TEXT NOT NULL,
+            skills TEXT NOT NULL,
+            required INTEGER NOT NULL CHECK (required >= 1),
+            closed INTEGER NOT NULL CHECK (closed IN (0, 1))
+        ) WITHOUT ROWID;
+        CREATE INDEX roster_posts_by_day ON roster_posts (day);
+        CREATE TABLE roster_assignments (
+            post TEXT NOT NULL REFERENCES roster_posts (id) ON DELETE CASCADE,
+            agent TEXT NOT NULL,
+            day INTEGER NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('assigned', 'stood_down')),
+            PRIMARY KEY (post, agent)
+        ) WITHOUT ROWID;
+        CREATE INDEX roster_assignments_by_agent_day ON roster_assignments (agent, day);
+        CREATE INDEX roster_assignments_by_day ON roster_assignments (day);
+        CREATE TABLE roster_codes (
+            agent TEXT PRIMARY KEY NOT NULL,
+            first INTEGER NOT NULL,
+            codes TEXT NOT NULL,
+            times TEXT NOT NULL,
+            confirmed INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        CREATE TABLE roster_local_edits (
+            agent TEXT NOT NULL,
+            day INTEGER NOT NULL,
+            code TEXT NOT NULL,
+            edited_at TEXT NOT NULL,
+            edited_by TEXT NOT NULL,
+            previous TEXT,
+            PRIMARY KEY (agent, day)
+        ) WITHOUT ROWID;
+        CREATE TABLE gtt_batches (
+            source TEXT NOT NULL,
+            extracted_at TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            applied_at TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            PRIMARY KEY (source, extracted_at, size)
+        ) WITHOUT ROWID;
+        """,
+    ),
+    Migration(
+        4,
+        "notifications: settings per organisation and the outbox",
+        """
+        CREATE TABLE notification_settings (
+            organisation_id TEXT PRIMARY KEY NOT NULL,
+            document TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE outbox (
+            key TEXT PRIMARY KEY NOT NULL,
+            status TEXT NOT NULL CHECK (
+                status IN ('pending', 'sending', 'sent', 'dead', 'skipped', 'withdrawn')
+            ),
+            channel TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            due_at INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            claim TEXT,
+            lease_until INTEGER,
+            last_error TEXT NOT NULL DEFAULT '',
+            detail TEXT NOT NULL DEFAULT '',
+            sent_at INTEGER,
+            document TEXT NOT NULL
+        );
+        CREATE INDEX outbox_due ON outbox (status, due_at);
+        CREATE INDEX outbox_by_topic ON outbox (topic, kind) WHERE status = 'pending';
+        CREATE INDEX outbox_by_claim ON outbox (claim) WHERE claim IS NOT NULL;
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
@@ -68,6 +200,12 @@ def recorded_version(connection: sqlite3.Connection) -> int:
     return int(version)
 
 
+def _applied(connection: sqlite3.Connection) -> set[int]:
+    if recorded_version(connection) == 0:
+        return set()
+    return {row[0] for row in connection.execute("SELECT version FROM schema_version")}
+
+
 def migrate(
     connection: sqlite3.Connection,
     *,
@@ -80,14 +218,18 @@ def migrate(
     errors are left to the caller to translate.
     """
     latest = migrations[-1].version
-    if _checked(recorded_version(connection), latest, source) == latest:
+    if _applied(connection) >= {migration.version for migration in migrations}:
+        _checked(recorded_version(connection), latest, source)
         return latest
     connection.execute("BEGIN IMMEDIATE")
     try:
         connection.execute(_VERSION_TABLE)
-        current = _checked(recorded_version(connection), latest, source)
+        _checked(recorded_version(connection), latest, source)
+        applied = _applied(connection)
+        # Every migration not yet recorded, in order: one that reached a database after a
+        # later one (during development) is applied too, not skipped.
         for migration in migrations:
-            if migration.version > current:
+            if migration.version not in applied:
                 _apply(connection, migration)
         connection.execute("COMMIT")
     finally:

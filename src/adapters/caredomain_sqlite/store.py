@@ -37,6 +37,9 @@ from caredomain.organisation import Organisation, OrganisationId
 from caredomain.ports import EventJournal, OrganisationRepository
 from caredomain.serialization import structure, unstructure
 from caredomain_sqlite.migrations import migrate
+from caredomain_sqlite.outbox import SqliteNotifications
+from caredomain_sqlite.roster import SqliteRoster
+from caredomain_sqlite.slots import SqliteSlots
 from caredomain_sqlite.url import DEFAULT_TIMEOUT, SqliteLocation
 
 __all__ = ["SqliteEventJournal", "SqliteOrganisations", "SqliteStore", "SqliteUnitOfWork"]
@@ -241,6 +244,9 @@ class SqliteUnitOfWork:
         self._stage = _Stage.NEW
         self.organisations = SqliteOrganisations(self)
         self.events = SqliteEventJournal(self)
+        self.roster = SqliteRoster(self)
+        self.notifications = SqliteNotifications(self)
+        self.slots = SqliteSlots(self)
 
     @property
     def writable(self) -> bool:

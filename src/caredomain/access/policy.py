@@ -27,6 +27,16 @@ class Action(StrEnum):
     COUNTER_MANAGE = "slot.counter.manage"  # counters and the weeks applied to them
     APPOINTMENT_MANAGE = "appointment.manage"  # back office, for a citizen
     APPOINTMENT_SELF_SERVICE = "appointment.self_service"  # portal, a citizen for themself
+    # Rosters and the GTT feed (seed 000).
+    ROSTER_CONFIGURE = "roster.configure"  # code catalogue, settings, ward files
+    ROSTER_PLAN = "roster.plan"  # plannings, assignments, vacancies, candidates, swaps
+    ROSTER_EDIT_CODE = "roster.edit_code"  # local edits ("Gestion Desiderata")
+    ROSTER_VIEW = "roster.view"  # codes, posts, pending local edits
+    ROSTER_FEED = "roster.feed"  # apply GTT batches: the "gtt-feed" system actor
+    # Notifications (seed 003).
+    NOTIFICATION_CONFIGURE = "notification.configure"  # channels per kind and type, texts
+    NOTIFICATION_VIEW = "notification.view"  # the outbox, previews of the texts
+    NOTIFICATION_DISPATCH = "notification.dispatch"  # send due messages: the "notifier" job
 
 
 def _services(value: Iterable[str]) -> frozenset[str]:
@@ -59,6 +69,14 @@ def any_of(*roles: Role) -> Rule:
     return rule
 
 
+def _manages(actor: Actor, resource: Resource) -> bool:
+    """An administrator, or a manager of one of the resource's units (of any, if it has none)."""
+    return actor.has(Role.ADMINISTRATOR) or (
+        actor.has(Role.MANAGER)
+        and (not resource.services or bool(actor.services & resource.services))
+    )
+
+
 POLICY: Mapping[Action, Rule] = MappingProxyType(
     {
         Action.ORGANISATION_CONFIGURE: any_of(Role.ADMINISTRATOR),
@@ -77,6 +95,22 @@ POLICY: Mapping[Action, Rule] = MappingProxyType(
         Action.APPOINTMENT_SELF_SERVICE: lambda actor, resource: (
             actor.has(Role.CITIZEN) and resource.owner == actor.id
         ),
+        # Seed 000: administrators hold everything; managers plan the posts of their units
+        # (resource.services); agents see their own days; the feed runs as the system actor
+        # "gtt-feed" (caredomain.roster.services.GTT_FEED_ACTOR), an administrator.
+        Action.ROSTER_CONFIGURE: any_of(Role.ADMINISTRATOR),
+        Action.ROSTER_PLAN: _manages,
+        Action.ROSTER_EDIT_CODE: _manages,
+        Action.ROSTER_VIEW: lambda actor, resource: (
+            _manages(actor, resource) or (actor.has(Role.AGENT) and resource.owner == actor.id)
+        ),
+        Action.ROSTER_FEED: any_of(Role.ADMINISTRATOR),
+        # Seed 003: the global administrator chooses the notifications and their texts;
+        # dispatch runs as the system actor "notifier"
+        # (caredomain.services.notifications.NOTIFIER_ACTOR), an administrator.
+        Action.NOTIFICATION_CONFIGURE: any_of(Role.ADMINISTRATOR),
+        Action.NOTIFICATION_VIEW: any_of(Role.ADMINISTRATOR, Role.MANAGER),
+        Action.NOTIFICATION_DISPATCH: any_of(Role.ADMINISTRATOR),
     }
 )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TextIO
@@ -10,9 +10,16 @@ from typing import TextIO
 from attrs import frozen
 
 from caredomain.errors import InvalidInput
+from caredomain.organisation import OrganisationId
 from caredomain.plugins import Plugins, load_plugins
 
-__all__ = ["Console", "parse_date", "sqlite_url"]
+__all__ = [
+    "Console",
+    "choose_organisation",
+    "existing_sqlite_url",
+    "parse_date",
+    "sqlite_url",
+]
 
 
 @frozen
@@ -49,3 +56,29 @@ def parse_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise InvalidInput("expected a date as YYYY-MM-DD", text=text) from None
+
+
+def existing_sqlite_url(path: str | Path, *, option: str = "--db") -> str:
+    """The URL of an existing SQLite file; a missing one is an error, not a new empty store."""
+    if not Path(path).is_file():
+        raise InvalidInput(
+            "no such store file (run `caredomain demo` to create one)", field=option, text=str(path)
+        )
+    return sqlite_url(path)
+
+
+def choose_organisation(
+    ids: Sequence[str], wanted: str | None, *, option: str = "--organisation"
+) -> OrganisationId:
+    """``wanted`` if the store holds it; by default, the store's only organisation."""
+    known = ", ".join(ids) or "none"
+    if wanted is not None:
+        if wanted not in ids:
+            raise InvalidInput(
+                f"no such organisation; the store holds: {known}", field=option, text=wanted
+            )
+        return OrganisationId(wanted)
+    if len(ids) != 1:
+        many = "several organisations" if ids else "no organisation"
+        raise InvalidInput(f"the store holds {many}; choose with {option} (known: {known})")
+    return OrganisationId(ids[0])

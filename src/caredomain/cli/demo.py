@@ -17,8 +17,12 @@ from caredomain.__about__ import __version__
 from caredomain.access import Actor
 from caredomain.calendar import Closure, OpeningCalendar
 from caredomain.cli.common import Console, parse_date, sqlite_url
+from caredomain.cli.notify_demo import notifications_chapter
+from caredomain.cli.roster_demo import roster_chapter
+from caredomain.cli.slots_demo import slots_chapter
 from caredomain.configuration import Configuration, load_configuration
 from caredomain.hours import Weekday
+from caredomain.notifications import Notifier
 from caredomain.organisation import Organisation
 from caredomain.plugins import Plugins
 from caredomain.services import ServiceContext, configure_organisation, opening_calendar
@@ -62,7 +66,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     plugins = console.plugins()
     store = plugins.open_store(sqlite_url(args.db))
     try:
-        context = ServiceContext(store=store, publish=plugins.publish)
+        context = ServiceContext(store=store, publish=plugins.publish, notifier=Notifier())
         organisation = sample_configuration().organisation
         today = args.today or organisation.today(context.clock.now())
         demo = DemoRun(
@@ -136,3 +140,6 @@ def _next_holidays(calendar: OpeningCalendar, today: date, count: int) -> list[t
 
 
 CHAPTERS: list[Callable[[DemoRun], None]] = [calendar_chapter]
+CHAPTERS.append(slots_chapter)
+CHAPTERS.append(notifications_chapter)
+CHAPTERS.append(roster_chapter)

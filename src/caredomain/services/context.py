@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from attrs import field, frozen
 
 from caredomain.clock import Clock, SystemClock
 from caredomain.events import Event
 from caredomain.ports import Store, UnitOfWork
+
+if TYPE_CHECKING:  # the notifications import the slots, whose services import this module
+    from caredomain.notifications.notifier import Notifier
 
 __all__ = ["ServiceContext"]
 
@@ -28,18 +32,23 @@ class ServiceContext:
 
     ``publish`` receives each event after its unit of work has committed; an application
     passes :meth:`caredomain.plugins.Plugins.publish` so that plugins see them.
+    ``notifier``, when set, queues the notifications the events call for in the same unit
+    of work, just before it commits (:class:`caredomain.notifications.Notifier`).
     """
 
     store: Store
     clock: Clock = field(factory=SystemClock)
     new_id: Callable[[], str] = _new_id
     publish: Callable[[Event], object] = _ignore
+    notifier: Notifier | None = None
 
     def commit(self, uow: UnitOfWork, events: Iterable[Event]) -> None:
-        """Journal ``events`` in ``uow``, commit, then publish them."""
+        """Journal ``events`` in ``uow``, queue their notifications, commit, then publish."""
         recorded = list(events)
         for event in recorded:
             uow.events.append(event)
+        if self.notifier is not None:
+            self.notifier.queue(uow, recorded)
         uow.commit()
         for event in recorded:
             self.publish(event)

@@ -11,7 +11,7 @@ from caredomain.events import OrganisationConfigured
 from caredomain.organisation import Organisation, OrganisationId
 from caredomain.services.context import ServiceContext
 
-__all__ = ["configure_organisation", "opening_calendar"]
+__all__ = ["configure_organisation", "opening_calendar", "organisation_ids"]
 
 
 def configure_organisation(
@@ -52,3 +52,10 @@ def opening_calendar(
         organisation = uow.organisations.get(organisation_id)
     start = first or organisation.today(context.clock.now())
     return list(organisation.calendar.days(start, start + timedelta(days=days - 1)))
+
+
+def organisation_ids(context: ServiceContext, actor: Actor) -> list[OrganisationId]:
+    """The ids of the organisations in the store, sorted."""
+    authorize(actor, Action.CALENDAR_VIEW, Resource("organisations"))
+    with context.store.unit_of_work(write=False) as uow:
+        return uow.organisations.ids()

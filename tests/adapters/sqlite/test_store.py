@@ -181,6 +181,18 @@ def test_an_older_file_gets_only_the_missing_migrations(path: Path) -> None:
         connection.execute("INSERT INTO notes VALUES ('kept')")
 
 
+def test_a_migration_recorded_out_of_order_is_applied_not_skipped(path: Path) -> None:
+    first = Migration(1, "a", "CREATE TABLE a (x);")
+    second = Migration(2, "b", "CREATE TABLE b (x);")
+    third = Migration(3, "c", "CREATE TABLE c (x);")
+    with raw(path) as connection:
+        migrate(connection, source="test", migrations=(first, third))
+        assert migrate(connection, source="test", migrations=(first, second, third)) == 3
+        connection.execute("INSERT INTO b VALUES ('applied')")
+        versions = connection.execute("SELECT version FROM schema_version ORDER BY version")
+        assert [row[0] for row in versions] == [1, 2, 3]
+
+
 def test_a_failing_migration_leaves_the_file_as_it_was(path: Path) -> None:
     SqliteStore(path).close()
     broken = (

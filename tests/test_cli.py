@@ -197,3 +197,14 @@ def test_slots_choose_among_several_organisations(tmp_path: Path) -> None:
     )
     assert chosen.returncode == 0, chosen.stderr
     assert chosen.stdout.startswith("mairie-sarreguemines: slots planned as of ")
+
+
+def test_after_the_demo_each_module_command_works_on_its_store(tmp_path: Path) -> None:
+    assert _caredomain("demo", "--days", "1", cwd=tmp_path).returncode == 0
+    vacancies = _caredomain("roster", "vacancies", cwd=tmp_path)
+    assert "0/1" in vacancies.stdout, vacancies.stdout + vacancies.stderr
+    outbox = _caredomain("notify", "outbox", cwd=tmp_path)
+    assert "sent" in outbox.stdout, outbox.stdout + outbox.stderr
+    free = _caredomain("slots", "free", "--type", "pieces-identite", cwd=tmp_path)
+    assert free.returncode == 0, free.stderr
+    assert not (tmp_path / "caredomain.db").exists()

@@ -14,12 +14,17 @@ from caredomain.organisation import OrganisationId
 from caredomain.plugins import Plugins, load_plugins
 
 __all__ = [
+    "DEFAULT_DB",
     "Console",
     "choose_organisation",
     "existing_sqlite_url",
     "parse_date",
     "sqlite_url",
 ]
+
+# Every command works on the demo's store unless told otherwise, so that after
+# `caredomain demo` the other commands work at once.
+DEFAULT_DB = "caredomain-demo.db"
 
 
 @frozen

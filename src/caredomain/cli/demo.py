@@ -16,7 +16,7 @@ from attrs import evolve, frozen
 from caredomain.__about__ import __version__
 from caredomain.access import Actor
 from caredomain.calendar import Closure, OpeningCalendar
-from caredomain.cli.common import Console, parse_date, sqlite_url
+from caredomain.cli.common import DEFAULT_DB, Console, parse_date, sqlite_url
 from caredomain.cli.notify_demo import notifications_chapter
 from caredomain.cli.roster_demo import roster_chapter
 from caredomain.cli.slots_demo import slots_chapter
@@ -27,7 +27,6 @@ from caredomain.organisation import Organisation
 from caredomain.plugins import Plugins
 from caredomain.services import ServiceContext, configure_organisation, opening_calendar
 
-DEFAULT_DB = "caredomain-demo.db"
 SAMPLE = "sample_organisation.toml"
 
 

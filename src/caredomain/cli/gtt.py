@@ -17,8 +17,8 @@ from typing import Any
 
 from attrs import frozen
 
-from caredomain.cli.common import Console, sqlite_url
-from caredomain.cli.roster import ACTOR, DEFAULT_DB, roster_zone, show_candidates, show_post
+from caredomain.cli.common import DEFAULT_DB, Console, sqlite_url
+from caredomain.cli.roster import ACTOR, roster_zone, show_candidates, show_post
 from caredomain.errors import InvalidInput
 from caredomain.ports import FeedReader
 from caredomain.roster import FeedReport, FeedSchedule, RosterSettings

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from caredomain.cli.common import Console, choose_organisation, existing_sqlite_url
+from caredomain.cli.common import DEFAULT_DB, Console, choose_organisation, existing_sqlite_url
 from caredomain.configuration import Configuration, load_configuration
 from caredomain.errors import InvalidInput
 from caredomain.notifications.configuration import NotificationConfiguration, SenderChoice
@@ -38,8 +38,6 @@ from caredomain.services.notifications import (
 )
 
 __all__ = ["add_parser", "embedded_senders", "run_dispatch", "sender_paths"]
-
-DEFAULT_DB = "caredomain-demo.db"
 
 
 def add_parser(subparsers: Any) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from caredomain.access import Actor
-from caredomain.cli.common import Console, parse_date, sqlite_url
+from caredomain.cli.common import DEFAULT_DB, Console, parse_date, sqlite_url
 from caredomain.errors import InvalidInput
 from caredomain.roster import (
     NOT_SENT_UPSTREAM,
@@ -27,9 +27,8 @@ from caredomain.roster import (
 from caredomain.roster import services as roster_services
 from caredomain.services import ServiceContext
 
-__all__ = ["DEFAULT_DB", "add_parser", "open_context", "show_candidates", "show_post"]
+__all__ = ["add_parser", "open_context", "show_candidates", "show_post"]
 
-DEFAULT_DB = "caredomain.db"
 ACTOR = Actor.administrator("cli", "Command line")
 
 

@@ -20,7 +20,13 @@ from itertools import groupby
 from typing import Any
 
 from caredomain.access import Actor
-from caredomain.cli.common import Console, choose_organisation, existing_sqlite_url, parse_date
+from caredomain.cli.common import (
+    DEFAULT_DB,
+    Console,
+    choose_organisation,
+    existing_sqlite_url,
+    parse_date,
+)
 from caredomain.errors import InvalidInput
 from caredomain.organisation import OrganisationId
 from caredomain.ports import Store
@@ -48,8 +54,6 @@ OPERATOR = Actor.administrator("cli", "Command line")
 
 
 def add_parser(subparsers: Any) -> None:
-    from caredomain.cli.demo import DEFAULT_DB  # the demo imports this module
-
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "slots", help="appointment slots: nightly refresh, free slots, why no slot"
     )

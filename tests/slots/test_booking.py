@@ -35,6 +35,7 @@ from caredomain.slots import (
     Beneficiary,
     Channel,
     CounterId,
+    RefreshReport,
     TypeId,
     WeekApplication,
     WeekName,
@@ -65,6 +66,19 @@ def book(
         return agenda.book(changes.pop("actor", agent), **(arguments | changes))
 
     return book
+
+
+def _give_seats(
+    agenda: Agenda, admin: Actor, new_id: Callable[[], str], seats: int
+) -> RefreshReport:
+    """Counter G1 gets ``seats`` seats, saved by the administrator; the refresh's report."""
+    counter = agenda.settings.counter(G1)
+    return agenda.reconfigure(
+        admin,
+        as_of=NOW,
+        new_id=new_id,
+        settings=agenda.settings.with_counter(evolve(counter, seats=seats)),
+    ).report
 
 
 def _refused(code: str, action: Callable[[], object]) -> None:
@@ -113,13 +127,7 @@ def test_one_booking_per_slot_unless_the_counter_has_more_seats(
     book()
     bob = Beneficiary("cit-2", "Bob Martin")
     _refused("slot.full", lambda: book(beneficiary=bob))
-    counter = agenda.settings.counter(G1)
-    agenda.reconfigure(
-        admin,
-        as_of=NOW,
-        new_id=new_id,
-        settings=agenda.settings.with_counter(evolve(counter, seats=2)),
-    )
+    _give_seats(agenda, admin, new_id, 2)
     assert book(beneficiary=bob).seat == 1
     _refused("slot.full", lambda: book(beneficiary=Beneficiary("cit-3", "Chloé")))
 
@@ -127,13 +135,7 @@ def test_one_booking_per_slot_unless_the_counter_has_more_seats(
 def test_the_same_citizen_does_not_take_two_seats_of_a_slot(
     agenda: Agenda, admin: Actor, book: Callable[..., Appointment], new_id: Callable[[], str]
 ) -> None:
-    counter = agenda.settings.counter(G1)
-    agenda.reconfigure(
-        admin,
-        as_of=NOW,
-        new_id=new_id,
-        settings=agenda.settings.with_counter(evolve(counter, seats=2)),
-    )
+    _give_seats(agenda, admin, new_id, 2)
     book()
     _refused("slot.already_booked", book)
 
@@ -433,18 +435,10 @@ def test_changing_the_reference_week_deprograms_what_it_no_longer_opens(
 def test_fewer_seats_deprogram_the_latest_bookings(
     agenda: Agenda, admin: Actor, book: Callable[..., Appointment], new_id: Callable[[], str]
 ) -> None:
-    counter = agenda.settings.counter(G1)
-    agenda.reconfigure(
-        admin,
-        as_of=NOW,
-        new_id=new_id,
-        settings=agenda.settings.with_counter(evolve(counter, seats=2)),
-    )
+    _give_seats(agenda, admin, new_id, 2)
     first = book()
     second = book(beneficiary=Beneficiary("cit-2", "Bob"), now=NOW + timedelta(minutes=1))
-    report = agenda.reconfigure(
-        admin, as_of=NOW, new_id=new_id, settings=agenda.settings.with_counter(counter)
-    ).report
+    report = _give_seats(agenda, admin, new_id, 1)
     assert [(d.appointment.id, d.reason.code) for d in report.deprogrammed] == [
         (second.id, "slot.seats_reduced")
     ]

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 __all__ = ["GttCsvReader"]
 
+BOM = "\ufeff"
+
 
 class _Days(dict[str, date | None]):
     """Day texts to days, each distinct text parsed once; ``None`` for one that is no day."""
@@ -71,9 +73,11 @@ class GttCsvReader:
             extracted_at, first_line = self._preamble(path, file)
             reader = csv.reader(file, delimiter=settings.delimiter)
             columns, width = self._columns(path, reader, first_line)
-            batch = self._fast(path, reader, columns, width, first_line)
+            batch = self._fast(
+                path, reader, columns, width, header_line=first_line, extracted_at=extracted_at
+            )
         if batch is not None:
-            return FeedBatch(str(path), extracted_at, *batch, strict=settings.strict)
+            return batch
         with self._open(path) as file:
             self._preamble(path, file)
             reader = csv.reader(file, delimiter=settings.delimiter)
@@ -108,11 +112,17 @@ class GttCsvReader:
 
     @contextmanager
     def _open(self, path: Path) -> Iterator[TextIO]:
+        encoding = self.settings.encoding
+        with_bom = encoding == "utf-8-sig"
         try:
-            file = path.open(encoding=self.settings.encoding, newline="")
+            # The BOM is skipped here: Python's "utf-8-sig" decodes every block through a
+            # Python function, "utf-8" in C, which a million-row export notices.
+            file = path.open(encoding="utf-8" if with_bom else encoding, newline="")
         except OSError as error:
             raise InvalidInput(f"cannot open: {error.strerror}", source=str(path)) from None
         try:
+            if with_bom and file.read(1) != BOM:
+                file.seek(0)
             yield file
         except UnicodeDecodeError:
             raise self._undecodable(path) from None
@@ -205,29 +215,38 @@ class GttCsvReader:
         reader: Reader,
         columns: tuple[int, int, int],
         width: int,
+        *,
         header_line: int,
-    ) -> tuple[RunColumn, list[date], list[str], range] | None:
-        """The columns in one pass, or ``None`` if any row needs a closer look. The agents
-        come out as runs (an export lists each agent's days together)."""
+        extracted_at: datetime,
+    ) -> FeedBatch | None:
+        """The batch in one pass, or ``None`` if any row needs a closer look. The agents
+        come out as runs (an export lists each agent's days together), and the distinct days
+        as the reader met them."""
         run_agents: list[str] = []
         run_starts: list[int] = []
-        texts: list[str] = []
+        days: list[date | None] = []
         codes: list[str] = []
+        day_of = _Days(self.settings.date_formats)
         loop = _column_reader(width, *columns, trim=self.settings.trim)
         try:
-            loop(reader, run_agents.append, run_starts.append, texts.append, codes)
+            loop(reader, run_agents.append, run_starts.append, day_of, days, codes)
         except ValueError:  # a row with more or fewer fields
             return None
         if reader.line_num != len(codes) + 1:
             return None  # blank lines, or a field over several lines
-        if "" in run_agents or "" in codes:
-            return None
-        days = _days(texts, run_starts, _Days(self.settings.date_formats))
-        if days is None:
+        if "" in run_agents or "" in codes or None in day_of.values():
             return None
         first = header_line + 1
-        agents = RunColumn(run_agents, run_starts, len(codes))
-        return agents, days, codes, range(first, first + len(codes))
+        return FeedBatch(
+            str(path),
+            extracted_at,
+            RunColumn(run_agents, run_starts, len(codes)),
+            days,
+            codes,
+            range(first, first + len(codes)),
+            strict=self.settings.strict,
+            distinct_days=frozenset(cast(dict[str, date], day_of).values()),
+        )
 
     def _row_by_row(
         self,
@@ -282,21 +301,25 @@ class GttCsvReader:
 
 
 Adder = Callable[[Any], None]
+ColumnLoop = Callable[["Reader", Adder, Adder, "_Days", list[Any], list[str]], None]
 
 
 @cache
 def _column_reader(
     width: int, agent_at: int, day_at: int, code_at: int, *, trim: bool
-) -> Callable[[Reader, Adder, Adder, Adder, list[str]], None]:
+) -> ColumnLoop:
     """A loop that unpacks each row of ``width`` fields into the columns: the agents as runs
-    (an agent and the row her run starts at), the day texts, the codes. Unpacking in the
-    ``for`` statement is the cheapest way Python has to take a row apart, and a row of
-    another width raises ``ValueError``. Generated (as attrs and dataclasses generate their
-    methods) because the width and positions are the file's."""
+    (an agent and the row her run starts at), the days (looked up by their text, ``None``
+    for a text that is no day: a few dozen shared dates rather than a million texts kept
+    alive), the codes. Unpacking in the ``for``
+    statement is the cheapest way Python has to take a row apart, and a row of another width
+    raises ``ValueError``. Generated (as attrs and dataclasses generate their methods)
+    because the width and positions are the file's."""
     fields = [f"f{i}" if i in (agent_at, day_at, code_at) else "_" for i in range(width)]
     strip = ".strip()" if trim else ""
     source = f"""
-def read_columns(rows, add_agent, add_start, add_day, codes):
+def read_columns(rows, add_agent, add_start, day_of, days, codes):
+    add_day = days.append
     add_code = codes.append
     last = None
     for {", ".join(fields)}, in rows:
@@ -304,31 +327,13 @@ def read_columns(rows, add_agent, add_start, add_day, codes):
             last = f{agent_at}{strip}
             add_agent(last)
             add_start(len(codes))
-        add_day(f{day_at})
+        add_day(day_of[f{day_at}])
         add_code(f{code_at}{strip})
 """
     namespace: dict[str, Any] = {}
     exec(source, namespace)
-    loop: Callable[[Reader, Adder, Adder, Adder, list[str]], None] = namespace["read_columns"]
+    loop: ColumnLoop = namespace["read_columns"]
     return loop
-
-
-def _days(texts: list[str], starts: list[int], day_of: _Days) -> list[date] | None:
-    """The days of ``texts``, or ``None`` if one is no day. When every agent has the same
-    day texts (the usual export: everyone over the same period), they are parsed once and
-    the whole column compared in one step."""
-    size = len(texts)
-    period = starts[1] if len(starts) > 1 else size
-    if (
-        size
-        and size % period == 0
-        and starts == list(range(0, size, period))
-        and texts == texts[:period] * (size // period)
-    ):
-        first = [day_of[text] for text in texts[:period]]
-        return None if None in first else cast(list[date], first * (size // period))
-    days = list(map(day_of.__getitem__, texts))
-    return None if None in day_of.values() else cast(list[date], days)
 
 
 def _shown(formats: Sequence[str]) -> str:

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from caredomain.errors import Forbidden, InvalidInput
+from caredomain.errors import InvalidInput
 from caredomain.roster.codes import CodeCatalogue
 from caredomain.roster.days import AgentDays, LocalEdit, micros
 from caredomain.roster.model import (
@@ -55,15 +55,7 @@ class SqliteRoster:
         self._unit = unit
 
     def _write_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        """``executemany`` in the unit's transaction, with the unit's own checks and error
-        translation (the unit offers single statements only)."""
-        unit = self._unit
-        unit._require_open()
-        if not unit.writable:
-            raise Forbidden("this unit of work is read-only: open one with write=True")
-        database = unit._database
-        with database.translated():
-            database.connection.executemany(sql, rows)
+        self._unit.change_many(sql, rows)
 
     # -- documents --------------------------------------------------------------------
 
@@ -244,7 +236,7 @@ class SqliteRoster:
                 chunk = wanted[start : start + _CHUNK]
                 marks = ",".join("?" * len(chunk))
                 rows += self._unit.query(f"{select} WHERE agent IN ({marks})", tuple(chunk))
-        return [AgentDays.decode(*row) for row in rows]
+        return AgentDays.decode_all(rows)
 
     def save_agent_days(self, records: Iterable[AgentDays]) -> None:
         self._write_many(

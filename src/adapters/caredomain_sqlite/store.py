@@ -24,7 +24,8 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC
 from enum import Enum
@@ -40,7 +41,7 @@ from caredomain_sqlite.migrations import migrate
 from caredomain_sqlite.outbox import SqliteNotifications
 from caredomain_sqlite.roster import SqliteRoster
 from caredomain_sqlite.slots import SqliteSlots
-from caredomain_sqlite.url import DEFAULT_TIMEOUT, SqliteLocation
+from caredomain_sqlite.url import DEFAULT_CACHE_MIB, DEFAULT_TIMEOUT, SqliteLocation
 
 __all__ = ["SqliteEventJournal", "SqliteOrganisations", "SqliteStore", "SqliteUnitOfWork"]
 
@@ -59,8 +60,14 @@ class SqliteStore:
     Opening applies pending migrations; :attr:`schema_version` is the version it then has.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, timeout: float = DEFAULT_TIMEOUT) -> None:
-        self._location = SqliteLocation(os.fspath(path), timeout)
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        cache_mib: int = DEFAULT_CACHE_MIB,
+    ) -> None:
+        self._location = SqliteLocation(os.fspath(path), timeout, cache_mib)
         self._database = _Database.open(self._location)
         try:
             with self._database.translated():
@@ -73,7 +80,7 @@ class SqliteStore:
     def from_url(cls, url: str) -> SqliteStore:
         """The store a ``sqlite://`` URL names (see :mod:`caredomain_sqlite.url`)."""
         location = SqliteLocation.parse(url)
-        return cls(location.path, timeout=location.timeout)
+        return cls(location.path, timeout=location.timeout, cache_mib=location.cache_mib)
 
     @property
     def url(self) -> str:
@@ -200,6 +207,7 @@ def _connect(location: SqliteLocation) -> sqlite3.Connection:
     )
     try:
         connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute(f"PRAGMA cache_size = -{location.cache_mib * 1024}")
         if not location.in_memory:
             _switch_to_wal(connection, location.timeout)
     except BaseException:
@@ -290,10 +298,29 @@ class SqliteUnitOfWork:
 
     def change(self, sql: str, params: Params = ()) -> int:
         """Run a write; the number of rows it changed."""
+        self._require_writable()
+        return self._database.run(sql, params).rowcount
+
+    def change_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
+        """Run a write once per row of parameters, all of them or none (a savepoint undoes
+        the rows before a failing one); the number of rows changed."""
+        self._require_writable()
+        database = self._database
+        database.run("SAVEPOINT change_many")
+        try:
+            with database.translated():
+                changed = database.connection.executemany(sql, rows).rowcount
+        except BaseException:
+            database.run("ROLLBACK TO change_many")
+            database.run("RELEASE change_many")
+            raise
+        database.run("RELEASE change_many")
+        return changed
+
+    def _require_writable(self) -> None:
         self._require_open()
         if not self._write:
             raise Forbidden("this unit of work is read-only: open one with write=True")
-        return self._database.run(sql, params).rowcount
 
     def _require_open(self) -> None:
         if self._stage is _Stage.NEW:
@@ -324,6 +351,9 @@ def _loaded(document: str, cls: type[T], *, source: str) -> T:
     except json.JSONDecodeError as error:
         raise InvalidInput(f"stored document is not JSON: {error}", source=source) from None
     return structure(data, cls, source=source)
+
+
+_ID_CHUNK = 500  # ids per "IN (…)" query, well under SQLite's limit on parameters
 
 
 def _int64(number: int) -> int:
@@ -378,18 +408,50 @@ class SqliteEventJournal:
         self._unit = unit
 
     def append(self, event: Event) -> None:
-        added = self._unit.change(
-            "INSERT INTO events (event_id, kind, occurred_at, document) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (event_id) DO NOTHING",
-            (
-                event.event_id,
-                event.kind,
-                event.occurred_at.astimezone(UTC).isoformat(),
-                _document(event),
-            ),
+        self.extend([event])
+
+    def extend(self, events: Iterable[Event]) -> None:
+        """Record ``events`` in order, all of them or none: :class:`Conflict` naming the ids
+        given twice or already in the journal."""
+        rows = [self._row(event) for event in events]
+        try:
+            self._unit.change_many(
+                "INSERT INTO events (event_id, kind, occurred_at, document) VALUES (?, ?, ?, ?)",
+                rows,
+            )
+        except Conflict:
+            ids = [row[0] for row in rows]
+            repeated = sorted(event_id for event_id, n in Counter(ids).items() if n > 1)
+            if repeated:
+                raise Conflict(f"events given twice: {', '.join(map(repr, repeated))}") from None
+            taken = self._recorded(ids)
+            if taken:
+                shown = ", ".join(map(repr, taken))
+                verb = "is" if len(taken) == 1 else "are"
+                noun = "event" if len(taken) == 1 else "events"
+                raise Conflict(f"{noun} {shown} {verb} already in the journal") from None
+            raise
+
+    def _recorded(self, ids: list[str]) -> list[str]:
+        """Those of ``ids`` already in the journal."""
+        found: list[str] = []
+        for start in range(0, len(ids), _ID_CHUNK):
+            chunk = ids[start : start + _ID_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._unit.query(
+                f"SELECT event_id FROM events WHERE event_id IN ({marks})", tuple(chunk)
+            )
+            found += [row[0] for row in rows]
+        return sorted(found)
+
+    @staticmethod
+    def _row(event: Event) -> tuple[str, str, str, str]:
+        return (
+            event.event_id,
+            event.kind,
+            event.occurred_at.astimezone(UTC).isoformat(),
+            _document(event),
         )
-        if not added:
-            raise Conflict(f"event {event.event_id!r} is already in the journal")
 
     def since(self, position: int = 0, limit: int = 1000) -> list[tuple[int, Event]]:
         if limit < 0:

@@ -13,7 +13,7 @@ fits in a few tens of thousands of small records, compared and rewritten per age
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -113,6 +113,22 @@ class AgentDays(NamedTuple):
         """A record as a store keeps it (``times`` run-length encoded: :meth:`encoded_times`)."""
         length = codes.count(" ") + 1
         return cls._make((agent, first, codes, _decode_times(times, length, agent), confirmed))
+
+    @classmethod
+    def decode_all(cls, rows: Iterable[tuple[str, int, str, str, int]]) -> list[AgentDays]:
+        """:meth:`decode` of each row ``(agent, first, codes, times, confirmed)``: a store
+        reads a whole hospital group's records at once, and most share their times."""
+        make = cls._make
+        shared: dict[str, tuple[int, ...]] = {}
+        records = []
+        for agent, first, codes, times, confirmed in rows:
+            length = codes.count(" ") + 1
+            held = shared.get(times)
+            if held is None or len(held) != length:
+                held = _decode_times(times, length, agent)
+                shared[times] = held
+            records.append(make((agent, first, codes, held, confirmed)))
+        return records
 
     @property
     def length(self) -> int:

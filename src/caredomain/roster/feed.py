@@ -444,6 +444,7 @@ class _Work:
         # Without an empty code in the batch, a record's empty days (if any) simply differ
         # from the batch's: the one-step comparison stays exact.
         blanks = "" in column
+        latest: dict[int, int] = {}  # id of a times tuple (records share them) -> its max
         for agent_text, start, end in runs:
             agent = AgentId(agent_text)
             record = held.get(agent)
@@ -455,7 +456,7 @@ class _Work:
                 or record.first != first
                 or len(record.times) != count
                 or record.confirmed >= extracted_at
-                or max(record.times) >= extracted_at
+                or _latest(latest, record.times) >= extracted_at
                 or (blanks and _has_gaps(record.codes))
                 or not self._newer_codes(agent, record, column[start:end])
             ):
@@ -624,6 +625,16 @@ class _Work:
             for ordinal, held, code in zip(ordinals, before, after, strict=True)
             if (held in absences) != (code in absences)
         ]
+
+
+def _latest(known: dict[int, int], times: tuple[int, ...]) -> int:
+    """The latest of ``times``, computed once per tuple: the records of agents stated by the
+    same batches share one (see :meth:`caredomain.roster.days.AgentDays.decode_all`), and
+    ``known`` outlives none of them."""
+    latest = known.get(id(times))
+    if latest is None:
+        latest = known[id(times)] = max(times)
+    return latest
 
 
 def _has_gaps(codes: str) -> bool:

@@ -251,7 +251,7 @@ def _feed_roster(uow: UnitOfWork, batch: FeedBatch) -> Roster:
     and who holds posts on the batch's days. Posts are loaded once the batch says which
     agent-days it flips."""
     repository = uow.roster
-    days = set(batch.days)
+    days = batch.covered_days()
     holders = repository.holders(min(days), max(days)) if days else set()
     return Roster(
         repository.catalogue() or french_hospital_catalogue(),

@@ -45,8 +45,7 @@ class ServiceContext:
     def commit(self, uow: UnitOfWork, events: Iterable[Event]) -> None:
         """Journal ``events`` in ``uow``, queue their notifications, commit, then publish."""
         recorded = list(events)
-        for event in recorded:
-            uow.events.append(event)
+        uow.events.extend(recorded)
         if self.notifier is not None:
             self.notifier.queue(uow, recorded)
         uow.commit()

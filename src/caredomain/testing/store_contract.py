@@ -20,7 +20,8 @@ or, to build the store from a pytest fixture, inside a test function::
 What it checks, for every store:
 
 * in a write unit: ``add`` of a taken id and ``append`` of a recorded event id raise
-  ``Conflict``; ``replace``, ``remove`` and ``get`` of a missing id raise ``NotFound``; none
+  ``Conflict``, and so does ``extend`` with such an id or one given twice, recording none
+  of its events; ``replace``, ``remove`` and ``get`` of a missing id raise ``NotFound``; none
   of these errors spoils the unit, which can go on and commit;
 * a unit sees its own changes; ``commit`` makes them visible to later units; ``rollback``,
   leaving the ``with`` block without committing, or leaving it by an exception leaves no
@@ -229,6 +230,28 @@ class StoreContract(RuleBasedStateMachine):
         else:
             self._open_unit().events.append(event)
             self.seen.events.append(event)
+
+    @precondition(lambda self: self.unit is not None)
+    @rule(
+        event_ids=st.lists(_event_ids, max_size=4),
+        occurred_at=_instants,
+        organisation_id=_organisation_ids,
+    )
+    def extend(self, event_ids: list[str], occurred_at: datetime, organisation_id: str) -> None:
+        events = [
+            _event(event_id, occurred_at, organisation_id, name=f"Organisation {event_id}")
+            for event_id in event_ids
+        ]
+        journal = self._open_unit().events
+        if not self.unit_writes:
+            with _raises(Forbidden):
+                journal.extend(events)
+        elif len(set(event_ids)) < len(event_ids) or self.seen.event_ids() & set(event_ids):
+            with _raises(Conflict):
+                journal.extend(events)
+        else:
+            journal.extend(events)
+            self.seen.events += events
 
     @precondition(lambda self: self.unit is not None)
     @rule(after=st.integers(0, 8), limit=st.integers(1, 4))

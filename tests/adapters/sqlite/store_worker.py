@@ -17,12 +17,13 @@ from pathlib import Path
 
 from caredomain import Conflict, Organisation, OrganisationId
 from caredomain_sqlite import SqliteStore
+from caredomain_sqlite.url import SqliteLocation
 
-SPILLED_ROWS = 1000  # 3 MB of documents: more than SQLite's default 2 MB page cache
+SPILLED_ROWS = 1000  # 3 MB of documents: more than a 2 MiB page cache
 
 
 def crash(url: str) -> None:
-    store = SqliteStore.from_url(url)
+    store = SqliteStore(SqliteLocation.parse(url).path, cache_mib=2)  # spills soon
     with store.unit_of_work() as uow:
         uow.organisations.add(Organisation(OrganisationId("before"), "Before the crash"))
         uow.commit()

@@ -267,6 +267,8 @@ def test_agent_days_round_trip_their_times(store: SqliteStore) -> None:
     ]
     with pytest.raises(Exception, match="do not match"):
         AgentDays.decode("A", 10, "J J", "3*1")
+    rows = [("A", 10, "J J MAL", "2*3 1*9", 0), ("B", 10, "J", "5", 7), ("C", 10, "J S", "5", 0)]
+    assert AgentDays.decode_all(rows) == [AgentDays.decode(*row) for row in rows]
     assert (
         datetime.fromtimestamp(0, UTC)
         == next(iter(AgentDays(AgentId("A"), 10, "J", (0,), 0).items()))[2]

@@ -248,6 +248,19 @@ def test_an_event_id_is_recorded_once(store: SqliteStore) -> None:
         ]
 
 
+def test_events_are_journaled_together_all_or_none(store: SqliteStore) -> None:
+    with store.unit_of_work() as uow:
+        uow.events.extend([configured("e-1"), configured("e-2")])
+        with pytest.raises(Conflict, match="event 'e-2' is already in the journal"):
+            uow.events.extend([configured("e-3"), configured("e-2")])
+        with pytest.raises(Conflict, match="events given twice: 'e-4'"):
+            uow.events.extend([configured("e-4"), configured("e-5"), configured("e-4")])
+        uow.commit()
+    with store.unit_of_work(write=False) as uow:
+        recorded = [event.event_id for _, event in uow.events.since()]
+    assert recorded == ["e-1", "e-2"]
+
+
 def test_a_read_only_unit_refuses_writes(store: SqliteStore) -> None:
     with store.unit_of_work(write=False) as uow:
         with pytest.raises(Forbidden, match="read-only"):

@@ -45,6 +45,8 @@ def test_sqlalchemy_style_urls_are_understood(url: str, path: str, timeout: floa
         ("sqlite:///care.db?timeout=-1", "number of seconds"),
         ("sqlite:///care.db?timeout=nan", "number of seconds"),
         ("sqlite:///care.db?mode=ro", "unknown parameter"),
+        ("sqlite:///care.db?cache_mib=big", "whole number"),
+        ("sqlite:///care.db?cache_mib=0", "1 to 65536"),
         ("sqlite:///care.db?timeout", "malformed query"),
         ("sqlite:///care.db?=&", "malformed query"),
         ("sqlite:///care%00.db", "NUL"),
@@ -71,6 +73,13 @@ def test_sqlite_url_of_an_absolute_path_has_four_slashes(tmp_path: Path) -> None
     assert sqlite_url(tmp_path / "care.db") == f"sqlite:///{tmp_path}/care.db"
     assert sqlite_url(tmp_path / "care.db").startswith("sqlite:////")
     assert sqlite_url(":memory:", timeout=1) == "sqlite:///:memory:?timeout=1"
+
+
+def test_the_page_cache_is_sized_by_the_url() -> None:
+    url = "sqlite:///care.db?timeout=0.5&cache_mib=8"
+    assert SqliteLocation.parse(url) == SqliteLocation("care.db", 0.5, 8)
+    assert SqliteLocation.parse(url).url() == url
+    assert SqliteLocation.parse("sqlite:///care.db").cache_mib == 64
 
 
 def test_the_plugin_is_declared_in_the_caredomain_entry_point_group() -> None:

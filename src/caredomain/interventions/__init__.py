@@ -1,0 +1,42 @@
+"""Home-care interventions (seed 004): caregivers' visits clocked on their phones,
+reconciled with the planning, the phone's messages and the lone-worker alarm."""
+
+from caredomain.interventions.model import (
+    Badge,
+    BadgeKind,
+    Caregiver,
+    CaregiverId,
+    Client,
+    ClientId,
+    GeoPoint,
+    GpsFix,
+    InterventionId,
+    PlannedIntervention,
+    Punch,
+    PunchId,
+    PunchKind,
+    PunchMethod,
+    Service,
+    ServiceId,
+    Task,
+)
+
+__all__ = [
+    "Badge",
+    "BadgeKind",
+    "Caregiver",
+    "CaregiverId",
+    "Client",
+    "ClientId",
+    "GeoPoint",
+    "GpsFix",
+    "InterventionId",
+    "PlannedIntervention",
+    "Punch",
+    "PunchId",
+    "PunchKind",
+    "PunchMethod",
+    "Service",
+    "ServiceId",
+    "Task",
+]

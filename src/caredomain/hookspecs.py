@@ -18,6 +18,7 @@ from collections.abc import Callable
 import pluggy
 
 from caredomain.events import Event
+from caredomain.interventions.platform import MobilePlatformSpec
 from caredomain.ports import FeedReaderSpec, SenderSpec, Store
 
 __all__ = ["PROJECT", "hookimpl", "hookspec"]
@@ -49,6 +50,16 @@ def caredomain_senders(register: Callable[[SenderSpec], None]) -> None:
 @hookspec
 def caredomain_feed_readers(register: Callable[[FeedReaderSpec], None]) -> None:
     """Offer feed readers (a GTT export file format…) by calling ``register`` for each."""
+
+
+@hookspec
+def caredomain_mobile_platforms(register: Callable[[MobilePlatformSpec], None]) -> None:
+    """Offer mobile platforms (Penbase…) by calling ``register`` once for each.
+
+    A :class:`~caredomain.interventions.platform.MobilePlatformSpec` names the platform and
+    a factory that builds its client from settings, so nothing is connected until a
+    platform is asked for.
+    """
 
 
 @hookspec

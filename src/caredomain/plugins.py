@@ -23,6 +23,7 @@ from attrs import frozen
 from caredomain import hookspecs
 from caredomain.errors import CareDomainError, InvalidInput
 from caredomain.events import Event
+from caredomain.interventions.platform import MobilePlatformSpec
 from caredomain.ports import FeedReaderSpec, SenderSpec, Store
 
 __all__ = [
@@ -135,6 +136,11 @@ class Plugins:
         """Every feed reader offered, by name; a name offered twice is logged, the first kept."""
         return _collect(self._manager.hook.caredomain_feed_readers, "feed reader")
 
+    def mobile_platform_specs(self) -> dict[str, MobilePlatformSpec]:
+        """Every mobile platform offered, by name; a name offered twice is logged, the first
+        kept."""
+        return _collect(self._manager.hook.caredomain_mobile_platforms, "mobile platform")
+
     def publish(self, event: Event) -> list[PluginFailure]:
         """Give a committed ``event`` to every plugin; one that raises does not stop the rest.
 
@@ -169,7 +175,7 @@ class Plugins:
         return infos
 
 
-Spec = TypeVar("Spec", SenderSpec, FeedReaderSpec)
+Spec = TypeVar("Spec", SenderSpec, FeedReaderSpec, MobilePlatformSpec)
 
 
 def _collect(hook: pluggy.HookCaller, what: str) -> dict[str, Spec]:

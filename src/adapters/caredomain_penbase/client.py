@@ -1,0 +1,289 @@
+"""The office side of Penbase: :class:`PenbaseClient`, a
+:class:`~caredomain.interventions.platform.MobilePlatform` over HTTP (``docs/penbase.md``).
+
+Every request is retried on 5xx, 429, timeouts and connection errors, pausing ``backoff``
+seconds and twice as long at each try (at most ``max_backoff``, or the server's
+``Retry-After`` when it is longer, up to the same cap); after ``attempts`` tries the client
+gives up with :class:`PenbaseUnavailable` naming the platform and the last error. Any other
+4xx is not retried: 401 and 403 raise :class:`~caredomain.errors.Forbidden`, 404
+:class:`~caredomain.errors.NotFound`, 409 :class:`~caredomain.errors.Conflict`, the rest
+:class:`~caredomain.errors.InvalidInput`, each with the server's message. Retrying is
+safe: PUT and DELETE are idempotent by nature, and a POST carries an ``Idempotency-Key``.
+
+The office token travels only in the ``Authorization`` header: never in a URL (which
+httpx logs), a repr, a log line or an error.
+
+:meth:`PenbaseClient.pull` follows the pages until the server says no more is waiting, and
+returns everything at once with the last cursor; a bad item on any page refuses the whole
+pull (nothing is returned, the cursor does not move).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Generator, Mapping, Sequence
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from caredomain.__about__ import __version__
+from caredomain.errors import CareDomainError, Conflict, Forbidden, InvalidInput, NotFound
+from caredomain.interventions.devices import DeviceId, LossKind
+from caredomain.interventions.messaging import Message
+from caredomain.interventions.model import Caregiver, CaregiverId, Client
+from caredomain.interventions.phonebook import EmergencyNumber, check_emergency_numbers
+from caredomain.interventions.platform import Inbound, PlanningPush
+from caredomain.validation import member_of
+from caredomain_penbase import wire
+from caredomain_penbase.settings import PenbaseSettings, Secret, shown_url
+
+__all__ = ["PenbaseClient", "PenbaseUnavailable"]
+
+log = logging.getLogger(__name__)
+
+_TOO_MANY_REQUESTS = 429
+_NOT_FOUND = 404
+_REFUSALS: dict[int, Callable[[str], CareDomainError]] = {
+    401: Forbidden,
+    403: Forbidden,
+    404: NotFound,
+    409: Conflict,
+}
+
+
+class PenbaseUnavailable(CareDomainError):
+    """The platform did not answer, or kept failing, through every try."""
+
+    def __init__(self, platform: str, attempts: int, last_error: str) -> None:
+        super().__init__(f"{platform}: gave up after {attempts} tries; last error: {last_error}")
+        self.platform = platform
+        self.attempts = attempts
+        self.last_error = last_error
+
+
+class _Bearer(httpx.Auth):
+    """Puts the token in the ``Authorization`` header of each request, and nowhere else."""
+
+    def __init__(self, token: Secret) -> None:
+        self._token = token
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = f"Bearer {self._token.reveal()}"
+        yield request
+
+    def __repr__(self) -> str:
+        return "_Bearer('***')"
+
+
+def _transient(status: int) -> bool:
+    return status == _TOO_MANY_REQUESTS or status >= 500
+
+
+def _server_message(response: httpx.Response) -> tuple[str, str | None]:
+    """The server's message and the field it names, from ``{"error": {...}}`` or the text."""
+    try:
+        error = response.json().get("error", {})
+        return str(error.get("message") or response.reason_phrase), error.get("field")
+    except (ValueError, AttributeError):
+        return response.text[:200].strip() or response.reason_phrase, None
+
+
+def _retry_after(response: httpx.Response) -> float:
+    try:
+        return max(0.0, float(response.headers.get("Retry-After", "0")))
+    except ValueError:
+        return 0.0
+
+
+def _path(*parts: str) -> str:
+    return "/".join(quote(part, safe="") for part in parts)
+
+
+class PenbaseClient:
+    """Pushes to and pulls from a Penbase platform; see the module's documentation."""
+
+    def __init__(
+        self,
+        settings: PenbaseSettings,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self._settings = settings
+        self._sleep = sleep
+        self._http = httpx.Client(
+            base_url=settings.url,
+            auth=_Bearer(settings.token),
+            timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
+            headers={"Accept": "application/json", "User-Agent": f"caredomain/{__version__}"},
+            follow_redirects=False,
+            transport=transport,
+        )
+
+    @classmethod
+    def from_settings(
+        cls, settings: Mapping[str, str], environ: Mapping[str, str] | None = None
+    ) -> PenbaseClient:
+        """A client from text settings (see :mod:`caredomain_penbase.settings`)."""
+        return cls(PenbaseSettings.from_mapping(settings, environ))
+
+    @property
+    def name(self) -> str:
+        return f"penbase {shown_url(self._settings.url)}"
+
+    @property
+    def settings(self) -> PenbaseSettings:
+        return self._settings
+
+    def __repr__(self) -> str:
+        return f"PenbaseClient({shown_url(self._settings.url)!r}, token=***)"
+
+    __str__ = __repr__
+
+    def __enter__(self) -> PenbaseClient:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    # -- the MobilePlatform port -------------------------------------------------------
+
+    def push_caregivers(self, caregivers: Sequence[Caregiver]) -> frozenset[CaregiverId]:
+        for caregiver in caregivers:
+            self._request(
+                "PUT", _path("v1", "caregivers", caregiver.id), wire.caregiver_json(caregiver)
+            )
+        return frozenset(caregiver.id for caregiver in caregivers)
+
+    def push_clients(self, clients: Sequence[Client]) -> frozenset[str]:
+        for client in clients:
+            self._request("PUT", _path("v1", "clients", client.id), wire.client_json(client))
+        return frozenset(client.id for client in clients)
+
+    def withdraw(self, caregivers: Sequence[CaregiverId], clients: Sequence[str]) -> None:
+        """DELETE each; one the platform no longer holds (404) is withdrawn already."""
+        for kind, ids in (("caregivers", caregivers), ("clients", clients)):
+            for identifier in ids:
+                self._request("DELETE", _path("v1", kind, identifier), missing_ok=True)
+
+    def push_planning(self, planning: PlanningPush) -> None:
+        path = _path("v1", "plannings", planning.caregiver_id)
+        self._request("PUT", path, wire.planning_json(planning))
+
+    def push_messages(self, messages: Sequence[Message]) -> None:
+        for message in messages:
+            if not message.from_office:
+                raise InvalidInput(
+                    "only office messages go to the phones", field="direction", text=message.id
+                )
+        for message in messages:
+            self._request("PUT", _path("v1", "messages", message.id), wire.message_json(message))
+
+    def push_emergency_numbers(self, numbers: Sequence[EmergencyNumber]) -> None:
+        check_emergency_numbers(tuple(numbers))
+        body = {"numbers": [wire.emergency_number_json(number) for number in numbers]}
+        self._request("PUT", "v1/emergency-numbers", body)
+
+    def block_device(self, device_id: DeviceId, reason: LossKind) -> None:
+        loss = member_of(LossKind, reason, "reason")
+        self._request(
+            "POST",
+            _path("v1", "devices", device_id, "block"),
+            {"reason": str(loss)},
+            headers={"Idempotency-Key": f"block-{device_id}"},
+        )
+
+    def pull(self, cursor: str | None = None) -> Inbound:
+        """Every page after ``cursor`` until the server has no more; see the module."""
+        items: list[wire.InboundItem] = []
+        while True:
+            page = self._page(cursor)
+            items.extend(page.items)
+            if not page.more:
+                return wire.inbound(page.cursor, items)
+            if page.cursor == cursor:
+                raise CareDomainError(f"{self.name}: more items, but the cursor did not move")
+            cursor = page.cursor
+
+    # -- HTTP --------------------------------------------------------------------------
+
+    def _page(self, cursor: str | None) -> wire.Page:
+        params = {"limit": str(self._settings.page_size)}
+        if cursor is not None:
+            params["after"] = cursor
+        response = self._request("GET", "v1/inbound", params=params)
+        try:
+            data = response.json()
+        except ValueError:
+            raise InvalidInput("the inbound page is not JSON", source=self.name) from None
+        try:
+            return wire.page_from(data)
+        except InvalidInput as error:
+            raise error.located(source=self.name) from None
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        missing_ok: bool = False,
+    ) -> httpx.Response:
+        attempts = self._settings.attempts
+        last = ""
+        for attempt in range(1, attempts + 1):
+            wait = 0.0
+            try:
+                response = self._http.request(
+                    method, path, json=body, params=params, headers=headers
+                )
+            except httpx.TimeoutException:
+                last = f"no answer within {self._settings.timeout:g} s"
+            except httpx.RequestError as error:
+                last = f"unreachable ({type(error).__name__}: {error})"
+            else:
+                status = response.status_code
+                if status < 400 or (missing_ok and status == _NOT_FOUND):
+                    return response
+                if not _transient(status):
+                    raise self._refusal(response) from None
+                last = f"HTTP {status}: {_server_message(response)[0]}"
+                wait = _retry_after(response)
+            if attempt < attempts:
+                self._pause(attempt, wait, f"{method} /{path}", last)
+        raise PenbaseUnavailable(self.name, attempts, last)
+
+    def _pause(self, attempt: int, asked: float, what: str, error: str) -> None:
+        settings = self._settings
+        pause = min(settings.max_backoff, max(settings.backoff * 2 ** (attempt - 1), asked))
+        log.warning(
+            "%s: %s failed (%s); try %d of %d in %.2f s",
+            self.name,
+            what,
+            error,
+            attempt + 1,
+            settings.attempts,
+            pause,
+        )
+        self._sleep(pause)
+
+    def _refusal(self, response: httpx.Response) -> CareDomainError:
+        status = response.status_code
+        message, field = _server_message(response)
+        refusal = _REFUSALS.get(status)
+        if refusal is not None:
+            return refusal(f"{self.name}: HTTP {status}: {message}")
+        return InvalidInput(f"HTTP {status}: {message}", source=self.name, field=field)

@@ -1,0 +1,696 @@
+"""The Penbase wire format: domain objects to JSON and back (see ``docs/penbase.md``).
+
+Writing never fails for a valid domain object. Reading checks every field before any
+object is built: a missing field, a wrong type, a naive or malformed time, or a value the
+domain refuses is one :class:`~caredomain.errors.InvalidInput` whose ``field`` is the path
+of the problem (``items[3].device_time``, ``items[0].gps.latitude``). A page of inbound
+items is read whole or not at all. Unknown fields are ignored; an unknown item ``type`` is
+refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+from attrs import frozen
+
+from caredomain.errors import InvalidInput
+from caredomain.interventions.alarm import AlarmId
+from caredomain.interventions.messaging import Message, MessageId, StaffRequest
+from caredomain.interventions.model import (
+    Badge,
+    Caregiver,
+    CaregiverId,
+    Client,
+    GeoPoint,
+    GpsFix,
+    PlannedIntervention,
+    Punch,
+    Service,
+    Task,
+    utc,
+)
+from caredomain.interventions.phonebook import EmergencyNumber, PhoneNumber
+from caredomain.interventions.platform import (
+    Acknowledgement,
+    AlarmSignal,
+    Inbound,
+    PhoneMessage,
+    PlanningPush,
+)
+from caredomain.interventions.visit_data import (
+    Comment,
+    Expense,
+    Mileage,
+    Report,
+    TasksDone,
+    VisitEntry,
+)
+
+__all__ = [
+    "ITEM_TYPES",
+    "Fields",
+    "InboundItem",
+    "Json",
+    "Page",
+    "caregiver_from",
+    "caregiver_json",
+    "client_from",
+    "client_json",
+    "emergency_number_from",
+    "emergency_number_json",
+    "inbound",
+    "item_id",
+    "item_json",
+    "item_type",
+    "message_from",
+    "message_json",
+    "page_from",
+    "parse_item",
+    "planning_from",
+    "planning_json",
+]
+
+Json = dict[str, Any]
+T = TypeVar("T")
+InboundItem = Punch | VisitEntry | PhoneMessage | Acknowledgement | AlarmSignal | StaffRequest
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _moment(value: datetime) -> str:
+    return utc(value).isoformat()
+
+
+def _optional_moment(value: datetime | None) -> str | None:
+    return None if value is None else _moment(value)
+
+
+class Fields:
+    """One JSON object being read; every error names ``path`` and the field."""
+
+    def __init__(self, data: object, path: str) -> None:
+        if not isinstance(data, dict):
+            raise InvalidInput("expected a JSON object", field=path or "body", text=_shown(data))
+        self._data: Mapping[str, object] = data
+        self.path = path
+
+    def where(self, name: str) -> str:
+        return f"{self.path}.{name}" if self.path else name
+
+    def raw(self, name: str) -> object:
+        """The value of ``name``; a missing field (or ``null``) is refused."""
+        value = self._data.get(name)
+        if value is None:
+            raise InvalidInput("this field is required", field=self.where(name))
+        return value
+
+    def has(self, name: str) -> bool:
+        return self._data.get(name) is not None
+
+    def text(self, name: str) -> str:
+        value = self.raw(name)
+        if not isinstance(value, str):
+            raise InvalidInput("expected text", field=self.where(name), text=_shown(value))
+        return value
+
+    def optional_text(self, name: str, default: str | None = None) -> str | None:
+        return self.text(name) if self.has(name) else default
+
+    def flag(self, name: str, default: bool = False) -> bool:
+        if not self.has(name):
+            return default
+        value = self.raw(name)
+        if not isinstance(value, bool):
+            raise InvalidInput("expected true or false", field=self.where(name), text=_shown(value))
+        return value
+
+    def number(self, name: str) -> float:
+        value = self.raw(name)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise InvalidInput("expected a number", field=self.where(name), text=_shown(value))
+        return float(value)
+
+    def decimal(self, name: str) -> Decimal:
+        """A decimal written as text (``"12.50"``), so that no binary rounding slips in."""
+        value = self.text(name)
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            raise InvalidInput(
+                "expected a decimal number as text", field=self.where(name), text=value
+            ) from None
+        if not number.is_finite():
+            raise InvalidInput("expected a finite number", field=self.where(name), text=value)
+        return number
+
+    def moment(self, name: str) -> datetime:
+        """An ISO 8601 date and time with its offset; a naive one is refused."""
+        value = self.text(name)
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise InvalidInput(
+                "expected an ISO 8601 date and time", field=self.where(name), text=value
+            ) from None
+        if moment.utcoffset() is None:
+            raise InvalidInput(
+                "the time needs its offset (+01:00, Z)", field=self.where(name), text=value
+            )
+        return moment
+
+    def optional_moment(self, name: str) -> datetime | None:
+        return self.moment(name) if self.has(name) else None
+
+    def day(self, name: str) -> date:
+        value = self.text(name)
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise InvalidInput(
+                "expected an ISO 8601 date (YYYY-MM-DD)", field=self.where(name), text=value
+            ) from None
+
+    def obj(self, name: str) -> Fields:
+        return Fields(self.raw(name), self.where(name))
+
+    def optional_obj(self, name: str) -> Fields | None:
+        return self.obj(name) if self.has(name) else None
+
+    def objects(self, name: str) -> list[Fields]:
+        """A list of objects, each named by its index (``items[3]``); absent is empty."""
+        if not self.has(name):
+            return []
+        values = self.raw(name)
+        if not isinstance(values, list):
+            raise InvalidInput("expected a list", field=self.where(name), text=_shown(values))
+        return [Fields(value, f"{self.where(name)}[{i}]") for i, value in enumerate(values)]
+
+    def texts(self, name: str) -> list[str]:
+        values = self.raw(name)
+        if not isinstance(values, list):
+            raise InvalidInput("expected a list", field=self.where(name), text=_shown(values))
+        for i, value in enumerate(values):
+            if not isinstance(value, str):
+                raise InvalidInput(
+                    "expected text", field=f"{self.where(name)}[{i}]", text=_shown(value)
+                )
+        return list(values)
+
+    def build(self, factory: Callable[..., T], **values: Any) -> T:
+        """``factory(**values)``; what the domain refuses is located under this path."""
+        try:
+            return factory(**values)
+        except InvalidInput as error:
+            where = self.where(error.field) if error.field else self.path or None
+            raise InvalidInput(error.message, field=where, text=error.text) from None
+        except (TypeError, ValueError) as error:
+            raise InvalidInput(str(error), field=self.path or None) from None
+
+
+# -- office → platform ---------------------------------------------------------------
+
+
+def caregiver_json(caregiver: Caregiver) -> Json:
+    return {
+        "id": caregiver.id,
+        "name": caregiver.name,
+        "manager": caregiver.manager,
+        "manager_email": caregiver.manager_email,
+        "transmit": caregiver.transmit,
+    }
+
+
+def caregiver_from(fields: Fields) -> Caregiver:
+    return fields.build(
+        Caregiver,
+        id=fields.text("id"),
+        name=fields.text("name"),
+        manager=fields.text("manager"),
+        manager_email=fields.optional_text("manager_email"),
+        transmit=fields.flag("transmit"),
+    )
+
+
+def _point_json(point: GeoPoint) -> Json:
+    return {"latitude": point.latitude, "longitude": point.longitude}
+
+
+def _point_from(fields: Fields) -> GeoPoint:
+    return fields.build(
+        GeoPoint, latitude=fields.number("latitude"), longitude=fields.number("longitude")
+    )
+
+
+def client_json(client: Client) -> Json:
+    badges = sorted(client.badges, key=str)
+    return {
+        "id": client.id,
+        "name": client.name,
+        "address": client.address,
+        "location": None if client.location is None else _point_json(client.location),
+        "badges": [{"kind": str(badge.kind), "value": badge.value} for badge in badges],
+    }
+
+
+def _badge_from(fields: Fields) -> Badge:
+    return fields.build(Badge, kind=fields.text("kind"), value=fields.text("value"))
+
+
+def client_from(fields: Fields) -> Client:
+    location = fields.optional_obj("location")
+    return fields.build(
+        Client,
+        id=fields.text("id"),
+        name=fields.text("name"),
+        address=fields.optional_text("address", ""),
+        location=None if location is None else _point_from(location),
+        badges=[_badge_from(badge) for badge in fields.objects("badges")],
+    )
+
+
+def _service_json(service: Service) -> Json:
+    return {
+        "id": service.id,
+        "label": service.label,
+        "tasks": [{"code": task.code, "label": task.label} for task in service.tasks],
+    }
+
+
+def _task_from(fields: Fields) -> Task:
+    return fields.build(Task, code=fields.text("code"), label=fields.text("label"))
+
+
+def _service_from(fields: Fields) -> Service:
+    return fields.build(
+        Service,
+        id=fields.text("id"),
+        label=fields.text("label"),
+        tasks=[_task_from(task) for task in fields.objects("tasks")],
+    )
+
+
+def _intervention_json(intervention: PlannedIntervention) -> Json:
+    return {
+        "id": intervention.id,
+        "caregiver_id": intervention.caregiver_id,
+        "client_id": intervention.client_id,
+        "service_id": intervention.service_id,
+        "start": _moment(intervention.start),
+        "end": _moment(intervention.end),
+    }
+
+
+def _intervention_from(fields: Fields) -> PlannedIntervention:
+    return fields.build(
+        PlannedIntervention,
+        id=fields.text("id"),
+        caregiver_id=fields.text("caregiver_id"),
+        client_id=fields.text("client_id"),
+        service_id=fields.text("service_id"),
+        start=fields.moment("start"),
+        end=fields.moment("end"),
+    )
+
+
+def planning_json(planning: PlanningPush) -> Json:
+    return {
+        "caregiver_id": planning.caregiver_id,
+        "interventions": [_intervention_json(i) for i in planning.interventions],
+        "services": [_service_json(s) for s in planning.services],
+        "alert": planning.alert,
+    }
+
+
+def planning_from(fields: Fields) -> PlanningPush:
+    return fields.build(
+        PlanningPush,
+        caregiver_id=fields.text("caregiver_id"),
+        interventions=tuple(_intervention_from(i) for i in fields.objects("interventions")),
+        services=tuple(_service_from(s) for s in fields.objects("services")),
+        alert=fields.flag("alert"),
+    )
+
+
+def message_json(message: Message) -> Json:
+    return {
+        "id": message.id,
+        "caregiver_id": message.caregiver_id,
+        "direction": str(message.direction),
+        "sender": message.sender,
+        "recipient": message.recipient,
+        "text": message.text,
+        "sent_at": _moment(message.sent_at),
+        "kind": str(message.kind),
+        "read_at": _optional_moment(message.read_at),
+        "acknowledged_at": _optional_moment(message.acknowledged_at),
+    }
+
+
+def message_from(fields: Fields) -> Message:
+    return fields.build(
+        Message,
+        id=fields.text("id"),
+        caregiver_id=fields.text("caregiver_id"),
+        direction=fields.text("direction"),
+        sender=fields.text("sender"),
+        recipient=fields.text("recipient"),
+        text=fields.text("text"),
+        sent_at=fields.moment("sent_at"),
+        kind=fields.optional_text("kind", "text"),
+        read_at=fields.optional_moment("read_at"),
+        acknowledged_at=fields.optional_moment("acknowledged_at"),
+    )
+
+
+def emergency_number_json(number: EmergencyNumber) -> Json:
+    return {
+        "label": number.label,
+        "number": number.number.value,
+        "kind": str(number.number.kind),
+        "region": number.number.region,
+    }
+
+
+def emergency_number_from(fields: Fields) -> EmergencyNumber:
+    number = fields.build(
+        PhoneNumber,
+        value=fields.text("number"),
+        kind=fields.optional_text("kind", "e164"),
+        region=fields.optional_text("region"),
+    )
+    return fields.build(EmergencyNumber, label=fields.text("label"), number=number)
+
+
+# -- phones → platform → office ------------------------------------------------------
+
+
+def _gps_json(gps: GpsFix | None) -> Json | None:
+    if gps is None:
+        return None
+    return {
+        **_point_json(gps.point),
+        "accuracy_m": gps.accuracy_m,
+        "taken_at": _moment(gps.taken_at),
+    }
+
+
+def _gps_from(fields: Fields | None) -> GpsFix | None:
+    if fields is None:
+        return None
+    return fields.build(
+        GpsFix,
+        point=_point_from(fields),
+        accuracy_m=fields.number("accuracy_m"),
+        taken_at=fields.moment("taken_at"),
+    )
+
+
+def _punch_json(punch: Punch) -> Json:
+    return {
+        "caregiver_id": punch.caregiver_id,
+        "intervention_id": punch.intervention_id,
+        "kind": str(punch.kind),
+        "method": str(punch.method),
+        "device_time": _moment(punch.device_time),
+        "badge": punch.badge,
+        "gps": _gps_json(punch.gps),
+        "offline": punch.offline,
+        "reason": punch.reason,
+    }
+
+
+def _punch_from(fields: Fields, received_at: datetime) -> Punch:
+    return fields.build(
+        Punch,
+        id=fields.text("id"),
+        caregiver_id=fields.text("caregiver_id"),
+        intervention_id=fields.text("intervention_id"),
+        kind=fields.text("kind"),
+        method=fields.text("method"),
+        device_time=fields.moment("device_time"),
+        received_at=received_at,
+        badge=fields.optional_text("badge"),
+        gps=_gps_from(fields.optional_obj("gps")),
+        offline=fields.flag("offline"),
+        reason=fields.optional_text("reason"),
+    )
+
+
+def _entry_json(entry: VisitEntry) -> Json:
+    common: Json = {
+        "intervention_id": entry.intervention_id,
+        "caregiver_id": entry.caregiver_id,
+        "entered_at": _moment(entry.entered_at),
+    }
+    match entry:
+        case Mileage():
+            return {**common, "km": str(entry.km), "comment": entry.comment}
+        case Expense():
+            extra = {"amount": str(entry.amount), "category": str(entry.category)}
+            return {**common, **extra, "label": entry.label}
+        case Comment() | Report():
+            return {**common, "text": entry.text}
+        case TasksDone():
+            return {**common, "tasks": sorted(entry.tasks)}
+
+
+def _entry_common(fields: Fields) -> Json:
+    return {
+        "id": fields.text("id"),
+        "intervention_id": fields.text("intervention_id"),
+        "caregiver_id": fields.text("caregiver_id"),
+        "entered_at": fields.moment("entered_at"),
+    }
+
+
+def _mileage_from(fields: Fields, _: datetime) -> Mileage:
+    return fields.build(
+        Mileage,
+        **_entry_common(fields),
+        km=fields.decimal("km"),
+        comment=fields.optional_text("comment", ""),
+    )
+
+
+def _expense_from(fields: Fields, _: datetime) -> Expense:
+    return fields.build(
+        Expense,
+        **_entry_common(fields),
+        amount=fields.decimal("amount"),
+        category=fields.text("category"),
+        label=fields.optional_text("label", ""),
+    )
+
+
+def _comment_from(fields: Fields, _: datetime) -> Comment:
+    return fields.build(Comment, **_entry_common(fields), text=fields.text("text"))
+
+
+def _report_from(fields: Fields, _: datetime) -> Report:
+    return fields.build(Report, **_entry_common(fields), text=fields.text("text"))
+
+
+def _tasks_done_from(fields: Fields, _: datetime) -> TasksDone:
+    return fields.build(TasksDone, **_entry_common(fields), tasks=fields.texts("tasks"))
+
+
+def _phone_message_json(message: PhoneMessage) -> Json:
+    return {
+        "caregiver_id": message.caregiver_id,
+        "text": message.text,
+        "sent_at": _moment(message.sent_at),
+        "kind": str(message.kind),
+    }
+
+
+def _phone_message_from(fields: Fields, _: datetime) -> PhoneMessage:
+    return fields.build(
+        PhoneMessage,
+        id=fields.text("id"),
+        caregiver_id=fields.text("caregiver_id"),
+        text=fields.text("text"),
+        sent_at=fields.moment("sent_at"),
+        kind=fields.optional_text("kind", "text"),
+    )
+
+
+def _acknowledgement_from(fields: Fields, _: datetime) -> Acknowledgement:
+    return fields.build(
+        Acknowledgement,
+        message_id=MessageId(fields.text("message_id")),
+        caregiver_id=CaregiverId(fields.text("caregiver_id")),
+        at=fields.moment("at"),
+    )
+
+
+def _alarm_json(signal: AlarmSignal) -> Json:
+    return {
+        "alarm_id": signal.alarm_id,
+        "caregiver_id": signal.caregiver_id,
+        "action": str(signal.action),
+        "at": _moment(signal.at),
+        "gps": _gps_json(signal.gps),
+    }
+
+
+def _alarm_from(fields: Fields, _: datetime) -> AlarmSignal:
+    return fields.build(
+        AlarmSignal,
+        alarm_id=AlarmId(fields.text("alarm_id")),
+        caregiver_id=fields.text("caregiver_id"),
+        action=fields.text("action"),
+        at=fields.moment("at"),
+        gps=_gps_from(fields.optional_obj("gps")),
+    )
+
+
+def _request_json(request: StaffRequest) -> Json:
+    return {
+        "caregiver_id": request.caregiver_id,
+        "kind": str(request.kind),
+        "first_day": request.first_day.isoformat(),
+        "last_day": request.last_day.isoformat(),
+        "reason": request.reason,
+        "submitted_at": _moment(request.submitted_at),
+        "intervention_id": request.intervention_id,
+    }
+
+
+def _request_from(fields: Fields, _: datetime) -> StaffRequest:
+    first_day = fields.day("first_day")
+    return fields.build(
+        StaffRequest,
+        id=fields.text("id"),
+        caregiver_id=fields.text("caregiver_id"),
+        kind=fields.text("kind"),
+        first_day=first_day,
+        last_day=fields.day("last_day") if fields.has("last_day") else first_day,
+        reason=fields.text("reason"),
+        submitted_at=fields.moment("submitted_at"),
+        intervention_id=fields.optional_text("intervention_id"),
+    )
+
+
+_PARSERS: dict[str, Callable[[Fields, datetime], InboundItem]] = {
+    "punch": _punch_from,
+    "mileage": _mileage_from,
+    "expense": _expense_from,
+    "comment": _comment_from,
+    "report": _report_from,
+    "tasks-done": _tasks_done_from,
+    "message": _phone_message_from,
+    "acknowledgement": _acknowledgement_from,
+    "alarm": _alarm_from,
+    "request": _request_from,
+}
+ITEM_TYPES = tuple(_PARSERS)
+"""Every item ``type`` a phone sends, in the order of ``docs/penbase.md``."""
+
+_TYPES: dict[type, str] = {
+    Punch: "punch",
+    Mileage: "mileage",
+    Expense: "expense",
+    Comment: "comment",
+    Report: "report",
+    TasksDone: "tasks-done",
+    PhoneMessage: "message",
+    Acknowledgement: "acknowledgement",
+    AlarmSignal: "alarm",
+    StaffRequest: "request",
+}
+
+
+def item_type(item: InboundItem) -> str:
+    return _TYPES[type(item)]
+
+
+def item_id(item: InboundItem) -> str:
+    """The id a phone gives an item: the item's own id, or for an acknowledgement
+    ``ack-<message id>`` and for an alarm signal ``<alarm id>-<action>``."""
+    match item:
+        case Acknowledgement():
+            return f"ack-{item.message_id}"
+        case AlarmSignal():
+            return f"{item.alarm_id}-{item.action}"
+        case _:
+            return item.id
+
+
+def _body_json(item: InboundItem) -> Json:
+    match item:
+        case Punch():
+            return _punch_json(item)
+        case PhoneMessage():
+            return _phone_message_json(item)
+        case Acknowledgement():
+            return {
+                "message_id": item.message_id,
+                "caregiver_id": item.caregiver_id,
+                "at": _moment(item.at),
+            }
+        case AlarmSignal():
+            return _alarm_json(item)
+        case StaffRequest():
+            return _request_json(item)
+        case _:
+            return _entry_json(item)
+
+
+def item_json(item: InboundItem, *, id: str | None = None) -> Json:
+    """The item as a phone posts it: ``type``, ``id`` and its fields. The platform adds
+    ``received_at`` (and a punch's ``received_at`` is that stamp)."""
+    return {"type": item_type(item), "id": id or item_id(item), **_body_json(item)}
+
+
+def parse_item(fields: Fields) -> tuple[str, InboundItem]:
+    """One item as the platform serves it (with ``received_at``): its id and the object."""
+    kind = fields.text("type")
+    parser = _PARSERS.get(kind)
+    if parser is None:
+        raise InvalidInput(
+            f"unknown item type; known: {', '.join(ITEM_TYPES)}",
+            field=fields.where("type"),
+            text=kind,
+        )
+    identifier = fields.text("id")
+    return identifier, parser(fields, fields.moment("received_at"))
+
+
+@frozen
+class Page:
+    """One page of ``GET /v1/inbound``: where the next starts, whether more is waiting."""
+
+    cursor: str
+    more: bool
+    items: tuple[InboundItem, ...]
+
+
+def page_from(data: object) -> Page:
+    """A page read whole: the first bad item refuses it, naming ``items[i].field``."""
+    fields = Fields(data, "")
+    cursor = fields.text("cursor")
+    items = tuple(parse_item(item)[1] for item in fields.objects("items"))
+    return Page(cursor, fields.flag("more"), items)
+
+
+def inbound(cursor: str, items: Iterable[InboundItem]) -> Inbound:
+    """The items sorted into an :class:`~caredomain.interventions.platform.Inbound`."""
+    everything = tuple(items)
+    return Inbound(
+        cursor=cursor,
+        punches=tuple(i for i in everything if isinstance(i, Punch)),
+        entries=tuple(
+            i for i in everything if isinstance(i, Mileage | Expense | Comment | Report | TasksDone)
+        ),
+        messages=tuple(i for i in everything if isinstance(i, PhoneMessage)),
+        acknowledgements=tuple(i for i in everything if isinstance(i, Acknowledgement)),
+        alarms=tuple(i for i in everything if isinstance(i, AlarmSignal)),
+        requests=tuple(i for i in everything if isinstance(i, StaffRequest)),
+    )

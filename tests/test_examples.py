@@ -62,6 +62,43 @@ EXPECTED = {
         "pending local edits: none",
         "files applied: 4, in gtt-inbox/done",
     ],
+    "homecare_day.py": [
+        "  marie pending; K1 not-transmitted (no intervention with a transmitted caregiver)",
+        "  once the platform has her: marie transmitted, K1 pending",
+        "  in I1 07:58 by badge-nfc: PunchRecorded, VisitStarted",
+        "  out I1 08:57 by badge-nfc: PunchRecorded, VisitEnded (sent offline, received 09:21)",
+        "  tasks refused: [visit.unknown_task] not a task of service AIDE: menage",
+        "  visit data: 4.2 km, 1 comment, report 'RAS, repas pris.'",
+        "  tasks done: repas, toilette",
+        "  refused in I2 09:54 by badge-nfc: [punch.wrong_badge] badge 'TAG-VOISIN' is not a "
+        "nfc badge of client K2",
+        "  in I2 09:55 by manual: PunchRecorded, VisitStarted",
+        "  +9 s: 0 fired",
+        "  +10 s and +15 s: 1 fired; call +33140000000 (speaker on)",
+        "    Intervenant : Marie Dupont (marie)",
+        "    Déclenchement : lundi 2 mars 2026 à 10:12:30 (Europe/Paris)",
+        "    Position théorique : chez Paul Petit, 3 rue du Pas-de-la-Mule, 75003 Paris "
+        "(intervention I2, de 09:30 à 10:30)",
+        "    Position réelle (GPS) : 48.855620,2.366350, précision 18",  # babel's no-break spaces
+        "avant le déclenchement\n",
+        "  anomaly I2 late-start: started 25 min late",
+        "  anomaly I2 missing-clock-out: no clock-out 45 min after the planned end (10:30)",
+        "  correction forgotten-clock-out: VisitCorrected, VisitEnded",
+        "  the punch log keeps 4 punches (1 refused), 1 correction: nothing rewritten",
+        "  apply to the planning: I2 planned 09:30-10:30, actual 09:55-10:40 (45 min)",
+        "  read, not acknowledged: still blocked by 1",
+        "  acknowledged: blocked by 0",
+        "Rappelez-moi, s'il vous plaît.",
+        "to chef-equipe, e-mail alert to chef.equipe@agence-marais.example",
+        "a sixth: [emergency.too_many]",
+        "  report from the iPhone: [device.not_supported_on_ios] the iOS app can only view the "
+        "planning and clock in and out, not report",
+        "  alert 5 min before the end on Marie's Android 14: "
+        "[device.end_of_visit_alert_unavailable]",
+        "  stolen at 13:05, blocked: planning-marie, m3 dropped",
+        "  her token is refused: unknown or blocked device",
+        "  queued for the blocked phone: 0",
+    ],
 }
 
 

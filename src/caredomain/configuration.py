@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from attrs import field, frozen
 
+from caredomain.interventions.configuration import InterventionsConfiguration
 from caredomain.notifications.configuration import NotificationConfiguration
 from caredomain.organisation import Organisation
 from caredomain.serialization import load_toml
@@ -27,6 +28,9 @@ class Configuration:
     notifications: NotificationConfiguration = field(factory=NotificationConfiguration)
     """How notifications leave: the sender of each channel, reminders, retries
     (``[notifications]``; see ``docs/notifications.md``)."""
+    interventions: InterventionsConfiguration = field(factory=InterventionsConfiguration)
+    """Home care: the DATI alarm's countdown, number and office e-mail, and the
+    reconciliation's tolerances (``[interventions]``; see ``docs/interventions.md``)."""
 
 
 def load_configuration(text: str, *, source: str | None = None) -> Configuration:

@@ -21,6 +21,7 @@ from caredomain.events import Event
 from caredomain.organisation import Organisation, OrganisationId
 
 if TYPE_CHECKING:  # the roster's port imports this module: name it for type checkers only
+    from caredomain.interventions.ports import InterventionRepository
     from caredomain.notifications.repository import NotificationRepository
     from caredomain.roster.ports import RosterRepository
     from caredomain.slots.ports import SlotRepository
@@ -112,6 +113,10 @@ class UnitOfWork(Protocol):
 
     @property
     def slots(self) -> SlotRepository:  # see caredomain.slots.ports
+        ...
+
+    @property
+    def interventions(self) -> InterventionRepository:  # caredomain.interventions.ports
         ...
 
     def commit(self) -> None: ...

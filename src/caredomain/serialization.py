@@ -10,10 +10,12 @@ the path of the first problem (``types[2].duration``) and whose message lists th
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
-from collections.abc import Callable
-from datetime import date, datetime, time
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -118,6 +120,32 @@ def _structure_reference_week(value: Any, _: type) -> ReferenceWeek:
         ) from None
 
 
+def _structure_decimal(value: Any, _: type) -> Decimal:
+    """Amounts are written as text (``"12.50"``) so that no binary float rounds them; an
+    integer is accepted too."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise InvalidInput("expected a decimal number written as text", text=repr(value))
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise InvalidInput("not a decimal number", text=str(value)) from None
+    if not number.is_finite():
+        raise InvalidInput("expected a finite decimal number", text=str(value))
+    return number
+
+
+def _structure_timedelta(value: Any, _: type) -> timedelta:
+    """Durations are numbers of seconds."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidInput("expected a duration in seconds", text=repr(value))
+    return timedelta(seconds=value)
+
+
+def _unstructure_timedelta(value: timedelta) -> int | float:
+    seconds = value.total_seconds()
+    return int(seconds) if seconds.is_integer() else seconds
+
+
 def _unstructure_event(event: Event) -> dict[str, Any]:
     return {"kind": event.kind, **_converter.unstructure(event, unstructure_as=type(event))}
 
@@ -134,6 +162,17 @@ def _is_set(cls: Any) -> bool:
     return origin in (set, frozenset)
 
 
+def _unstructure_set(converter: cattrs.Converter, items: Iterable[Any]) -> list[Any]:
+    """A set as a sorted list: by its items' own order, or by their plain data when they
+    have none (a client's badges), so that the same set always gives the same list."""
+    try:
+        ordered = sorted(items)
+    except TypeError:
+        plain = [converter.unstructure(item) for item in items]
+        return sorted(plain, key=lambda value: json.dumps(value, sort_keys=True, default=str))
+    return [converter.unstructure(item) for item in ordered]
+
+
 def make_converter() -> cattrs.Converter:
     """A new converter with every caredomain hook; leaf hooks first."""
     converter = cattrs.Converter(forbid_extra_keys=True, prefer_attrib_converters=False)
@@ -145,6 +184,10 @@ def make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(time, lambda t: t.isoformat("minutes"))
     converter.register_structure_hook(ZoneInfo, _structure_zone)
     converter.register_unstructure_hook(ZoneInfo, lambda zone: zone.key)
+    converter.register_structure_hook(Decimal, _structure_decimal)
+    converter.register_unstructure_hook(Decimal, str)
+    converter.register_structure_hook(timedelta, _structure_timedelta)
+    converter.register_unstructure_hook(timedelta, _unstructure_timedelta)
     converter.register_structure_hook(Weekday, _structure_weekday)
     converter.register_unstructure_hook(Weekday, lambda weekday: weekday.key)
     for cls, what in (
@@ -159,7 +202,7 @@ def make_converter() -> cattrs.Converter:
         ReferenceWeek, lambda week: {"name": week.name, "hours": week.texts()}
     )
     converter.register_unstructure_hook_func(
-        _is_set, lambda items: [converter.unstructure(item) for item in sorted(items)]
+        _is_set, lambda items: _unstructure_set(converter, items)
     )
     converter.register_unstructure_hook_func(
         lambda cls: isinstance(cls, type) and issubclass(cls, Event) and cls is Event,

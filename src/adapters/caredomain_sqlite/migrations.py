@@ -174,6 +174,115 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX outbox_by_claim ON outbox (claim) WHERE claim IS NOT NULL;
         """,
     ),
+    Migration(
+        5,
+        "home care: caregivers, clients, planning, the append-only punch log, corrections "
+        "and visit data, threads, requests, phonebook, alarms, devices, platform state",
+        """
+        CREATE TABLE care_documents (
+            organisation TEXT NOT NULL,
+            key TEXT NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (organisation, key)
+        ) WITHOUT ROWID;
+        CREATE TABLE care_records (
+            organisation TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('caregiver', 'client', 'service')),
+            id TEXT NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (organisation, kind, id)
+        ) WITHOUT ROWID;
+        CREATE TABLE care_interventions (
+            organisation TEXT NOT NULL,
+            id TEXT NOT NULL,
+            caregiver TEXT NOT NULL,
+            starts_at INTEGER NOT NULL,
+            ends_at INTEGER NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (organisation, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX care_interventions_by_start ON care_interventions (organisation, starts_at);
+        CREATE INDEX care_interventions_by_caregiver
+            ON care_interventions (organisation, caregiver, starts_at);
+        CREATE TABLE care_punches (
+            position INTEGER PRIMARY KEY AUTOINCREMENT,
+            organisation TEXT NOT NULL,
+            punch_id TEXT NOT NULL,
+            caregiver TEXT NOT NULL,
+            sequence INTEGER NOT NULL CHECK (sequence >= 0),
+            intervention TEXT NOT NULL,
+            document TEXT NOT NULL,
+            UNIQUE (organisation, punch_id),
+            UNIQUE (organisation, caregiver, sequence)
+        );
+        CREATE INDEX care_punches_by_intervention ON care_punches (organisation, intervention);
+        CREATE TRIGGER care_punches_no_update BEFORE UPDATE ON care_punches
+        BEGIN SELECT RAISE(ABORT, 'the punch log is append-only'); END;
+        CREATE TRIGGER care_punches_no_delete BEFORE DELETE ON care_punches
+        BEGIN SELECT RAISE(ABORT, 'the punch log is append-only'); END;
+        CREATE TABLE care_corrections (
+            position INTEGER PRIMARY KEY AUTOINCREMENT,
+            organisation TEXT NOT NULL,
+            id TEXT NOT NULL,
+            caregiver TEXT NOT NULL,
+            intervention TEXT NOT NULL,
+            document TEXT NOT NULL,
+            UNIQUE (organisation, id)
+        );
+        CREATE INDEX care_corrections_by_caregiver ON care_corrections (organisation, caregiver);
+        CREATE TRIGGER care_corrections_no_update BEFORE UPDATE ON care_corrections
+        BEGIN SELECT RAISE(ABORT, 'the corrections log is append-only'); END;
+        CREATE TRIGGER care_corrections_no_delete BEFORE DELETE ON care_corrections
+        BEGIN SELECT RAISE(ABORT, 'the corrections log is append-only'); END;
+        CREATE TABLE care_visit_entries (
+            position INTEGER PRIMARY KEY AUTOINCREMENT,
+            organisation TEXT NOT NULL,
+            id TEXT NOT NULL,
+            caregiver TEXT NOT NULL,
+            intervention TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            document TEXT NOT NULL,
+            UNIQUE (organisation, id)
+        );
+        CREATE INDEX care_visit_entries_by_intervention
+            ON care_visit_entries (organisation, intervention);
+        CREATE TRIGGER care_visit_entries_no_update BEFORE UPDATE ON care_visit_entries
+        BEGIN SELECT RAISE(ABORT, 'the visit data is append-only'); END;
+        CREATE TRIGGER care_visit_entries_no_delete BEFORE DELETE ON care_visit_entries
+        BEGIN SELECT RAISE(ABORT, 'the visit data is append-only'); END;
+        CREATE TABLE care_threads (
+            organisation TEXT NOT NULL,
+            caregiver TEXT NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (organisation, caregiver)
+        ) WITHOUT ROWID;
+        CREATE TABLE care_requests (
+            organisation TEXT NOT NULL,
+            id TEXT NOT NULL,
+            caregiver TEXT NOT NULL,
+            status TEXT NOT NULL,
+            submitted_at INTEGER NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (organisation, id)
+        ) WITHOUT ROWID;
+        CREATE TABLE care_alarms (
+            organisation TEXT NOT NULL,
+            id TEXT NOT NULL,
+            state TEXT NOT NULL,
+            triggered_at INTEGER NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (organisation, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX care_alarms_by_state ON care_alarms (organisation, state);
+        CREATE TABLE care_devices (
+            organisation TEXT NOT NULL,
+            id TEXT NOT NULL,
+            caregiver TEXT NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (organisation, id)
+        ) WITHOUT ROWID;
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -37,6 +37,7 @@ from caredomain.events import Event
 from caredomain.organisation import Organisation, OrganisationId
 from caredomain.ports import EventJournal, OrganisationRepository
 from caredomain.serialization import structure, unstructure
+from caredomain_sqlite.interventions import SqliteInterventions
 from caredomain_sqlite.migrations import migrate
 from caredomain_sqlite.outbox import SqliteNotifications
 from caredomain_sqlite.roster import SqliteRoster
@@ -255,6 +256,7 @@ class SqliteUnitOfWork:
         self.roster = SqliteRoster(self)
         self.notifications = SqliteNotifications(self)
         self.slots = SqliteSlots(self)
+        self.interventions = SqliteInterventions(self)
 
     @property
     def writable(self) -> bool:

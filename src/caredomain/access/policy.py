@@ -37,6 +37,15 @@ class Action(StrEnum):
     NOTIFICATION_CONFIGURE = "notification.configure"  # channels per kind and type, texts
     NOTIFICATION_VIEW = "notification.view"  # the outbox, previews of the texts
     NOTIFICATION_DISPATCH = "notification.dispatch"  # send due messages: the "notifier" job
+    # Home-care interventions (seed 004).
+    INTERVENTION_CONFIGURE = "intervention.configure"  # agency file, alarm, tolerances
+    INTERVENTION_PLAN = "intervention.plan"  # planning, transmission, phonebook, requests
+    VISIT_RECORD = "visit.record"  # punches and visit data: the caregiver, or the sync
+    VISIT_CORRECT = "visit.correct"  # the office's corrections on top of the punch log
+    VISIT_VIEW = "visit.view"  # visit logs and reconciliation (a caregiver: her own)
+    PHONE_MESSAGE = "phone.message"  # threads: the office, or the caregiver in her own
+    DEVICE_MANAGE = "device.manage"  # enrol and block phones, check their tokens
+    ALARM = "alarm"  # the DATI alarm: a caregiver's own; ticks run as a system actor
 
 
 def _services(value: Iterable[str]) -> frozenset[str]:
@@ -77,6 +86,17 @@ def _manages(actor: Actor, resource: Resource) -> bool:
     )
 
 
+def _self_or(*roles: Role) -> Rule:
+    """One of ``roles``, or an agent acting on what is her own (``resource.owner``)."""
+    office = any_of(*roles)
+
+    def rule(actor: Actor, resource: Resource) -> bool:
+        own = actor.has(Role.AGENT) and resource.owner is not None and resource.owner == actor.id
+        return office(actor, resource) or own
+
+    return rule
+
+
 POLICY: Mapping[Action, Rule] = MappingProxyType(
     {
         Action.ORGANISATION_CONFIGURE: any_of(Role.ADMINISTRATOR),
@@ -111,6 +131,18 @@ POLICY: Mapping[Action, Rule] = MappingProxyType(
         Action.NOTIFICATION_CONFIGURE: any_of(Role.ADMINISTRATOR),
         Action.NOTIFICATION_VIEW: any_of(Role.ADMINISTRATOR, Role.MANAGER),
         Action.NOTIFICATION_DISPATCH: any_of(Role.ADMINISTRATOR),
+        # Seed 004: the office (administrators, managers) plans, corrects and writes; a
+        # caregiver (an agent) acts in her own name only (resource.owner); the mobile
+        # platform's sync and the alarm clock run as system actors, administrators
+        # (caredomain.interventions.services.PLATFORM_SYNC_ACTOR, ALARM_CLOCK_ACTOR).
+        Action.INTERVENTION_CONFIGURE: any_of(Role.ADMINISTRATOR),
+        Action.INTERVENTION_PLAN: any_of(Role.ADMINISTRATOR, Role.MANAGER),
+        Action.VISIT_RECORD: _self_or(Role.ADMINISTRATOR),
+        Action.VISIT_CORRECT: any_of(Role.ADMINISTRATOR, Role.MANAGER),
+        Action.VISIT_VIEW: _self_or(Role.ADMINISTRATOR, Role.MANAGER),
+        Action.PHONE_MESSAGE: _self_or(Role.ADMINISTRATOR, Role.MANAGER),
+        Action.DEVICE_MANAGE: any_of(Role.ADMINISTRATOR, Role.MANAGER),
+        Action.ALARM: _self_or(Role.ADMINISTRATOR),
     }
 )
 

@@ -9,13 +9,13 @@ import sys
 from collections.abc import Sequence
 
 from caredomain.__about__ import __version__
-from caredomain.cli import demo, gtt, notify, plugins_command, roster, slots_command
+from caredomain.cli import demo, gtt, notify, plugins_command, roster, slots_command, visits
 from caredomain.cli.common import Console
 from caredomain.errors import CareDomainError
 
 __all__ = ["main"]
 
-_COMMANDS = (plugins_command, demo, slots_command, notify, roster, gtt)
+_COMMANDS = (plugins_command, demo, slots_command, notify, roster, gtt, visits)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -20,6 +20,7 @@ from caredomain.cli.common import DEFAULT_DB, Console, parse_date, sqlite_url
 from caredomain.cli.notify_demo import notifications_chapter
 from caredomain.cli.roster_demo import roster_chapter
 from caredomain.cli.slots_demo import slots_chapter
+from caredomain.cli.visits_demo import visits_chapter
 from caredomain.configuration import Configuration, load_configuration
 from caredomain.hours import Weekday
 from caredomain.notifications import Notifier
@@ -142,3 +143,4 @@ CHAPTERS: list[Callable[[DemoRun], None]] = [calendar_chapter]
 CHAPTERS.append(slots_chapter)
 CHAPTERS.append(notifications_chapter)
 CHAPTERS.append(roster_chapter)
+CHAPTERS.append(visits_chapter)

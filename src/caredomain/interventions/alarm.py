@@ -221,7 +221,8 @@ class AlarmCancelled(Event):
 @frozen(kw_only=True)
 class AlarmFired(Event):
     """The countdown ended: the phone calls ``call`` (speaker on), the office gets
-    ``office_message`` and ``email`` goes to the set address. Recorded once per alarm."""
+    ``office_message`` and ``email`` goes to the set address. Recorded once per alarm.
+    ``organisation_id`` is the organisation whose alarm it is (the notifications read it)."""
 
     alarm_id: str
     caregiver_id: str
@@ -234,6 +235,7 @@ class AlarmFired(Event):
     client_id: str | None
     gps: GpsFix | None
     gps_age_seconds: float | None
+    organisation_id: str | None = None
 
 
 @frozen(kw_only=True)
@@ -357,6 +359,7 @@ class Alarm:
             client_id=fired.theoretical.client_id if fired.theoretical else None,
             gps=fired.gps,
             gps_age_seconds=None if age is None else age.total_seconds(),
+            organisation_id=organisation.id,
         )
         return fired, event
 

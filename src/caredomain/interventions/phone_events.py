@@ -53,7 +53,8 @@ class CaregiverMessageReceived(Event):
     """A caregiver wrote to the office ("Messagerie Penbase"), or asked to be called back
     (``message_kind`` ``call-back``). ``manager`` is her line manager; ``mail_to`` the address to
     alert by e-mail, None when the thread's "Alerter par email" is off or the manager has no
-    e-mail address."""
+    e-mail address. ``organisation_id`` is the caregiver's organisation, set by the service
+    that records the message (the notifications read it)."""
 
     message_id: str
     caregiver_id: str
@@ -63,6 +64,7 @@ class CaregiverMessageReceived(Event):
     text: str
     sent_at: datetime
     mail_to: str | None
+    organisation_id: str | None = None
 
 
 @frozen(kw_only=True)

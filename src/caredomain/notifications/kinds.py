@@ -20,6 +20,8 @@ from attrs import field, frozen
 
 from caredomain.errors import Conflict, InvalidInput
 from caredomain.events import Event
+from caredomain.interventions.alarm import AlarmFired
+from caredomain.interventions.phone_events import CaregiverMessageReceived
 from caredomain.ports import CalendarMethod
 from caredomain.slots.events import (
     AppointmentBooked,
@@ -32,7 +34,9 @@ from caredomain.slots.events import (
 )
 
 __all__ = [
+    "ALARM_FIELDS",
     "APPOINTMENT_FIELDS",
+    "CAREGIVER_MESSAGE_FIELDS",
     "KINDS",
     "Contact",
     "EventKind",
@@ -278,6 +282,72 @@ for _kind in (
         _appointment,
         withdraws_reminders=True,
         calendar=CalendarMethod.CANCEL,
+    ),
+):
+    KINDS.register(_kind)
+
+
+# ---------------------------------------------------------------------------------------
+# Home care (seed 004): the DATI alarm's e-mail, a caregiver's message to her manager
+# ---------------------------------------------------------------------------------------
+
+ALARM_FIELDS = (
+    MergeField(0, "Intervenant"),
+    MergeField(1, "Heure du déclenchement", FieldType.DATETIME),
+    MergeField(2, "Objet de l'alerte"),
+    MergeField(3, "Texte de l'alerte (positions théorique et réelle)"),
+)
+CAREGIVER_MESSAGE_FIELDS = (
+    MergeField(0, "Intervenant"),
+    MergeField(1, "Date du message", FieldType.DATETIME),
+    MergeField(2, "Message"),
+    MergeField(3, "Responsable"),
+)
+
+
+def _organisation_of(event: AlarmFired | CaregiverMessageReceived) -> str:
+    if not event.organisation_id:
+        raise InvalidInput(
+            "the event names no organisation", field="organisation_id", text=event.event_id
+        )
+    return event.organisation_id
+
+
+def _alarm_fired(event: Event) -> Occurrence:
+    """The alarm's e-mail, to the address set for the agency; the domain wrote its texts."""
+    if not isinstance(event, AlarmFired):
+        raise InvalidInput("not an alarm event", text=event.kind)
+    return Occurrence(
+        organisation_id=_organisation_of(event),
+        scope=None,
+        topic=f"alarm:{event.alarm_id}",
+        contact=Contact("DATI", event.email.to),
+        values=(event.caregiver_name, event.triggered_at, event.email.subject, event.email.body),
+    )
+
+
+def _caregiver_message(event: Event) -> Occurrence:
+    """A caregiver's message, to her manager's address when the thread alerts by e-mail
+    (``mail_to``); without one the message is kept as skipped, with the reason."""
+    if not isinstance(event, CaregiverMessageReceived):
+        raise InvalidInput("not a caregiver message event", text=event.kind)
+    return Occurrence(
+        organisation_id=_organisation_of(event),
+        scope=None,
+        topic=f"message:{event.message_id}",
+        contact=Contact(event.manager, event.mail_to),
+        values=(event.caregiver_name, event.sent_at, event.text, event.manager),
+    )
+
+
+for _kind in (
+    EventKind("intervention.alarm_fired", "Alerte DATI", ALARM_FIELDS, AlarmFired, _alarm_fired),
+    EventKind(
+        "intervention.caregiver_message",
+        "Message d'un intervenant",
+        CAREGIVER_MESSAGE_FIELDS,
+        CaregiverMessageReceived,
+        _caregiver_message,
     ),
 ):
     KINDS.register(_kind)

@@ -1,4 +1,5 @@
-"""The default French texts of the seven appointment notifications.
+"""The default French texts of the notifications: the seven appointment kinds, and the
+home-care alarm and caregiver messages.
 
 Each kind has a mail (subject and body) and a short SMS. The SMS keep to the GSM-7
 alphabet where French allows it (no ê, ç, «…»), so that a reminder fits one or two
@@ -119,6 +120,19 @@ DEFAULT_TEXTS: Mapping[str, Mapping[str, tuple[str | None, str]]] = MappingProxy
                 "Votre RDV {5} du {1} a été annulé par nos services. "
                 "Contactez-nous pour un autre créneau.",
             ),
+        },
+        # Home care (seed 004): the alarm's texts are the domain's (alarm_email).
+        "intervention.alarm_fired": {
+            "mail": ("{2}", "{3}"),
+            "sms": (None, "Alerte DATI : {0} a déclenché l'alarme le {1}."),
+        },
+        "intervention.caregiver_message": {
+            "mail": (
+                "Messagerie : message de {0}",
+                "Bonjour,\n\n{0} vous a écrit le {1} :\n\n{2}\n\n"
+                "Répondez-lui depuis la messagerie des intervenants.",
+            ),
+            "sms": (None, "Message de {0} le {1} : {2}"),
         },
     }
 )

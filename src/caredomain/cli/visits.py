@@ -1,0 +1,235 @@
+"""``caredomain visits``: home-care visits (seed 004).
+
+* ``visits load AGENCY.toml`` saves an agency file (see ``sample_agency.toml``);
+* ``visits reconcile --date YYYY-MM-DD [--caregiver ID]`` compares planned and actual:
+  the anomalies and the actual times to apply to the planning;
+* ``visits log --caregiver ID [--date YYYY-MM-DD]`` shows a caregiver's visits with their
+  punches, corrections and what she entered;
+* ``visits alarms`` fires the DATI alarms whose countdown is over (their e-mails go to the
+  outbox: ``caredomain notify dispatch`` sends them) and lists the alarms.
+
+The command line acts as an administrator of the store it opens (``--db``); times are
+shown on the agency's wall clock.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from caredomain.access import Actor
+from caredomain.cli.common import (
+    DEFAULT_DB,
+    Console,
+    choose_organisation,
+    existing_sqlite_url,
+    parse_date,
+    sqlite_url,
+)
+from caredomain.errors import InvalidInput
+from caredomain.interventions import services as visits
+from caredomain.interventions.agency import load_agency
+from caredomain.interventions.alarm import Alarm
+from caredomain.interventions.model import CaregiverId
+from caredomain.interventions.reconciliation import Reconciliation
+from caredomain.notifications import Notifier
+from caredomain.organisation import Organisation, OrganisationId
+from caredomain.services import ServiceContext
+
+__all__ = ["add_parser", "show_alarm", "show_reconciliation", "show_visit_log"]
+
+ACTOR = Actor.administrator("cli", "Command line")
+
+
+def add_parser(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "visits", help="home care: reconcile visits, a caregiver's log, DATI alarms"
+    )
+    parser.add_argument("--db", default=DEFAULT_DB, help=f"SQLite store (default {DEFAULT_DB})")
+    parser.add_argument("--organisation", help="the agency (default: the store's only one)")
+    commands = parser.add_subparsers(dest="visits_command", required=True, metavar="COMMAND")
+
+    load = commands.add_parser("load", help="save an agency file: caregivers, clients, planning")
+    load.add_argument("agency", help="the agency's TOML file (see sample_agency.toml)")
+    load.set_defaults(run=_load)
+
+    reconcile = commands.add_parser("reconcile", help="planned against actual for a day")
+    reconcile.add_argument("--date", type=parse_date, required=True, help="the day (YYYY-MM-DD)")
+    reconcile.add_argument("--caregiver", help="only this caregiver's visits")
+    reconcile.set_defaults(run=_reconcile)
+
+    log = commands.add_parser("log", help="a caregiver's visits, punches and entries")
+    log.add_argument("--caregiver", required=True)
+    log.add_argument("--date", type=parse_date, help="only this day (YYYY-MM-DD)")
+    log.set_defaults(run=_log)
+
+    alarms = commands.add_parser("alarms", help="fire the alarms now due, then list them")
+    alarms.set_defaults(run=_alarms)
+
+
+@contextmanager
+def _context(console: Console, url: str) -> Iterator[ServiceContext]:
+    plugins = console.plugins()
+    store = plugins.open_store(url)
+    try:
+        yield ServiceContext(store=store, publish=plugins.publish, notifier=Notifier())
+    finally:
+        store.close()
+
+
+def _agency(context: ServiceContext, wanted: str | None) -> Organisation:
+    with context.store.unit_of_work(write=False) as uow:
+        agency = choose_organisation(uow.interventions.agencies(), wanted)
+        return uow.organisations.get(agency)
+
+
+def _clock(moment: datetime | None, organisation: Organisation) -> str:
+    return "--:--" if moment is None else organisation.local(moment).strftime("%H:%M")
+
+
+# -- the subcommands ---------------------------------------------------------------------------
+
+
+def _load(args: argparse.Namespace, console: Console) -> int:
+    path = Path(args.agency)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InvalidInput(f"cannot read: {error.strerror}", source=str(path)) from None
+    agency = load_agency(text, source=str(path))
+    with _context(console, sqlite_url(args.db)) as context:
+        done = visits.set_up_agency(context, ACTOR, agency)
+    console.print(
+        f"{agency.organisation.name} ({done.organisation_id}): {done.caregivers} caregiver(s), "
+        f"{done.clients} client(s), {done.services} service(s), "
+        f"{done.interventions} planned intervention(s); {len(done.events)} event(s)"
+    )
+    return 0
+
+
+def _reconcile(args: argparse.Namespace, console: Console) -> int:
+    with _context(console, existing_sqlite_url(args.db)) as context:
+        organisation = _agency(context, args.organisation)
+        caregiver = CaregiverId(args.caregiver) if args.caregiver else None
+        result = visits.reconcile_visits(
+            context, ACTOR, organisation.id, day=args.date, caregiver_id=caregiver
+        )
+        names = _names(context, organisation.id)
+        now = context.clock.now()
+    day = args.date.strftime("%a %Y-%m-%d")
+    console.print(
+        f"{organisation.name}: visits of {day}, as of "
+        f"{organisation.local(now).isoformat(timespec='minutes')}"
+    )
+    for line in show_reconciliation(result, organisation, names):
+        console.print(line)
+    return 0
+
+
+def show_reconciliation(
+    result: Reconciliation, organisation: Organisation, names: dict[str, str]
+) -> list[str]:
+    """The anomalies, then the actual times to apply, one line each."""
+    lines = [f"Anomalies ({len(result.anomalies)}):"]
+    lines += [
+        f"  {a.intervention_id}  {names.get(a.caregiver_id, a.caregiver_id)}  "
+        f"{a.kind.value}: {a.message}"
+        for a in result.anomalies
+    ] or ["  none"]
+    lines.append(f"Actual times to apply ({len(result.actuals)}):")
+    lines += [
+        f"  {t.intervention_id}  {names.get(t.caregiver_id, t.caregiver_id)}  planned "
+        f"{_clock(t.planned_start, organisation)}-{_clock(t.planned_end, organisation)}  "
+        f"actual {_clock(t.actual_start, organisation)}-{_clock(t.actual_end, organisation)} "
+        f"({t.minutes} min)"
+        for t in result.actuals
+    ] or ["  none"]
+    return lines
+
+
+def _names(context: ServiceContext, organisation_id: OrganisationId) -> dict[str, str]:
+    with context.store.unit_of_work(write=False) as uow:
+        return {c.id: c.name for c in uow.interventions.caregivers(organisation_id)}
+
+
+def _log(args: argparse.Namespace, console: Console) -> int:
+    with _context(console, existing_sqlite_url(args.db)) as context:
+        organisation = _agency(context, args.organisation)
+        log = visits.visit_log(
+            context, ACTOR, organisation.id, CaregiverId(args.caregiver), args.date
+        )
+    for line in show_visit_log(log, organisation, args.date.isoformat() if args.date else None):
+        console.print(line)
+    return 0
+
+
+def show_visit_log(log: visits.VisitLog, organisation: Organisation, day: str | None) -> list[str]:
+    """A caregiver's visits: planned, actual, punches, corrections and entries."""
+    lines = [f"{log.caregiver}{', ' + day if day else ''}: {len(log.records)} visit(s)"]
+    for record in log.records:
+        planned = record.intervention
+        client = record.client.name if record.client else planned.client_id
+        lines.append(
+            f"  {_clock(planned.start, organisation)}-{_clock(planned.end, organisation)}  "
+            f"{planned.id}  {client}"
+        )
+        lines += [f"    {line}" for line in _record_lines(record, organisation)]
+    return lines
+
+
+def _record_lines(record: visits.VisitRecord, organisation: Organisation) -> list[str]:
+    visit = record.visit
+    if visit is None:
+        lines = ["not clocked"]
+    else:
+        end = "open" if visit.end is None else _clock(visit.end, organisation)
+        lines = [f"visit {_clock(visit.start, organisation)}-{end}"]
+    for entry in record.punches:
+        punch = entry.punch
+        how = f"badge {punch.badge}" if punch.badge else f"by hand ({punch.reason})"
+        status = "ok" if entry.refusal is None else f"refused [{entry.refusal.code}]"
+        lines.append(
+            f"punch {punch.kind.value:3} {_clock(punch.device_time, organisation)} "
+            f"{punch.method.value}, {how}: {status}"
+        )
+    lines += [
+        f"correction {c.reason.value} by {c.by}: {c.text}".rstrip(": ") for c in record.corrections
+    ]
+    data = record.data
+    if data.entries:
+        report = data.report.text if data.report else "-"
+        tasks = ", ".join(sorted(data.tasks_done)) or "-"
+        lines.append(
+            f"km {data.km}, expenses {data.expenses_total}, {len(data.comments)} comment(s); "
+            f"tasks {tasks}; report: {report}"
+        )
+    return lines
+
+
+def _alarms(args: argparse.Namespace, console: Console) -> int:
+    with _context(console, existing_sqlite_url(args.db)) as context:
+        organisation = _agency(context, args.organisation)
+        fired = visits.tick_alarms(context, organisation.id)
+        listed = visits.alarms(context, ACTOR, organisation.id)
+    console.print(f"{organisation.name}: {len(fired)} alarm(s) fired now, {len(listed)} in all")
+    for alarm in listed:
+        console.print("  " + show_alarm(alarm, organisation))
+    return 0
+
+
+def show_alarm(alarm: Alarm, organisation: Organisation) -> str:
+    """One alarm: who, when, and where it stands."""
+
+    def at(moment: datetime) -> str:
+        return organisation.local(moment).strftime("%Y-%m-%d %H:%M:%S")
+
+    state = {
+        "countdown": f"counting down until {at(alarm.deadline)}",
+        "cancelled": f"cancelled at {at(alarm.cancelled_at)}" if alarm.cancelled_at else "",
+        "fired": f"fired at {at(alarm.fired_at)}" if alarm.fired_at else "",
+    }[alarm.state.value]
+    return f"{alarm.id}  {alarm.caregiver_name}  triggered {at(alarm.triggered_at)}, {state}"

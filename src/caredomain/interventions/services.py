@@ -1,0 +1,1250 @@
+"""The home-care use cases (seed 004): authorize, load through the unit of work, call the
+domain, save what changed with its events, commit, publish.
+
+The office (administrators and managers) sets up the agency, plans, corrects visits,
+writes to caregivers and blocks lost phones; a caregiver (an actor with the agent role
+whose id is her caregiver id) acts in her own name from her phone; the mobile platform's
+synchronisation (:func:`~caredomain.interventions.sync.sync_with_platform`) runs as
+:data:`PLATFORM_SYNC_ACTOR` and the alarm clock (:func:`tick_alarms`) as
+:data:`ALARM_CLOCK_ACTOR`, both system actors with the administrator role.
+
+Everything is kept per organisation (the agency): each use case takes its id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+
+from attrs import evolve, frozen
+
+from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize
+from caredomain.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from caredomain.events import Event, OrganisationConfigured
+from caredomain.interventions.agency import Agency
+from caredomain.interventions.alarm import Alarm, AlarmBoard, AlarmFired, AlarmId, AlarmState
+from caredomain.interventions.devices import (
+    AppMode,
+    BlockResult,
+    Device,
+    DeviceId,
+    LossKind,
+    Outbound,
+    PayloadKind,
+    Platform,
+)
+from caredomain.interventions.events import PlanningChanged
+from caredomain.interventions.messaging import (
+    CALL_BACK_TEXT,
+    Message,
+    MessageId,
+    MessageKind,
+    RequestId,
+    RequestKind,
+    RequestStatus,
+    StaffRequest,
+    Thread,
+)
+from caredomain.interventions.model import (
+    Caregiver,
+    CaregiverId,
+    Client,
+    GpsFix,
+    InterventionId,
+    PlannedIntervention,
+    Punch,
+    PunchId,
+)
+from caredomain.interventions.phone_events import CaregiverMessageReceived
+from caredomain.interventions.phonebook import (
+    Directory,
+    DirectoryEntry,
+    DirectoryEntryId,
+    DirectoryLine,
+    EmergencyNumbers,
+)
+from caredomain.interventions.ports import AgencySettings, InterventionRepository
+from caredomain.interventions.punches import (
+    Correction,
+    CorrectionId,
+    CorrectionReason,
+    LogEntry,
+    PunchLog,
+    PunchOutcome,
+    Visit,
+    VisitPlanning,
+)
+from caredomain.interventions.reconciliation import Reconciliation, day_bounds, reconcile
+from caredomain.interventions.transmission import (
+    TransmissionPlan,
+    plan_transmission,
+    planning_changes,
+)
+from caredomain.interventions.visit_data import VisitData, VisitDataLog, VisitEntry
+from caredomain.organisation import Organisation, OrganisationId
+from caredomain.ports import UnitOfWork
+from caredomain.services.context import ServiceContext
+
+__all__ = [
+    "ALARM_CLOCK_ACTOR",
+    "PLATFORM_SYNC_ACTOR",
+    "AgencySetUp",
+    "VisitLog",
+    "VisitRecord",
+    "acknowledge_message",
+    "acknowledge_transmission",
+    "add_emergency_number",
+    "add_visit_entry",
+    "alarms",
+    "authenticate_device",
+    "block_device",
+    "blocking_messages_of",
+    "call_me_back",
+    "cancel_alarm",
+    "caregiver_directory",
+    "correct_visit",
+    "decide_staff_request",
+    "enrol_device",
+    "load_punch_log",
+    "plan_interventions",
+    "put_directory_entry",
+    "reconcile_visits",
+    "record_punch",
+    "remove_directory_entry",
+    "remove_emergency_number",
+    "send_caregiver_message",
+    "send_office_message",
+    "set_alert_by_email",
+    "set_up_agency",
+    "staff_requests",
+    "submit_staff_request",
+    "tick_alarms",
+    "transmission_plan",
+    "trigger_alarm",
+    "visit_log",
+]
+
+_SECOND = timedelta(seconds=1)
+
+PLATFORM_SYNC_ACTOR = Actor(ActorId("platform-sync"), {Role.ADMINISTRATOR}, name="Mobile platform")
+"""The system actor the mobile platform's synchronisation runs as."""
+
+ALARM_CLOCK_ACTOR = Actor(ActorId("alarm-clock"), {Role.ADMINISTRATOR}, name="DATI alarm clock")
+"""The system actor that fires the alarms whose countdown is over (:func:`tick_alarms`)."""
+
+
+def _agency(organisation_id: OrganisationId, owner: str | None = None) -> Resource:
+    return Resource("agency", organisation_id, owner=owner)
+
+
+def _caregiver(uow: UnitOfWork, organisation_id: OrganisationId, caregiver_id: str) -> Caregiver:
+    found = uow.interventions.caregivers(organisation_id, [CaregiverId(caregiver_id)])
+    if not found:
+        raise NotFound(f"no caregiver {caregiver_id!r} in {organisation_id!r}")
+    return found[0]
+
+
+def _settings(uow: UnitOfWork, organisation_id: OrganisationId) -> AgencySettings:
+    return uow.interventions.settings(organisation_id) or AgencySettings()
+
+
+# -- setting up and planning ---------------------------------------------------------------
+
+
+@frozen
+class AgencySetUp:
+    """What setting up an agency saved, and the events it recorded."""
+
+    organisation_id: OrganisationId
+    caregivers: int
+    clients: int
+    services: int
+    interventions: int
+    events: tuple[Event, ...]
+
+
+def set_up_agency(context: ServiceContext, actor: Actor, agency: Agency) -> AgencySetUp:
+    """Save an agency file: its settings, services, caregivers, clients, emergency numbers,
+    directory and planning (added or replaced by id; nothing else is removed), and the
+    organisation when the store does not hold it yet (an organisation already there keeps
+    its settings: :func:`~caredomain.services.configure_organisation` changes them).
+    Setting up the same file again changes nothing and records no event."""
+    organisation = agency.organisation
+    authorize(actor, Action.INTERVENTION_CONFIGURE, _agency(organisation.id))
+    with context.store.unit_of_work() as uow:
+        events: list[Event] = _save_organisation(context, uow, organisation)
+        repository, oid = uow.interventions, organisation.id
+        repository.save_settings(oid, agency.settings)
+        repository.save_services(oid, agency.services)
+        repository.save_caregivers(oid, agency.caregivers)
+        repository.save_clients(oid, agency.clients)
+        if repository.emergency_numbers(oid) != agency.emergency_numbers:
+            repository.save_emergency_numbers(oid, agency.emergency_numbers)
+            _enqueue_everywhere(context, repository, oid, PayloadKind.EMERGENCY_NUMBERS)
+        repository.save_directory(oid, agency.directory)
+        events += _replan(context, uow, oid, agency.interventions, ())
+        context.commit(uow, events)
+    return AgencySetUp(
+        oid,
+        len(agency.caregivers),
+        len(agency.clients),
+        len(agency.services),
+        len(agency.interventions),
+        tuple(events),
+    )
+
+
+def _save_organisation(
+    context: ServiceContext, uow: UnitOfWork, organisation: Organisation
+) -> list[Event]:
+    if organisation.id in uow.organisations.ids():
+        return []
+    uow.organisations.add(organisation)
+    return [
+        OrganisationConfigured(
+            event_id=context.new_id(),
+            occurred_at=context.clock.now(),
+            organisation_id=organisation.id,
+            name=organisation.name,
+        )
+    ]
+
+
+def plan_interventions(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    interventions: Iterable[PlannedIntervention] = (),
+    *,
+    remove: Iterable[InterventionId] = (),
+) -> list[PlanningChanged]:
+    """Add or replace planned interventions and take others off the planning. Each
+    caregiver already on the phones whose planning changed gets one
+    :class:`~caredomain.interventions.events.PlanningChanged` (her phone rings at the next
+    push)."""
+    authorize(actor, Action.INTERVENTION_PLAN, _agency(organisation_id))
+    with context.store.unit_of_work() as uow:
+        uow.organisations.get(organisation_id)
+        changes = _replan(context, uow, organisation_id, tuple(interventions), tuple(remove))
+        context.commit(uow, changes)
+    return changes
+
+
+def _replan(
+    context: ServiceContext,
+    uow: UnitOfWork,
+    organisation_id: OrganisationId,
+    interventions: Sequence[PlannedIntervention],
+    removed: Sequence[InterventionId],
+) -> list[PlanningChanged]:
+    repository = uow.interventions
+    known = {c.id for c in repository.caregivers(organisation_id)}
+    for intervention in interventions:
+        if intervention.caregiver_id not in known:
+            raise NotFound(
+                f"intervention {intervention.id}: no caregiver {intervention.caregiver_id!r}"
+            )
+    touched = [*(i.id for i in interventions), *removed]
+    before = repository.interventions(organisation_id, ids=touched)
+    transmitted = _plan(context, repository, organisation_id).transmitted_caregivers
+    kept = {i.id: i for i in before if i.id not in set(removed)}
+    kept.update({i.id: i for i in interventions})
+    changes = planning_changes(
+        before,
+        kept.values(),
+        transmitted=transmitted,
+        at=context.clock.now(),
+        new_id=context.new_id,
+    )
+    repository.save_interventions(organisation_id, interventions)
+    repository.remove_interventions(organisation_id, removed)
+    if changes:
+        state = repository.platform_state(organisation_id)
+        alerts = state.planning_alerts | {change.caregiver_id for change in changes}
+        repository.save_platform_state(organisation_id, evolve(state, planning_alerts=alerts))
+        for change in changes:
+            _enqueue(
+                repository,
+                organisation_id,
+                change.caregiver_id,
+                change.event_id,
+                PayloadKind.PLANNING_ALERT,
+            )
+    return changes
+
+
+def _plan(
+    context: ServiceContext, repository: InterventionRepository, organisation_id: OrganisationId
+) -> TransmissionPlan:
+    """The transmission plan over the interventions not yet ended."""
+    state = repository.platform_state(organisation_id)
+    return plan_transmission(
+        repository.caregivers(organisation_id),
+        repository.clients(organisation_id),
+        repository.interventions(organisation_id, ends_after=context.clock.now()),
+        acknowledged_caregivers=state.acknowledged_caregivers,
+        acknowledged_clients=state.acknowledged_clients,
+    )
+
+
+def transmission_plan(
+    context: ServiceContext, actor: Actor, organisation_id: OrganisationId
+) -> TransmissionPlan:
+    """Who goes to the phones, who is pending and who is not, and why ("Transmettre à
+    Penbase"), over the interventions not yet ended."""
+    authorize(actor, Action.INTERVENTION_PLAN, _agency(organisation_id))
+    with context.store.unit_of_work(write=False) as uow:
+        return _plan(context, uow.interventions, organisation_id)
+
+
+def acknowledge_transmission(
+    context: ServiceContext,
+    organisation_id: OrganisationId,
+    *,
+    caregivers: Iterable[CaregiverId] = (),
+    clients: Iterable[str] = (),
+    actor: Actor = PLATFORM_SYNC_ACTOR,
+) -> TransmissionPlan:
+    """The platform confirms it holds these caregivers and clients (the icon turns
+    green); returns the plan after."""
+    authorize(actor, Action.INTERVENTION_PLAN, _agency(organisation_id))
+    with context.store.unit_of_work() as uow:
+        repository = uow.interventions
+        state = repository.platform_state(organisation_id)
+        repository.save_platform_state(
+            organisation_id,
+            evolve(
+                state,
+                acknowledged_caregivers=state.acknowledged_caregivers | set(caregivers),
+                acknowledged_clients=state.acknowledged_clients | set(clients),
+            ),
+        )
+        plan = _plan(context, repository, organisation_id)
+        uow.commit()
+    return plan
+
+
+# -- punches, corrections, visit data ------------------------------------------------------
+
+
+def _planning(
+    repository: InterventionRepository,
+    organisation_id: OrganisationId,
+    ids: Iterable[InterventionId],
+) -> VisitPlanning:
+    """The interventions of ``ids`` with their clients and the agency's services."""
+    interventions = repository.interventions(organisation_id, ids=list(set(ids)))
+    clients = repository.clients(organisation_id, [i.client_id for i in interventions])
+    return VisitPlanning.of(interventions, clients, repository.services(organisation_id))
+
+
+def load_punch_log(
+    repository: InterventionRepository, organisation_id: OrganisationId, caregiver_id: CaregiverId
+) -> PunchLog:
+    """One caregiver's punch log with the office's corrections: what her punches are
+    checked against."""
+    return PunchLog(
+        repository.log_entries(organisation_id, caregivers=[caregiver_id]),
+        repository.corrections(organisation_id, caregivers=[caregiver_id]),
+    )
+
+
+def _combined_log(
+    repository: InterventionRepository,
+    organisation_id: OrganisationId,
+    caregivers: Iterable[CaregiverId],
+) -> PunchLog:
+    """The logs of several caregivers as one, numbered in the order the store kept them."""
+    wanted = sorted(set(caregivers))
+    entries = repository.log_entries(organisation_id, caregivers=wanted)
+    return PunchLog(
+        [evolve(entry, sequence=n) for n, entry in enumerate(entries)],
+        repository.corrections(organisation_id, caregivers=wanted),
+    )
+
+
+def _own(caregiver_id: str, organisation_id: OrganisationId) -> Resource:
+    return Resource("caregiver", f"{organisation_id}/{caregiver_id}", owner=caregiver_id)
+
+
+def record_punch(
+    context: ServiceContext, actor: Actor, organisation_id: OrganisationId, punch: Punch
+) -> PunchOutcome:
+    """Log a clock-in or clock-out from a phone, accepted or refused (see
+    :meth:`~caredomain.interventions.PunchLog.record`); the same punch again is recognised
+    (``duplicate``) and changes nothing."""
+    authorize(actor, Action.VISIT_RECORD, _own(punch.caregiver_id, organisation_id))
+    with context.store.unit_of_work() as uow:
+        outcome = _record(uow.interventions, organisation_id, punch, {})
+        context.commit(uow, outcome.events)
+    return outcome
+
+
+def _record(
+    repository: InterventionRepository,
+    organisation_id: OrganisationId,
+    punch: Punch,
+    logs: dict[CaregiverId, PunchLog],
+) -> PunchOutcome:
+    """Record ``punch`` in its caregiver's log (loaded once into ``logs``) and keep the new
+    entry; the events are the caller's to commit."""
+    log = logs.get(punch.caregiver_id)
+    if log is None:
+        log = logs[punch.caregiver_id] = load_punch_log(
+            repository, organisation_id, punch.caregiver_id
+        )
+    outcome = log.record(punch, _planning(repository, organisation_id, [punch.intervention_id]))
+    if not outcome.duplicate:
+        repository.add_log_entries(organisation_id, [outcome.entry])
+    return outcome
+
+
+def correct_visit(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    intervention_id: InterventionId,
+    reason: CorrectionReason,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    voids: Iterable[str] = (),
+    text: str = "",
+    correction_id: str | None = None,
+) -> list[Event]:
+    """The office corrects a visit on top of the punch log, which keeps every punch: set
+    the actual start or end, add a forgotten clock-out, void punches. Refused with the
+    domain's RuleViolation (``correction.*``)."""
+    authorize(actor, Action.VISIT_CORRECT, _agency(organisation_id))
+    with context.store.unit_of_work() as uow:
+        repository = uow.interventions
+        planning = _planning(repository, organisation_id, [intervention_id])
+        intervention = planning.intervention(intervention_id)
+        if intervention is None:
+            raise NotFound(f"no intervention {intervention_id!r} in {organisation_id!r}")
+        correction = Correction(
+            id=CorrectionId(correction_id or context.new_id()),
+            intervention_id=intervention_id,
+            caregiver_id=intervention.caregiver_id,
+            reason=reason,
+            by=actor.id,
+            made_at=context.clock.now(),
+            text=text,
+            start=start,
+            end=end,
+            voids=frozenset(PunchId(v) for v in voids),
+        )
+        log = load_punch_log(repository, organisation_id, intervention.caregiver_id)
+        events = list(log.correct(correction, planning))
+        if events:
+            repository.add_corrections(organisation_id, [correction])
+        context.commit(uow, events)
+    return events
+
+
+def add_visit_entry(
+    context: ServiceContext, actor: Actor, organisation_id: OrganisationId, entry: VisitEntry
+) -> list[Event]:
+    """Kilometres, an expense or a comment during a visit; the report and the tasks done
+    once it is clocked out. The same entry again changes nothing."""
+    authorize(actor, Action.VISIT_RECORD, _own(entry.caregiver_id, organisation_id))
+    with context.store.unit_of_work() as uow:
+        events = _add_entry(uow.interventions, organisation_id, entry, {})
+        context.commit(uow, events)
+    return events
+
+
+def _add_entry(
+    repository: InterventionRepository,
+    organisation_id: OrganisationId,
+    entry: VisitEntry,
+    logs: dict[CaregiverId, PunchLog],
+) -> list[Event]:
+    log = logs.get(entry.caregiver_id)
+    if log is None:
+        log = logs[entry.caregiver_id] = load_punch_log(
+            repository, organisation_id, entry.caregiver_id
+        )
+    data = VisitDataLog(
+        repository.visit_entries(organisation_id, interventions=[entry.intervention_id])
+    )
+    planning = _planning(repository, organisation_id, [entry.intervention_id])
+    events = list(data.add(entry, planning, log.visit(entry.intervention_id)))
+    if events:
+        repository.add_visit_entries(organisation_id, [entry])
+    return events
+
+
+@frozen
+class VisitRecord:
+    """One planned intervention as the caregiver lived it: the visit derived from her
+    punches and the office's corrections (None: not clocked), every punch sent for it
+    (the refused ones with their refusal), the corrections, and what she entered."""
+
+    intervention: PlannedIntervention
+    client: Client | None
+    visit: Visit | None
+    punches: tuple[LogEntry, ...]
+    corrections: tuple[Correction, ...]
+    data: VisitData
+
+
+@frozen
+class VisitLog:
+    """A caregiver's visits (of one day, or all of them), by planned start."""
+
+    caregiver: Caregiver
+    records: tuple[VisitRecord, ...]
+
+
+def visit_log(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    caregiver_id: CaregiverId,
+    day: date | None = None,
+) -> VisitLog:
+    """A caregiver's planned interventions with their visits, punches, corrections and
+    visit data; with ``day``, those planned to start that day on the agency's clock."""
+    authorize(actor, Action.VISIT_VIEW, _own(caregiver_id, organisation_id))
+    with context.store.unit_of_work(write=False) as uow:
+        organisation = uow.organisations.get(organisation_id)
+        repository = uow.interventions
+        caregiver = _caregiver(uow, organisation_id, caregiver_id)
+        first, last = day_bounds(day, organisation.zone) if day else (None, None)
+        planned = [
+            i
+            for i in repository.interventions(
+                organisation_id, caregivers=[caregiver_id], ends_after=first, starts_before=last
+            )
+            if first is None or first <= i.start
+        ]
+        log = load_punch_log(repository, organisation_id, caregiver_id)
+        data = VisitDataLog(
+            repository.visit_entries(organisation_id, interventions=[i.id for i in planned])
+        )
+        clients = {
+            c.id: c for c in repository.clients(organisation_id, [i.client_id for i in planned])
+        }
+    records = tuple(
+        VisitRecord(
+            intervention=i,
+            client=clients.get(i.client_id),
+            visit=log.visit(i.id),
+            punches=log.entries_of(i.id),
+            corrections=tuple(c for c in log.corrections if c.intervention_id == i.id),
+            data=data.data(i.id),
+        )
+        for i in planned
+    )
+    return VisitLog(caregiver, records)
+
+
+def reconcile_visits(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    *,
+    day: date | None = None,
+    caregiver_id: CaregiverId | None = None,
+) -> Reconciliation:
+    """Planned against actual for the interventions planned to start on ``day`` (on the
+    agency's clock) and/or of ``caregiver_id``, as known now (the context's clock), with
+    the agency's tolerances: the anomalies and the actual times to apply."""
+    if day is None and caregiver_id is None:
+        raise InvalidInput("reconcile a day, a caregiver or both", field="day")
+    owner = caregiver_id if day is None else None
+    authorize(
+        actor,
+        Action.VISIT_VIEW,
+        _own(owner, organisation_id) if owner else _agency(organisation_id),
+    )
+    with context.store.unit_of_work(write=False) as uow:
+        organisation = uow.organisations.get(organisation_id)
+        repository = uow.interventions
+        if caregiver_id is not None:
+            _caregiver(uow, organisation_id, caregiver_id)
+        first, last = day_bounds(day, organisation.zone) if day else (None, None)
+        planned = repository.interventions(
+            organisation_id,
+            caregivers=None if caregiver_id is None else [caregiver_id],
+            ends_after=first,
+            starts_before=last,
+        )
+        clients = repository.clients(organisation_id, [i.client_id for i in planned])
+        planning = VisitPlanning.of(planned, clients, repository.services(organisation_id))
+        log = _combined_log(repository, organisation_id, (i.caregiver_id for i in planned))
+        tolerances = _settings(uow, organisation_id).tolerances
+    return reconcile(
+        planning,
+        log,
+        as_of=context.clock.now(),
+        day=day,
+        caregiver_id=caregiver_id,
+        zone=organisation.zone,
+        tolerances=tolerances,
+    )
+
+
+# -- messages and requests -----------------------------------------------------------------
+
+
+def _thread(
+    repository: InterventionRepository, organisation_id: OrganisationId, caregiver_id: CaregiverId
+) -> Thread:
+    found = repository.threads(organisation_id, [caregiver_id])
+    return found[0] if found else Thread(caregiver_id=caregiver_id)
+
+
+def _office(organisation_id: OrganisationId, caregiver_id: str) -> Resource:
+    """A caregiver's thread seen from the office: not hers to act on as the office."""
+    return Resource("thread", f"{organisation_id}/{caregiver_id}")
+
+
+def send_office_message(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    caregiver_id: CaregiverId,
+    text: str,
+    *,
+    message_id: str | None = None,
+) -> Message:
+    """The office writes to a caregiver: the message blocks her app until she has read
+    and acknowledged it; it waits for her phones (not a blocked one) until the next push."""
+    authorize(actor, Action.PHONE_MESSAGE, _office(organisation_id, caregiver_id))
+    ident = MessageId(message_id or context.new_id())
+    with context.store.unit_of_work() as uow:
+        _caregiver(uow, organisation_id, caregiver_id)
+        repository = uow.interventions
+        thread, event = _thread(repository, organisation_id, caregiver_id).send_to_caregiver(
+            ident,
+            sender=actor.id,
+            text=text,
+            at=context.clock.now(),
+            new_id=context.new_id,
+        )
+        events: list[Event] = []
+        if event is not None:
+            repository.save_threads(organisation_id, [thread])
+            _enqueue(
+                repository, organisation_id, caregiver_id, event.message_id, PayloadKind.MESSAGE
+            )
+            events.append(event)
+        context.commit(uow, events)
+    return thread.message(ident)
+
+
+def blocking_messages_of(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    caregiver_id: CaregiverId,
+) -> tuple[Message, ...]:
+    """The office messages blocking the caregiver's app, oldest first."""
+    authorize(actor, Action.PHONE_MESSAGE, _own(caregiver_id, organisation_id))
+    with context.store.unit_of_work(write=False) as uow:
+        return _thread(uow.interventions, organisation_id, caregiver_id).blocking()
+
+
+def acknowledge_message(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    caregiver_id: CaregiverId,
+    message_id: MessageId,
+    *,
+    at: datetime | None = None,
+) -> list[Event]:
+    """The caregiver read and acknowledged an office message: her app is free again."""
+    authorize(actor, Action.PHONE_MESSAGE, _own(caregiver_id, organisation_id))
+    with context.store.unit_of_work() as uow:
+        events = _acknowledge(
+            context,
+            uow.interventions,
+            organisation_id,
+            caregiver_id=caregiver_id,
+            message_id=message_id,
+            at=at,
+        )
+        context.commit(uow, events)
+    return events
+
+
+def _acknowledge(
+    context: ServiceContext,
+    repository: InterventionRepository,
+    organisation_id: OrganisationId,
+    *,
+    caregiver_id: CaregiverId,
+    message_id: MessageId,
+    at: datetime | None,
+) -> list[Event]:
+    thread, event = _thread(repository, organisation_id, caregiver_id).acknowledge(
+        message_id, by=caregiver_id, at=at or context.clock.now(), new_id=context.new_id
+    )
+    if event is None:
+        return []
+    repository.save_threads(organisation_id, [thread])
+    devices = repository.devices(organisation_id, caregiver_id=caregiver_id)
+    repository.save_devices(organisation_id, [d.delivered([message_id]) for d in devices])
+    return [event]
+
+
+def send_caregiver_message(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    caregiver_id: CaregiverId,
+    text: str,
+    *,
+    message_id: str | None = None,
+    kind: MessageKind = MessageKind.TEXT,
+    at: datetime | None = None,
+) -> list[Event]:
+    """A caregiver writes to the office: the message reaches her line manager, by e-mail
+    too when the thread's "alert by e-mail" is on (the notifications queue the mail)."""
+    authorize(actor, Action.PHONE_MESSAGE, _own(caregiver_id, organisation_id))
+    with context.store.unit_of_work() as uow:
+        events = _caregiver_message(
+            context,
+            uow,
+            organisation_id,
+            caregiver_id=caregiver_id,
+            message_id=MessageId(message_id or context.new_id()),
+            text=text,
+            kind=kind,
+            at=at or context.clock.now(),
+        )
+        context.commit(uow, events)
+    return events
+
+
+def _caregiver_message(
+    context: ServiceContext,
+    uow: UnitOfWork,
+    organisation_id: OrganisationId,
+    *,
+    caregiver_id: CaregiverId,
+    message_id: MessageId,
+    text: str,
+    kind: MessageKind,
+    at: datetime,
+) -> list[Event]:
+    caregiver = _caregiver(uow, organisation_id, caregiver_id)
+    repository = uow.interventions
+    thread, event = _thread(repository, organisation_id, caregiver_id).send_to_office(
+        caregiver, message_id, text=text, at=at, new_id=context.new_id, kind=kind
+    )
+    if event is None:
+        return []
+    repository.save_threads(organisation_id, [thread])
+    return [_with_organisation(event, organisation_id)]
+
+
+def _with_organisation(
+    event: CaregiverMessageReceived, organisation_id: OrganisationId
+) -> CaregiverMessageReceived:
+    return evolve(event, organisation_id=organisation_id)
+
+
+def call_me_back(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    caregiver_id: CaregiverId,
+    *,
+    message_id: str | None = None,
+) -> list[Event]:
+    """ "Rappelez-moi": a call-back message to the caregiver's line manager."""
+    return send_caregiver_message(
+        context,
+        actor,
+        organisation_id,
+        caregiver_id,
+        CALL_BACK_TEXT,
+        message_id=message_id,
+        kind=MessageKind.CALL_BACK,
+    )
+
+
+def set_alert_by_email(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    caregiver_id: CaregiverId,
+    on: bool,
+) -> Thread:
+    """Tick (``on``) or untick the thread's "Alerter par email" box."""
+    authorize(actor, Action.PHONE_MESSAGE, _office(organisation_id, caregiver_id))
+    with context.store.unit_of_work() as uow:
+        _caregiver(uow, organisation_id, caregiver_id)
+        thread = _thread(uow.interventions, organisation_id, caregiver_id).with_email_alert(on)
+        uow.interventions.save_threads(organisation_id, [thread])
+        uow.commit()
+    return thread
+
+
+def submit_staff_request(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    caregiver_id: CaregiverId,
+    *,
+    kind: RequestKind,
+    first_day: date,
+    reason: str,
+    last_day: date | None = None,
+    intervention_id: InterventionId | None = None,
+    request_id: str | None = None,
+) -> StaffRequest:
+    """A caregiver asks for an absence or a regularisation (pending until decided)."""
+    authorize(actor, Action.PHONE_MESSAGE, _own(caregiver_id, organisation_id))
+    request, event = StaffRequest.submit(
+        RequestId(request_id or context.new_id()),
+        caregiver_id,
+        kind,
+        first_day,
+        reason=reason,
+        at=context.clock.now(),
+        new_id=context.new_id,
+        last_day=last_day,
+        intervention_id=intervention_id,
+    )
+    with context.store.unit_of_work() as uow:
+        _caregiver(uow, organisation_id, caregiver_id)
+        events = _submitted(uow.interventions, organisation_id, request, [event])
+        context.commit(uow, events)
+    return request
+
+
+def _submitted(
+    repository: InterventionRepository,
+    organisation_id: OrganisationId,
+    request: StaffRequest,
+    events: list[Event],
+) -> list[Event]:
+    """Keep a new request; the same one again changes nothing, another under its id is a
+    Conflict."""
+    known = repository.staff_requests(organisation_id, ids=[request.id])
+    if known:
+        if (
+            evolve(
+                known[0],
+                status=RequestStatus.PENDING,
+                decided_by=None,
+                decided_at=None,
+                refusal_reason=None,
+            )
+            != request
+        ):
+            raise Conflict(f"request id {request.id!r} is already used by another request")
+        return []
+    repository.save_staff_requests(organisation_id, [request])
+    return events
+
+
+def staff_requests(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    *,
+    caregiver_id: CaregiverId | None = None,
+    pending_only: bool = False,
+) -> list[StaffRequest]:
+    """Absence and regularisation requests (a caregiver sees her own)."""
+    resource = _own(caregiver_id, organisation_id) if caregiver_id else _agency(organisation_id)
+    authorize(actor, Action.PHONE_MESSAGE, resource)
+    with context.store.unit_of_work(write=False) as uow:
+        return uow.interventions.staff_requests(
+            organisation_id, caregiver_id=caregiver_id, pending_only=pending_only
+        )
+
+
+def decide_staff_request(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    request_id: RequestId,
+    *,
+    approve: bool,
+    reason: str | None = None,
+) -> StaffRequest:
+    """The office approves a request, or refuses it with ``reason``."""
+    authorize(actor, Action.INTERVENTION_PLAN, _agency(organisation_id))
+    with context.store.unit_of_work() as uow:
+        found = uow.interventions.staff_requests(organisation_id, ids=[request_id])
+        if not found:
+            raise NotFound(f"no request {request_id!r} in {organisation_id!r}")
+        status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
+        decided, event = found[0].decide(
+            status, by=actor.id, at=context.clock.now(), new_id=context.new_id, reason=reason
+        )
+        if event is not None:
+            uow.interventions.save_staff_requests(organisation_id, [decided])
+        context.commit(uow, [] if event is None else [event])
+    return decided
+
+
+# -- the phonebook -------------------------------------------------------------------------
+
+
+def add_emergency_number(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    label: str,
+    number: str,
+) -> EmergencyNumbers:
+    """One more emergency shortcut on every phone (five at most: ``emergency.too_many``)."""
+    authorize(actor, Action.INTERVENTION_PLAN, _agency(organisation_id))
+    with context.store.unit_of_work() as uow:
+        region = uow.organisations.get(organisation_id).country
+        numbers = uow.interventions.emergency_numbers(organisation_id).add(label, number, region)
+        _save_numbers(context, uow, organisation_id, numbers)
+    return numbers
+
+
+def remove_emergency_number(
+    context: ServiceContext, actor: Actor, organisation_id: OrganisationId, label: str
+) -> EmergencyNumbers:
+    """Take the shortcut labelled ``label`` off every phone (NotFound if none is)."""
+    authorize(actor, Action.INTERVENTION_PLAN, _agency(organisation_id))
+    with context.store.unit_of_work() as uow:
+        numbers = uow.interventions.emergency_numbers(organisation_id).remove(label)
+        _save_numbers(context, uow, organisation_id, numbers)
+    return numbers
+
+
+def _save_numbers(
+    context: ServiceContext,
+    uow: UnitOfWork,
+    organisation_id: OrganisationId,
+    numbers: EmergencyNumbers,
+) -> None:
+    uow.interventions.save_emergency_numbers(organisation_id, numbers)
+    _enqueue_everywhere(context, uow.interventions, organisation_id, PayloadKind.EMERGENCY_NUMBERS)
+    uow.commit()
+
+
+def put_directory_entry(
+    context: ServiceContext, actor: Actor, organisation_id: OrganisationId, entry: DirectoryEntry
+) -> Directory:
+    """Add an entry to the shared directory, or replace the one with its id."""
+    authorize(actor, Action.INTERVENTION_PLAN, _agency(organisation_id))
+    with context.store.unit_of_work() as uow:
+        directory = uow.interventions.directory(organisation_id).put(entry)
+        uow.interventions.save_directory(organisation_id, directory)
+        uow.commit()
+    return directory
+
+
+def remove_directory_entry(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    entry_id: DirectoryEntryId,
+) -> Directory:
+    """Take an entry out of the shared directory (NotFound if absent)."""
+    authorize(actor, Action.INTERVENTION_PLAN, _agency(organisation_id))
+    with context.store.unit_of_work() as uow:
+        directory = uow.interventions.directory(organisation_id).remove(entry_id)
+        uow.interventions.save_directory(organisation_id, directory)
+        uow.commit()
+    return directory
+
+
+def caregiver_directory(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    caregiver_id: CaregiverId,
+) -> tuple[DirectoryLine, ...]:
+    """The directory as the caregiver's phone shows it: the shared entries, then the
+    caregivers who visit the same clients (over the interventions not yet ended)."""
+    authorize(actor, Action.VISIT_VIEW, _own(caregiver_id, organisation_id))
+    with context.store.unit_of_work(write=False) as uow:
+        repository = uow.interventions
+        _caregiver(uow, organisation_id, caregiver_id)
+        return repository.directory(organisation_id).for_caregiver(
+            caregiver_id,
+            repository.interventions(organisation_id, ends_after=context.clock.now()),
+            repository.caregivers(organisation_id),
+        )
+
+
+# -- the lone-worker alarm -----------------------------------------------------------------
+
+
+def _alarm_board(
+    uow: UnitOfWork,
+    organisation_id: OrganisationId,
+    *,
+    ids: Sequence[AlarmId] | None = None,
+    states: Sequence[AlarmState] | None = None,
+) -> AlarmBoard:
+    organisation = uow.organisations.get(organisation_id)
+    return AlarmBoard(
+        organisation, uow.interventions.alarms(organisation_id, ids=ids, states=states)
+    )
+
+
+def trigger_alarm(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    caregiver_id: CaregiverId,
+    *,
+    alarm_id: str | None = None,
+    at: datetime | None = None,
+    gps: GpsFix | None = None,
+) -> Alarm:
+    """The caregiver pressed the DATI icon (at ``at``, the phone's instant; now by
+    default): the countdown starts. The same alarm id again changes nothing."""
+    authorize(actor, Action.ALARM, _own(caregiver_id, organisation_id))
+    ident = AlarmId(alarm_id or context.new_id())
+    with context.store.unit_of_work() as uow:
+        events = _trigger(
+            context,
+            uow,
+            organisation_id,
+            caregiver_id=caregiver_id,
+            alarm_id=ident,
+            at=at,
+            gps=gps,
+        )
+        alarm = uow.interventions.alarms(organisation_id, ids=[ident])[0]
+        context.commit(uow, events)
+    return alarm
+
+
+def _trigger(
+    context: ServiceContext,
+    uow: UnitOfWork,
+    organisation_id: OrganisationId,
+    *,
+    caregiver_id: CaregiverId,
+    alarm_id: AlarmId,
+    at: datetime | None,
+    gps: GpsFix | None,
+) -> list[Event]:
+    settings = _settings(uow, organisation_id).alarm
+    if settings is None:
+        raise RuleViolation(
+            "alarm.not_configured",
+            f"{organisation_id} has no alarm settings: set the office e-mail "
+            "([interventions] office_email)",
+        )
+    caregiver = _caregiver(uow, organisation_id, caregiver_id)
+    moment = at or context.clock.now()
+    repository = uow.interventions
+    planned = repository.interventions(
+        organisation_id,
+        caregivers=[caregiver_id],
+        ends_after=moment,
+        starts_before=moment + _SECOND,
+    )
+    board = _alarm_board(uow, organisation_id, ids=[alarm_id])
+    events = board.trigger(
+        alarm_id,
+        caregiver,
+        moment,
+        settings,
+        new_id=context.new_id,
+        gps=gps,
+        interventions=planned,
+        clients=repository.clients(organisation_id, [i.client_id for i in planned]),
+    )
+    if events:
+        repository.save_alarms(organisation_id, [board.alarm(alarm_id)])
+    return list(events)
+
+
+def cancel_alarm(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    caregiver_id: CaregiverId,
+    alarm_id: AlarmId,
+    *,
+    at: datetime | None = None,
+) -> Alarm:
+    """The caregiver cancels her alarm during its countdown (``alarm.countdown_over``
+    after it, ``alarm.already_fired`` once fired)."""
+    authorize(actor, Action.ALARM, _own(caregiver_id, organisation_id))
+    with context.store.unit_of_work() as uow:
+        events = _cancel(
+            context, uow, organisation_id, caregiver_id=caregiver_id, alarm_id=alarm_id, at=at
+        )
+        alarm = uow.interventions.alarms(organisation_id, ids=[alarm_id])[0]
+        context.commit(uow, events)
+    return alarm
+
+
+def _cancel(
+    context: ServiceContext,
+    uow: UnitOfWork,
+    organisation_id: OrganisationId,
+    *,
+    caregiver_id: CaregiverId,
+    alarm_id: AlarmId,
+    at: datetime | None,
+) -> list[Event]:
+    board = _alarm_board(uow, organisation_id, ids=[alarm_id])
+    events = board.cancel(
+        alarm_id, by=caregiver_id, at=at or context.clock.now(), new_id=context.new_id
+    )
+    if events:
+        uow.interventions.save_alarms(organisation_id, [board.alarm(alarm_id)])
+    return events
+
+
+def tick_alarms(
+    context: ServiceContext,
+    organisation_id: OrganisationId | None = None,
+    *,
+    actor: Actor = ALARM_CLOCK_ACTOR,
+) -> list[AlarmFired]:
+    """Fire every alarm whose countdown is over on the context's clock (of one agency, or
+    of all), each once: the call, the office's message and the e-mail (queued in the
+    outbox by the notifications, in the same transaction)."""
+    with context.store.unit_of_work(write=False) as uow:
+        agencies = [organisation_id] if organisation_id else uow.interventions.agencies()
+    fired: list[AlarmFired] = []
+    for agency in agencies:
+        authorize(actor, Action.ALARM, _agency(agency))
+        with context.store.unit_of_work() as uow:
+            events = _tick(context, uow, agency)
+            context.commit(uow, events)
+        fired += events
+    return fired
+
+
+def _tick(
+    context: ServiceContext, uow: UnitOfWork, organisation_id: OrganisationId
+) -> list[AlarmFired]:
+    board = _alarm_board(uow, organisation_id, states=[AlarmState.COUNTDOWN])
+    events = board.tick(context.clock.now(), new_id=context.new_id)
+    if events:
+        fired = {AlarmId(e.alarm_id) for e in events}
+        uow.interventions.save_alarms(organisation_id, [board.alarm(a) for a in sorted(fired)])
+    return events
+
+
+def alarms(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    states: Iterable[AlarmState] | None = None,
+) -> list[Alarm]:
+    """The agency's alarms (in ``states``), by trigger time."""
+    authorize(actor, Action.INTERVENTION_PLAN, _agency(organisation_id))
+    with context.store.unit_of_work(write=False) as uow:
+        return uow.interventions.alarms(
+            organisation_id, states=None if states is None else list(states)
+        )
+
+
+# -- devices ---------------------------------------------------------------------------------
+
+
+def _enqueue(
+    repository: InterventionRepository,
+    organisation_id: OrganisationId,
+    caregiver_id: str,
+    payload_id: str,
+    kind: PayloadKind,
+) -> None:
+    """Queue a payload on the caregiver's phones (none on a blocked one, none on a phone
+    that cannot use it)."""
+    devices = repository.devices(organisation_id, caregiver_id=CaregiverId(caregiver_id))
+    changed = [d.enqueue([Outbound(payload_id, kind)])[0] for d in devices]
+    if changed:
+        repository.save_devices(organisation_id, changed)
+
+
+def _enqueue_everywhere(
+    context: ServiceContext,
+    repository: InterventionRepository,
+    organisation_id: OrganisationId,
+    kind: PayloadKind,
+) -> None:
+    payload = context.new_id()
+    devices = repository.devices(organisation_id)
+    if devices:
+        repository.save_devices(
+            organisation_id, [d.enqueue([Outbound(payload, kind)])[0] for d in devices]
+        )
+
+
+def enrol_device(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    caregiver_id: CaregiverId,
+    platform: Platform,
+    *,
+    token: str,
+    device_id: str | None = None,
+    mode: AppMode | None = None,
+    android_version: int | None = None,
+) -> Device:
+    """A caregiver's phone with its access token (the caller draws it, for instance with
+    ``secrets.token_urlsafe``; only its digest is kept)."""
+    authorize(actor, Action.DEVICE_MANAGE, _agency(organisation_id))
+    with context.store.unit_of_work() as uow:
+        _caregiver(uow, organisation_id, caregiver_id)
+        ident = DeviceId(device_id or context.new_id())
+        if uow.interventions.devices(organisation_id, ids=[ident]):
+            raise Conflict(f"device {ident!r} is already enrolled: enrol the phone anew")
+        device = Device.enrol(
+            ident, caregiver_id, platform, token=token, mode=mode, android_version=android_version
+        )
+        uow.interventions.save_devices(organisation_id, [device])
+        uow.commit()
+    return device
+
+
+def _device(uow: UnitOfWork, organisation_id: OrganisationId, device_id: DeviceId) -> Device:
+    found = uow.interventions.devices(organisation_id, ids=[device_id])
+    if not found:
+        raise NotFound(f"no device {device_id!r} in {organisation_id!r}")
+    return found[0]
+
+
+def block_device(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    device_id: DeviceId,
+    reason: LossKind,
+) -> BlockResult:
+    """ "Déclaration de perte": the phone loses its access at once, what waited for it is
+    dropped, nothing is sent to it again; the next sync tells the platform."""
+    authorize(actor, Action.DEVICE_MANAGE, _agency(organisation_id))
+    with context.store.unit_of_work() as uow:
+        result = _device(uow, organisation_id, device_id).block(
+            reason, by=actor.id, at=context.clock.now(), new_id=context.new_id
+        )
+        if result.event is not None:
+            uow.interventions.save_devices(organisation_id, [result.device])
+        context.commit(uow, [] if result.event is None else [result.event])
+    return result
+
+
+def authenticate_device(
+    context: ServiceContext,
+    organisation_id: OrganisationId,
+    device_id: DeviceId,
+    token: str,
+    *,
+    actor: Actor = PLATFORM_SYNC_ACTOR,
+) -> Device:
+    """The device, if ``token`` is its access token and it is not blocked; Forbidden
+    otherwise (the same answer for an unknown device)."""
+    authorize(actor, Action.DEVICE_MANAGE, _agency(organisation_id))
+    with context.store.unit_of_work(write=False) as uow:
+        found = uow.interventions.devices(organisation_id, ids=[device_id])
+    if not found:
+        raise Forbidden("unknown or blocked device")
+    return found[0].authenticate(token)

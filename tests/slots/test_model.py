@@ -346,7 +346,9 @@ def test_appointment_events_round_trip_as_events(
     )
     data = unstructure(event)
     assert data["kind"] == event_class.__name__
-    assert structure(data, Event) == event
+    # The data round-trips exactly; the datetimes come back as the same instants with
+    # their offsets (Python never finds a time in a DST fold equal to one of another zone).
+    assert unstructure(structure(data, Event)) == data
 
 
 def test_structuring_names_the_path_at_fault() -> None:

@@ -81,7 +81,13 @@ def deprogrammings(
                 found += [Deprogramming(a, reason) for a in booked]
             elif len(booked) > counter.seats:
                 found += [Deprogramming(a, SEATS_REDUCED) for a in booked[counter.seats :]]
-    return tuple(found)
+    return tuple(sorted(found, key=_in_time_order))
+
+
+def _in_time_order(deprogramming: Deprogramming) -> tuple[datetime, datetime, str]:
+    """By start, then as booked: the same report whatever order the seats were read in."""
+    appointment = deprogramming.appointment
+    return appointment.start, appointment.booked_at, appointment.id
 
 
 def _first_booked(appointment: Appointment) -> tuple[datetime, str]:

@@ -6,6 +6,7 @@ that stores can persist events and read them back (see :mod:`caredomain.serializ
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -14,7 +15,11 @@ from attrs import field, frozen
 from caredomain.clock import require_aware
 from caredomain.errors import InvalidInput
 
-__all__ = ["Event", "OrganisationConfigured", "event_class", "event_kinds"]
+__all__ = ["Event", "IdFactory", "OrganisationConfigured", "event_class", "event_kinds"]
+
+IdFactory = Callable[[], str]
+"""Makes the id of each new event (and of anything else a rule creates): ids are passed in,
+never drawn in the core."""
 
 _EVENT_CLASSES: dict[str, type[Event]] = {}
 

@@ -7,12 +7,11 @@ The alarm's events are in :mod:`~caredomain.interventions.alarm`, the devices' i
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 
 from attrs import frozen
 
-from caredomain.events import Event
+from caredomain.events import Event, IdFactory
 
 __all__ = [
     "CaregiverMessageReceived",
@@ -23,7 +22,6 @@ __all__ = [
     "StaffRequestSubmitted",
 ]
 
-IdFactory = Callable[[], str]
 """Makes a new unique event id; tests pass a deterministic one."""
 
 

@@ -14,13 +14,14 @@ transmitted caregiver concerned.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import TypeVar
 
 from attrs import field, frozen
 
+from caredomain.events import IdFactory
 from caredomain.interventions.events import PlanningChanged
 from caredomain.interventions.model import (
     Caregiver,
@@ -43,7 +44,6 @@ __all__ = [
     "planning_changes",
 ]
 
-IdFactory = Callable[[], str]
 """Makes a new unique event id; tests pass a deterministic one."""
 
 K = TypeVar("K", bound=str)

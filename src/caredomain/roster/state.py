@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from attrs import field, frozen
 
 from caredomain.errors import NotFound
-from caredomain.events import Event
+from caredomain.events import Event, IdFactory
 from caredomain.roster.codes import CodeCatalogue
 from caredomain.roster.days import AgentDays, DayCode, LocalEdit, Provenance, from_micros, micros
 from caredomain.roster.model import (
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 __all__ = ["EventDraft", "IdFactory", "Roster", "RosterChange", "RosterSnapshot"]
 
-IdFactory = Callable[[], str]
 """Makes a new unique event id; tests pass a deterministic one."""
 
 EventDraft = Callable[..., Event]

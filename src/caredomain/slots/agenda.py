@@ -8,7 +8,7 @@ through :func:`~caredomain.access.authorize`, and record domain events, which
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
@@ -19,7 +19,7 @@ from caredomain.access import Action, Actor, Resource, authorize
 from caredomain.calendar import OpeningCalendar
 from caredomain.clock import require_aware
 from caredomain.errors import InvalidInput, NotFound, RuleViolation
-from caredomain.events import Event
+from caredomain.events import Event, IdFactory
 from caredomain.organisation import Organisation
 from caredomain.slots.appointments import Appointment, AppointmentStatus, Beneficiary, Channel
 from caredomain.slots.checks import check_settings
@@ -70,7 +70,6 @@ from caredomain.slots.why import Availability, Explainer
 
 __all__ = ["Agenda", "IdFactory"]
 
-IdFactory = Callable[[], str]
 """Makes a new unique id (appointment and event ids); tests pass a deterministic one."""
 
 

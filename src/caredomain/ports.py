@@ -274,7 +274,7 @@ class RunColumn(Sequence[str]):
 
     def runs(self) -> list[tuple[str, int, int]]:
         """Each run: its value, first index and end (excluded)."""
-        ends = (*self._starts[1:], self._size)
+        ends = (*self._starts[1:], self._size) if self._starts else ()
         return list(zip(self._values, self._starts, ends, strict=True))
 
     def __len__(self) -> int:

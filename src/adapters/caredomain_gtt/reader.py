@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import cache
+from itertools import chain, cycle, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
@@ -309,28 +310,59 @@ def _column_reader(
     width: int, agent_at: int, day_at: int, code_at: int, *, trim: bool
 ) -> ColumnLoop:
     """A loop that unpacks each row of ``width`` fields into the columns: the agents as runs
-    (an agent and the row her run starts at), the days (looked up by their text, ``None``
-    for a text that is no day: a few dozen shared dates rather than a million texts kept
-    alive), the codes. Unpacking in the ``for``
-    statement is the cheapest way Python has to take a row apart, and a row of another width
-    raises ``ValueError``. Generated (as attrs and dataclasses generate their methods)
-    because the width and positions are the file's."""
-    fields = [f"f{i}" if i in (agent_at, day_at, code_at) else "_" for i in range(width)]
-    strip = ".strip()" if trim else ""
+    (an agent and the row her run starts at), the days, the codes.
+
+    The first agent's days are looked up by their text (``None`` for a text that is no day;
+    each distinct text parsed once). An export lists every agent over the same days, so each
+    later row's day text is only compared with the one at the same place in the first
+    agent's run — cheaper than a lookup — and the days column is filled in at the end; from
+    the first row that does not follow, the rest are looked up too.
+
+    Unpacking in the ``for`` statement is the cheapest way Python has to take a row apart,
+    and a row of another width raises ``ValueError``. Generated (as attrs and dataclasses
+    generate their methods) because the width and positions are the file's."""
+    fields = ", ".join(f"f{i}" if i in (agent_at, day_at, code_at) else "_" for i in range(width))
+    agent = f"f{agent_at}.strip()" if trim else f"f{agent_at}"
+    code = f"f{code_at}.strip()" if trim else f"f{code_at}"
+    day = f"f{day_at}"
+    new_run = f"""if {agent} != last:
+            last = {agent}
+            add_agent(last)
+            add_start(len(codes))"""
     source = f"""
 def read_columns(rows, add_agent, add_start, day_of, days, codes):
     add_day = days.append
     add_code = codes.append
     last = None
-    for {", ".join(fields)}, in rows:
-        if f{agent_at}{strip} != last:
-            last = f{agent_at}{strip}
-            add_agent(last)
-            add_start(len(codes))
-        add_day(day_of[f{day_at}])
-        add_code(f{code_at}{strip})
+    pattern = []
+    for row in rows:
+        {fields}, = row
+        if {agent} != last and last is not None:
+            break
+        {new_run}
+        pattern.append({day})
+        add_day(day_of[{day}])
+        add_code({code})
+    else:
+        return
+    for ({fields},), expected in zip(chain((row,), rows), cycle(pattern)):
+        if {day} != expected:
+            break
+        {new_run}
+        add_code({code})
+    else:
+        days.extend(islice(cycle(days[: len(pattern)]), len(codes) - len(days)))
+        return
+    days.extend(islice(cycle(days[: len(pattern)]), len(codes) - len(days)))
+    {new_run}
+    add_day(day_of[{day}])
+    add_code({code})
+    for {fields}, in rows:
+        {new_run}
+        add_day(day_of[{day}])
+        add_code({code})
 """
-    namespace: dict[str, Any] = {}
+    namespace: dict[str, Any] = {"chain": chain, "cycle": cycle, "islice": islice}
     exec(source, namespace)
     loop: ColumnLoop = namespace["read_columns"]
     return loop

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
 from caredomain.errors import InvalidInput
@@ -108,7 +109,8 @@ class SqliteRoster:
         return [Agent(AgentId(i), name, json.loads(skills)) for i, name, skills in rows]
 
     def agent_ids(self) -> set[AgentId]:
-        return {AgentId(row[0]) for row in self._unit.query("SELECT id FROM roster_agents")}
+        rows = self._unit.query("SELECT id FROM roster_agents")
+        return set(cast(list[AgentId], list(map(itemgetter(0), rows))))
 
     def save_agents(self, agents: Iterable[Agent]) -> None:
         self._write_many(
@@ -138,11 +140,18 @@ class SqliteRoster:
         return self._posts("p.day BETWEEN ? AND ?", (low, high))
 
     def holders(self, first: date, last: date) -> set[AgentId]:
+        # A loose index scan: one seek per agent holding any post, then one to see whether
+        # she holds one in the range, rather than reading every assignment of the range.
         rows = self._unit.query(
-            "SELECT DISTINCT agent FROM roster_assignments WHERE day BETWEEN ? AND ?",
+            "WITH RECURSIVE holder (agent) AS ("
+            " SELECT min(agent) FROM roster_assignments"
+            " UNION ALL SELECT (SELECT min(agent) FROM roster_assignments a"
+            " WHERE a.agent > holder.agent) FROM holder WHERE holder.agent IS NOT NULL) "
+            "SELECT agent FROM holder WHERE agent IS NOT NULL AND EXISTS (SELECT 1 FROM "
+            "roster_assignments a WHERE a.agent = holder.agent AND a.day BETWEEN ? AND ?)",
             (first.toordinal(), last.toordinal()),
         )
-        return {AgentId(row[0]) for row in rows}
+        return set(cast(list[AgentId], list(map(itemgetter(0), rows))))
 
     def posts_held(self, agent_days: Iterable[tuple[AgentId, date]]) -> list[Post]:
         wanted = sorted({(agent, day.toordinal()) for agent, day in agent_days})

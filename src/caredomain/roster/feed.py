@@ -33,6 +33,7 @@ from enum import Enum
 from functools import partial
 from itertools import compress, islice
 from operator import itemgetter, ne
+from typing import cast
 
 from attrs import field, frozen
 
@@ -437,30 +438,40 @@ class _Work:
         shape = self.shape
         assert shape is not None
         first, consecutive = self._run(shape)
+        agent_runs = cast(list[tuple[AgentId, int, int]], runs)
+        if not consecutive:
+            for agent, start, end in agent_runs:
+                self.agent_run(agent, start, end)
+            return
         count = len(shape)
         column = self.batch.codes
+        # Each agent's codes as one text, joined in C: the one-step comparison is then one
+        # text comparison with the record's.
+        _, starts, ends = zip(*runs, strict=True)
+        texts = map(" ".join, map(column.__getitem__, map(slice, starts, ends)))
         held, known, edited = self.held, self.known, self.edited
         extracted_at = self.extracted_at
-        # Without an empty code in the batch, a record's empty days (if any) simply differ
-        # from the batch's: the one-step comparison stays exact.
-        blanks = "" in column
         latest: dict[int, int] = {}  # id of a times tuple (records share them) -> its max
-        for agent_text, start, end in runs:
-            agent = AgentId(agent_text)
+        confirmed = self.confirmed
+        same = 0
+        for (agent, start, end), text in zip(agent_runs, texts, strict=True):
             record = held.get(agent)
             if (
                 record is None
-                or not consecutive
                 or agent not in known
                 or agent in edited
                 or record.first != first
                 or len(record.times) != count
                 or record.confirmed >= extracted_at
                 or _latest(latest, record.times) >= extracted_at
-                or (blanks and _has_gaps(record.codes))
-                or not self._newer_codes(agent, record, column[start:end])
             ):
                 self.agent_run(agent, start, end)
+            elif record.codes == text and not _has_gaps(text):
+                confirmed.append(agent)  # every day stated again, unchanged
+                same += 1
+            elif record.codes == text or not self._replaced(agent, record, text, column[start:end]):
+                self.agent_run(agent, start, end)
+        self.unchanged += count * same
 
     def agent_run(self, agent: AgentId, start: int, end: int) -> None:
         """Apply the rows ``start`` to ``end`` of the batch: all the rows of one agent."""
@@ -534,19 +545,26 @@ class _Work:
         """Rows newer than every day of the record they cover, exactly: the same codes only
         confirm it; other codes replace it."""
         text = " ".join(codes)
-        count = len(codes)
         if record.codes == text:
-            self.unchanged += count
+            self.unchanged += len(codes)
             self.confirmed.append(agent)  # every day stated again, unchanged
             return True
-        held = record.code_list()
-        differ = list(compress(range(count), map(ne, held, codes)))
-        if not self.known_codes.issuperset([codes[k] for k in differ]):
+        return self._replaced(agent, record, text, codes)
+
+    def _replaced(self, agent: AgentId, record: AgentDays, text: str, codes: Sequence[str]) -> bool:
+        """Rows newer than every day of the record, some with another code: they replace
+        it (``text`` is ``codes`` joined). ``False`` if a code is unknown: the rows then go
+        one by one, to be rejected with their line."""
+        if not self.known_codes.issuperset(codes):
             return False
-        self.applied += len(differ)
-        self.unchanged += count - len(differ)
+        held = record.code_list()
+        count = len(codes)
+        changed = sum(map(ne, held, codes))
+        self.applied += changed
+        self.unchanged += count - changed
         self.records[agent] = AgentDays(agent, record.first, text, self._now(count))
         if self.roster.has_postings(agent):
+            differ = compress(range(count), map(ne, held, codes))
             self._flips(agent, record.first, [h or None for h in held], codes, differ)
         return True
 

@@ -3,6 +3,7 @@ times, bad rows and the strict and lenient policies."""
 
 from __future__ import annotations
 
+import csv
 import os
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -11,6 +12,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from caredomain import Actor, FixedClock, InvalidInput
 from caredomain.plugins import load_plugins
@@ -301,3 +304,86 @@ def test_hook_caredomain_feed_readers_gtt_csv_reads_an_export(tmp_path: Path) ->
     described = {info.name: info.hooks for info in plugins.describe()}
     assert described["caredomain_gtt"] == ("caredomain_feed_readers",)
     assert Actor.administrator().has  # the plugin needs no actor to read
+
+
+# -- the reader against a plain reading of the same file ---------------------------------
+
+DAY_TEXTS = ["01/11/2026", "02/11/2026", "03/11/2026", "04/11/2026", "31/11/2026"]
+
+
+def plain_reading(path: Path) -> tuple[list[tuple[int, str, date, str]], list[int]]:
+    """The rows as ``csv`` and ``strptime`` read them one by one, and the bad lines."""
+    good, bad = [], []
+    with path.open(encoding="utf-8", newline="") as file:
+        for line, fields in enumerate(csv.reader(file, delimiter=";"), start=1):
+            if line <= 2:
+                continue
+            agent, _, _, text, code = fields
+            try:
+                day = datetime.strptime(text, "%d/%m/%Y").date()
+            except ValueError:
+                bad.append(line)
+                continue
+            good.append((line, agent, day, code))
+    return good, bad
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["A1", "A2", "A3", "B7"]),
+            st.lists(st.sampled_from(DAY_TEXTS[:4]), min_size=1, max_size=4),
+            st.sampled_from(["J", "MAL", "RH"]),
+        ),
+        max_size=8,
+    ),
+    st.integers(min_value=0, max_value=40),
+    st.booleans(),
+)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_export_reads_as_its_rows_read_one_by_one(
+    tmp_path: Path,
+    agents: list[tuple[str, list[str], str]],
+    spoiled: int,
+    spoil: bool,
+) -> None:
+    """Agents over the same days or not, in any order, an agent listed twice, a day that is
+    no day: the fast reading (which checks later agents' days against the first agent's)
+    gives exactly the rows and bad lines of a plain reading."""
+    rows = [(agent, "Nom", "Prénom", day, code) for agent, days, code in agents for day in days]
+    if spoil and rows:
+        agent, name, first_name, _, code = rows[spoiled % len(rows)]
+        rows[spoiled % len(rows)] = (agent, name, first_name, DAY_TEXTS[4], code)
+    path = export(tmp_path / "GTT.csv", rows=rows, header="Extraction;01/11/2026 06:00")
+    batch = reader(policy="lenient").read(str(path))
+    good, bad = plain_reading(path)
+    assert [(r.line, r.agent, r.day, r.code) for r in batch.rows] == good
+    assert [rejection.line for rejection in batch.rejected] == bad
+    assert batch.covered_days() == {day for _, _, day, _ in good}
+
+
+def test_every_agent_over_the_same_days_then_one_who_is_not(tmp_path: Path) -> None:
+    days = ["01/11/2026", "02/11/2026", "03/11/2026"]
+    rows = [(f"M{n}", "Nom", "Prénom", day, "J") for n in range(3) for day in days]
+    rows += [("M9", "Nom", "Prénom", day, "RH") for day in ("03/11/2026", "04/11/2026")]
+    rows += [("M10", "Nom", "Prénom", day, "J") for day in days]
+    path = export(tmp_path / "GTT.csv", rows=rows)
+    batch = reader().read(str(path))
+    assert [(r.agent, r.day.day, r.code) for r in batch.rows][8:12] == [
+        ("M2", 3, "J"),
+        ("M9", 3, "RH"),
+        ("M9", 4, "RH"),
+        ("M10", 1, "J"),
+    ]
+    assert len(batch) == 14
+    assert batch.covered_days() == {date(2026, 11, d) for d in (1, 2, 3, 4)}
+
+
+def test_an_export_with_no_rows_applies_as_an_empty_report(
+    tmp_path: Path, context: ServiceContext
+) -> None:
+    path = export(tmp_path / "GTT.csv", rows=[])
+    run = roster.apply_gtt_file(context, reader().read, str(path))
+    assert run.report is not None
+    assert run.report.lines()[1] == "  rows read 0, applied 0, unchanged 0, stale 0, rejected 0"
+    assert stored_codes(context) == 0

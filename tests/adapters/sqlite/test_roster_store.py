@@ -11,6 +11,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from caredomain import Actor, ActorId, FixedClock, Forbidden, Role
 from caredomain.events import Event
@@ -20,6 +22,7 @@ from caredomain.roster import (
     AgentId,
     AppliedBatch,
     LocalEdit,
+    Planning,
     PlanningId,
     Post,
     PostId,
@@ -273,3 +276,53 @@ def test_agent_days_round_trip_their_times(store: SqliteStore) -> None:
         datetime.fromtimestamp(0, UTC)
         == next(iter(AgentDays(AgentId("A"), 10, "J", (0,), 0).items()))[2]
     )
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=6),
+            st.sets(st.sampled_from(["A1", "A2", "A3", "B1", "B2"]), max_size=3),
+            st.sets(st.sampled_from(["A1", "C1"]), max_size=1),
+        ),
+        max_size=8,
+    ),
+    st.integers(min_value=-1, max_value=7),
+    st.integers(min_value=0, max_value=3),
+)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=40)
+def test_holders_are_the_agents_of_the_posts_of_the_period(
+    tmp_path_factory: pytest.TempPathFactory,
+    posts: list[tuple[int, set[str], set[str]]],
+    start: int,
+    length: int,
+) -> None:
+    """Who holds or was stood down from a post of the period, found by a loose index scan,
+    is what reading every post of the period gives."""
+    saved = [
+        Post(
+            PostId(f"p{n}"),
+            PlanningId("P"),
+            MON + timedelta(days=day),
+            datetime(2026, 11, 23, 7, tzinfo=PARIS) + timedelta(days=day),
+            datetime(2026, 11, 23, 15, tzinfo=PARIS) + timedelta(days=day),
+            frozenset(),
+            5,
+            tuple(AgentId(agent) for agent in sorted(on)),
+            tuple(AgentId(agent) for agent in sorted(off - on)),
+        )
+        for n, (day, on, off) in enumerate(posts)
+    ]
+    first, last = MON + timedelta(days=start), MON + timedelta(days=start + length)
+    with SqliteStore(tmp_path_factory.mktemp("holders") / "roster.db") as store:
+        with store.unit_of_work() as uow:
+            uow.roster.save_plannings([Planning(PlanningId("P"), "Urgences")])
+            uow.roster.save_posts(saved)
+            uow.commit()
+        with store.unit_of_work(write=False) as uow:
+            expected = {
+                agent
+                for post in uow.roster.posts(first, last)
+                for agent in (*post.assigned, *post.stood_down)
+            }
+            assert uow.roster.holders(first, last) == expected

@@ -553,18 +553,17 @@ class _Work:
 
     def _replaced(self, agent: AgentId, record: AgentDays, text: str, codes: Sequence[str]) -> bool:
         """Rows newer than every day of the record, some with another code: they replace
-        it (``text`` is ``codes`` joined). ``False`` if a code is unknown: the rows then go
-        one by one, to be rejected with their line."""
-        if not self.known_codes.issuperset(codes):
-            return False
+        it (``text`` is ``codes`` joined). ``False`` if a new code is unknown: the rows then
+        go one by one, to be rejected with their line."""
         held = record.code_list()
         count = len(codes)
-        changed = sum(map(ne, held, codes))
-        self.applied += changed
-        self.unchanged += count - changed
+        differ = list(compress(range(count), map(ne, held, codes)))
+        if not self.known_codes.issuperset([codes[k] for k in differ]):
+            return False
+        self.applied += len(differ)
+        self.unchanged += count - len(differ)
         self.records[agent] = AgentDays(agent, record.first, text, self._now(count))
         if self.roster.has_postings(agent):
-            differ = compress(range(count), map(ne, held, codes))
             self._flips(agent, record.first, [h or None for h in held], codes, differ)
         return True
 

@@ -14,15 +14,16 @@ Everything is kept per organisation (the agency): each use case takes its id.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from attrs import evolve, frozen
 
 from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize
-from caredomain.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from caredomain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from caredomain.events import Event, OrganisationConfigured
+from caredomain.interventions import steps
 from caredomain.interventions.agency import Agency
-from caredomain.interventions.alarm import Alarm, AlarmBoard, AlarmFired, AlarmId, AlarmState
+from caredomain.interventions.alarm import Alarm, AlarmFired, AlarmId, AlarmState
 from caredomain.interventions.devices import (
     AppMode,
     BlockResult,
@@ -55,7 +56,6 @@ from caredomain.interventions.model import (
     Punch,
     PunchId,
 )
-from caredomain.interventions.phone_events import CaregiverMessageReceived
 from caredomain.interventions.phonebook import (
     Directory,
     DirectoryEntry,
@@ -63,7 +63,7 @@ from caredomain.interventions.phonebook import (
     DirectoryLine,
     EmergencyNumbers,
 )
-from caredomain.interventions.ports import AgencySettings, InterventionRepository
+from caredomain.interventions.ports import InterventionRepository
 from caredomain.interventions.punches import (
     Correction,
     CorrectionId,
@@ -75,6 +75,7 @@ from caredomain.interventions.punches import (
     VisitPlanning,
 )
 from caredomain.interventions.reconciliation import Reconciliation, day_bounds, reconcile
+from caredomain.interventions.steps import load_punch_log
 from caredomain.interventions.transmission import (
     TransmissionPlan,
     plan_transmission,
@@ -124,8 +125,6 @@ __all__ = [
     "visit_log",
 ]
 
-_SECOND = timedelta(seconds=1)
-
 PLATFORM_SYNC_ACTOR = Actor(ActorId("platform-sync"), {Role.ADMINISTRATOR}, name="Mobile platform")
 """The system actor the mobile platform's synchronisation runs as."""
 
@@ -135,17 +134,6 @@ ALARM_CLOCK_ACTOR = Actor(ActorId("alarm-clock"), {Role.ADMINISTRATOR}, name="DA
 
 def _agency(organisation_id: OrganisationId, owner: str | None = None) -> Resource:
     return Resource("agency", organisation_id, owner=owner)
-
-
-def _caregiver(uow: UnitOfWork, organisation_id: OrganisationId, caregiver_id: str) -> Caregiver:
-    found = uow.interventions.caregivers(organisation_id, [CaregiverId(caregiver_id)])
-    if not found:
-        raise NotFound(f"no caregiver {caregiver_id!r} in {organisation_id!r}")
-    return found[0]
-
-
-def _settings(uow: UnitOfWork, organisation_id: OrganisationId) -> AgencySettings:
-    return uow.interventions.settings(organisation_id) or AgencySettings()
 
 
 # -- setting up and planning ---------------------------------------------------------------
@@ -327,28 +315,6 @@ def acknowledge_transmission(
 # -- punches, corrections, visit data ------------------------------------------------------
 
 
-def _planning(
-    repository: InterventionRepository,
-    organisation_id: OrganisationId,
-    ids: Iterable[InterventionId],
-) -> VisitPlanning:
-    """The interventions of ``ids`` with their clients and the agency's services."""
-    interventions = repository.interventions(organisation_id, ids=list(set(ids)))
-    clients = repository.clients(organisation_id, [i.client_id for i in interventions])
-    return VisitPlanning.of(interventions, clients, repository.services(organisation_id))
-
-
-def load_punch_log(
-    repository: InterventionRepository, organisation_id: OrganisationId, caregiver_id: CaregiverId
-) -> PunchLog:
-    """One caregiver's punch log with the office's corrections: what her punches are
-    checked against."""
-    return PunchLog(
-        repository.log_entries(organisation_id, caregivers=[caregiver_id]),
-        repository.corrections(organisation_id, caregivers=[caregiver_id]),
-    )
-
-
 def _combined_log(
     repository: InterventionRepository,
     organisation_id: OrganisationId,
@@ -375,27 +341,8 @@ def record_punch(
     (``duplicate``) and changes nothing."""
     authorize(actor, Action.VISIT_RECORD, _own(punch.caregiver_id, organisation_id))
     with context.store.unit_of_work() as uow:
-        outcome = _record(uow.interventions, organisation_id, punch, {})
+        outcome = steps.record_punch(uow.interventions, organisation_id, punch, {})
         context.commit(uow, outcome.events)
-    return outcome
-
-
-def _record(
-    repository: InterventionRepository,
-    organisation_id: OrganisationId,
-    punch: Punch,
-    logs: dict[CaregiverId, PunchLog],
-) -> PunchOutcome:
-    """Record ``punch`` in its caregiver's log (loaded once into ``logs``) and keep the new
-    entry; the events are the caller's to commit."""
-    log = logs.get(punch.caregiver_id)
-    if log is None:
-        log = logs[punch.caregiver_id] = load_punch_log(
-            repository, organisation_id, punch.caregiver_id
-        )
-    outcome = log.record(punch, _planning(repository, organisation_id, [punch.intervention_id]))
-    if not outcome.duplicate:
-        repository.add_log_entries(organisation_id, [outcome.entry])
     return outcome
 
 
@@ -418,7 +365,7 @@ def correct_visit(
     authorize(actor, Action.VISIT_CORRECT, _agency(organisation_id))
     with context.store.unit_of_work() as uow:
         repository = uow.interventions
-        planning = _planning(repository, organisation_id, [intervention_id])
+        planning = steps.load_planning(repository, organisation_id, [intervention_id])
         intervention = planning.intervention(intervention_id)
         if intervention is None:
             raise NotFound(f"no intervention {intervention_id!r} in {organisation_id!r}")
@@ -434,7 +381,7 @@ def correct_visit(
             end=end,
             voids=frozenset(PunchId(v) for v in voids),
         )
-        log = load_punch_log(repository, organisation_id, intervention.caregiver_id)
+        log = steps.load_punch_log(repository, organisation_id, intervention.caregiver_id)
         events = list(log.correct(correction, planning))
         if events:
             repository.add_corrections(organisation_id, [correction])
@@ -449,29 +396,8 @@ def add_visit_entry(
     once it is clocked out. The same entry again changes nothing."""
     authorize(actor, Action.VISIT_RECORD, _own(entry.caregiver_id, organisation_id))
     with context.store.unit_of_work() as uow:
-        events = _add_entry(uow.interventions, organisation_id, entry, {})
+        events = steps.add_visit_entry(uow.interventions, organisation_id, entry, {})
         context.commit(uow, events)
-    return events
-
-
-def _add_entry(
-    repository: InterventionRepository,
-    organisation_id: OrganisationId,
-    entry: VisitEntry,
-    logs: dict[CaregiverId, PunchLog],
-) -> list[Event]:
-    log = logs.get(entry.caregiver_id)
-    if log is None:
-        log = logs[entry.caregiver_id] = load_punch_log(
-            repository, organisation_id, entry.caregiver_id
-        )
-    data = VisitDataLog(
-        repository.visit_entries(organisation_id, interventions=[entry.intervention_id])
-    )
-    planning = _planning(repository, organisation_id, [entry.intervention_id])
-    events = list(data.add(entry, planning, log.visit(entry.intervention_id)))
-    if events:
-        repository.add_visit_entries(organisation_id, [entry])
     return events
 
 
@@ -510,7 +436,7 @@ def visit_log(
     with context.store.unit_of_work(write=False) as uow:
         organisation = uow.organisations.get(organisation_id)
         repository = uow.interventions
-        caregiver = _caregiver(uow, organisation_id, caregiver_id)
+        caregiver = steps.load_caregiver(uow, organisation_id, caregiver_id)
         first, last = day_bounds(day, organisation.zone) if day else (None, None)
         planned = [
             i
@@ -519,7 +445,7 @@ def visit_log(
             )
             if first is None or first <= i.start
         ]
-        log = load_punch_log(repository, organisation_id, caregiver_id)
+        log = steps.load_punch_log(repository, organisation_id, caregiver_id)
         data = VisitDataLog(
             repository.visit_entries(organisation_id, interventions=[i.id for i in planned])
         )
@@ -563,7 +489,7 @@ def reconcile_visits(
         organisation = uow.organisations.get(organisation_id)
         repository = uow.interventions
         if caregiver_id is not None:
-            _caregiver(uow, organisation_id, caregiver_id)
+            steps.load_caregiver(uow, organisation_id, caregiver_id)
         first, last = day_bounds(day, organisation.zone) if day else (None, None)
         planned = repository.interventions(
             organisation_id,
@@ -574,7 +500,7 @@ def reconcile_visits(
         clients = repository.clients(organisation_id, [i.client_id for i in planned])
         planning = VisitPlanning.of(planned, clients, repository.services(organisation_id))
         log = _combined_log(repository, organisation_id, (i.caregiver_id for i in planned))
-        tolerances = _settings(uow, organisation_id).tolerances
+        tolerances = steps.load_settings(uow, organisation_id).tolerances
     return reconcile(
         planning,
         log,
@@ -587,13 +513,6 @@ def reconcile_visits(
 
 
 # -- messages and requests -----------------------------------------------------------------
-
-
-def _thread(
-    repository: InterventionRepository, organisation_id: OrganisationId, caregiver_id: CaregiverId
-) -> Thread:
-    found = repository.threads(organisation_id, [caregiver_id])
-    return found[0] if found else Thread(caregiver_id=caregiver_id)
 
 
 def _office(organisation_id: OrganisationId, caregiver_id: str) -> Resource:
@@ -615,9 +534,11 @@ def send_office_message(
     authorize(actor, Action.PHONE_MESSAGE, _office(organisation_id, caregiver_id))
     ident = MessageId(message_id or context.new_id())
     with context.store.unit_of_work() as uow:
-        _caregiver(uow, organisation_id, caregiver_id)
+        steps.load_caregiver(uow, organisation_id, caregiver_id)
         repository = uow.interventions
-        thread, event = _thread(repository, organisation_id, caregiver_id).send_to_caregiver(
+        thread, event = steps.load_thread(
+            repository, organisation_id, caregiver_id
+        ).send_to_caregiver(
             ident,
             sender=actor.id,
             text=text,
@@ -644,7 +565,7 @@ def blocking_messages_of(
     """The office messages blocking the caregiver's app, oldest first."""
     authorize(actor, Action.PHONE_MESSAGE, _own(caregiver_id, organisation_id))
     with context.store.unit_of_work(write=False) as uow:
-        return _thread(uow.interventions, organisation_id, caregiver_id).blocking()
+        return steps.load_thread(uow.interventions, organisation_id, caregiver_id).blocking()
 
 
 def acknowledge_message(
@@ -659,7 +580,7 @@ def acknowledge_message(
     """The caregiver read and acknowledged an office message: her app is free again."""
     authorize(actor, Action.PHONE_MESSAGE, _own(caregiver_id, organisation_id))
     with context.store.unit_of_work() as uow:
-        events = _acknowledge(
+        events = steps.acknowledge_message(
             context,
             uow.interventions,
             organisation_id,
@@ -669,26 +590,6 @@ def acknowledge_message(
         )
         context.commit(uow, events)
     return events
-
-
-def _acknowledge(
-    context: ServiceContext,
-    repository: InterventionRepository,
-    organisation_id: OrganisationId,
-    *,
-    caregiver_id: CaregiverId,
-    message_id: MessageId,
-    at: datetime | None,
-) -> list[Event]:
-    thread, event = _thread(repository, organisation_id, caregiver_id).acknowledge(
-        message_id, by=caregiver_id, at=at or context.clock.now(), new_id=context.new_id
-    )
-    if event is None:
-        return []
-    repository.save_threads(organisation_id, [thread])
-    devices = repository.devices(organisation_id, caregiver_id=caregiver_id)
-    repository.save_devices(organisation_id, [d.delivered([message_id]) for d in devices])
-    return [event]
 
 
 def send_caregiver_message(
@@ -706,7 +607,7 @@ def send_caregiver_message(
     too when the thread's "alert by e-mail" is on (the notifications queue the mail)."""
     authorize(actor, Action.PHONE_MESSAGE, _own(caregiver_id, organisation_id))
     with context.store.unit_of_work() as uow:
-        events = _caregiver_message(
+        events = steps.send_to_office(
             context,
             uow,
             organisation_id,
@@ -718,34 +619,6 @@ def send_caregiver_message(
         )
         context.commit(uow, events)
     return events
-
-
-def _caregiver_message(
-    context: ServiceContext,
-    uow: UnitOfWork,
-    organisation_id: OrganisationId,
-    *,
-    caregiver_id: CaregiverId,
-    message_id: MessageId,
-    text: str,
-    kind: MessageKind,
-    at: datetime,
-) -> list[Event]:
-    caregiver = _caregiver(uow, organisation_id, caregiver_id)
-    repository = uow.interventions
-    thread, event = _thread(repository, organisation_id, caregiver_id).send_to_office(
-        caregiver, message_id, text=text, at=at, new_id=context.new_id, kind=kind
-    )
-    if event is None:
-        return []
-    repository.save_threads(organisation_id, [thread])
-    return [_with_organisation(event, organisation_id)]
-
-
-def _with_organisation(
-    event: CaregiverMessageReceived, organisation_id: OrganisationId
-) -> CaregiverMessageReceived:
-    return evolve(event, organisation_id=organisation_id)
 
 
 def call_me_back(
@@ -778,8 +651,10 @@ def set_alert_by_email(
     """Tick (``on``) or untick the thread's "Alerter par email" box."""
     authorize(actor, Action.PHONE_MESSAGE, _office(organisation_id, caregiver_id))
     with context.store.unit_of_work() as uow:
-        _caregiver(uow, organisation_id, caregiver_id)
-        thread = _thread(uow.interventions, organisation_id, caregiver_id).with_email_alert(on)
+        steps.load_caregiver(uow, organisation_id, caregiver_id)
+        thread = steps.load_thread(
+            uow.interventions, organisation_id, caregiver_id
+        ).with_email_alert(on)
         uow.interventions.save_threads(organisation_id, [thread])
         uow.commit()
     return thread
@@ -812,36 +687,10 @@ def submit_staff_request(
         intervention_id=intervention_id,
     )
     with context.store.unit_of_work() as uow:
-        _caregiver(uow, organisation_id, caregiver_id)
-        events = _submitted(uow.interventions, organisation_id, request, [event])
+        steps.load_caregiver(uow, organisation_id, caregiver_id)
+        events = steps.keep_request(uow.interventions, organisation_id, request, [event])
         context.commit(uow, events)
     return request
-
-
-def _submitted(
-    repository: InterventionRepository,
-    organisation_id: OrganisationId,
-    request: StaffRequest,
-    events: list[Event],
-) -> list[Event]:
-    """Keep a new request; the same one again changes nothing, another under its id is a
-    Conflict."""
-    known = repository.staff_requests(organisation_id, ids=[request.id])
-    if known:
-        if (
-            evolve(
-                known[0],
-                status=RequestStatus.PENDING,
-                decided_by=None,
-                decided_at=None,
-                refusal_reason=None,
-            )
-            != request
-        ):
-            raise Conflict(f"request id {request.id!r} is already used by another request")
-        return []
-    repository.save_staff_requests(organisation_id, [request])
-    return events
 
 
 def staff_requests(
@@ -965,7 +814,7 @@ def caregiver_directory(
     authorize(actor, Action.VISIT_VIEW, _own(caregiver_id, organisation_id))
     with context.store.unit_of_work(write=False) as uow:
         repository = uow.interventions
-        _caregiver(uow, organisation_id, caregiver_id)
+        steps.load_caregiver(uow, organisation_id, caregiver_id)
         return repository.directory(organisation_id).for_caregiver(
             caregiver_id,
             repository.interventions(organisation_id, ends_after=context.clock.now()),
@@ -974,19 +823,6 @@ def caregiver_directory(
 
 
 # -- the lone-worker alarm -----------------------------------------------------------------
-
-
-def _alarm_board(
-    uow: UnitOfWork,
-    organisation_id: OrganisationId,
-    *,
-    ids: Sequence[AlarmId] | None = None,
-    states: Sequence[AlarmState] | None = None,
-) -> AlarmBoard:
-    organisation = uow.organisations.get(organisation_id)
-    return AlarmBoard(
-        organisation, uow.interventions.alarms(organisation_id, ids=ids, states=states)
-    )
 
 
 def trigger_alarm(
@@ -1004,7 +840,7 @@ def trigger_alarm(
     authorize(actor, Action.ALARM, _own(caregiver_id, organisation_id))
     ident = AlarmId(alarm_id or context.new_id())
     with context.store.unit_of_work() as uow:
-        events = _trigger(
+        events = steps.trigger_alarm(
             context,
             uow,
             organisation_id,
@@ -1016,48 +852,6 @@ def trigger_alarm(
         alarm = uow.interventions.alarms(organisation_id, ids=[ident])[0]
         context.commit(uow, events)
     return alarm
-
-
-def _trigger(
-    context: ServiceContext,
-    uow: UnitOfWork,
-    organisation_id: OrganisationId,
-    *,
-    caregiver_id: CaregiverId,
-    alarm_id: AlarmId,
-    at: datetime | None,
-    gps: GpsFix | None,
-) -> list[Event]:
-    settings = _settings(uow, organisation_id).alarm
-    if settings is None:
-        raise RuleViolation(
-            "alarm.not_configured",
-            f"{organisation_id} has no alarm settings: set the office e-mail "
-            "([interventions] office_email)",
-        )
-    caregiver = _caregiver(uow, organisation_id, caregiver_id)
-    moment = at or context.clock.now()
-    repository = uow.interventions
-    planned = repository.interventions(
-        organisation_id,
-        caregivers=[caregiver_id],
-        ends_after=moment,
-        starts_before=moment + _SECOND,
-    )
-    board = _alarm_board(uow, organisation_id, ids=[alarm_id])
-    events = board.trigger(
-        alarm_id,
-        caregiver,
-        moment,
-        settings,
-        new_id=context.new_id,
-        gps=gps,
-        interventions=planned,
-        clients=repository.clients(organisation_id, [i.client_id for i in planned]),
-    )
-    if events:
-        repository.save_alarms(organisation_id, [board.alarm(alarm_id)])
-    return list(events)
 
 
 def cancel_alarm(
@@ -1073,30 +867,12 @@ def cancel_alarm(
     after it, ``alarm.already_fired`` once fired)."""
     authorize(actor, Action.ALARM, _own(caregiver_id, organisation_id))
     with context.store.unit_of_work() as uow:
-        events = _cancel(
+        events = steps.cancel_alarm(
             context, uow, organisation_id, caregiver_id=caregiver_id, alarm_id=alarm_id, at=at
         )
         alarm = uow.interventions.alarms(organisation_id, ids=[alarm_id])[0]
         context.commit(uow, events)
     return alarm
-
-
-def _cancel(
-    context: ServiceContext,
-    uow: UnitOfWork,
-    organisation_id: OrganisationId,
-    *,
-    caregiver_id: CaregiverId,
-    alarm_id: AlarmId,
-    at: datetime | None,
-) -> list[Event]:
-    board = _alarm_board(uow, organisation_id, ids=[alarm_id])
-    events = board.cancel(
-        alarm_id, by=caregiver_id, at=at or context.clock.now(), new_id=context.new_id
-    )
-    if events:
-        uow.interventions.save_alarms(organisation_id, [board.alarm(alarm_id)])
-    return events
 
 
 def tick_alarms(
@@ -1114,21 +890,10 @@ def tick_alarms(
     for agency in agencies:
         authorize(actor, Action.ALARM, _agency(agency))
         with context.store.unit_of_work() as uow:
-            events = _tick(context, uow, agency)
+            events = steps.fire_due_alarms(context, uow, agency)
             context.commit(uow, events)
         fired += events
     return fired
-
-
-def _tick(
-    context: ServiceContext, uow: UnitOfWork, organisation_id: OrganisationId
-) -> list[AlarmFired]:
-    board = _alarm_board(uow, organisation_id, states=[AlarmState.COUNTDOWN])
-    events = board.tick(context.clock.now(), new_id=context.new_id)
-    if events:
-        fired = {AlarmId(e.alarm_id) for e in events}
-        uow.interventions.save_alarms(organisation_id, [board.alarm(a) for a in sorted(fired)])
-    return events
 
 
 def alarms(
@@ -1193,7 +958,7 @@ def enrol_device(
     ``secrets.token_urlsafe``; only its digest is kept)."""
     authorize(actor, Action.DEVICE_MANAGE, _agency(organisation_id))
     with context.store.unit_of_work() as uow:
-        _caregiver(uow, organisation_id, caregiver_id)
+        steps.load_caregiver(uow, organisation_id, caregiver_id)
         ident = DeviceId(device_id or context.new_id())
         if uow.interventions.devices(organisation_id, ids=[ident]):
             raise Conflict(f"device {ident!r} is already enrolled: enrol the phone anew")

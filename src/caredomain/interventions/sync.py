@@ -26,6 +26,7 @@ from attrs import evolve, frozen
 from caredomain.access import Action, Actor, Resource, authorize
 from caredomain.errors import CareDomainError, Conflict
 from caredomain.events import Event
+from caredomain.interventions import steps
 from caredomain.interventions.devices import Device
 from caredomain.interventions.messaging import Message, StaffRequest, Thread
 from caredomain.interventions.model import (
@@ -48,17 +49,7 @@ from caredomain.interventions.platform import (
 )
 from caredomain.interventions.ports import PlatformState
 from caredomain.interventions.punches import PunchLog
-from caredomain.interventions.services import (
-    PLATFORM_SYNC_ACTOR,
-    _acknowledge,
-    _add_entry,
-    _cancel,
-    _caregiver_message,
-    _record,
-    _submitted,
-    _tick,
-    _trigger,
-)
+from caredomain.interventions.services import PLATFORM_SYNC_ACTOR
 from caredomain.interventions.transmission import TransmissionPlan, plan_transmission
 from caredomain.interventions.visit_data import VisitEntry
 from caredomain.organisation import OrganisationId
@@ -321,7 +312,7 @@ class _Applier:
         self.tick()
 
     def punch(self, punch: Punch) -> Sequence[Event] | None:
-        outcome = _record(self.repository, self.organisation_id, punch, self.logs)
+        outcome = steps.record_punch(self.repository, self.organisation_id, punch, self.logs)
         if outcome.duplicate:
             return None
         if outcome.refusal is not None:
@@ -332,11 +323,11 @@ class _Applier:
         return outcome.events
 
     def entry(self, entry: VisitEntry) -> Sequence[Event] | None:
-        return _some(_add_entry(self.repository, self.organisation_id, entry, self.logs))
+        return _some(steps.add_visit_entry(self.repository, self.organisation_id, entry, self.logs))
 
     def message(self, message: PhoneMessage) -> Sequence[Event] | None:
         return _some(
-            _caregiver_message(
+            steps.send_to_office(
                 self.context,
                 self.uow,
                 self.organisation_id,
@@ -350,7 +341,7 @@ class _Applier:
 
     def acknowledge(self, ack: Acknowledgement) -> Sequence[Event] | None:
         return _some(
-            _acknowledge(
+            steps.acknowledge_message(
                 self.context,
                 self.repository,
                 self.organisation_id,
@@ -363,7 +354,7 @@ class _Applier:
     def alarm(self, signal: AlarmSignal) -> Sequence[Event] | None:
         if signal.action is AlarmAction.CANCEL:
             return _some(
-                _cancel(
+                steps.cancel_alarm(
                     self.context,
                     self.uow,
                     self.organisation_id,
@@ -373,7 +364,7 @@ class _Applier:
                 )
             )
         return _some(
-            _trigger(
+            steps.trigger_alarm(
                 self.context,
                 self.uow,
                 self.organisation_id,
@@ -398,11 +389,11 @@ class _Applier:
             last_day=request.last_day,
             intervention_id=request.intervention_id,
         )
-        return _some(_submitted(self.repository, self.organisation_id, submitted, [event]))
+        return _some(steps.keep_request(self.repository, self.organisation_id, submitted, [event]))
 
     def tick(self) -> None:
         """Fire the alarms now due: a trigger that reached the office late fires at once."""
-        fired = _tick(self.context, self.uow, self.organisation_id)
+        fired = steps.fire_due_alarms(self.context, self.uow, self.organisation_id)
         self.counts["fired"] += len(fired)
         self.events += fired
 

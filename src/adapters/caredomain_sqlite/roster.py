@@ -109,8 +109,7 @@ class SqliteRoster:
         return [Agent(AgentId(i), name, json.loads(skills)) for i, name, skills in rows]
 
     def agent_ids(self) -> set[AgentId]:
-        rows = self._unit.query("SELECT id FROM roster_agents")
-        return set(cast(list[AgentId], list(map(itemgetter(0), rows))))
+        return _ids(self._unit.query("SELECT id FROM roster_agents"))
 
     def save_agents(self, agents: Iterable[Agent]) -> None:
         self._write_many(
@@ -151,7 +150,7 @@ class SqliteRoster:
             "roster_assignments a WHERE a.agent = holder.agent AND a.day BETWEEN ? AND ?)",
             (first.toordinal(), last.toordinal()),
         )
-        return set(cast(list[AgentId], list(map(itemgetter(0), rows))))
+        return _ids(rows)
 
     def posts_held(self, agent_days: Iterable[tuple[AgentId, date]]) -> list[Post]:
         wanted = sorted({(agent, day.toordinal()) for agent, day in agent_days})
@@ -351,6 +350,11 @@ class SqliteRoster:
             "gtt_batches",
         ):
             self._unit.change(f"DELETE FROM {table}")
+
+
+def _ids(rows: list[Any]) -> set[AgentId]:
+    """The agent ids of one-column rows (tens of thousands: no call per row)."""
+    return set(cast(list[AgentId], list(map(itemgetter(0), rows))))
 
 
 def _batch(row: Sequence[Any]) -> AppliedBatch:

@@ -466,11 +466,14 @@ class _Work:
                 or _latest(latest, record.times) >= extracted_at
             ):
                 self.agent_run(agent, start, end)
-            elif record.codes == text and not _has_gaps(text):
+            elif record.codes != text:
+                if not self._replaced(agent, record, text, column[start:end]):
+                    self.agent_run(agent, start, end)
+            elif _has_gaps(text):  # a day without a code: its row is to be rejected
+                self.agent_run(agent, start, end)
+            else:
                 confirmed.append(agent)  # every day stated again, unchanged
                 same += 1
-            elif record.codes == text or not self._replaced(agent, record, text, column[start:end]):
-                self.agent_run(agent, start, end)
         self.unchanged += count * same
 
     def agent_run(self, agent: AgentId, start: int, end: int) -> None:

@@ -38,6 +38,7 @@ from caredomain.hours import (
     parse_ranges,
 )
 from caredomain.organisation import Organisation, OrganisationId
+from caredomain.secret import Secret
 
 __all__ = [
     "Action",
@@ -67,6 +68,7 @@ __all__ = [
     "Resource",
     "Role",
     "RuleViolation",
+    "Secret",
     "SlotTaken",
     "SystemClock",
     "TimeRange",

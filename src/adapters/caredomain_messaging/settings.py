@@ -10,31 +10,9 @@ from collections.abc import Collection, Mapping
 from email.utils import parseaddr
 
 from caredomain.errors import InvalidInput
+from caredomain.secret import Secret
 
 __all__ = ["Secret", "SenderSettings"]
-
-
-class Secret:
-    """A password or token: :meth:`reveal` gives it; nothing else shows it."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('***')"
-
-    __str__ = __repr__
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
 
 
 class SenderSettings:

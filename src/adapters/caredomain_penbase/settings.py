@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 from attrs import Attribute, field, frozen
 
 from caredomain.errors import InvalidInput
+from caredomain.secret import Secret
 
 __all__ = ["DEFAULT_TOKEN_ENV", "KNOWN", "PenbaseSettings", "Secret", "shown_url"]
 
@@ -45,29 +46,6 @@ KNOWN = (
     "max_backoff",
     "page_size",
 )
-
-
-class Secret:
-    """A token: :meth:`reveal` gives it; nothing else shows it."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('***')"
-
-    __str__ = __repr__
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
 
 
 def shown_url(url: str) -> str:

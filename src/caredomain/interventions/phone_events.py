@@ -22,8 +22,6 @@ __all__ = [
     "StaffRequestSubmitted",
 ]
 
-"""Makes a new unique event id; tests pass a deterministic one."""
-
 
 @frozen(kw_only=True)
 class OfficeMessageSent(Event):

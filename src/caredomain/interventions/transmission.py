@@ -44,8 +44,6 @@ __all__ = [
     "planning_changes",
 ]
 
-"""Makes a new unique event id; tests pass a deterministic one."""
-
 K = TypeVar("K", bound=str)
 
 

@@ -34,8 +34,6 @@ if TYPE_CHECKING:
 
 __all__ = ["EventDraft", "IdFactory", "Roster", "RosterChange", "RosterSnapshot"]
 
-"""Makes a new unique event id; tests pass a deterministic one."""
-
 EventDraft = Callable[..., Event]
 """An event class with its fields bound: called with ``event_id`` and ``occurred_at``."""
 

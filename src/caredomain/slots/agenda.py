@@ -70,8 +70,6 @@ from caredomain.slots.why import Availability, Explainer
 
 __all__ = ["Agenda", "IdFactory"]
 
-"""Makes a new unique id (appointment and event ids); tests pass a deterministic one."""
-
 
 class Agenda:
     """One organisation's appointment book.

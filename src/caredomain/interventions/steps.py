@@ -98,6 +98,20 @@ def load_punch_log(
     )
 
 
+def _cached_log(
+    repository: InterventionRepository,
+    organisation_id: OrganisationId,
+    caregiver_id: CaregiverId,
+    logs: dict[CaregiverId, PunchLog],
+) -> PunchLog:
+    """The caregiver's punch log, loaded once into ``logs`` (a synchronisation applies many
+    punches and entries of one caregiver in one unit of work)."""
+    log = logs.get(caregiver_id)
+    if log is None:
+        log = logs[caregiver_id] = load_punch_log(repository, organisation_id, caregiver_id)
+    return log
+
+
 def record_punch(
     repository: InterventionRepository,
     organisation_id: OrganisationId,
@@ -106,11 +120,7 @@ def record_punch(
 ) -> PunchOutcome:
     """Record ``punch`` in its caregiver's log (loaded once into ``logs``) and keep the new
     entry; the events are the caller's to commit."""
-    log = logs.get(punch.caregiver_id)
-    if log is None:
-        log = logs[punch.caregiver_id] = load_punch_log(
-            repository, organisation_id, punch.caregiver_id
-        )
+    log = _cached_log(repository, organisation_id, punch.caregiver_id, logs)
     outcome = log.record(punch, load_planning(repository, organisation_id, [punch.intervention_id]))
     if not outcome.duplicate:
         repository.add_log_entries(organisation_id, [outcome.entry])
@@ -125,11 +135,7 @@ def add_visit_entry(
 ) -> list[Event]:
     """Keep a visit-data entry (care given, observations) against the caregiver's log; the
     same entry again changes nothing."""
-    log = logs.get(entry.caregiver_id)
-    if log is None:
-        log = logs[entry.caregiver_id] = load_punch_log(
-            repository, organisation_id, entry.caregiver_id
-        )
+    log = _cached_log(repository, organisation_id, entry.caregiver_id, logs)
     data = VisitDataLog(
         repository.visit_entries(organisation_id, interventions=[entry.intervention_id])
     )

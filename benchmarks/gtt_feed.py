@@ -171,7 +171,9 @@ def feed_figures(rows: int, repeat: int, work: Path) -> dict[str, float]:
     def apply(export: Path) -> None:
         with SqliteStore(database) as store:
             context = ServiceContext(store=store, clock=clock)
-            run = apply_gtt_file(context, reader.read, str(export))
+            run = apply_gtt_file(
+                context, reader.read, str(export), recognise=reader.read_recognising
+            )
             assert run.report is not None, run
             assert not run.report.refused, run.report.lines()
 

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from itertools import repeat
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Self, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Self, overload, runtime_checkable
 
 from attrs import field, frozen
 
@@ -38,6 +38,8 @@ __all__ = [
     "FeedRow",
     "OrganisationRepository",
     "OutboundMessage",
+    "RecognisedRun",
+    "RecognisingFeedReader",
     "RunColumn",
     "SendResult",
     "SendStatus",
@@ -311,6 +313,20 @@ class RunColumn(Sequence[str]):
         return f"RunColumn({len(self._values)} runs, {self._size} values)"
 
 
+@frozen
+class RecognisedRun:
+    """One agent's run of export lines that a reader recognised, by ``digest``, as the very
+    lines that last stated her whole GTT record
+    (:attr:`~caredomain.roster.days.AgentDays.digest`), and so did not parse: ``count``
+    rows from ``line``. The roster confirms such a run in one step, or, if its record has
+    moved on since, asks for the file to be read in full."""
+
+    agent: str
+    digest: bytes = field(repr=lambda digest: digest.hex())
+    line: int
+    count: int
+
+
 def _column(values: Iterable[Any]) -> Sequence[Any]:
     """A read-only column: tuples, ranges and run columns are kept as they are, anything
     else copied."""
@@ -338,6 +354,11 @@ class FeedBatch:
     ``strict=False`` that its good rows be applied and the bad ones reported.
     ``extracted_at`` is kept in UTC. A reader may give ``distinct_days``, the set of
     ``days``, when it knows it without another pass.
+
+    A reader that digests its lines may give, for each run of rows that is one agent's
+    whole run of lines, that run's digest (``run_digests``: first row → digest), and the
+    runs it recognised without parsing them (``recognised``: see
+    :class:`RecognisedRun`). Their rows are not in the columns.
     """
 
     source: str
@@ -349,6 +370,8 @@ class FeedBatch:
     rejected: Sequence[FeedRejection] = field(default=(), converter=_column)
     strict: bool = True
     distinct_days: frozenset[date] | None = field(default=None, kw_only=True)
+    run_digests: Mapping[int, bytes] = field(factory=dict, kw_only=True, repr=False)
+    recognised: Sequence[RecognisedRun] = field(default=(), converter=_column, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         if not len(self.agents) == len(self.days) == len(self.codes) == len(self.lines):
@@ -391,8 +414,13 @@ class FeedBatch:
         return [FeedRow(*row) for row in columns]
 
     def __len__(self) -> int:
-        """The number of rows read well (``rejected`` not counted)."""
+        """The number of rows read well (``rejected`` and ``recognised`` not counted)."""
         return len(self.agents)
+
+    @property
+    def recognised_rows(self) -> int:
+        """The rows of the ``recognised`` runs."""
+        return sum(run.count for run in self.recognised)
 
 
 class FeedReader(Protocol):
@@ -400,6 +428,16 @@ class FeedReader(Protocol):
 
     def read(self, source: str) -> FeedBatch:
         """The batch, or :class:`~caredomain.errors.InvalidInput` naming the line at fault."""
+        ...
+
+
+@runtime_checkable
+class RecognisingFeedReader(Protocol):
+    """A feed reader that can leave unparsed the runs of lines it recognises."""
+
+    def read_recognising(self, source: str, known: Mapping[bytes, str]) -> FeedBatch:
+        """The batch, with each run whose digest is in ``known`` (digest → agent) given as a
+        :class:`RecognisedRun` rather than parsed; otherwise as :meth:`FeedReader.read`."""
         ...
 
 

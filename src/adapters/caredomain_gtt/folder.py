@@ -11,7 +11,7 @@ file that the next run recognises and only moves.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,6 +51,9 @@ class GttFolder:
 
     def read(self, source: str) -> FeedBatch:
         return self.reader.read(source)
+
+    def read_recognising(self, source: str, known: Mapping[bytes, str]) -> FeedBatch:
+        return self.reader.read_recognising(source, known)
 
     def size(self, source: str) -> int:
         try:

@@ -1,8 +1,10 @@
 """Reading a GTT export (CSV) into a :class:`~caredomain.ports.FeedBatch`.
 
-The file is read in one pass of :mod:`csv`, straight into the batch's columns: the days are
-parsed once per distinct text, and nothing else is done per row. A file whose rows are not
-all well formed is read a second time, row by row, to name each bad row with its line and
+The file is read by runs of lines, each digested, and those the roster already knows are
+left unparsed (:mod:`caredomain_gtt.runs`); the others go through :mod:`csv` straight into
+the batch's columns: the days are parsed once per distinct text, and nothing else is done
+per row. A file that does not read so — whose rows are not all well formed, say — is read as
+text, in one pass, and if need be row by row, to name each bad row with its line and
 reason. Problems with the whole file — unreadable, wrongly encoded, a column missing, no
 extraction time — raise :class:`~caredomain.errors.InvalidInput` naming the file (and the
 line where there is one); bad rows are reported in the batch, for the strict or lenient
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import cache
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from caredomain.errors import InvalidInput
 from caredomain.ports import FeedBatch, FeedRejection, RunColumn
+from caredomain_gtt.runs import RunLayout, read_by_runs
 from caredomain_gtt.settings import Extraction, GttSettings
 
 if TYPE_CHECKING:
@@ -67,13 +70,37 @@ class GttCsvReader:
         self.settings = settings or GttSettings()
 
     def read(self, source: str) -> FeedBatch:
-        """The batch of one export file."""
-        path = Path(source)
+        """The batch of one export file. Each run of rows that is one agent's whole run of
+        lines comes with its digest (:attr:`~caredomain.ports.FeedBatch.run_digests`)."""
+        return self._read(Path(source), {})
+
+    def read_recognising(self, source: str, known: Mapping[bytes, str]) -> FeedBatch:
+        """:meth:`read`, but each run of lines whose digest is in ``known`` (digest → agent)
+        is given as a :class:`~caredomain.ports.RecognisedRun`, not parsed."""
+        return self._read(Path(source), known)
+
+    def _read(self, path: Path, known: Mapping[bytes, str]) -> FeedBatch:
         settings = self.settings
         with self._open(path) as file:
             extracted_at, first_line = self._preamble(path, file)
             reader = csv.reader(file, delimiter=settings.delimiter)
             columns, width = self._columns(path, reader, first_line)
+            body_line = first_line + reader.line_num
+        batch = read_by_runs(
+            path,
+            self._layout(columns, width),
+            _Days(settings.date_formats),
+            body_line=body_line,
+            known=known,
+            extracted_at=extracted_at,
+            strict=settings.strict,
+        )
+        if batch is not None:
+            return batch
+        with self._open(path) as file:
+            self._preamble(path, file)
+            reader = csv.reader(file, delimiter=settings.delimiter)
+            next(reader)
             batch = self._fast(
                 path, reader, columns, width, header_line=first_line, extracted_at=extracted_at
             )
@@ -95,6 +122,19 @@ class GttCsvReader:
             lines,
             rejected=rejected,
             strict=settings.strict,
+        )
+
+    def _layout(self, columns: tuple[int, int, int], width: int) -> RunLayout:
+        """How this file's lines read, for :func:`~caredomain_gtt.runs.read_by_runs`."""
+        settings = self.settings
+        encoding = "utf-8" if settings.encoding == "utf-8-sig" else settings.encoding
+        return RunLayout(
+            encoding,
+            settings.delimiter,
+            columns[0],
+            settings.trim,
+            _column_reader(width, *columns, trim=settings.trim),
+            (encoding, settings.delimiter, width, columns, settings.trim, settings.date_formats),
         )
 
     def folder(self, path: str) -> GttFolder:
@@ -333,6 +373,7 @@ def _column_reader(
 def read_columns(rows, add_agent, add_start, day_of, days, codes):
     add_day = days.append
     add_code = codes.append
+    base = len(codes)  # where this call's rows start: a file may be read in several calls
     last = None
     pattern = []
     for row in rows:
@@ -351,9 +392,9 @@ def read_columns(rows, add_agent, add_start, day_of, days, codes):
         {new_run}
         add_code({code})
     else:
-        days.extend(islice(cycle(days[: len(pattern)]), len(codes) - len(days)))
+        days.extend(islice(cycle(days[base : base + len(pattern)]), len(codes) - len(days)))
         return
-    days.extend(islice(cycle(days[: len(pattern)]), len(codes) - len(days)))
+    days.extend(islice(cycle(days[base : base + len(pattern)]), len(codes) - len(days)))
     {new_run}
     add_day(day_of[{day}])
     add_code({code})

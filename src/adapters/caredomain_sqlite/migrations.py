@@ -283,6 +283,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         ) WITHOUT ROWID;
         """,
     ),
+    Migration(
+        6,
+        "roster: the digest of the export lines that last stated each agent's GTT record",
+        """
+        ALTER TABLE roster_codes ADD COLUMN digest BLOB NOT NULL DEFAULT x'';
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -234,7 +234,7 @@ class SqliteRoster:
     # -- GTT codes and local edits ----------------------------------------------------
 
     def agent_days(self, agents: Iterable[AgentId] | None = None) -> list[AgentDays]:
-        select = "SELECT agent, first, codes, times, confirmed FROM roster_codes"
+        select = "SELECT agent, first, codes, times, confirmed, digest FROM roster_codes"
         if agents is None:
             rows = self._unit.query(select)
         else:
@@ -248,10 +248,14 @@ class SqliteRoster:
 
     def save_agent_days(self, records: Iterable[AgentDays]) -> None:
         self._write_many(
-            "INSERT INTO roster_codes (agent, first, codes, times, confirmed) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (agent) DO UPDATE SET first = excluded.first, "
-            "codes = excluded.codes, times = excluded.times, confirmed = excluded.confirmed",
-            ((r.agent, r.first, r.codes, r.encoded_times(), r.confirmed) for r in records),
+            "INSERT INTO roster_codes (agent, first, codes, times, confirmed, digest) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (agent) DO UPDATE SET first = excluded.first, "
+            "codes = excluded.codes, times = excluded.times, confirmed = excluded.confirmed, "
+            "digest = excluded.digest",
+            (
+                (r.agent, r.first, r.codes, r.encoded_times(), r.confirmed, r.digest)
+                for r in records
+            ),
         )
 
     def confirm_agent_days(self, agents: Iterable[AgentId], extracted_at: datetime) -> None:

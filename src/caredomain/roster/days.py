@@ -97,6 +97,9 @@ class AgentDays(NamedTuple):
     extraction time (microseconds, :data:`NEVER` for none) of the latest batch that changed
     or set it. ``confirmed`` is the extraction time of a later batch that stated every day of
     the record again, unchanged: it counts for every day, and spares rewriting the record.
+    ``digest`` is the :attr:`~caredomain.ports.RecognisedRun.digest` of the export lines
+    that last stated the record whole, ``b""`` if none did: a reader that meets the same
+    lines again may give them as a recognised run instead of parsing them.
 
     A named tuple rather than an attrs class: a feed makes tens of thousands of them."""
 
@@ -105,29 +108,38 @@ class AgentDays(NamedTuple):
     codes: str
     times: tuple[int, ...]
     confirmed: int = NEVER
+    digest: bytes = b""
 
     @classmethod
     def decode(
-        cls, agent: str, first: int, codes: str, times: str, confirmed: int = NEVER
+        cls,
+        agent: str,
+        first: int,
+        codes: str,
+        times: str,
+        confirmed: int = NEVER,
+        *,
+        digest: bytes = b"",
     ) -> AgentDays:
         """A record as a store keeps it (``times`` run-length encoded: :meth:`encoded_times`)."""
         length = codes.count(" ") + 1
-        return cls._make((agent, first, codes, _decode_times(times, length, agent), confirmed))
+        held = _decode_times(times, length, agent)
+        return cls._make((agent, first, codes, held, confirmed, digest))
 
     @classmethod
-    def decode_all(cls, rows: Iterable[tuple[str, int, str, str, int]]) -> list[AgentDays]:
-        """:meth:`decode` of each row ``(agent, first, codes, times, confirmed)``: a store
-        reads a whole hospital group's records at once, and most share their times."""
+    def decode_all(cls, rows: Iterable[tuple[str, int, str, str, int, bytes]]) -> list[AgentDays]:
+        """:meth:`decode` of each row ``(agent, first, codes, times, confirmed, digest)``: a
+        store reads a whole hospital group's records at once, and most share their times."""
         make = cls._make
         shared: dict[str, tuple[int, ...]] = {}
         records = []
-        for agent, first, codes, times, confirmed in rows:
+        for agent, first, codes, times, confirmed, digest in rows:
             length = codes.count(" ") + 1
             held = shared.get(times)
             if held is None or len(held) != length:
                 held = _decode_times(times, length, agent)
                 shared[times] = held
-            records.append(make((agent, first, codes, held, confirmed)))
+            records.append(make((agent, first, codes, held, confirmed, digest)))
         return records
 
     @property

@@ -22,6 +22,13 @@ The application works agent by agent. An export sorted by agent and day, whose a
 holds the same days from an older batch and has no pending local edit, is compared with what
 the roster holds in one step (one text comparison per agent); everything else goes row by row
 through the same rules.
+
+A reader may also give runs it recognised without parsing them
+(:class:`~caredomain.ports.RecognisedRun`): the very lines that last stated an agent's whole
+record. Such a run is confirmed in one step when the one-step comparison would have found
+it unchanged; when the record has moved on since (a local edit, a later batch, the agent
+gone), :class:`ReadInFull` asks for the file to be read again without recognition, so that
+the outcome is always that of the rows themselves.
 """
 
 from __future__ import annotations
@@ -37,7 +44,7 @@ from typing import cast
 
 from attrs import field, frozen
 
-from caredomain.ports import FeedBatch, FeedRejection, RunColumn
+from caredomain.ports import FeedBatch, FeedRejection, RecognisedRun, RunColumn
 from caredomain.roster.absences import Postings, Reinstatement, Unassignment, absence_unassigns
 from caredomain.roster.days import NEVER, AgentDays, LocalEdit, micros
 from caredomain.roster.events import GttBatchApplied, LocalEditOverwritten
@@ -49,6 +56,7 @@ __all__ = [
     "EditResolution",
     "FeedOutcome",
     "FeedReport",
+    "ReadInFull",
     "Reinstatement",
     "RowVerdict",
     "Unassignment",
@@ -201,6 +209,17 @@ def never_guessed(roster: Roster, agent: str, code: str) -> str | None:
 # The application
 # ---------------------------------------------------------------------------------------
 
+
+class ReadInFull(Exception):
+    """A batch's recognised runs cannot stand for their rows — the agent's record has moved
+    on since those lines stated it, or her rows are elsewhere in the batch too: the source
+    is to be read again, every row parsed."""
+
+    def __init__(self, run: RecognisedRun, why: str) -> None:
+        super().__init__(f"{run.agent} (line {run.line}): {why}")
+        self.run = run
+
+
 Flip = tuple[AgentId, int, str | None, str | None]
 """An agent-day whose absence status changes: agent, day (ordinal), code before, after."""
 
@@ -258,6 +277,8 @@ def apply_codes(roster: Roster, batch: FeedBatch) -> CodeChanges:
     days, codes, lines = batch.days, batch.codes, batch.lines
     runs = _runs(batch.agents)
     count = Counter(map(itemgetter(0), runs))
+    if batch.recognised:
+        work.recognised(batch.recognised, count)
     scattered: dict[str, list[int]] = (
         {agent: [] for agent, n in count.items() if n > 1} if len(count) < len(runs) else {}
     )
@@ -396,6 +417,7 @@ class _Work:
         self._previous_days: Sequence[date] = ()
         self._previous_run: tuple[int, bool] = (0, False)
         self._times: dict[int, tuple[int, ...]] = {}
+        self._latest: dict[int, int] = {}  # id of a times tuple (records share them) -> max
         self.known = roster.known_agents()
         self.shape: Sequence[date] | None = None
 
@@ -410,7 +432,7 @@ class _Work:
 
     def changes(self) -> CodeChanges:
         batch = self.batch
-        read = len(batch) + len(batch.rejected)
+        read = len(batch) + len(batch.rejected) + batch.recognised_rows
         refused = batch.strict and bool(self.rejected)
         return CodeChanges(
             batch,
@@ -451,8 +473,8 @@ class _Work:
         texts = map(" ".join, map(column.__getitem__, map(slice, starts, ends)))
         held, known, edited = self.held, self.known, self.edited
         extracted_at = self.extracted_at
-        latest: dict[int, int] = {}  # id of a times tuple (records share them) -> its max
-        confirmed = self.confirmed
+        digests = self.batch.run_digests
+        latest = self._latest
         same = 0
         for (agent, start, end), text in zip(agent_runs, texts, strict=True):
             record = held.get(agent)
@@ -467,21 +489,52 @@ class _Work:
             ):
                 self.agent_run(agent, start, end)
             elif record.codes != text:
-                if not self._replaced(agent, record, text, column[start:end]):
+                digest = digests.get(start, b"")
+                if not self._replaced(agent, record, text, column[start:end], digest):
                     self.agent_run(agent, start, end)
             elif _has_gaps(text):  # a day without a code: its row is to be rejected
                 self.agent_run(agent, start, end)
             else:
-                confirmed.append(agent)  # every day stated again, unchanged
+                self._confirm(agent, record, digests.get(start, b""))
                 same += 1
         self.unchanged += count * same
+
+    def recognised(self, runs: Sequence[RecognisedRun], parsed: Counter[str]) -> None:
+        """Confirm each recognised run: the lines that last stated the agent's whole record,
+        so her rows are exactly its days and codes. Valid only where the one-step
+        comparison would confirm those rows; otherwise :class:`ReadInFull`."""
+        held, known, edited = self.held, self.known, self.edited
+        extracted_at = self.extracted_at
+        seen: set[str] = set()
+        for run in runs:
+            agent = AgentId(run.agent)
+            record = held.get(agent)
+            why = None
+            if agent in parsed or agent in seen:
+                why = "her rows are elsewhere in the batch too"
+            elif agent not in known:
+                why = "unknown agent"
+            elif agent in edited:
+                why = "a local edit is pending"
+            elif record is None or record.digest != run.digest or record.length != run.count:
+                why = "her record was stated by other lines since"
+            elif record.confirmed >= extracted_at or _latest(self._latest, record.times) >= (
+                extracted_at
+            ):
+                why = "not newer than her record"
+            if why is not None:
+                raise ReadInFull(run, why)
+            seen.add(agent)
+            self.confirmed.append(agent)
+            self.unchanged += run.count
 
     def agent_run(self, agent: AgentId, start: int, end: int) -> None:
         """Apply the rows ``start`` to ``end`` of the batch: all the rows of one agent."""
         batch = self.batch
         codes = batch.codes[start:end]
         days = self.shape if self.shape is not None else batch.days[start:end]
-        if agent in self.known and self._in_one_step(agent, days, codes):
+        digest = batch.run_digests.get(start, b"")
+        if agent in self.known and self._in_one_step(agent, days, codes, digest):
             return
         self.agent_rows(agent, batch.days[start:end], codes, batch.lines[start:end])
 
@@ -507,16 +560,19 @@ class _Work:
         self._previous_days, self._previous_run = days, run
         return run
 
-    def _in_one_step(self, agent: AgentId, days: Sequence[date], codes: Sequence[str]) -> bool:
+    def _in_one_step(
+        self, agent: AgentId, days: Sequence[date], codes: Sequence[str], digest: bytes
+    ) -> bool:
         """The rules applied to a whole agent at once, when her rows are her consecutive days,
         all newer than what the roster holds, with no local edit pending: every row is then
-        NEWER, so the outcome is what the row-by-row rules give. ``False`` when not so."""
+        NEWER, so the outcome is what the row-by-row rules give. ``False`` when not so.
+        ``digest`` is that of her lines, if the reader gave one: her record keeps it."""
         first, consecutive = self._run(days)
         if not consecutive or agent in self.edited:
             return False
         record = self.held.get(agent)
         if record is None:
-            return self._first_codes(agent, first, codes)
+            return self._first_codes(agent, first, codes, digest)
         if (
             record.first != first
             or len(record.times) != len(codes)
@@ -524,7 +580,7 @@ class _Work:
             or _has_gaps(record.codes)
         ):
             return False
-        return self._newer_codes(agent, record, codes)
+        return self._newer_codes(agent, record, codes, digest)
 
     def _now(self, count: int) -> tuple[int, ...]:
         """The times of ``count`` days all stated by this batch (one shared tuple)."""
@@ -533,28 +589,42 @@ class _Work:
             now = self._times[count] = (self.extracted_at,) * count
         return now
 
-    def _first_codes(self, agent: AgentId, first: int, codes: Sequence[str]) -> bool:
+    def _first_codes(self, agent: AgentId, first: int, codes: Sequence[str], digest: bytes) -> bool:
         """An agent the GTT never spoke of: every row is applied."""
         if not self.known_codes.issuperset(codes):
             return False
         count = len(codes)
         self.applied += count
-        self.records[agent] = AgentDays(agent, first, " ".join(codes), self._now(count))
+        text = " ".join(codes)
+        self.records[agent] = AgentDays(agent, first, text, self._now(count), NEVER, digest)
         if self.roster.has_postings(agent) and not self.absences.isdisjoint(codes):
             self._flips(agent, first, (None,) * count, codes, range(count))
         return True
 
-    def _newer_codes(self, agent: AgentId, record: AgentDays, codes: Sequence[str]) -> bool:
+    def _newer_codes(
+        self, agent: AgentId, record: AgentDays, codes: Sequence[str], digest: bytes
+    ) -> bool:
         """Rows newer than every day of the record they cover, exactly: the same codes only
         confirm it; other codes replace it."""
         text = " ".join(codes)
         if record.codes == text:
             self.unchanged += len(codes)
-            self.confirmed.append(agent)  # every day stated again, unchanged
+            self._confirm(agent, record, digest)
             return True
-        return self._replaced(agent, record, text, codes)
+        return self._replaced(agent, record, text, codes, digest)
 
-    def _replaced(self, agent: AgentId, record: AgentDays, text: str, codes: Sequence[str]) -> bool:
+    def _confirm(self, agent: AgentId, record: AgentDays, digest: bytes) -> None:
+        """Every day of the record stated again, unchanged. Lines other than those that
+        stated it (another column changed, say) become its digest, so that the next export
+        giving them again is recognised: the record is then rewritten rather than marked."""
+        if digest and digest != record.digest:
+            self.records[agent] = record._replace(confirmed=self.extracted_at, digest=digest)
+        else:
+            self.confirmed.append(agent)
+
+    def _replaced(
+        self, agent: AgentId, record: AgentDays, text: str, codes: Sequence[str], digest: bytes
+    ) -> bool:
         """Rows newer than every day of the record, some with another code: they replace
         it (``text`` is ``codes`` joined). ``False`` if a new code is unknown: the rows then
         go one by one, to be rejected with their line."""
@@ -565,7 +635,7 @@ class _Work:
             return False
         self.applied += len(differ)
         self.unchanged += count - len(differ)
-        self.records[agent] = AgentDays(agent, record.first, text, self._now(count))
+        self.records[agent] = AgentDays(agent, record.first, text, self._now(count), NEVER, digest)
         if self.roster.has_postings(agent):
             self._flips(agent, record.first, [h or None for h in held], codes, differ)
         return True

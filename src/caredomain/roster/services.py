@@ -8,7 +8,7 @@ The GTT feed runs as :data:`GTT_FEED_ACTOR`, a system actor with the administrat
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta, tzinfo
 
@@ -17,11 +17,11 @@ from attrs import frozen
 from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize, is_allowed
 from caredomain.errors import InvalidInput
 from caredomain.events import Event
-from caredomain.ports import FeedBatch, UnitOfWork
+from caredomain.ports import FeedBatch, RecognisingFeedReader, UnitOfWork
 from caredomain.roster.codes import CodeCatalogue, french_hospital_catalogue
-from caredomain.roster.days import DayCode, LocalEdit
+from caredomain.roster.days import AgentDays, DayCode, LocalEdit
 from caredomain.roster.edits import edit_code
-from caredomain.roster.feed import FeedReport, apply_codes, settle_absences
+from caredomain.roster.feed import FeedReport, ReadInFull, apply_codes, settle_absences
 from caredomain.roster.model import Post
 from caredomain.roster.plannings import publish_planning, set_up
 from caredomain.roster.ports import AppliedBatch, FeedFolder
@@ -196,7 +196,7 @@ def apply_gtt_batch(
     row) changes nothing."""
     authorize(actor, Action.ROSTER_FEED, Resource("roster"))
     with _collector_paused():
-        return _apply(context, batch, size)
+        return _apply(context, lambda _: batch, size)
 
 
 def apply_gtt_file(
@@ -206,27 +206,55 @@ def apply_gtt_file(
     *,
     actor: Actor = GTT_FEED_ACTOR,
     size: int | None = None,
+    recognise: Callable[[str, Mapping[bytes, str]], FeedBatch] | None = None,
 ) -> FeedRun:
     """Read ``source`` with ``read`` (a feed reader's) and apply it as
     :func:`apply_gtt_batch` does. Reading here lets the whole run — a million rows read,
-    applied, and let go — happen with the garbage collector paused."""
+    applied, and let go — happen with the garbage collector paused.
+
+    With ``recognise`` (a :class:`~caredomain.ports.RecognisingFeedReader`'s
+    ``read_recognising``), the file is read against the digests of the lines that last
+    stated each agent's record, and the runs of lines met before are not parsed again; if
+    one cannot stand for its rows (:class:`~caredomain.roster.feed.ReadInFull`), the file is
+    read again with ``read``. The outcome is the same either way."""
     authorize(actor, Action.ROSTER_FEED, Resource("roster"))
+
+    def first_read(records: Sequence[AgentDays]) -> FeedBatch:
+        if recognise is None:
+            return read(source)
+        return recognise(
+            source, {record.digest: record.agent for record in records if record.digest}
+        )
+
     with _collector_paused():
-        batch = read(source)
-        run = _apply(context, batch, size)
-        del batch  # let the columns go before the collector resumes
-    return run
+        return _apply(context, first_read, size, read_again=lambda: read(source))
 
 
-def _apply(context: ServiceContext, batch: FeedBatch, size: int | None) -> FeedRun:
+def _apply(
+    context: ServiceContext,
+    read: Callable[[Sequence[AgentDays]], FeedBatch],
+    size: int | None,
+    *,
+    read_again: Callable[[], FeedBatch] | None = None,
+) -> FeedRun:
+    """Apply the batch ``read`` gives, once it has seen the GTT records."""
     with context.store.unit_of_work() as uow:
         repository = uow.roster
+        records = repository.agent_days()
+        batch = read(records)
         if size is not None:
             done = repository.applied_batch(batch.source, batch.extracted_at, size)
             if done is not None:
                 return FeedRun(None, done)
-        roster = _feed_roster(uow, batch)
-        changes = apply_codes(roster, batch)
+        roster = _feed_roster(uow, batch, records)
+        try:
+            changes = apply_codes(roster, batch)
+        except ReadInFull:
+            if read_again is None:
+                raise
+            batch = read_again()
+            roster = _feed_roster(uow, batch, records)
+            changes = apply_codes(roster, batch)
         if changes.refused:
             return FeedRun(settle_absences(roster, changes).report)
         if changes.flips:
@@ -246,7 +274,7 @@ def _apply(context: ServiceContext, batch: FeedBatch, size: int | None) -> FeedR
     return FeedRun(outcome.report)
 
 
-def _feed_roster(uow: UnitOfWork, batch: FeedBatch) -> Roster:
+def _feed_roster(uow: UnitOfWork, batch: FeedBatch, records: Sequence[AgentDays]) -> Roster:
     """What the feed needs, and no more: agents by id, the GTT records, the pending edits
     and who holds posts on the batch's days. Posts are loaded once the batch says which
     agent-days it flips."""
@@ -258,7 +286,7 @@ def _feed_roster(uow: UnitOfWork, batch: FeedBatch) -> Roster:
         repository.settings(),
         agent_ids=repository.agent_ids(),
         plannings=repository.plannings(),
-        days=repository.agent_days(),
+        days=records,
         edits=repository.local_edits(),
         holders=holders,
     )
@@ -292,7 +320,12 @@ def process_folder(
     for source in folder.pending():
         try:
             run = apply_gtt_file(
-                context, folder.read, source, actor=actor, size=folder.size(source)
+                context,
+                folder.read,
+                source,
+                actor=actor,
+                size=folder.size(source),
+                recognise=_recognising(folder),
             )
         except InvalidInput as error:
             runs.append(FolderRun(source, folder.rejected(source, [str(error)]), error=str(error)))
@@ -301,6 +334,11 @@ def process_folder(
         move = folder.rejected if refused else folder.done
         runs.append(FolderRun(source, move(source, run.lines()), run))
     return runs
+
+
+def _recognising(source: object) -> Callable[[str, Mapping[bytes, str]], FeedBatch] | None:
+    """A reader's or folder's ``read_recognising``, if it has one."""
+    return source.read_recognising if isinstance(source, RecognisingFeedReader) else None
 
 
 def applied_batches(context: ServiceContext, actor: Actor, limit: int = 20) -> list[AppliedBatch]:

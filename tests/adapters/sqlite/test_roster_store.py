@@ -116,7 +116,7 @@ def test_the_repository_keeps_what_it_is_given(store: SqliteStore) -> None:
         (AgentId("A1"),),
         (AgentId("A2"),),
     )
-    record = AgentDays(AgentId("A1"), MON.toordinal(), "J  MAL", (5, 0, 7), 6)
+    record = AgentDays(AgentId("A1"), MON.toordinal(), "J  MAL", (5, 0, 7), 6, b"\xfe" * 16)
     edit = LocalEdit(AgentId("A1"), TUE, "CA", T0, "cadre", None)
     batch = AppliedBatch("f.csv", T0, 123, T0 + timedelta(hours=1), "rows read 1")
     ward = load_ward(
@@ -162,6 +162,7 @@ def test_the_repository_keeps_what_it_is_given(store: SqliteStore) -> None:
     with store.unit_of_work(write=False) as uow:
         (confirmed,) = uow.roster.agent_days()
         assert confirmed.held_at(MON.toordinal()) == confirmed.confirmed > record.confirmed
+        assert confirmed.digest == record.digest  # confirming keeps the lines that stated it
         assert confirmed.held_at(TUE.toordinal()) == 0  # a day never stated stays so
         assert uow.roster.local_edits() == []
     with store.unit_of_work() as uow:
@@ -270,8 +271,12 @@ def test_agent_days_round_trip_their_times(store: SqliteStore) -> None:
     ]
     with pytest.raises(Exception, match="do not match"):
         AgentDays.decode("A", 10, "J J", "3*1")
-    rows = [("A", 10, "J J MAL", "2*3 1*9", 0), ("B", 10, "J", "5", 7), ("C", 10, "J S", "5", 0)]
-    assert AgentDays.decode_all(rows) == [AgentDays.decode(*row) for row in rows]
+    rows = [
+        ("A", 10, "J J MAL", "2*3 1*9", 0, b""),
+        ("B", 10, "J", "5", 7, b"\x01" * 16),
+        ("C", 10, "J S", "5", 0, b""),
+    ]
+    assert AgentDays.decode_all(rows) == [AgentDays.decode(*row[:5], digest=row[5]) for row in rows]
     assert (
         datetime.fromtimestamp(0, UTC)
         == next(iter(AgentDays(AgentId("A"), 10, "J", (0,), 0).items()))[2]

@@ -1,0 +1,187 @@
+"""Runs of lines a reader recognised stand for their rows: applying a batch with them gives
+what applying it with every row parsed gives, or asks for the rows (``ReadInFull``)."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from datetime import UTC, date, datetime, timedelta
+
+import attrs
+import pytest
+from hypothesis import event, given
+from hypothesis import strategies as st
+
+from caredomain.errors import InvalidInput, RuleViolation
+from caredomain.ports import FeedBatch, FeedRow, RecognisedRun
+from caredomain.roster import (
+    Agent,
+    AgentId,
+    Roster,
+    apply_feed,
+    edit_code,
+    french_hospital_catalogue,
+    set_up,
+)
+from caredomain.roster.feed import ReadInFull
+from caredomain.testing.roster import feed_batches
+
+DAYS = [date(2026, 11, 23) + timedelta(days=n) for n in range(3)]
+AGENTS = ["A1", "A2", "A3"]
+CODES = ["J", "M", "RH", "MAL", "ZZ"]  # ZZ: unknown
+START = datetime(2026, 11, 20, 6, tzinfo=UTC)
+
+
+def roster() -> Roster:
+    roster = Roster(french_hospital_catalogue())
+    roster.apply(set_up(roster, agents=[Agent(AgentId(a), a, {"IDE"}) for a in AGENTS]))
+    return roster
+
+
+def runs(batch: FeedBatch) -> list[tuple[int, int]]:
+    """Each run of consecutive rows of one agent: (start, end)."""
+    agents = list(batch.agents)
+    starts = [i for i in range(len(agents)) if i == 0 or agents[i] != agents[i - 1]]
+    return list(zip(starts, [*starts[1:], len(agents)][: len(starts)], strict=True))
+
+
+def digested(batch: FeedBatch) -> FeedBatch:
+    """The batch with each run's digest, as a reader gives it: one that stands for the
+    run's content (agent, days, codes), as the digest of its lines does."""
+    rows = batch.rows
+    digests = {
+        start: hashlib.sha256(
+            repr([(r.agent, r.day, r.code) for r in rows[start:end]]).encode()
+        ).digest()
+        for start, end in runs(batch)
+    }
+    return attrs.evolve(batch, run_digests=digests)
+
+
+def recognising(batch: FeedBatch, roster: Roster) -> FeedBatch:
+    """``batch`` as a recognising reader gives it: each run whose digest a record holds
+    left unparsed."""
+    known = {r.digest: r.agent for r in roster.gtt_records().values() if r.digest}
+    rows = batch.rows
+    kept: list[FeedRow] = []
+    digests: dict[int, bytes] = {}
+    recognised = []
+    for start, end in runs(batch):
+        digest = batch.run_digests[start]
+        if digest in known:
+            recognised.append(RecognisedRun(known[digest], digest, rows[start].line, end - start))
+        else:
+            digests[len(kept)] = digest
+            kept += rows[start:end]
+    parsed = FeedBatch.of_rows(
+        batch.source, batch.extracted_at, kept, rejected=batch.rejected, strict=batch.strict
+    )
+    return attrs.evolve(parsed, run_digests=digests, recognised=recognised)
+
+
+@st.composite
+def exports(draw: st.DrawFn) -> FeedBatch:
+    """Every agent over the same consecutive days, strict."""
+    hour = draw(st.integers(0, 3))
+    agents = draw(st.lists(st.sampled_from(AGENTS), min_size=1, max_size=3, unique=True))
+    days = DAYS[draw(st.integers(0, 1)) :]
+    rows = [(agent, day, draw(st.sampled_from(CODES[:-1]))) for agent in agents for day in days]
+    return FeedBatch.of_rows(
+        f"export-{hour}",
+        START + timedelta(hours=hour),
+        [FeedRow(line, *row) for line, row in enumerate(rows, start=3)],
+    )
+
+
+def restated(batch: FeedBatch, hours: int, change: random.Random) -> FeedBatch:
+    """The same export extracted ``hours`` later, perhaps with one code changed."""
+    rows = batch.rows
+    if rows and change.random() < 0.5:
+        k = change.randrange(len(rows))
+        rows[k] = rows[k]._replace(code=change.choice(CODES[:-1]))
+    return FeedBatch.of_rows(
+        batch.source, batch.extracted_at + timedelta(hours=hours), rows, strict=batch.strict
+    )
+
+
+edits = st.tuples(st.sampled_from(AGENTS), st.sampled_from(DAYS), st.sampled_from(CODES))
+steps = st.one_of(
+    exports(),
+    feed_batches([*AGENTS, "X9"], DAYS, CODES, times=4, max_rows=8),
+    edits,
+)
+
+
+@given(st.lists(steps, max_size=8), st.randoms(use_true_random=False))
+def test_recognised_runs_give_what_their_rows_give(
+    drawn: list[FeedBatch | tuple[str, date, str]], chance: random.Random
+) -> None:
+    full, fast = roster(), roster()
+    for step in drawn:
+        if isinstance(step, tuple):
+            agent, day, code = step
+            try:
+                change = edit_code(full, agent, day, code, by="cadre", at=START)
+            except (RuleViolation, InvalidInput):
+                continue
+            full.apply(change)
+            fast.apply(change)
+            continue
+        batches = [step]
+        if chance.random() < 0.6:
+            batches.append(restated(step, chance.choice([-1, 0, 1, 5]), chance))
+        for batch in map(digested, batches):
+            expected = apply_feed(full, batch)
+            try:
+                got = apply_feed(fast, recognising(batch, fast))
+                event("applied with its recognised runs")
+            except ReadInFull:
+                event("read in full")
+                got = apply_feed(fast, batch)
+            assert got.report == expected.report
+            full.apply(expected.change)
+            fast.apply(got.change)
+            assert fast.snapshot() == full.snapshot()
+            assert fast.gtt_records() == full.gtt_records()
+
+
+def test_an_export_stated_again_is_confirmed_without_its_rows() -> None:
+    fed = roster()
+    rows = [
+        FeedRow(3 + n, agent, day, "J")
+        for n, (agent, day) in enumerate((agent, day) for agent in AGENTS for day in DAYS)
+    ]
+    first = digested(FeedBatch.of_rows("e1", START, rows))
+    fed.apply(apply_feed(fed, first).change)
+    again = recognising(digested(FeedBatch.of_rows("e2", START + timedelta(hours=6), rows)), fed)
+    assert len(again) == 0
+    assert [run.agent for run in again.recognised] == AGENTS
+    outcome = apply_feed(fed, again)
+    assert (outcome.report.read, outcome.report.unchanged, outcome.report.applied) == (9, 9, 0)
+    assert outcome.change.confirmed == tuple(AGENTS)
+    fed.apply(outcome.change)
+    assert fed.gtt_records()[AgentId("A1")].held_at(DAYS[0].toordinal()) == (
+        fed.gtt_records()[AgentId("A1")].confirmed
+    )
+
+
+@pytest.mark.parametrize(
+    ("why", "prepare"),
+    [
+        ("a local edit is pending", "edit"),
+        ("not newer than her record", "older"),
+        ("her rows are elsewhere in the batch too", "twice"),
+    ],
+)
+def test_a_run_that_cannot_stand_for_its_rows_asks_for_them(why: str, prepare: str) -> None:
+    fed = roster()
+    rows = [FeedRow(3 + n, "A1", day, "J") for n, day in enumerate(DAYS)]
+    fed.apply(apply_feed(fed, digested(FeedBatch.of_rows("e1", START, rows))).change)
+    extracted = START + timedelta(hours=-1 if prepare == "older" else 6)
+    if prepare == "edit":
+        fed.apply(edit_code(fed, "A1", DAYS[0], "MAL", by="cadre", at=START))
+    if prepare == "twice":
+        rows = [*rows, FeedRow(6, "A2", DAYS[0], "J"), FeedRow(7, "A1", DAYS[0], "J")]
+    batch = digested(FeedBatch.of_rows("e2", extracted, rows))
+    with pytest.raises(ReadInFull, match=why):
+        apply_feed(fed, recognising(batch, fed))

@@ -315,16 +315,25 @@ class RunColumn(Sequence[str]):
 
 @frozen
 class RecognisedRun:
-    """One agent's run of export lines that a reader recognised, by ``digest``, as the very
-    lines that last stated her whole GTT record
-    (:attr:`~caredomain.roster.days.AgentDays.digest`), and so did not parse: ``count``
-    rows from ``line``. The roster confirms such a run in one step, or, if its record has
-    moved on since, asks for the file to be read in full."""
+    """One agent's run of export lines that a reader recognised as the lines that last
+    stated her whole GTT record (whose :attr:`~caredomain.roster.days.AgentDays.digest` is
+    ``basis``), and so did not parse: ``count`` rows from ``line``, whose own digest is
+    ``digest``. Where part of the run differs from those lines, ``parsed`` gives its rows,
+    each as (offset in the run, day, code); every other row is the record's. The roster
+    applies such a run in one step, or, if the record has moved on since, asks for the
+    file to be read in full."""
 
     agent: str
     digest: bytes = field(repr=lambda digest: digest.hex())
     line: int
     count: int
+    parsed: tuple[tuple[int, date, str], ...] = field(default=(), kw_only=True)
+    basis: bytes = field(default=b"", kw_only=True, repr=False)
+
+    @property
+    def held_digest(self) -> bytes:
+        """The digest of the record the run was recognised against."""
+        return self.basis or self.digest
 
 
 def _column(values: Iterable[Any]) -> Sequence[Any]:

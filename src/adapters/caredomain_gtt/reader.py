@@ -131,7 +131,8 @@ class GttCsvReader:
         return RunLayout(
             encoding,
             settings.delimiter,
-            columns[0],
+            columns,
+            width,
             settings.trim,
             _column_reader(width, *columns, trim=settings.trim),
             (encoding, settings.delimiter, width, columns, settings.trim, settings.date_formats),

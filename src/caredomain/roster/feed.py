@@ -500,33 +500,48 @@ class _Work:
         self.unchanged += count * same
 
     def recognised(self, runs: Sequence[RecognisedRun], parsed: Counter[str]) -> None:
-        """Confirm each recognised run: the lines that last stated the agent's whole record,
-        so her rows are exactly its days and codes. Valid only where the one-step
-        comparison would confirm those rows; otherwise :class:`ReadInFull`."""
-        held, known, edited = self.held, self.known, self.edited
-        extracted_at = self.extracted_at
+        """Apply each recognised run in one step: her rows are her record's days and codes,
+        but for the rows the run gives (``parsed``). Valid only where the one-step
+        comparison would apply those rows; otherwise :class:`ReadInFull`."""
         seen: set[str] = set()
         for run in runs:
             agent = AgentId(run.agent)
-            record = held.get(agent)
-            why = None
             if agent in parsed or agent in seen:
-                why = "her rows are elsewhere in the batch too"
-            elif agent not in known:
-                why = "unknown agent"
-            elif agent in edited:
-                why = "a local edit is pending"
-            elif record is None or record.digest != run.digest or record.length != run.count:
-                why = "her record was stated by other lines since"
-            elif record.confirmed >= extracted_at or _latest(self._latest, record.times) >= (
-                extracted_at
-            ):
-                why = "not newer than her record"
-            if why is not None:
-                raise ReadInFull(run, why)
+                raise ReadInFull(run, "her rows are elsewhere in the batch too")
             seen.add(agent)
-            self.confirmed.append(agent)
-            self.unchanged += run.count
+            record = self._recognisable(agent, run)
+            if not run.parsed:
+                self.confirmed.append(agent)
+                self.unchanged += run.count
+                continue
+            codes = record.code_list()
+            for offset, day, code in run.parsed:
+                if day.toordinal() != record.first + offset:
+                    raise ReadInFull(run, f"line {run.line + offset} is not her day {offset + 1}")
+                codes[offset] = code
+            text = " ".join(codes)
+            if text == record.codes:
+                self.unchanged += run.count
+                self._confirm(agent, record, run.digest)
+            elif not self._replaced(agent, record, text, codes, run.digest):
+                raise ReadInFull(run, "an unknown code")
+
+    def _recognisable(self, agent: AgentId, run: RecognisedRun) -> AgentDays:
+        """The record ``run`` was recognised against, if the one-step comparison applies to
+        it as it does to an agent whose rows were all parsed; otherwise :class:`ReadInFull`."""
+        record = self.held.get(agent)
+        why = None
+        if agent not in self.known:
+            why = "unknown agent"
+        elif agent in self.edited:
+            why = "a local edit is pending"
+        elif record is None or record.digest != run.held_digest or record.length != run.count:
+            why = "her record was stated by other lines since"
+        elif max(record.confirmed, _latest(self._latest, record.times)) >= self.extracted_at:
+            why = "not newer than her record"
+        if why is not None or record is None:
+            raise ReadInFull(run, why or "")
+        return record
 
     def agent_run(self, agent: AgentId, start: int, end: int) -> None:
         """Apply the rows ``start`` to ``end`` of the batch: all the rows of one agent."""

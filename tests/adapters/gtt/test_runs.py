@@ -149,10 +149,18 @@ def context(tmp_path: Path) -> Iterator[ServiceContext]:
         )
 
 
+READ_IN_FULL: list[str] = []
+
+
 def apply(context: ServiceContext, path: Path, *, recognise: bool = True) -> list[str]:
     gtt = reader()
+
+    def read(source: str) -> FeedBatch:
+        READ_IN_FULL.append(Path(source).name)
+        return gtt.read(source)
+
     run = roster.apply_gtt_file(
-        context, gtt.read, str(path), recognise=gtt.read_recognising if recognise else None
+        context, read, str(path), recognise=gtt.read_recognising if recognise else None
     )
     return run.lines()
 
@@ -179,7 +187,9 @@ def test_a_re_export_applied_with_recognition_gives_what_reading_every_row_gives
             uow.commit()
         apply(plain, e1, recognise=False)
         expected = apply(plain, e2, recognise=False)
+        READ_IN_FULL.clear()
         assert apply(context, e2) == expected
+        assert READ_IN_FULL == []
         assert records(context) == records(plain)
     assert expected[1].strip() == "rows read 30, applied 1, unchanged 29, stale 0, rejected 0"
 
@@ -189,8 +199,63 @@ def test_a_local_edit_on_a_recognised_run_has_the_file_read_again(
 ) -> None:
     apply(context, export(tmp_path / "e1.csv", rows_of(codes())))
     roster.edit_code_locally(context, roster.GTT_FEED_ACTOR, "M0004", date(2026, 11, 24), "CA")
+    READ_IN_FULL.clear()
     lines = apply(context, export(tmp_path / "e2.csv", rows_of(codes()), hour=12))
+    assert READ_IN_FULL == ["e2.csv"]
     assert lines[1].strip() == "rows read 30, applied 0, unchanged 30, stale 0, rejected 0"
     assert any("local edit OVERWRITTEN: M0004 2026-11-24: local CA" in line for line in lines)
     with context.store.unit_of_work(write=False) as uow:
         assert uow.roster.local_edits() == []
+
+
+LONG_DAYS = [f"{day:02d}/12/2026" for day in range(1, 21)]
+
+
+def long_rows(change: dict[tuple[str, int], str] | None = None) -> list[tuple[str, str, str, str]]:
+    """Twenty days per agent: runs of two groups of ten lines."""
+    pattern = ["J", "M", "RH", "S"]
+    return [
+        (agent, "Nom", day, (change or {}).get((agent, n), pattern[n % 4]))
+        for agent in AGENTS
+        for n, day in enumerate(LONG_DAYS)
+    ]
+
+
+def test_a_run_with_one_group_changed_is_recognised_and_that_group_parsed(
+    tmp_path: Path,
+) -> None:
+    first = reader().read(str(export(tmp_path / "e1.csv", long_rows())))
+    changed = export(tmp_path / "e2.csv", long_rows({("M0003", 14): "MAL"}), hour=12)
+    batch = reader().read_recognising(str(changed), known_from(first))
+    assert len(batch) == 0
+    (patched,) = [run for run in batch.recognised if run.parsed]
+    assert (patched.agent, patched.line, patched.count) == ("M0003", 3 + 60, 20)
+    assert [offset for offset, _, _ in patched.parsed] == list(range(10, 20))
+    assert patched.parsed[4] == (14, date(2026, 12, 15), "MAL")
+    assert patched.basis == first.run_digests[60]
+    assert patched.digest == reader().read(str(changed)).run_digests[60]
+    assert patched.digest[:16] == patched.basis[:16]  # the first group, held
+    assert patched.digest[16:] != patched.basis[16:]
+
+
+def test_a_re_export_with_groups_changed_gives_what_reading_every_row_gives(
+    tmp_path: Path, context: ServiceContext
+) -> None:
+    e1 = export(tmp_path / "e1.csv", long_rows())
+    changes = {("M0003", 14): "MAL", ("M0000", 2): "CA", ("M0005", 19): "MAL"}
+    e2 = export(tmp_path / "e2.csv", long_rows(changes), hour=12)
+    e3 = export(tmp_path / "e3.csv", long_rows({("M0003", 14): "J"}), hour=18)
+    expected = []
+    with SqliteStore(tmp_path / "plain.db") as store:
+        plain = ServiceContext(store=store, clock=context.clock, new_id=context.new_id)
+        with store.unit_of_work() as uow:
+            uow.roster.save_catalogue(french_hospital_catalogue())
+            uow.roster.save_agents(Agent(AgentId(a), a, {"IDE"}) for a in AGENTS)
+            uow.commit()
+        expected = [apply(plain, path, recognise=False) for path in (e1, e2, e3)]
+        READ_IN_FULL.clear()
+        assert [apply(context, path) for path in (e1, e2, e3)] == expected
+        assert READ_IN_FULL == []
+        assert records(context) == records(plain)
+    assert expected[1][1].strip() == "rows read 120, applied 3, unchanged 117, stale 0, rejected 0"
+    assert expected[2][1].strip() == "rows read 120, applied 3, unchanged 117, stale 0, rejected 0"

@@ -1,21 +1,24 @@
-"""Reading an export by runs of lines, each run digested, so that runs met before need not be
-parsed.
+"""Reading an export by runs of lines, digested, so that lines met before need not be parsed.
 
 An export lists every agent over the same days, one line per agent-day, so each agent's rows
 are a run of as many lines as the first agent has. The body is cut into such runs of raw
-bytes and each is digested (SHA-256 of the reading settings, then the bytes). A run whose
-digest the roster holds — the lines that last stated that agent's whole record — is given as
-a :class:`~caredomain.ports.RecognisedRun`, not parsed. The other runs are parsed, each
-stretch of them in one :mod:`csv` pass, and every one that turns out to be one agent's rows
-keeps its digest (:attr:`~caredomain.ports.FeedBatch.run_digests`) for the roster to
-remember.
+bytes, each run into groups of about ten lines, and each group is digested (SHA-256 of the
+reading settings, then the bytes; 16 bytes kept). A run's digest is its groups' digests end
+to end; a record set from a whole run keeps it (:attr:`~caredomain.ports.FeedBatch.run_digests`).
 
-Nothing here judges a line: the first thing that does not fit — a field over several lines,
-a lone carriage return, a byte the encoding cannot read, a row of another width, an empty
+Read against the digests the roster holds, a run whose digest is a record's — the lines that
+last stated that agent's whole record — is given as a
+:class:`~caredomain.ports.RecognisedRun`, not parsed. A run whose groups are partly a
+record's, in their places, is given so too, with the rows of its other groups parsed (a
+changed code costs ten lines, not the run). The other runs are parsed, each stretch of them
+in one :mod:`csv` pass.
+
+Nothing here judges a line. What does not fit in a stretch — a field over several lines, a
+lone carriage return, a byte the encoding cannot read, a row of another width, an empty
 field, a day that does not read — makes :func:`read_by_runs` give up (``None``), and the
-reader reads the file as text, which names every bad line. An agent whose run has another
-length only costs speed: the runs after hers no longer line up with runs met before, and
-are parsed.
+reader reads the file as text, which names every bad line; in the groups of a partly
+recognised run it only has their runs parsed whole. An agent whose run has another length
+only costs speed: the runs after hers no longer line up with runs met before.
 """
 
 from __future__ import annotations
@@ -89,8 +92,8 @@ def read_by_runs(
     strict: bool,
 ) -> FeedBatch | None:
     """The batch of ``path``, whose rows start on line ``body_line``, read by runs of lines
-    (``day_of`` maps day texts to days, as the reader's other paths do); ``None`` where
-    anything does not fit (see the module)."""
+    against ``known`` (a record's digest → its agent; ``day_of`` maps day texts to days, as
+    the reader's other paths do); ``None`` where anything does not fit (see the module)."""
     try:
         data = path.read_bytes()
     except OSError:
@@ -103,24 +106,23 @@ def read_by_runs(
     length = _first_run(data[start : start + _FIRST_RUN_BYTES], layout)
     if length is None:
         return None
-    runs = _Runs(data, start, length, layout)
-    held = _HeldGroups(known)
-    columns = _Columns(layout, day_of, runs, body_line)
-    recognised: list[RecognisedRun] = []
+    runs = _Runs(data, start, length, layout, body_line)
+    found = runs.recognised(known)
+    partly = _partly_held(runs, known, found)
+    for index, patched in _Patches(runs, layout, day_of).runs(partly):
+        found[index] = patched
+    columns = _Columns(layout, day_of, runs)
     waiting: list[int] = []  # runs not recognised, parsed together
-    for index in range(runs.count):
-        found = held.run(runs.digests(index))
-        if found is not None:
-            run = columns.recognised(index, *found)
-            if run is not None:
-                if waiting and not columns.parse(waiting):
-                    return None
-                waiting = []
-                recognised.append(run)
-                continue
-        waiting.append(index)
+    for index, run in enumerate(found):
+        if run is None:
+            waiting.append(index)
+        elif waiting:
+            if not columns.parse(waiting):
+                return None
+            waiting = []
     if waiting and not columns.parse(waiting):
         return None
+    recognised = [run for run in found if run is not None]
     return columns.batch(str(path), extracted_at, strict, recognised)
 
 
@@ -128,22 +130,24 @@ class _Runs:
     """The body cut into runs of ``length`` lines, each cut into groups of lines, each group
     digested: a run's digest is its groups' digests, end to end."""
 
-    def __init__(self, data: bytes, start: int, length: int, layout: RunLayout) -> None:
+    def __init__(
+        self, data: bytes, start: int, length: int, layout: RunLayout, body_line: int
+    ) -> None:
         self.group = _group_size(length)
         self.per_run = length // self.group
         self.length = length
+        self.body_line = body_line
         self.groups: list[bytes] = _lines_of(self.group).findall(data, start)
         self.group_digests = [layout.digest(group) for group in self.groups]
-        self.count = -(-len(self.groups) // self.per_run)
-
-    def digests(self, index: int) -> list[bytes]:
-        first = index * self.per_run
-        return self.group_digests[first : first + self.per_run]
-
-    def digest(self, index: int) -> bytes:
-        return b"".join(self.digests(index))
+        per_run = self.per_run
+        self.digests = [
+            b"".join(self.group_digests[first : first + per_run])
+            for first in range(0, len(self.groups), per_run)
+        ]
+        self.count = len(self.digests)
 
     def lines(self, index: int) -> list[bytes]:
+        """The groups of lines of run ``index``."""
         first = index * self.per_run
         return self.groups[first : first + self.per_run]
 
@@ -153,52 +157,117 @@ class _Runs:
             return self.length
         return sum(group.count(b"\n") for group in self.lines(index))
 
+    def line(self, index: int) -> int:
+        return self.body_line + index * self.length
 
-class _HeldGroups:
-    """The groups of lines behind the records the roster holds: a group's digest → the
-    agent, where the group sits in her run, and her record's whole digest."""
+    def recognised(self, known: Mapping[bytes, str]) -> list[RecognisedRun | None]:
+        """Each run whose digest is a record's, as a recognised run; ``None`` for the
+        others."""
+        found: list[RecognisedRun | None] = []
+        for index, digest in enumerate(self.digests):
+            agent = known.get(digest)
+            found.append(
+                None
+                if agent is None
+                else RecognisedRun(agent, digest, self.line(index), self.rows(index))
+            )
+        return found
 
-    def __init__(self, known: Mapping[bytes, str]) -> None:
-        self.groups: dict[bytes, tuple[str, int, bytes]] = {}
-        for digest, agent in known.items():
-            if len(digest) % DIGEST_SIZE == 0:
-                for place in range(len(digest) // DIGEST_SIZE):
-                    part = digest[place * DIGEST_SIZE : (place + 1) * DIGEST_SIZE]
-                    self.groups[part] = (agent, place, digest)
 
-    def run(self, digests: list[bytes]) -> tuple[str, bytes, list[int]] | None:
-        """The agent whose record's groups these are, in their places, that record's digest
-        and the places of the groups not held; ``None`` if none is held, or they are not one
-        record's in place."""
-        found = None
-        missing = []
-        for place, digest in enumerate(digests):
-            held = self.groups.get(digest)
-            if held is None:
-                missing.append(place)
-                continue
-            if held[1] != place or (found is not None and held[0] != found[0]):
-                return None
-            found = held
-        if found is None:
-            return None
-        return found[0], found[2], missing
+Partly = tuple[int, str, bytes, list[int]]
+"""A run partly recognised: its index, the agent, her record's digest, and the places of the
+groups that are not that record's."""
+
+
+def _partly_held(
+    runs: _Runs, known: Mapping[bytes, str], found: list[RecognisedRun | None]
+) -> list[Partly]:
+    """The runs not recognised whole whose groups are partly one record's, in their places."""
+    size, per_run = DIGEST_SIZE, runs.per_run
+    if per_run == 1:
+        return []
+    held = list(known.items())
+    places = range(0, per_run * size, size)
+    owner = {
+        digest[place : place + size]: number
+        for number, (digest, _) in enumerate(held)
+        if len(digest) == per_run * size
+        for place in places
+    }
+    partly = []
+    for index, run in enumerate(found):
+        if run is not None:
+            continue
+        digests = runs.group_digests[index * per_run : (index + 1) * per_run]
+        number = next((n for n in map(owner.get, digests) if n is not None), None)
+        if number is None or len(digests) != per_run:
+            continue
+        basis, agent = held[number]
+        missing = [k for k, place in enumerate(places) if basis[place : place + size] != digests[k]]
+        partly.append((index, agent, basis, missing))
+    return partly
+
+
+class _Patches:
+    """The groups of the runs partly recognised that are not their record's, parsed in one
+    pass of :mod:`csv`."""
+
+    def __init__(self, runs: _Runs, layout: RunLayout, day_of: Mapping[str, date | None]) -> None:
+        self.runs_ = runs
+        self.layout = layout
+        self.day_of = day_of
+
+    def runs(self, partly: list[Partly]) -> list[tuple[int, RecognisedRun]]:
+        """Each run of ``partly`` whose other groups read as her rows, as a recognised run
+        with those rows; the others are left out, to be parsed whole."""
+        if not partly:
+            return []
+        runs, layout = self.runs_, self.layout
+        pieces = [runs.lines(index)[place] for index, _, _, missing in partly for place in missing]
+        try:
+            text = b"".join(pieces).decode(layout.encoding)
+        except UnicodeDecodeError:
+            return []
+        agents: list[str] = []
+        starts: list[int] = []
+        days: list[date | None] = []
+        codes: list[str] = []
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=layout.delimiter)
+        try:
+            layout.loop(reader, agents.append, starts.append, self.day_of, days, codes)
+        except (ValueError, csv.Error):
+            return []
+        size = len(codes)
+        lines = sum(piece.count(b"\n") for piece in pieces)
+        if not reader.line_num == size == lines or "" in codes or None in days:
+            return []
+        held_days = cast(list[date], days)
+        owner = dict(zip(starts, agents, strict=True))
+        run_end = dict(zip(starts, [*starts[1:], size], strict=True))
+        out = []
+        row = 0
+        group = runs.group
+        for index, agent, basis, missing in partly:
+            offsets = [place * group + k for place in missing for k in range(group)]
+            end = row + len(offsets)
+            if owner.get(row) == agent and run_end[row] == end:  # her rows, and only hers
+                parsed = tuple(zip(offsets, held_days[row:end], codes[row:end], strict=True))
+                digest = runs.digests[index]
+                line, count = runs.line(index), runs.rows(index)
+                out.append(
+                    (index, RecognisedRun(agent, digest, line, count, parsed=parsed, basis=basis))
+                )
+            row = end
+        return out
 
 
 class _Columns:
     """The columns of the parsed rows, stretch after stretch."""
 
-    def __init__(
-        self,
-        layout: RunLayout,
-        day_of: Mapping[str, date | None],
-        runs: _Runs,
-        body_line: int,
-    ) -> None:
+    def __init__(self, layout: RunLayout, day_of: Mapping[str, date | None], runs: _Runs) -> None:
         self.layout = layout
         self.day_of = day_of
         self.runs = runs
-        self.body_line = body_line
         self.run_agents: list[str] = []
         self.run_starts: list[int] = []
         self.days: list[date | None] = []
@@ -233,60 +302,12 @@ class _Columns:
         count = sum(counts)
         if rows.line_num != count or len(self.codes) - first_row != count:
             return False
-        line = self.body_line + first * runs.length
+        line = runs.line(first)
         self.lines.append(range(line, line + count))
         for index, rows_in_run in zip(indexes, counts, strict=True):
-            self.parsed_runs.append((first_row, rows_in_run, runs.digest(index)))
+            self.parsed_runs.append((first_row, rows_in_run, runs.digests[index]))
             first_row += rows_in_run
         return True
-
-    def recognised(
-        self, index: int, agent: str, basis: bytes, missing: list[int]
-    ) -> RecognisedRun | None:
-        """Run ``index`` as a recognised run of ``agent``, its groups at ``missing`` parsed;
-        ``None`` if those do not read as her rows."""
-        runs = self.runs
-        parsed: list[tuple[int, date, str]] = []
-        lines = runs.lines(index)
-        for place in missing:
-            rows = self._group_rows(lines[place], agent)
-            if rows is None:
-                return None
-            offset = place * runs.group
-            parsed += [(offset + k, day, code) for k, (day, code) in enumerate(rows)]
-        return RecognisedRun(
-            agent,
-            runs.digest(index),
-            self.body_line + index * runs.length,
-            runs.rows(index),
-            parsed=tuple(parsed),
-            basis=basis,
-        )
-
-    def _group_rows(self, lines: bytes, agent: str) -> list[tuple[date, str]] | None:
-        """The days and codes of a group of lines, every one a well-formed row of
-        ``agent``; ``None`` if not so."""
-        layout = self.layout
-        try:
-            text = lines.decode(layout.encoding)
-            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=layout.delimiter))
-        except (UnicodeDecodeError, csv.Error):
-            return None
-        if len(rows) != lines.count(b"\n"):
-            return None
-        agent_at, day_at, code_at = layout.columns
-        out = []
-        for row in rows:
-            if len(row) != layout.width:
-                return None
-            name, code = row[agent_at], row[code_at]
-            if layout.trim:
-                name, code = name.strip(), code.strip()
-            day = self.day_of[row[day_at]]
-            if name != agent or day is None or not code:
-                return None
-            out.append((day, code))
-        return out
 
     def batch(
         self, source: str, extracted_at: datetime, strict: bool, recognised: list[RecognisedRun]

@@ -192,7 +192,8 @@ def _partly_held(
     size, per_run = DIGEST_SIZE, runs.per_run
     if per_run == 1:
         return []
-    held = list(known.items())
+    recognised = {run.digest for run in found if run is not None}
+    held = [(digest, agent) for digest, agent in known.items() if digest not in recognised]
     places = range(0, per_run * size, size)
     owner = {
         digest[place : place + size]: number

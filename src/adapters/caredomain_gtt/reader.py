@@ -97,19 +97,13 @@ class GttCsvReader:
         )
         if batch is not None:
             return batch
-        with self._open(path) as file:
-            self._preamble(path, file)
-            reader = csv.reader(file, delimiter=settings.delimiter)
-            next(reader)
+        with self._body(path) as reader:
             batch = self._fast(
                 path, reader, columns, width, header_line=first_line, extracted_at=extracted_at
             )
         if batch is not None:
             return batch
-        with self._open(path) as file:
-            self._preamble(path, file)
-            reader = csv.reader(file, delimiter=settings.delimiter)
-            next(reader)
+        with self._body(path) as reader:
             agents, days, codes, lines, rejected = self._row_by_row(
                 path, reader, columns, width, first_line
             )
@@ -172,6 +166,15 @@ class GttCsvReader:
             raise InvalidInput(f"not readable as CSV: {error}", source=str(path)) from None
         finally:
             file.close()
+
+    @contextmanager
+    def _body(self, path: Path) -> Iterator[Reader]:
+        """The rows of the file, past its extraction line and column headers."""
+        with self._open(path) as file:
+            self._preamble(path, file)
+            reader = csv.reader(file, delimiter=self.settings.delimiter)
+            next(reader)
+            yield reader
 
     def _undecodable(self, path: Path) -> InvalidInput:
         """The exact line of the first byte the encoding cannot read."""

@@ -5,6 +5,7 @@ text; the outcome is always that of every row parsed."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from itertools import count
 from pathlib import Path
@@ -134,10 +135,11 @@ def test_a_field_over_two_lines_is_read_as_text(tmp_path: Path) -> None:
     assert batch.rows[8].line == 12  # the row after it starts a line later
 
 
-@pytest.fixture
-def context(tmp_path: Path) -> Iterator[ServiceContext]:
+@contextmanager
+def staffed(database: Path) -> Iterator[ServiceContext]:
+    """A store holding the code catalogue and the agents."""
     numbers = count(1)
-    with SqliteStore(tmp_path / "store.db") as store:
+    with SqliteStore(database) as store:
         with store.unit_of_work() as uow:
             uow.roster.save_catalogue(french_hospital_catalogue())
             uow.roster.save_agents(Agent(AgentId(a), a, {"IDE"}) for a in AGENTS)
@@ -147,6 +149,12 @@ def context(tmp_path: Path) -> Iterator[ServiceContext]:
             clock=FixedClock(datetime(2026, 11, 23, 13, tzinfo=PARIS)),
             new_id=lambda: f"e{next(numbers)}",
         )
+
+
+@pytest.fixture
+def context(tmp_path: Path) -> Iterator[ServiceContext]:
+    with staffed(tmp_path / "store.db") as context:
+        yield context
 
 
 READ_IN_FULL: list[str] = []
@@ -179,12 +187,7 @@ def test_a_re_export_applied_with_recognition_gives_what_reading_every_row_gives
     e1 = export(tmp_path / "e1.csv", rows_of(codes()))
     e2 = export(tmp_path / "e2.csv", rows_of(codes({("M0002", 3): "MAL"})), hour=12)
     apply(context, e1)
-    with SqliteStore(tmp_path / "plain.db") as store:
-        plain = ServiceContext(store=store, clock=context.clock, new_id=context.new_id)
-        with store.unit_of_work() as uow:
-            uow.roster.save_catalogue(french_hospital_catalogue())
-            uow.roster.save_agents(Agent(AgentId(a), a, {"IDE"}) for a in AGENTS)
-            uow.commit()
+    with staffed(tmp_path / "plain.db") as plain:
         apply(plain, e1, recognise=False)
         expected = apply(plain, e2, recognise=False)
         READ_IN_FULL.clear()
@@ -246,12 +249,7 @@ def test_a_re_export_with_groups_changed_gives_what_reading_every_row_gives(
     e2 = export(tmp_path / "e2.csv", long_rows(changes), hour=12)
     e3 = export(tmp_path / "e3.csv", long_rows({("M0003", 14): "J"}), hour=18)
     expected = []
-    with SqliteStore(tmp_path / "plain.db") as store:
-        plain = ServiceContext(store=store, clock=context.clock, new_id=context.new_id)
-        with store.unit_of_work() as uow:
-            uow.roster.save_catalogue(french_hospital_catalogue())
-            uow.roster.save_agents(Agent(AgentId(a), a, {"IDE"}) for a in AGENTS)
-            uow.commit()
+    with staffed(tmp_path / "plain.db") as plain:
         expected = [apply(plain, path, recognise=False) for path in (e1, e2, e3)]
         READ_IN_FULL.clear()
         assert [apply(context, path) for path in (e1, e2, e3)] == expected

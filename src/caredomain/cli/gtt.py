@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import time
 import tomllib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from attrs import frozen
 from caredomain.cli.common import DEFAULT_DB, Console, sqlite_url
 from caredomain.cli.roster import ACTOR, roster_zone, show_candidates, show_post
 from caredomain.errors import InvalidInput
-from caredomain.ports import FeedBatch, FeedReader, RecognisingFeedReader
+from caredomain.ports import FeedReader
 from caredomain.roster import FeedReport, FeedSchedule, RosterSettings
 from caredomain.roster import services as roster_services
 from caredomain.roster.ports import FolderReader
@@ -133,11 +133,6 @@ def _vacancies(console: Console, session: _Session, report: FeedReport, limit: i
             show_candidates(console, found, "      ", roster)
 
 
-def _recognising(session: _Session) -> Callable[[str, Mapping[bytes, str]], FeedBatch] | None:
-    reader = session.reader
-    return reader.read_recognising if isinstance(reader, RecognisingFeedReader) else None
-
-
 def _apply(args: argparse.Namespace, console: Console) -> int:
     failed = False
     with _session(args, console) as session:
@@ -145,7 +140,10 @@ def _apply(args: argparse.Namespace, console: Console) -> int:
         for source in args.files:
             try:
                 run = roster_services.apply_gtt_file(
-                    session.context, session.reader.read, source, recognise=_recognising(session)
+                    session.context,
+                    session.reader.read,
+                    source,
+                    recognise=roster_services.recognising(session.reader),
                 )
             except InvalidInput as error:
                 console.error(str(error))

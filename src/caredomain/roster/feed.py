@@ -24,11 +24,11 @@ the roster holds in one step (one text comparison per agent); everything else go
 through the same rules.
 
 A reader may also give runs it recognised without parsing them
-(:class:`~caredomain.ports.RecognisedRun`): the very lines that last stated an agent's whole
-record. Such a run is confirmed in one step when the one-step comparison would have found
-it unchanged; when the record has moved on since (a local edit, a later batch, the agent
-gone), :class:`ReadInFull` asks for the file to be read again without recognition, so that
-the outcome is always that of the rows themselves.
+(:class:`~caredomain.ports.RecognisedRun`): the lines that last stated an agent's whole
+record, but for the rows it gives. Such a run is applied in one step, as the one-step
+comparison applies an agent's rows; when the record has moved on since (a local edit, a
+later batch, the agent gone), :class:`ReadInFull` asks for the file to be read again without
+recognition, so that the outcome is always that of the rows themselves.
 """
 
 from __future__ import annotations

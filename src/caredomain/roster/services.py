@@ -53,6 +53,7 @@ __all__ = [
     "pending_local_edits",
     "process_folder",
     "publish",
+    "recognising",
     "set_up_ward",
     "swap",
     "vacancies",
@@ -193,7 +194,9 @@ def apply_gtt_batch(
     agents it unassigns, its events, and — when ``size`` identifies the source file — the
     record that it was applied, so that it is never applied twice (see
     :class:`~caredomain.roster.ports.AppliedBatch`). A refused batch (strict policy, a bad
-    row) changes nothing."""
+    row) changes nothing. A batch with recognised runs that cannot stand for their rows
+    raises :class:`~caredomain.roster.feed.ReadInFull`: :func:`apply_gtt_file` reads the
+    source again in that case, this function cannot."""
     authorize(actor, Action.ROSTER_FEED, Resource("roster"))
     with _collector_paused():
         return _apply(context, lambda _: batch, size)
@@ -325,7 +328,7 @@ def process_folder(
                 source,
                 actor=actor,
                 size=folder.size(source),
-                recognise=_recognising(folder),
+                recognise=recognising(folder),
             )
         except InvalidInput as error:
             runs.append(FolderRun(source, folder.rejected(source, [str(error)]), error=str(error)))
@@ -336,8 +339,9 @@ def process_folder(
     return runs
 
 
-def _recognising(source: object) -> Callable[[str, Mapping[bytes, str]], FeedBatch] | None:
-    """A reader's or folder's ``read_recognising``, if it has one."""
+def recognising(source: object) -> Callable[[str, Mapping[bytes, str]], FeedBatch] | None:
+    """A reader's or folder's ``read_recognising``, if it has one: what
+    :func:`apply_gtt_file` takes as ``recognise``."""
     return source.read_recognising if isinstance(source, RecognisingFeedReader) else None
 
 

@@ -211,7 +211,8 @@ def _partly_held(
             continue
         basis, agent = held[number]
         missing = [k for k, place in enumerate(places) if basis[place : place + size] != digests[k]]
-        partly.append((index, agent, basis, missing))
+        if len(missing) < per_run:  # a group in its own place: not a period shifted
+            partly.append((index, agent, basis, missing))
     return partly
 
 

@@ -257,3 +257,29 @@ def test_a_re_export_with_groups_changed_gives_what_reading_every_row_gives(
         assert records(context) == records(plain)
     assert expected[1][1].strip() == "rows read 120, applied 3, unchanged 117, stale 0, rejected 0"
     assert expected[2][1].strip() == "rows read 120, applied 3, unchanged 117, stale 0, rejected 0"
+
+
+def by_date(first: int, agents: Sequence[str] = AGENTS) -> list[tuple[str, str, str, str]]:
+    """Twenty days from December ``first``, each day's code set by its date."""
+    pattern = ["J", "M", "RH", "S"]
+    return [
+        (agent, "Nom", f"{day:02d}/12/2026", pattern[day % 4])
+        for agent in agents
+        for day in range(first, first + 20)
+    ]
+
+
+def test_a_period_shifted_by_whole_groups_is_parsed_not_taken_for_the_old_one(
+    tmp_path: Path, context: ServiceContext
+) -> None:
+    e1 = export(tmp_path / "e1.csv", by_date(1))
+    e2 = export(tmp_path / "e2.csv", by_date(11), hour=12)  # its first ten lines are e1's last
+    with staffed(tmp_path / "plain.db") as plain:
+        expected = [apply(plain, path, recognise=False) for path in (e1, e2)]
+        READ_IN_FULL.clear()
+        assert [apply(context, path) for path in (e1, e2)] == expected
+        assert READ_IN_FULL == []
+        assert records(context) == records(plain)
+    batch = reader().read_recognising(str(e2), known_from(reader().read(str(e1))))
+    assert batch.recognised == ()
+    assert len(batch) == 120

@@ -194,8 +194,8 @@ def test_an_export_stated_again_is_confirmed_without_its_rows() -> None:
 @pytest.mark.parametrize(
     ("why", "prepare"),
     [
-        ("a local edit is pending", "edit"),
-        ("not newer than her record", "older"),
+        ("a local edit", "edit"),
+        ("a later batch", "older"),
         ("her rows are elsewhere in the batch too", "twice"),
     ],
 )

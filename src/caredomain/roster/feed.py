@@ -471,22 +471,12 @@ class _Work:
         # text comparison with the record's.
         _, starts, ends = zip(*runs, strict=True)
         texts = map(" ".join, map(column.__getitem__, map(slice, starts, ends)))
-        held, known, edited = self.held, self.known, self.edited
-        extracted_at = self.extracted_at
+        held = self.held
         digests = self.batch.run_digests
-        latest = self._latest
         same = 0
         for (agent, start, end), text in zip(agent_runs, texts, strict=True):
             record = held.get(agent)
-            if (
-                record is None
-                or agent not in known
-                or agent in edited
-                or record.first != first
-                or len(record.times) != count
-                or record.confirmed >= extracted_at
-                or _latest(latest, record.times) >= extracted_at
-            ):
+            if record is None or not self._one_step_fits(agent, record, first, count):
                 self.agent_run(agent, start, end)
             elif record.codes != text:
                 digest = digests.get(start, b"")
@@ -530,18 +520,27 @@ class _Work:
         """The record ``run`` was recognised against, if the one-step comparison applies to
         it as it does to an agent whose rows were all parsed; otherwise :class:`ReadInFull`."""
         record = self.held.get(agent)
-        why = None
-        if agent not in self.known:
-            why = "unknown agent"
-        elif agent in self.edited:
-            why = "a local edit is pending"
-        elif record is None or record.digest != run.held_digest or record.length != run.count:
-            why = "her record was stated by other lines since"
-        elif max(record.confirmed, _latest(self._latest, record.times)) >= self.extracted_at:
-            why = "not newer than her record"
-        if why is not None or record is None:
-            raise ReadInFull(run, why or "")
+        if (
+            record is None
+            or record.digest != run.held_digest
+            or not self._one_step_fits(agent, record, record.first, run.count)
+        ):
+            raise ReadInFull(
+                run, "her record has moved on: a local edit, a later batch, or the agent gone"
+            )
         return record
+
+    def _one_step_fits(self, agent: AgentId, record: AgentDays, first: int, count: int) -> bool:
+        """Whether ``count`` rows of ``agent`` from day ``first`` can be applied in one
+        step: she is known, has no pending local edit, and her record holds exactly those
+        days, every one stated before this batch — so that each row is NEWER."""
+        return (
+            agent in self.known
+            and agent not in self.edited
+            and record.first == first
+            and len(record.times) == count
+            and max(record.confirmed, _latest(self._latest, record.times)) < self.extracted_at
+        )
 
     def agent_run(self, agent: AgentId, start: int, end: int) -> None:
         """Apply the rows ``start`` to ``end`` of the batch: all the rows of one agent."""
@@ -588,12 +587,7 @@ class _Work:
         record = self.held.get(agent)
         if record is None:
             return self._first_codes(agent, first, codes, digest)
-        if (
-            record.first != first
-            or len(record.times) != len(codes)
-            or record.latest >= self.extracted_at
-            or _has_gaps(record.codes)
-        ):
+        if not self._one_step_fits(agent, record, first, len(codes)) or _has_gaps(record.codes):
             return False
         return self._newer_codes(agent, record, codes, digest)
 

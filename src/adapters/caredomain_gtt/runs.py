@@ -115,7 +115,7 @@ def read_by_runs(
     runs = _Runs(data, start, length, layout, body_line)
     found = runs.recognised(known)
     partly = _partly_held(runs, known, found)
-    for index, patched in _Patches(runs, layout, day_of).runs(partly):
+    for index, patched in _Patches(runs, layout, day_of).read(partly):
         found[index] = patched
     columns = _Columns(layout, day_of, runs)
     waiting: list[int] = []  # runs not recognised, parsed together
@@ -221,16 +221,16 @@ class _Patches:
     pass of :mod:`csv`."""
 
     def __init__(self, runs: _Runs, layout: RunLayout, day_of: Mapping[str, date | None]) -> None:
-        self.runs_ = runs
+        self.cut = runs
         self.layout = layout
         self.day_of = day_of
 
-    def runs(self, partly: list[Partly]) -> list[tuple[int, RecognisedRun]]:
+    def read(self, partly: list[Partly]) -> list[tuple[int, RecognisedRun]]:
         """Each run of ``partly`` whose other groups read as her rows, as a recognised run
         with those rows; the others are left out, to be parsed whole."""
         if not partly:
             return []
-        runs, layout = self.runs_, self.layout
+        runs, layout = self.cut, self.layout
         pieces = [runs.lines(index)[place] for index, _, _, missing in partly for place in missing]
         agents: list[str] = []
         starts: list[int] = []

@@ -128,8 +128,8 @@ class GttCsvReader:
             columns,
             width,
             settings.trim,
+            settings.date_formats,
             _column_reader(width, *columns, trim=settings.trim),
-            (encoding, settings.delimiter, width, columns, settings.trim, settings.date_formats),
         )
 
     def folder(self, path: str) -> GttFolder:

@@ -57,22 +57,30 @@ ColumnLoop = Callable[["Reader", Adder, Adder, Any, list[Any], list[str]], None]
 @frozen
 class RunLayout:
     """How the rows of one file read: the body's ``encoding`` (without a BOM), the
-    ``delimiter``, the agent's column, whether fields are trimmed, the reader's column
-    ``loop``, and ``settings``: everything that decides what a line means, which every
-    digest starts from."""
+    ``delimiter``, the agent, day and code columns among ``width``, whether fields are
+    trimmed, the ``date_formats``, and the reader's column ``loop``. All but the loop decide
+    what a line means: every digest starts from them."""
 
     encoding: str
     delimiter: str
     columns: tuple[int, int, int]  # agent, day, code
     width: int
     trim: bool
-    loop: ColumnLoop
-    settings: tuple[object, ...]
+    date_formats: tuple[str, ...]
+    loop: ColumnLoop = field(eq=False, repr=False)
     _start: _Hash = field(init=False, repr=False, eq=False)
 
     @_start.default
     def _settings_digested(self) -> _Hash:
-        return hashlib.sha256(VERSION + repr(self.settings).encode())
+        meaning = (
+            self.encoding,
+            self.delimiter,
+            self.width,
+            self.columns,
+            self.trim,
+            self.date_formats,
+        )
+        return hashlib.sha256(VERSION + repr(meaning).encode())
 
     def rows(self, lines: bytes) -> Reader:
         """The rows of ``lines``, decoded as a file is, a block at a time (decoding them

@@ -88,6 +88,24 @@ class RunLayout:
         text = io.TextIOWrapper(io.BytesIO(lines), encoding=self.encoding, newline="")
         return csv.reader(text, delimiter=self.delimiter)
 
+    def parse(
+        self,
+        lines: bytes,
+        count: int,
+        columns: tuple[list[str], list[int], list[date | None], list[str]],
+        day_of: Mapping[str, date | None],
+    ) -> bool:
+        """Add the ``count`` ``lines`` to the columns (agents as runs, their starts, days,
+        codes) with the loop: ``False`` unless every line is one row of ``width`` fields."""
+        agents, starts, days, codes = columns
+        before = len(codes)
+        rows = self.rows(lines)
+        try:
+            self.loop(rows, agents.append, starts.append, day_of, days, codes)
+        except (ValueError, csv.Error, UnicodeDecodeError):
+            return False
+        return rows.line_num == count == len(codes) - before
+
     def digest(self, lines: bytes) -> bytes:
         """The digest of ``lines`` read with these settings."""
         state = self._start.copy()
@@ -244,15 +262,11 @@ class _Patches:
         starts: list[int] = []
         days: list[date | None] = []
         codes: list[str] = []
-        reader = layout.rows(b"".join(pieces))
-        try:
-            layout.loop(reader, agents.append, starts.append, self.day_of, days, codes)
-        except (ValueError, csv.Error, UnicodeDecodeError):
+        lines = sum(piece.count(b"\n") for piece in pieces)
+        read = layout.parse(b"".join(pieces), lines, (agents, starts, days, codes), self.day_of)
+        if not read or "" in codes or None in days:
             return []
         size = len(codes)
-        lines = sum(piece.count(b"\n") for piece in pieces)
-        if not reader.line_num == size == lines or "" in codes or None in days:
-            return []
         held_days = cast(list[date], days)
         owner = dict(zip(starts, agents, strict=True))
         run_end = dict(zip(starts, [*starts[1:], size], strict=True))
@@ -294,21 +308,10 @@ class _Columns:
         first, last = indexes[0], indexes[-1]
         lines = runs.groups[first * runs.per_run : (last + 1) * runs.per_run]
         first_row = len(self.codes)
-        rows = layout.rows(b"".join(lines))
-        try:
-            layout.loop(
-                rows,
-                self.run_agents.append,
-                self.run_starts.append,
-                self.day_of,
-                self.days,
-                self.codes,
-            )
-        except (ValueError, csv.Error, UnicodeDecodeError):
-            return False
         counts = [runs.length] * (len(indexes) - 1) + [runs.rows(last)]
         count = sum(counts)
-        if rows.line_num != count or len(self.codes) - first_row != count:
+        columns = (self.run_agents, self.run_starts, self.days, self.codes)
+        if not layout.parse(b"".join(lines), count, columns, self.day_of):
             return False
         line = runs.line(first)
         self.lines.append(range(line, line + count))

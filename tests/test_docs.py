@@ -47,3 +47,28 @@ def test_hook_has_a_test_of_its_own(hook: str) -> None:
     assert any(name.startswith(f"test_hook_{hook}") for name in tests), (
         f"no test named test_hook_{hook}_… for {hook}"
     )
+
+
+def _documented_modules() -> set[str]:
+    pages = (ROOT / "docs" / "reference").glob("*.md")
+    return {
+        match.group(1)
+        for page in pages
+        for match in re.finditer(r"^::: ([\w.]+)$", page.read_text(encoding="utf-8"), re.M)
+    }
+
+
+def _public_packages() -> set[str]:
+    core = {
+        ".".join(("caredomain", *path.parent.relative_to(ROOT / "src" / "caredomain").parts))
+        for path in (ROOT / "src" / "caredomain").rglob("__init__.py")
+        if "__all__" in path.read_text(encoding="utf-8")
+    }
+    adapters = {path.parent.name for path in (ROOT / "src" / "adapters").glob("*/__init__.py")}
+    # The command line's public face is its commands, documented in the guides, not Python.
+    return (core | adapters) - {"caredomain.cli"}
+
+
+def test_every_public_package_has_its_reference_page() -> None:
+    missing = _public_packages() - _documented_modules()
+    assert not missing, f"no `::: name` in docs/reference/ for {sorted(missing)}"

@@ -1,4 +1,4 @@
-"""The SQLite store: one file in WAL mode, one connection, one unit of work at a time.
+"""The SQLite store: one file in WAL mode, a connection for each unit of work in progress.
 
 A write unit of work begins with ``BEGIN IMMEDIATE``: it takes the file's write lock at
 once, so two writers never both read and then collide at commit. A writer that cannot get
@@ -7,8 +7,9 @@ unit (``write=False``) begins with ``BEGIN``, reads one consistent snapshot (WAL
 never wait for writers) and refuses every write with :class:`~caredomain.errors.Forbidden`
 before touching the database, as any store must.
 
-Units of work on one store object are serialised by a lock: the store holds a single
-connection, shared by the threads that use the store. A unit is used once; after its
+Each unit of work on one store object has a connection of its own
+(:mod:`caredomain_sqlite.connections`), so that threads read at once while another writes;
+a thread opens one unit at a time. A unit is used once; after its
 ``commit`` or ``rollback`` (leaving the ``with`` block rolls back if it did not commit)
 it refuses further use with ``Forbidden``. No sqlite3 exception leaves this module: locks
 and uniqueness become ``Conflict``, an unreadable file ``InvalidInput`` naming it, anything
@@ -21,22 +22,19 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
-import threading
-import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from datetime import UTC
 from enum import Enum
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from caredomain.errors import CareDomainError, Conflict, Forbidden, InvalidInput, NotFound
+from caredomain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from caredomain.events import Event
 from caredomain.organisation import Organisation, OrganisationId
 from caredomain.ports import EventJournal, OrganisationRepository
 from caredomain.serialization import structure, unstructure
+from caredomain_sqlite.connections import DEFAULT_CONNECTIONS, Connections, Lent
 from caredomain_sqlite.interventions import SqliteInterventions
 from caredomain_sqlite.migrations import migrate
 from caredomain_sqlite.outbox import SqliteNotifications
@@ -46,11 +44,6 @@ from caredomain_sqlite.url import DEFAULT_CACHE_MIB, DEFAULT_TIMEOUT, SqliteLoca
 
 __all__ = ["SqliteEventJournal", "SqliteOrganisations", "SqliteStore", "SqliteUnitOfWork"]
 
-_BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
-_UNREADABLE_CODES = frozenset(
-    {sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_CANTOPEN}
-)
-
 Params = tuple[Any, ...]
 T = TypeVar("T")
 
@@ -59,6 +52,8 @@ class SqliteStore:
     """The embedded store. ``SqliteStore("care.db")``, or by URL through :meth:`from_url`.
 
     Opening applies pending migrations; :attr:`schema_version` is the version it then has.
+    Up to ``connections`` units of work run at once (one per thread); more wait for one to
+    finish, for the store's timeout at most.
     """
 
     def __init__(
@@ -67,14 +62,16 @@ class SqliteStore:
         *,
         timeout: float = DEFAULT_TIMEOUT,
         cache_mib: int = DEFAULT_CACHE_MIB,
+        connections: int = DEFAULT_CONNECTIONS,
     ) -> None:
         self._location = SqliteLocation(os.fspath(path), timeout, cache_mib)
-        self._database = _Database.open(self._location)
+        self._connections = Connections(self._location, most=connections)
         try:
-            with self._database.translated():
-                self._schema_version = migrate(self._database.connection, source=self.url)
+            first = self._connections.first()
+            with first.translated():
+                self._schema_version = migrate(first.connection, source=self.url)
         except BaseException:
-            self._database.close()
+            self._connections.close()
             raise
 
     @classmethod
@@ -97,11 +94,11 @@ class SqliteStore:
         return self._schema_version
 
     def unit_of_work(self, *, write: bool = True) -> SqliteUnitOfWork:
-        return SqliteUnitOfWork(self._database, write=write)
+        return SqliteUnitOfWork(self._connections, write=write)
 
     def close(self) -> None:
-        """Close the connection, once any unit of work in progress has finished."""
-        self._database.close()
+        """Close the connections, once the units of work in progress have finished."""
+        self._connections.close()
 
     def __enter__(self) -> Self:
         return self
@@ -118,123 +115,6 @@ class SqliteStore:
         return f"SqliteStore({self.url!r})"
 
 
-class _Database:
-    """The store's one connection, lent to one unit of work at a time."""
-
-    def __init__(self, connection: sqlite3.Connection, location: SqliteLocation) -> None:
-        self.connection = connection
-        self.location = location
-        self.source = location.url()
-        self._lock = threading.Lock()
-        self._holder: int | None = None
-        self._closed = False
-
-    @classmethod
-    def open(cls, location: SqliteLocation) -> _Database:
-        try:
-            return cls(_connect(location), location)
-        except sqlite3.Error as error:
-            raise _translation(error, location) from error
-
-    def lend(self) -> None:
-        if self._holder == threading.get_ident():
-            raise Conflict(
-                f"{self.source}: a unit of work is already open on this store in this thread; "
-                "finish it before opening another"
-            )
-        if not self._lock.acquire(timeout=self.location.timeout):
-            raise Conflict(
-                f"{self.source}: another thread kept this store busy for more than "
-                f"{self.location.timeout:g} s; try again"
-            )
-        if self._closed:
-            self._lock.release()
-            raise Forbidden(f"{self.source}: the store is closed")
-        self._holder = threading.get_ident()
-
-    def give_back(self) -> None:
-        self._holder = None
-        self._lock.release()
-
-    def close(self) -> None:
-        if self._closed:
-            return
-        self.lend()
-        try:
-            with self.translated():
-                self.connection.close()
-            self._closed = True
-        finally:
-            self.give_back()
-
-    def run(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
-        with self.translated():
-            return self.connection.execute(sql, params)
-
-    def rollback(self) -> None:
-        if self.connection.in_transaction:
-            self.run("ROLLBACK")
-
-    @contextmanager
-    def translated(self) -> Iterator[None]:
-        """Turn sqlite3 exceptions into caredomain errors naming this store."""
-        try:
-            yield
-        except sqlite3.Error as error:
-            raise _translation(error, self.location) from error
-
-
-def _translation(error: sqlite3.Error, location: SqliteLocation) -> CareDomainError:
-    source = location.url()
-    code = getattr(error, "sqlite_errorcode", -1) & 0xFF
-    if _is_busy(error):
-        return Conflict(
-            f"{source}: another writer held the database for more than "
-            f"{location.timeout:g} s; try again"
-        )
-    if isinstance(error, sqlite3.IntegrityError):
-        return Conflict(f"{source}: {error}")
-    if code in _UNREADABLE_CODES:
-        return InvalidInput("cannot open as a SQLite database", source=source, text=str(error))
-    return CareDomainError(f"{source}: {error}")
-
-
-def _connect(location: SqliteLocation) -> sqlite3.Connection:
-    connection = sqlite3.connect(
-        location.path,
-        timeout=location.timeout,
-        isolation_level=None,
-        check_same_thread=False,
-    )
-    try:
-        connection.execute("PRAGMA foreign_keys = ON")
-        connection.execute(f"PRAGMA cache_size = -{location.cache_mib * 1024}")
-        if not location.in_memory:
-            _switch_to_wal(connection, location.timeout)
-    except BaseException:
-        connection.close()
-        raise
-    return connection
-
-
-def _switch_to_wal(connection: sqlite3.Connection, timeout: float) -> None:
-    """SQLite reports "locked" at once, without its busy handler, when processes switch a
-    new file to WAL together: wait here instead, as a writer would."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            connection.execute("PRAGMA journal_mode = WAL")
-            return
-        except sqlite3.OperationalError as error:
-            if not _is_busy(error) or time.monotonic() >= deadline:
-                raise
-            time.sleep(0.005)
-
-
-def _is_busy(error: sqlite3.Error) -> bool:
-    return (getattr(error, "sqlite_errorcode", -1) & 0xFF) in _BUSY_CODES
-
-
 class _Stage(Enum):
     NEW = "new"
     OPEN = "open"
@@ -247,8 +127,9 @@ class SqliteUnitOfWork:
     organisations: OrganisationRepository
     events: EventJournal
 
-    def __init__(self, database: _Database, *, write: bool) -> None:
-        self._database = database
+    def __init__(self, connections: Connections, *, write: bool) -> None:
+        self._connections = connections
+        self._lent: Lent | None = None
         self._write = write
         self._stage = _Stage.NEW
         self.organisations = SqliteOrganisations(self)
@@ -265,12 +146,13 @@ class SqliteUnitOfWork:
     def __enter__(self) -> Self:
         if self._stage is not _Stage.NEW:
             raise Forbidden("a unit of work is used once: open a new one")
-        self._database.lend()
+        lent = self._connections.lend()
         try:
-            self._database.run("BEGIN IMMEDIATE" if self._write else "BEGIN")
+            lent.run("BEGIN IMMEDIATE" if self._write else "BEGIN")
         except BaseException:
-            self._database.give_back()
+            self._connections.give_back(lent)
             raise
+        self._lent = lent
         self._stage = _Stage.OPEN
         return self
 
@@ -283,9 +165,9 @@ class SqliteUnitOfWork:
         self.rollback()
 
     def commit(self) -> None:
-        self._require_open()
+        lent = self._require_open()
         try:
-            self._database.run("COMMIT")
+            lent.run("COMMIT")
         finally:
             self._finish()
 
@@ -295,52 +177,54 @@ class SqliteUnitOfWork:
 
     def query(self, sql: str, params: Params = ()) -> list[Any]:
         """Rows of a read, inside this unit's transaction."""
-        self._require_open()
-        return self._database.run(sql, params).fetchall()
+        return self._require_open().run(sql, params).fetchall()
 
     def change(self, sql: str, params: Params = ()) -> int:
         """Run a write; the number of rows it changed."""
-        self._require_writable()
-        return self._database.run(sql, params).rowcount
+        return self._require_writable().run(sql, params).rowcount
 
     def change_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
         """Run a write once per row of parameters, all of them or none (a savepoint undoes
         the rows before a failing one); the number of rows changed."""
-        self._require_writable()
-        database = self._database
-        database.run("SAVEPOINT change_many")
+        lent = self._require_writable()
+        lent.run("SAVEPOINT change_many")
         try:
-            with database.translated():
-                changed = database.connection.executemany(sql, rows).rowcount
+            with lent.translated():
+                changed = lent.connection.executemany(sql, rows).rowcount
         except BaseException:
-            database.run("ROLLBACK TO change_many")
-            database.run("RELEASE change_many")
+            lent.run("ROLLBACK TO change_many")
+            lent.run("RELEASE change_many")
             raise
-        database.run("RELEASE change_many")
+        lent.run("RELEASE change_many")
         return changed
 
-    def _require_writable(self) -> None:
-        self._require_open()
+    def _require_writable(self) -> Lent:
+        lent = self._require_open()
         if not self._write:
             raise Forbidden("this unit of work is read-only: open one with write=True")
+        return lent
 
-    def _require_open(self) -> None:
+    def _require_open(self) -> Lent:
         if self._stage is _Stage.NEW:
             raise Forbidden("enter the unit of work (with store.unit_of_work() as uow) first")
-        if self._stage is _Stage.FINISHED:
+        if self._stage is _Stage.FINISHED or self._lent is None:
             raise Forbidden("this unit of work has committed or rolled back: open a new one")
+        return self._lent
 
     def _finish(self) -> None:
         """Roll back whatever did not commit, then hand the connection back."""
         self._stage = _Stage.FINISHED
+        lent, self._lent = self._lent, None
+        if lent is None:
+            return
         try:
-            self._database.rollback()
+            lent.rollback()
         finally:
-            self._database.give_back()
+            self._connections.give_back(lent)
 
     def __repr__(self) -> str:
         mode = "write" if self._write else "read"
-        return f"<SqliteUnitOfWork {mode} {self._stage.value} on {self._database.source}>"
+        return f"<SqliteUnitOfWork {mode} {self._stage.value} on {self._connections.source}>"
 
 
 def _document(value: object) -> str:

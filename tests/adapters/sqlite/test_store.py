@@ -346,9 +346,18 @@ def test_threads_sharing_a_store_take_turns(store: SqliteStore) -> None:
     assert stored_ids(store) == [TOWN_HALL.id, WARD.id]
 
 
-def test_a_thread_kept_waiting_past_the_timeout_gets_conflict(path: Path) -> None:
+@pytest.mark.parametrize(
+    ("connections", "message"),
+    [
+        (8, "another writer held the database for more than 0.05 s"),
+        (1, "other threads kept this store busy for more than 0.05 s"),
+    ],
+)
+def test_a_thread_kept_waiting_past_the_timeout_gets_conflict(
+    path: Path, connections: int, message: str
+) -> None:
     outcome: list[BaseException] = []
-    with SqliteStore(path, timeout=0.05) as store, store.unit_of_work():
+    with SqliteStore(path, timeout=0.05, connections=connections) as store, store.unit_of_work():
 
         def late() -> None:
             try:
@@ -361,4 +370,47 @@ def test_a_thread_kept_waiting_past_the_timeout_gets_conflict(path: Path) -> Non
         thread.join()
     assert len(outcome) == 1
     assert isinstance(outcome[0], Conflict)
-    assert "another thread kept this store busy" in str(outcome[0])
+    assert message in str(outcome[0])
+
+
+def test_readers_in_other_threads_read_while_a_writer_holds_its_unit(path: Path) -> None:
+    with SqliteStore(path, timeout=0.05) as store:
+        with store.unit_of_work() as uow:
+            uow.organisations.add(WARD)
+            uow.commit()
+        seen: list[list[OrganisationId]] = []
+        readers_in = threading.Barrier(3, timeout=10)
+
+        def reader() -> None:
+            with store.unit_of_work(write=False) as uow:
+                readers_in.wait()  # both readers and the writer hold a unit at once
+                seen.append(uow.organisations.ids())
+
+        with store.unit_of_work() as writer:
+            writer.organisations.add(TOWN_HALL)
+            threads = [threading.Thread(target=reader) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            readers_in.wait()
+            for thread in threads:
+                thread.join()
+            writer.commit()
+        assert seen == [[WARD.id], [WARD.id]]  # the snapshot before the writer's commit
+        assert stored_ids(store) == [TOWN_HALL.id, WARD.id]
+
+
+def test_an_in_memory_store_lends_its_one_connection_in_turn() -> None:
+    with SqliteStore(":memory:") as store:
+        with store.unit_of_work() as uow:
+            uow.organisations.add(WARD)
+            uow.commit()
+
+        def other_thread() -> None:
+            with store.unit_of_work(write=False) as uow:
+                seen.append(uow.organisations.ids())
+
+        seen: list[list[OrganisationId]] = []
+        thread = threading.Thread(target=other_thread)
+        thread.start()
+        thread.join()
+        assert seen == [[WARD.id]]  # the same database, not a new empty one

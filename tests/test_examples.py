@@ -23,6 +23,11 @@ EXPECTED = {
         "sent: ['sent']",
         "feed line 2: agent A12 on 2026-11-24 has code MAL",
     ],
+    "embed_in_an_application.py": [
+        "the same slot asked twice: 1 booked, 1 taken",
+        "outbox: 1 pending",
+        "audit trail: AppointmentBooked x1, OrganisationConfigured x1",
+    ],
     "townhall_appointments.py": [
         "settings saved, 0 warning(s); planned on 2026-04-27",
         "nightly refresh: planned on 2026-04-28, 0 deprogrammed",

@@ -144,7 +144,8 @@ class Plugins:
     def publish(self, event: Event) -> list[PluginFailure]:
         """Give a committed ``event`` to every plugin; one that raises does not stop the rest.
 
-        Returns the failures (also logged), since the event is already durable.
+        Returns the failures, since the event is already durable; each is also logged once,
+        as a warning of this module's logger with its traceback.
         """
         failures = []
         for impl in self._manager.hook.caredomain_on_event.get_hookimpls():
@@ -152,7 +153,14 @@ class Plugins:
                 impl.function(event=event)
             except Exception as error:
                 failure = PluginFailure(impl.plugin_name, f"{type(error).__name__}: {error}")
-                log.warning("plugin %s failed on %s: %s", impl.plugin_name, event.kind, error)
+                log.warning(
+                    "plugin %s failed on %s %s: %s",
+                    impl.plugin_name,
+                    event.kind,
+                    event.event_id,
+                    error,
+                    exc_info=error,
+                )
                 failures.append(failure)
         return failures
 

@@ -22,8 +22,8 @@ from caredomain.cli.roster_demo import roster_chapter
 from caredomain.cli.slots_demo import slots_chapter
 from caredomain.cli.visits_demo import visits_chapter
 from caredomain.configuration import Configuration, load_configuration
+from caredomain.embedding import open_context
 from caredomain.hours import Weekday
-from caredomain.notifications import Notifier
 from caredomain.organisation import Organisation
 from caredomain.plugins import Plugins
 from caredomain.services import ServiceContext, configure_organisation, opening_calendar
@@ -64,9 +64,8 @@ class DemoRun:
 
 def run(args: argparse.Namespace, console: Console) -> int:
     plugins = console.plugins()
-    store = plugins.open_store(sqlite_url(args.db))
-    try:
-        context = ServiceContext(store=store, publish=plugins.publish, notifier=Notifier())
+    with open_context(sqlite_url(args.db), plugins=plugins) as context:
+        store = context.store
         organisation = sample_configuration().organisation
         today = args.today or organisation.today(context.clock.now())
         demo = DemoRun(
@@ -84,8 +83,6 @@ def run(args: argparse.Namespace, console: Console) -> int:
         for chapter in CHAPTERS:
             console.print()
             chapter(demo)
-    finally:
-        store.close()
     return 0
 
 

@@ -77,6 +77,26 @@ def test_bad_input_is_one_line_and_no_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_output_closed_early_ends_quietly(tmp_path: Path) -> None:
+    """`caredomain demo | head -0`: the reader is gone before the first line is written."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "caredomain", "demo", "--db", "pipe.db"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        process.stdout.close()
+        errors = process.stderr.read()
+        status = process.wait(timeout=120)
+    assert status == 141
+    assert "Traceback" not in errors
+    assert "BrokenPipeError" not in errors
+    assert "Exception ignored" not in errors
+
+
 # -- caredomain slots ----------------------------------------------------------------------
 
 

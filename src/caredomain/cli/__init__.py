@@ -38,7 +38,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     console = Console(out=sys.stdout, err=sys.stderr, environ=os.environ)
     try:
         status: int = args.run(args, console)
+        sys.stdout.flush()  # here, where a closed pipe is caught, rather than at exit
     except CareDomainError as error:
         console.error(str(error))
         return 2
+    except BrokenPipeError:
+        # The reader went away (`caredomain … | head`): stop quietly, as a shell tool does.
+        _discard_standard_output()
+        return _CLOSED_PIPE
     return status
+
+
+_CLOSED_PIPE = 141  # what a shell reports for a command ended by SIGPIPE (128 + 13)
+
+
+def _discard_standard_output() -> None:
+    """Point standard output at /dev/null, so that flushing it at exit raises nothing."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
 import re
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from caredomain import hookspecs
+from caredomain.plugins import load_plugins
 
 ROOT = Path(__file__).parents[1]
 HOOKS = sorted(
@@ -72,3 +74,20 @@ def _public_packages() -> set[str]:
 def test_every_public_package_has_its_reference_page() -> None:
     missing = _public_packages() - _documented_modules()
     assert not missing, f"no `::: name` in docs/reference/ for {sorted(missing)}"
+
+
+def test_the_readme_plugin_snippet_loads_as_its_entry_point_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Writing a plugin") :]
+    (entry,) = re.findall(r'^audit_trail = "([^"]+)"', section, re.M)
+    (code,) = re.findall(r"```python\n# (\w+)\.py\n(.*?)```", section, re.S)
+    module_name, _, attribute = entry.partition(":")
+    assert code[0] == module_name
+    (tmp_path / f"{module_name}.py").write_text(code[1], encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = importlib.import_module(module_name)
+    plugin = getattr(module, attribute) if attribute else module
+    plugins = load_plugins({}, extra=[("audit_trail", plugin)])
+    assert "audit_trail" in plugins.names

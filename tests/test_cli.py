@@ -31,6 +31,28 @@ def test_version(tmp_path: Path) -> None:
     assert result.stdout.strip() == f"caredomain {__version__}"
 
 
+def test_only_the_chosen_subcommand_is_imported(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from caredomain.cli import main\n"
+        "main(['plugins'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('caredomain.cli.')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = result.stdout.strip().splitlines()[-1]
+    assert "caredomain.cli.plugins_command" in loaded
+    for other in ("demo", "slots_command", "notify", "roster", "gtt", "visits"):
+        assert f"caredomain.cli.{other}'" not in loaded
+
+
 def test_plugins_lists_the_sqlite_store_and_its_hook(tmp_path: Path) -> None:
     result = _caredomain("plugins", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import sys
 from collections.abc import Sequence
 
 from caredomain.__about__ import __version__
-from caredomain.cli import demo, gtt, notify, plugins_command, roster, slots_command, visits
+from caredomain.cli.commands import COMMANDS
 from caredomain.cli.common import Console
 from caredomain.errors import CareDomainError
 
 __all__ = ["main"]
 
-_COMMANDS = (plugins_command, demo, slots_command, notify, roster, gtt, visits)
 
-
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
+    """The parser, with the ``chosen`` subcommand's options; the others are listed only."""
     parser = argparse.ArgumentParser(
         prog="caredomain",
         description="Daily operations of care organisations: rosters, appointments, "
@@ -26,15 +26,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"caredomain {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in _COMMANDS:
-        command.add_parser(subparsers)
+    for name, command in COMMANDS.items():
+        if name == chosen:
+            importlib.import_module(command.module).add_parser(subparsers)
+        else:
+            subparsers.add_parser(name, help=command.help, add_help=False)
     return parser
+
+
+def _chosen(argv: Sequence[str]) -> str | None:
+    """The subcommand named: the first word, since no option before it takes a value."""
+    return next((word for word in argv if not word.startswith("-")), None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 failure, 2 bad input)."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    args = build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    args = build_parser(_chosen(words)).parse_args(words)
     console = Console(out=sys.stdout, err=sys.stderr, environ=os.environ)
     try:
         status: int = args.run(args, console)

@@ -16,6 +16,7 @@ from attrs import evolve, frozen
 from caredomain.__about__ import __version__
 from caredomain.access import Actor
 from caredomain.calendar import Closure, OpeningCalendar
+from caredomain.cli.commands import COMMANDS
 from caredomain.cli.common import DEFAULT_DB, Console, parse_date, sqlite_url
 from caredomain.cli.notify_demo import notifications_chapter
 from caredomain.cli.roster_demo import roster_chapter
@@ -33,7 +34,7 @@ SAMPLE = "sample_organisation.toml"
 
 def add_parser(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "demo", help="run the sample organisation on the embedded SQLite store"
+        "demo", help=COMMANDS["demo"].help, description=COMMANDS["demo"].help
     )
     parser.add_argument(
         "--db", default=DEFAULT_DB, help=f"SQLite file to open or create (default {DEFAULT_DB})"

@@ -17,6 +17,7 @@ from typing import Any
 
 from attrs import frozen
 
+from caredomain.cli.commands import COMMANDS
 from caredomain.cli.common import DEFAULT_DB, Console, sqlite_url
 from caredomain.cli.roster import ACTOR, roster_zone, show_candidates, show_post
 from caredomain.errors import InvalidInput
@@ -34,7 +35,7 @@ DEFAULT_SCHEDULE = "every 1h"
 
 def add_parser(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "gtt", help="apply GTT export files, or watch a folder for them"
+        "gtt", help=COMMANDS["gtt"].help, description=COMMANDS["gtt"].help
     )
     parser.add_argument("--db", default=DEFAULT_DB, help=f"SQLite store (default {DEFAULT_DB})")
     parser.add_argument("--reader", default=DEFAULT_READER, help=f"feed reader ({DEFAULT_READER})")

@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from caredomain.cli.commands import COMMANDS
 from caredomain.cli.common import DEFAULT_DB, Console, choose_organisation, existing_sqlite_url
 from caredomain.configuration import Configuration, load_configuration
 from caredomain.errors import InvalidInput
@@ -42,7 +43,7 @@ __all__ = ["add_parser", "embedded_senders", "run_dispatch", "sender_paths"]
 
 def add_parser(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "notify", help="send the outbox's due notifications, inspect it, preview texts"
+        "notify", help=COMMANDS["notify"].help, description=COMMANDS["notify"].help
     )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
 

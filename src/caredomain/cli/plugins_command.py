@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from caredomain.cli.commands import COMMANDS
 from caredomain.cli.common import Console
 
 
 def add_parser(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "plugins", help="list the plugins found and the hooks each implements"
+        "plugins", help=COMMANDS["plugins"].help, description=COMMANDS["plugins"].help
     )
     parser.set_defaults(run=run)
 

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from caredomain.access import Actor
+from caredomain.cli.commands import COMMANDS
 from caredomain.cli.common import DEFAULT_DB, Console, parse_date, sqlite_url
 from caredomain.errors import InvalidInput
 from caredomain.roster import (
@@ -45,7 +46,7 @@ def open_context(console: Console, db: str) -> Iterator[ServiceContext]:
 
 def add_parser(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "roster", help="plannings, vacancies, candidates, day swaps and local edits"
+        "roster", help=COMMANDS["roster"].help, description=COMMANDS["roster"].help
     )
     parser.add_argument("--db", default=DEFAULT_DB, help=f"SQLite store (default {DEFAULT_DB})")
     commands = parser.add_subparsers(dest="roster_command", required=True, metavar="COMMAND")

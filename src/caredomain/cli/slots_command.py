@@ -20,6 +20,7 @@ from itertools import groupby
 from typing import Any
 
 from caredomain.access import Actor
+from caredomain.cli.commands import COMMANDS
 from caredomain.cli.common import (
     DEFAULT_DB,
     Console,
@@ -55,7 +56,7 @@ OPERATOR = Actor.administrator("cli", "Command line")
 
 def add_parser(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "slots", help="appointment slots: nightly refresh, free slots, why no slot"
+        "slots", help=COMMANDS["slots"].help, description=COMMANDS["slots"].help
     )
     commands = parser.add_subparsers(dest="slots_command", required=True, metavar="COMMAND")
     store = argparse.ArgumentParser(add_help=False)

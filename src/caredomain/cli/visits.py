@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from caredomain.access import Actor
+from caredomain.cli.commands import COMMANDS
 from caredomain.cli.common import (
     DEFAULT_DB,
     Console,
@@ -47,7 +48,7 @@ ACTOR = Actor.administrator("cli", "Command line")
 
 def add_parser(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "visits", help="home care: reconcile visits, a caregiver's log, DATI alarms"
+        "visits", help=COMMANDS["visits"].help, description=COMMANDS["visits"].help
     )
     parser.add_argument("--db", default=DEFAULT_DB, help=f"SQLite store (default {DEFAULT_DB})")
     parser.add_argument("--organisation", help="the agency (default: the store's only one)")

@@ -1,0 +1,41 @@
+"""The subcommands: the module that builds each, and the line ``caredomain --help`` shows.
+
+Only the chosen subcommand's module is imported, so that ``caredomain --version`` and a
+subcommand's start do not pay for the others.
+"""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+__all__ = ["COMMANDS", "Command"]
+
+
+@frozen
+class Command:
+    module: str
+    help: str
+
+
+COMMANDS: dict[str, Command] = {
+    "plugins": Command(
+        "caredomain.cli.plugins_command", "list the plugins found and the hooks each implements"
+    ),
+    "demo": Command(
+        "caredomain.cli.demo", "run the sample organisation on the embedded SQLite store"
+    ),
+    "slots": Command(
+        "caredomain.cli.slots_command",
+        "appointment slots: nightly refresh, free slots, why no slot",
+    ),
+    "notify": Command(
+        "caredomain.cli.notify", "send the outbox's due notifications, inspect it, preview texts"
+    ),
+    "roster": Command(
+        "caredomain.cli.roster", "plannings, vacancies, candidates, day swaps and local edits"
+    ),
+    "gtt": Command("caredomain.cli.gtt", "apply GTT export files, or watch a folder for them"),
+    "visits": Command(
+        "caredomain.cli.visits", "home care: reconcile visits, a caregiver's log, DATI alarms"
+    ),
+}

@@ -10,13 +10,17 @@ exports (CSV, Windows-1252, ``;``) in a folder, which the feed takes in extracti
    too before the feed runs, the two merge; not changed there, the feed overwrites it, and
    the report says so.
 
-Run it from any folder: it writes ``hospital.db`` and ``gtt-inbox/`` there.
+Run it:  python examples/hospital_gtt_feed.py [FOLDER]
+
+It writes ``hospital.db`` and ``gtt-inbox/`` in FOLDER, a new temporary folder by default.
 """
 
 from __future__ import annotations
 
 import importlib.resources
 import os
+import sys
+import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -64,15 +68,16 @@ def feed(context: ServiceContext, reader: FolderReader, inbox: Path) -> None:
 
 
 def main() -> None:
+    workdir = Path(sys.argv[1] if len(sys.argv) > 1 else tempfile.mkdtemp(prefix="caredomain-gtt-"))
     plugins = load_plugins(os.environ)
-    store = plugins.open_store("sqlite:///hospital.db")
+    store = plugins.open_store(f"sqlite:///{workdir / 'hospital.db'}")
     clock = FixedClock(datetime(2026, 11, 22, 20, tzinfo=PARIS))
     context = ServiceContext(store=store, clock=clock, publish=plugins.publish)
     admin = Actor.administrator("admin", "Administrator")
     manager = Actor(ActorId("cadre-cardio"), {Role.MANAGER}, services={"Cardiologie"}, name="Cadre")
     reader = plugins.feed_reader_specs()["gtt-csv"].create({"encoding": "cp1252"})
     assert isinstance(reader, FolderReader)
-    inbox = Path("gtt-inbox")
+    inbox = workdir / "gtt-inbox"
     inbox.mkdir(exist_ok=True)
 
     with store.unit_of_work() as uow:  # start the story afresh each time it runs
@@ -121,7 +126,8 @@ def main() -> None:
     )
     feed(context, reader, inbox)
     print(f"pending local edits: {roster.pending_local_edits(context, manager) or 'none'}")
-    print(f"files applied: {len(roster.applied_batches(context, admin))}, in {inbox / 'done'}")
+    applied = len(roster.applied_batches(context, admin))
+    print(f"files applied: {applied}, in gtt-inbox/done under {workdir}")
     store.close()
 
 

@@ -122,5 +122,6 @@ def test_story_runs(story: Path, tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+    assert list(tmp_path.iterdir()) == [], "a story wrote in the current directory"
     for line in EXPECTED[story.name]:
         assert line in result.stdout, f"{line!r} missing from:\n{result.stdout}"

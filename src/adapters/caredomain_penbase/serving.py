@@ -90,7 +90,7 @@ class _Unread(Exception):
         self.answer = answer
 
 
-def content_length(headers: Message) -> int:
+def _content_length(headers: Message) -> int:
     """The length of the body to read, or :class:`_Unread` with the refusal."""
     if headers.get("Transfer-Encoding") is not None:
         raise _Unread(error(411, "send the body with a Content-Length", field="Content-Length"))
@@ -123,6 +123,7 @@ class HttpServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: HttpServer
     protocol_version = "HTTP/1.0"
+    default_request_version = "HTTP/1.0"  # a refusal always has a status line and headers
     timeout = READ_TIMEOUT
 
     def do_GET(self) -> None:
@@ -139,7 +140,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, method: str) -> None:
         try:
-            answer = self._answer(method, content_length(self.headers))
+            answer = self._answer(method, _content_length(self.headers))
         except _Unread as unread:
             self._send(unread.answer)
             self._linger()

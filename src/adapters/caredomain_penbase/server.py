@@ -14,6 +14,9 @@ keeps only their token's digest, queues what each phone may receive (nothing for
 one, no message for an iPhone), and blocking drops the queue and refuses the token at once.
 Inbound items are kept once per ``(type, id)``. :meth:`PenbaseServer.fail_next` and
 :meth:`PenbaseServer.delay_next` inject faults.
+
+Every request gets an answer, however malformed (:mod:`caredomain_penbase.serving`), and a
+body is read within the limits of :mod:`caredomain_penbase.bounded_json`.
 """
 
 from __future__ import annotations
@@ -544,5 +547,6 @@ def _limit(query: Mapping[str, list[str]]) -> int:
 
 
 def _whole(raw: str, *, digits: int) -> bool:
-    """Plain ASCII digits, few enough for ``int`` (which also reads "²" or "١")."""
+    """Plain ASCII digits, and few: ``isdigit`` alone lets "²" through, which ``int``
+    refuses, and ``int`` refuses more than 4,300 digits."""
     return raw.isascii() and raw.isdigit() and len(raw) <= digits

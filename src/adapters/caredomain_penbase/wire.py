@@ -1,11 +1,11 @@
 """The Penbase wire format: domain objects to JSON and back (see ``docs/penbase.md``).
 
-Writing never fails for a valid domain object. Reading checks every field before any
-object is built: a missing field, a wrong type, a naive or malformed time, or a value the
-domain refuses is one :class:`~caredomain.errors.InvalidInput` whose ``field`` is the path
-of the problem (``items[3].device_time``, ``items[0].gps.latitude``). A page of inbound
-items is read whole or not at all. Unknown fields are ignored; an unknown item ``type`` is
-refused.
+Writing never fails for a valid domain object. Reading (with
+:class:`~caredomain_penbase.fields.Fields`) checks every field before any object is built:
+a missing field, a wrong type, a naive or malformed time, or a value the domain refuses is
+one :class:`~caredomain.errors.InvalidInput` whose ``field`` is the path of the problem
+(``items[3].device_time``, ``items[0].gps.latitude``). A page of inbound items is read
+whole or not at all. Unknown fields are ignored; an unknown item ``type`` is refused.
 """
 
 from __future__ import annotations

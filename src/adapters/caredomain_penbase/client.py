@@ -54,6 +54,7 @@ __all__ = ["PenbaseClient", "PenbaseUnavailable"]
 log = logging.getLogger(__name__)
 
 _TOO_MANY_REQUESTS = 429
+_MAX_ERROR_BYTES = 64 * 1024  # a longer error body is shown as text, not parsed
 _NOT_FOUND = 404
 _REFUSALS: dict[int, Callable[[str], CareDomainError]] = {
     401: Forbidden,
@@ -105,7 +106,7 @@ def _server_message(reply: _Reply) -> tuple[str, str | None]:
     """The server's message and the field it names, from ``{"error": {...}}`` or the text;
     both cut short, since they end up in an error message."""
     try:
-        data = bounded_json.read(reply.content, limit=bounded_json.MAX_ANSWER_BYTES)
+        data = bounded_json.read(reply.content, limit=_MAX_ERROR_BYTES)
     except InvalidInput:
         data = None
     error = data.get("error") if isinstance(data, dict) else None

@@ -15,7 +15,15 @@ httpx logs), a repr, a log line or an error.
 
 :meth:`PenbaseClient.pull` follows the pages until the server says no more is waiting, and
 returns everything at once with the last cursor; a bad item on any page refuses the whole
-pull (nothing is returned, the cursor does not move).
+pull (nothing is returned, the cursor does not move). It follows at most ``max_pages``
+pages: past them it returns what it read, with the cursor of the last page read, and logs
+a WARNING that more is waiting; the next pull goes on from there.
+
+An answer is read within bounds (:mod:`caredomain_penbase.bounded_json`): larger than
+:data:`~caredomain_penbase.bounded_json.MAX_ANSWER_BYTES`, not UTF-8, not JSON, nested too
+deep, with an absurd number, a malformed page or a redirect, it is an
+:class:`~caredomain.errors.InvalidInput` whose ``source`` is the platform; nothing else
+than a :class:`~caredomain.errors.CareDomainError` leaves the client.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+from attrs import frozen
 
 from caredomain.__about__ import __version__
 from caredomain.errors import CareDomainError, Conflict, Forbidden, InvalidInput, NotFound
@@ -37,7 +46,7 @@ from caredomain.interventions.model import Caregiver, CaregiverId, Client
 from caredomain.interventions.phonebook import EmergencyNumber, check_emergency_numbers
 from caredomain.interventions.platform import Inbound, PlanningPush
 from caredomain.validation import member_of
-from caredomain_penbase import wire
+from caredomain_penbase import bounded_json, wire
 from caredomain_penbase.settings import PenbaseSettings, Secret, shown_url
 
 __all__ = ["PenbaseClient", "PenbaseUnavailable"]
@@ -45,6 +54,7 @@ __all__ = ["PenbaseClient", "PenbaseUnavailable"]
 log = logging.getLogger(__name__)
 
 _TOO_MANY_REQUESTS = 429
+_MAX_ERROR_BYTES = 64 * 1024  # a longer error body is shown as text, not parsed
 _NOT_FOUND = 404
 _REFUSALS: dict[int, Callable[[str], CareDomainError]] = {
     401: Forbidden,
@@ -82,18 +92,36 @@ def _transient(status: int) -> bool:
     return status == _TOO_MANY_REQUESTS or status >= 500
 
 
-def _server_message(response: httpx.Response) -> tuple[str, str | None]:
-    """The server's message and the field it names, from ``{"error": {...}}`` or the text."""
-    try:
-        error = response.json().get("error", {})
-        return str(error.get("message") or response.reason_phrase), error.get("field")
-    except (ValueError, AttributeError):
-        return response.text[:200].strip() or response.reason_phrase, None
+@frozen
+class _Reply:
+    """An answer read whole, within :data:`~caredomain_penbase.bounded_json.MAX_ANSWER_BYTES`."""
+
+    status: int
+    reason: str
+    headers: httpx.Headers
+    content: bytes
 
 
-def _retry_after(response: httpx.Response) -> float:
+def _server_message(reply: _Reply) -> tuple[str, str | None]:
+    """The server's message and the field it names, from ``{"error": {...}}`` or the text;
+    both cut short, since they end up in an error message."""
     try:
-        return max(0.0, float(response.headers.get("Retry-After", "0")))
+        data = bounded_json.read(reply.content, limit=_MAX_ERROR_BYTES)
+    except InvalidInput:
+        data = None
+    error = data.get("error") if isinstance(data, dict) else None
+    if not isinstance(error, dict):
+        text = reply.content[:200].decode("utf-8", "replace").strip()
+        return text or reply.reason, None
+    message = error.get("message")
+    field = error.get("field")
+    shown = str(message)[:200] if isinstance(message, str) and message else reply.reason
+    return shown, field[:200] if isinstance(field, str) else None
+
+
+def _retry_after(reply: _Reply) -> float:
+    try:
+        return max(0.0, float(reply.headers.get("Retry-After", "0")[:32]))
     except ValueError:
         return 0.0
 
@@ -205,16 +233,26 @@ class PenbaseClient:
         )
 
     def pull(self, cursor: str | None = None) -> Inbound:
-        """Every page after ``cursor`` until the server has no more; see the module."""
+        """Every page after ``cursor`` until the server has no more, at most ``max_pages``
+        of them; see the module."""
         items: list[wire.InboundItem] = []
-        while True:
+        for _ in range(self._settings.max_pages):
             page = self._page(cursor)
             items.extend(page.items)
             if not page.more:
                 return wire.inbound(page.cursor, items)
             if page.cursor == cursor:
-                raise CareDomainError(f"{self.name}: more items, but the cursor did not move")
+                raise InvalidInput(
+                    "more items, but the cursor did not move", source=self.name, field="cursor"
+                )
             cursor = page.cursor
+        log.warning(
+            "%s: stopped after %d pages (max_pages) with more items waiting; "
+            "the next pull goes on from there",
+            self.name,
+            self._settings.max_pages,
+        )
+        return wire.inbound(page.cursor, items)
 
     # -- HTTP --------------------------------------------------------------------------
 
@@ -222,12 +260,9 @@ class PenbaseClient:
         params = {"limit": str(self._settings.page_size)}
         if cursor is not None:
             params["after"] = cursor
-        response = self._request("GET", "v1/inbound", params=params)
+        reply = self._request("GET", "v1/inbound", params=params)
         try:
-            data = response.json()
-        except ValueError:
-            raise InvalidInput("the inbound page is not JSON", source=self.name) from None
-        try:
+            data = bounded_json.read(reply.content, limit=bounded_json.MAX_ANSWER_BYTES)
             return wire.page_from(data)
         except InvalidInput as error:
             raise error.located(source=self.name) from None
@@ -241,30 +276,55 @@ class PenbaseClient:
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         missing_ok: bool = False,
-    ) -> httpx.Response:
+    ) -> _Reply:
         attempts = self._settings.attempts
         last = ""
         for attempt in range(1, attempts + 1):
             wait = 0.0
             try:
-                response = self._http.request(
-                    method, path, json=body, params=params, headers=headers
-                )
+                reply = self._send(method, path, body, params=params, headers=headers)
             except httpx.TimeoutException:
                 last = f"no answer within {self._settings.timeout:g} s"
             except httpx.RequestError as error:
                 last = f"unreachable ({type(error).__name__}: {error})"
             else:
-                status = response.status_code
-                if status < 400 or (missing_ok and status == _NOT_FOUND):
-                    return response
+                status = reply.status
+                if status < 300 or (missing_ok and status == _NOT_FOUND):
+                    return reply
                 if not _transient(status):
-                    raise self._refusal(response) from None
-                last = f"HTTP {status}: {_server_message(response)[0]}"
-                wait = _retry_after(response)
+                    raise self._refusal(reply) from None
+                last = f"HTTP {status}: {_server_message(reply)[0]}"
+                wait = _retry_after(reply)
             if attempt < attempts:
                 self._pause(attempt, wait, f"{method} /{path}", last)
         raise PenbaseUnavailable(self.name, attempts, last)
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        body: Any,
+        *,
+        params: Mapping[str, str] | None,
+        headers: Mapping[str, str] | None,
+    ) -> _Reply:
+        """One exchange, its answer read up to the bound (a larger one is refused)."""
+        request = self._http.build_request(method, path, json=body, params=params, headers=headers)
+        response = self._http.send(request, stream=True)
+        try:
+            content = bytearray()
+            for chunk in response.iter_bytes():
+                content += chunk
+                if len(content) > bounded_json.MAX_ANSWER_BYTES:
+                    raise InvalidInput(
+                        f"an answer larger than {bounded_json.MAX_ANSWER_BYTES} bytes",
+                        source=self.name,
+                        field=f"{method} /{path}",
+                    )
+        finally:
+            response.close()
+        reason = response.reason_phrase[:200]
+        return _Reply(response.status_code, reason, response.headers, bytes(content))
 
     def _pause(self, attempt: int, asked: float, what: str, error: str) -> None:
         settings = self._settings
@@ -280,9 +340,11 @@ class PenbaseClient:
         )
         self._sleep(pause)
 
-    def _refusal(self, response: httpx.Response) -> CareDomainError:
-        status = response.status_code
-        message, field = _server_message(response)
+    def _refusal(self, reply: _Reply) -> CareDomainError:
+        status = reply.status
+        message, field = _server_message(reply)
+        if status < 400:
+            message = f"a redirect, which the contract does not use: {message}"
         refusal = _REFUSALS.get(status)
         if refusal is not None:
             return refusal(f"{self.name}: HTTP {status}: {message}")

@@ -22,7 +22,7 @@ SPEC = MobilePlatformSpec(
     name=NAME,
     create=create,
     description="Penbase over HTTP(S): url, token (or token_env), timeout, connect_timeout, "
-    "attempts, backoff, max_backoff, page_size",
+    "attempts, backoff, max_backoff, page_size, max_pages",
 )
 
 

@@ -14,6 +14,9 @@ keeps only their token's digest, queues what each phone may receive (nothing for
 one, no message for an iPhone), and blocking drops the queue and refuses the token at once.
 Inbound items are kept once per ``(type, id)``. :meth:`PenbaseServer.fail_next` and
 :meth:`PenbaseServer.delay_next` inject faults.
+
+Every request gets an answer, however malformed (:mod:`caredomain_penbase.serving`), and a
+body is read within the limits of :mod:`caredomain_penbase.bounded_json`.
 """
 
 from __future__ import annotations
@@ -21,19 +24,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import itertools
-import json
 import logging
 import re
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any, cast
-from urllib.parse import parse_qs, unquote, urlsplit
+from typing import cast
+from urllib.parse import unquote
 
-import httpx
-from attrs import evolve, frozen
+from attrs import evolve
 
 from caredomain.clock import Clock, SystemClock
 from caredomain.errors import (
@@ -54,11 +54,13 @@ from caredomain.interventions.devices import (
     Platform,
 )
 from caredomain.interventions.messaging import Message, MessageKind
-from caredomain.interventions.model import Caregiver, CaregiverId, Client, Punch
+from caredomain.interventions.model import Caregiver, CaregiverId, Client
 from caredomain.interventions.phonebook import EmergencyNumber, check_emergency_numbers
 from caredomain.interventions.platform import Acknowledgement, PhoneMessage, PlanningPush
 from caredomain.validation import member_of
-from caredomain_penbase import wire
+from caredomain_penbase import bounded_json, serving, wire
+from caredomain_penbase.phone import Phone, PhonePlanning, PhoneRefused
+from caredomain_penbase.serving import Answer, Request, error
 
 __all__ = ["Answer", "PenbaseServer", "Phone", "PhonePlanning", "PhoneRefused"]
 
@@ -79,25 +81,6 @@ _ACTIONS = {
     "alarm": PhoneAction.ALARM,
     "request": PhoneAction.REQUESTS,
 }
-_STATUS_CODES = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found"}
-
-
-@frozen
-class Answer:
-    """An HTTP answer: status, JSON body (``None``: no body) and extra headers."""
-
-    status: int
-    body: Any = None
-    headers: tuple[tuple[str, str], ...] = ()
-
-
-def _error(
-    status: int, message: str, *, code: str | None = None, field: str | None = None
-) -> Answer:
-    error = {"code": code or _STATUS_CODES.get(status, "error"), "message": message}
-    if field is not None:
-        error["field"] = field
-    return Answer(status, {"error": error})
 
 
 class _Refused(Exception):
@@ -113,15 +96,12 @@ def _digest(token: str) -> str:
 def _bearer(headers: Mapping[str, str]) -> str:
     scheme, _, token = headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise _Refused(_error(401, "an Authorization: Bearer token is required"))
+        raise _Refused(error(401, "an Authorization: Bearer token is required"))
     return token.strip()
 
 
 def _json_body(body: bytes) -> object:
-    try:
-        return json.loads(body.decode("utf-8")) if body else None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InvalidInput(f"the body is not JSON: {error}", field="body") from None
+    return bounded_json.read(body, limit=bounded_json.MAX_REQUEST_BYTES) if body else None
 
 
 def _same_id(path_id: str, body_id: str, field: str) -> None:
@@ -129,15 +109,6 @@ def _same_id(path_id: str, body_id: str, field: str) -> None:
         raise InvalidInput(
             "the id of the body differs from the id of the URL", field=field, text=body_id
         )
-
-
-@frozen
-class _Request:
-    method: str
-    path: str
-    query: Mapping[str, list[str]]
-    headers: Mapping[str, str]
-    body: bytes
 
 
 Route = Callable[..., Answer]
@@ -167,14 +138,14 @@ class PenbaseServer:
         self._failures: deque[tuple[int, float | None]] = deque()
         self._delays: deque[float] = deque()
         self.requests: list[tuple[str, str]] = []
-        self._httpd: _HttpServer | None = None
+        self._httpd: serving.HttpServer | None = None
         self._thread: threading.Thread | None = None
         self._routes = self._route_table()
 
     # -- life --------------------------------------------------------------------------
 
     def start(self) -> PenbaseServer:
-        self._httpd = _HttpServer(("127.0.0.1", 0), _Handler, self)
+        self._httpd = serving.HttpServer(("127.0.0.1", 0), self)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -259,7 +230,7 @@ class PenbaseServer:
 
     # -- serving -----------------------------------------------------------------------
 
-    def handle(self, request: _Request) -> Answer:
+    def handle(self, request: Request) -> Answer:
         """One request, faults first; errors become ``{"error": {...}}`` answers."""
         with self._lock:
             self.requests.append((request.method, request.path))
@@ -269,7 +240,7 @@ class PenbaseServer:
             self._stopping.wait(delay)
         if failure is not None:
             status, retry_after = failure
-            answer = _error(status, "injected fault", code="unavailable")
+            answer = error(status, "injected fault", code="unavailable")
             headers = (("Retry-After", f"{retry_after:g}"),) if retry_after is not None else ()
             return evolve(answer, headers=headers)
         try:
@@ -278,8 +249,8 @@ class PenbaseServer:
                 return self._call(route, scope, request, args)
         except _Refused as refused:
             return refused.answer
-        except CareDomainError as error:
-            return _refusal(error)
+        except CareDomainError as refused:
+            return _refusal(refused)
 
     def _route_table(self) -> list[tuple[str, re.Pattern[str], str, Route]]:
         table: list[tuple[str, str, str, Route]] = [
@@ -299,7 +270,7 @@ class PenbaseServer:
         ]
         return [(m, re.compile(p), scope, route) for m, p, scope, route in table]
 
-    def _match(self, request: _Request) -> tuple[Route, str, tuple[str, ...]]:
+    def _match(self, request: Request) -> tuple[Route, str, tuple[str, ...]]:
         path = request.path.strip("/")
         allowed = False
         for method, pattern, scope, route in self._routes:
@@ -309,10 +280,10 @@ class PenbaseServer:
                 if method == request.method:
                     return route, scope, tuple(unquote(group) for group in found.groups())
         if allowed:
-            raise _Refused(_error(405, f"{request.method} is not allowed here", code="method"))
-        raise _Refused(_error(404, f"no such endpoint: /{path}"))
+            raise _Refused(error(405, f"{request.method} is not allowed here", code="method"))
+        raise _Refused(error(404, f"no such endpoint: /{path}"))
 
-    def _call(self, route: Route, scope: str, request: _Request, args: tuple[str, ...]) -> Answer:
+    def _call(self, route: Route, scope: str, request: Request, args: tuple[str, ...]) -> Answer:
         key = request.headers.get("idempotency-key")
         credential = self._office_check(request) if scope == "office" else self._device(request)
         replay = f"{scope}:{credential}:{key}" if key and request.method == "POST" else None
@@ -324,12 +295,12 @@ class PenbaseServer:
             self._replays[replay] = (body, answer)
         return answer
 
-    def _office_check(self, request: _Request) -> str:
+    def _office_check(self, request: Request) -> str:
         if not hmac.compare_digest(_digest(_bearer(request.headers)), self._office):
-            raise _Refused(_error(401, "unknown office token"))
+            raise _Refused(error(401, "unknown office token"))
         return "office"
 
-    def _device(self, request: _Request) -> str:
+    def _device(self, request: Request) -> str:
         token = _bearer(request.headers)
         device_id = self._tokens.get(_digest(token))
         try:
@@ -337,38 +308,38 @@ class PenbaseServer:
                 raise Forbidden("unknown or blocked device")
             self.devices[device_id].authenticate(token)
         except Forbidden:
-            raise _Refused(_error(401, "unknown or blocked device")) from None
+            raise _Refused(error(401, "unknown or blocked device")) from None
         return device_id
 
-    def _body(self, request: _Request) -> wire.Fields:
+    def _body(self, request: Request) -> wire.Fields:
         return wire.Fields(_json_body(request.body), "")
 
     # -- office endpoints --------------------------------------------------------------
 
-    def _put_caregiver(self, request: _Request, caregiver_id: str) -> Answer:
+    def _put_caregiver(self, request: Request, caregiver_id: str) -> Answer:
         caregiver = wire.caregiver_from(self._body(request))
         _same_id(caregiver_id, caregiver.id, "id")
         self.caregivers[caregiver_id] = caregiver
         return Answer(200, {"id": caregiver_id, "held": True})
 
-    def _delete_caregiver(self, request: _Request, caregiver_id: str) -> Answer:
+    def _delete_caregiver(self, request: Request, caregiver_id: str) -> Answer:
         if self.caregivers.pop(caregiver_id, None) is None:
             raise NotFound(f"no caregiver {caregiver_id!r}")
         self.plannings.pop(caregiver_id, None)
         return Answer(204)
 
-    def _put_client(self, request: _Request, client_id: str) -> Answer:
+    def _put_client(self, request: Request, client_id: str) -> Answer:
         client = wire.client_from(self._body(request))
         _same_id(client_id, client.id, "id")
         self.clients[client_id] = client
         return Answer(200, {"id": client_id, "held": True})
 
-    def _delete_client(self, request: _Request, client_id: str) -> Answer:
+    def _delete_client(self, request: Request, client_id: str) -> Answer:
         if self.clients.pop(client_id, None) is None:
             raise NotFound(f"no client {client_id!r}")
         return Answer(204)
 
-    def _put_planning(self, request: _Request, caregiver_id: str) -> Answer:
+    def _put_planning(self, request: Request, caregiver_id: str) -> Answer:
         planning = wire.planning_from(self._body(request))
         _same_id(caregiver_id, planning.caregiver_id, "caregiver_id")
         self._held_caregiver(caregiver_id)
@@ -380,7 +351,7 @@ class PenbaseServer:
         queued = self._queue(caregiver_id, payload, replaces="planning-")
         return Answer(200, {"caregiver_id": caregiver_id, "queued_for": queued})
 
-    def _put_message(self, request: _Request, message_id: str) -> Answer:
+    def _put_message(self, request: Request, message_id: str) -> Answer:
         message = wire.message_from(self._body(request))
         _same_id(message_id, message.id, "id")
         if not message.from_office:
@@ -393,7 +364,7 @@ class PenbaseServer:
         queued = self._queue(message.caregiver_id, Outbound(message_id, PayloadKind.MESSAGE))
         return Answer(200, {"id": message_id, "queued_for": queued})
 
-    def _put_emergency_numbers(self, request: _Request) -> Answer:
+    def _put_emergency_numbers(self, request: Request) -> Answer:
         numbers = tuple(
             wire.emergency_number_from(n) for n in self._body(request).objects("numbers")
         )
@@ -401,7 +372,7 @@ class PenbaseServer:
         self.emergency_numbers = numbers
         return Answer(200, {"count": len(numbers)})
 
-    def _block(self, request: _Request, device_id: str) -> Answer:
+    def _block(self, request: Request, device_id: str) -> Answer:
         reason = self._body(request).text("reason")
         device = self.devices.get(device_id)
         if device is None:
@@ -417,7 +388,7 @@ class PenbaseServer:
         dropped = [item.payload_id for item in result.dropped]
         return Answer(200, {"device_id": device_id, "blocked": True, "dropped": dropped})
 
-    def _get_inbound(self, request: _Request) -> Answer:
+    def _get_inbound(self, request: Request) -> Answer:
         after = _cursor(request.query)
         limit = _limit(request.query)
         waiting = [(seq, item) for seq, item in self.inbound if seq > after]
@@ -428,7 +399,7 @@ class PenbaseServer:
 
     # -- device endpoints --------------------------------------------------------------
 
-    def _device_planning(self, request: _Request, device_id: str) -> Answer:
+    def _device_planning(self, request: Request, device_id: str) -> Answer:
         device = self.devices[device_id]
         device.require(PhoneAction.VIEW_PLANNING)
         planning = self.plannings.get(device.caregiver_id)
@@ -442,7 +413,7 @@ class PenbaseServer:
         body = {**wire.planning_json(planning), "alert": alert, "clients": clients}
         return Answer(200, body)
 
-    def _device_messages(self, request: _Request, device_id: str) -> Answer:
+    def _device_messages(self, request: Request, device_id: str) -> Answer:
         device = self.devices[device_id]
         device.require(PhoneAction.MESSAGE)
         waiting = [
@@ -451,12 +422,12 @@ class PenbaseServer:
         ordered = sorted(waiting, key=lambda m: (m.sent_at, m.id))
         return Answer(200, {"messages": [wire.message_json(m) for m in ordered]})
 
-    def _device_numbers(self, request: _Request, device_id: str) -> Answer:
+    def _device_numbers(self, request: Request, device_id: str) -> Answer:
         self.devices[device_id].require(PhoneAction.EMERGENCY_NUMBERS)
         numbers = [wire.emergency_number_json(n) for n in self.emergency_numbers]
         return Answer(200, {"numbers": numbers})
 
-    def _device_item(self, request: _Request, device_id: str) -> Answer:
+    def _device_item(self, request: Request, device_id: str) -> Answer:
         device = self.devices[device_id]
         data = _json_body(request.body)
         wire.Fields(data, "")  # a JSON object, or refused
@@ -515,21 +486,21 @@ class PenbaseServer:
         self._delivered(ack.caregiver_id, ack.message_id)
 
 
-def _refusal(error: CareDomainError) -> Answer:
+def _refusal(refused: CareDomainError) -> Answer:
     """The answer for an error of the domain or of the wire."""
-    match error:
+    match refused:
         case InvalidInput():
-            return _error(400, str(error), field=error.field)
+            return error(400, str(refused), field=refused.field)
         case RuleViolation():
-            return _error(422, error.message, code=error.code)
+            return error(422, refused.message, code=refused.code)
         case Forbidden():
-            return _error(403, str(error))
+            return error(403, str(refused))
         case NotFound():
-            return _error(404, str(error))
+            return error(404, str(refused))
         case Conflict():
-            return _error(409, str(error), code="conflict")
+            return error(409, str(refused), code="conflict")
         case _:
-            return _error(500, str(error), code="internal")
+            return error(500, str(refused), code="internal")
 
 
 def _replayed(first: tuple[str, Answer], body: str) -> Answer:
@@ -551,156 +522,31 @@ def _duplicate(known: wire.Json, stamped: wire.Json, identifier: str) -> Answer:
 def _require(device: Device, action: PhoneAction) -> None:
     try:
         device.require(action)
-    except RuleViolation as error:
-        raise Forbidden(f"[{error.code}] {error.message}") from None
+    except RuleViolation as refused:
+        raise Forbidden(f"[{refused.code}] {refused.message}") from None
 
 
 def _cursor(query: Mapping[str, list[str]]) -> int:
     raw = query.get("after", [""])[-1]
     if raw == "":
         return 0
-    if not raw.isdigit():
-        raise InvalidInput("not a cursor this platform gave", field="after", text=raw)
+    if not _whole(raw, digits=18):
+        raise InvalidInput(
+            "not a cursor this platform gave", field="after", text=bounded_json.excerpt(raw)
+        )
     return int(raw)
 
 
 def _limit(query: Mapping[str, list[str]]) -> int:
     raw = query.get("limit", [str(DEFAULT_LIMIT)])[-1]
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        raise InvalidInput(f"a limit is from 1 to {MAX_LIMIT}", field="limit", text=raw)
+    if not _whole(raw, digits=4) or not 1 <= int(raw) <= MAX_LIMIT:
+        raise InvalidInput(
+            f"a limit is from 1 to {MAX_LIMIT}", field="limit", text=bounded_json.excerpt(raw)
+        )
     return int(raw)
 
 
-class _HttpServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(
-        self, address: tuple[str, int], handler: type[_Handler], app: PenbaseServer
-    ) -> None:
-        super().__init__(address, handler)
-        self.app = app
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client that gave up (a timeout test) is not the server's error."""
-        log.debug("Penbase reference server: a connection ended early", exc_info=True)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _HttpServer
-    protocol_version = "HTTP/1.0"
-
-    def do_GET(self) -> None:
-        self._serve("GET")
-
-    def do_PUT(self) -> None:
-        self._serve("PUT")
-
-    def do_POST(self) -> None:
-        self._serve("POST")
-
-    def do_DELETE(self) -> None:
-        self._serve("DELETE")
-
-    def _serve(self, method: str) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        target = urlsplit(self.path)
-        request = _Request(
-            method,
-            target.path,
-            parse_qs(target.query, keep_blank_values=True),
-            {key.lower(): value for key, value in self.headers.items()},
-            body,
-        )
-        answer = self.server.app.handle(request)
-        payload = b"" if answer.body is None else json.dumps(answer.body).encode("utf-8")
-        self.send_response(answer.status)
-        for name, value in answer.headers:
-            self.send_header(name, value)
-        if payload:
-            self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        log.debug("Penbase reference server: " + format, *args)
-
-
-# -- the phone side ----------------------------------------------------------------------
-
-
-class PhoneRefused(CareDomainError):
-    """The platform refused a phone's request: ``status`` and the server's ``code``."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(f"HTTP {status} [{code}]: {message}")
-        self.status = status
-        self.code = code
-        self.message = message
-
-
-@frozen
-class PhonePlanning:
-    """What a phone shows: its caregiver's planning (``alert``: it rang) and her clients."""
-
-    planning: PlanningPush
-    clients: tuple[Client, ...]
-
-
-class Phone:
-    """A caregiver's phone, talking to the device endpoints over real HTTP."""
-
-    def __init__(self, url: str, token: str, *, timeout: float = 5.0) -> None:
-        self._url = url
-        self._token = token
-        self._timeout = timeout
-
-    def __repr__(self) -> str:
-        return f"Phone({self._url!r}, token=***)"
-
-    def planning(self) -> PhonePlanning:
-        fields = wire.Fields(self._get("v1/device/planning"), "")
-        clients = tuple(wire.client_from(c) for c in fields.objects("clients"))
-        return PhonePlanning(wire.planning_from(fields), clients)
-
-    def messages(self) -> tuple[Message, ...]:
-        fields = wire.Fields(self._get("v1/device/messages"), "")
-        return tuple(wire.message_from(m) for m in fields.objects("messages"))
-
-    def emergency_numbers(self) -> tuple[EmergencyNumber, ...]:
-        fields = wire.Fields(self._get("v1/device/emergency-numbers"), "")
-        return tuple(wire.emergency_number_from(n) for n in fields.objects("numbers"))
-
-    def send(self, item: wire.InboundItem, *, id: str | None = None) -> bool:
-        """Post ``item``; True when the platform kept it, False for a duplicate."""
-        body = wire.item_json(item, id=id)
-        key = f"{body['type']}-{body['id']}"
-        answer, replayed = self._call("POST", "v1/device/items", body, {"Idempotency-Key": key})
-        return not (answer["duplicate"] or replayed)
-
-    def punch(self, punch: Punch) -> bool:
-        """Clock in or out (the punch's ``received_at`` is the platform's to stamp)."""
-        return self.send(punch)
-
-    def _get(self, path: str) -> Any:
-        return self._call("GET", path)[0]
-
-    def _call(
-        self, method: str, path: str, body: Any = None, headers: Mapping[str, str] | None = None
-    ) -> tuple[Any, bool]:
-        """The answer's JSON, and whether it replays an earlier answer (same key)."""
-        with httpx.Client(base_url=self._url, timeout=self._timeout) as http:
-            response = http.request(
-                method,
-                path,
-                json=body,
-                headers={"Authorization": f"Bearer {self._token}", **(headers or {})},
-            )
-        data = response.json() if response.content else None
-        if response.status_code >= 400:
-            error = (data or {}).get("error", {})
-            raise PhoneRefused(
-                response.status_code, error.get("code", ""), error.get("message", "")
-            )
-        return data, response.headers.get("Idempotent-Replayed") == "true"
+def _whole(raw: str, *, digits: int) -> bool:
+    """Plain ASCII digits, and few: ``isdigit`` alone lets "²" through, which ``int``
+    refuses, and ``int`` refuses more than 4,300 digits."""
+    return raw.isascii() and raw.isdigit() and len(raw) <= digits

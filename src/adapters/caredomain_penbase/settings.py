@@ -15,6 +15,7 @@ key                    meaning                                             defau
                        at each try
 ``max_backoff``        the longest pause, in seconds                       ``8``
 ``page_size``          inbound items asked for per page (1 to 1000)        ``500``
+``max_pages``          pages followed in one pull (1 to 100000)            ``1000``
 =====================  ==================================================  ==================
 
 Every problem is an :class:`~caredomain.errors.InvalidInput` naming the setting; the token
@@ -45,6 +46,7 @@ KNOWN = (
     "backoff",
     "max_backoff",
     "page_size",
+    "max_pages",
 )
 
 
@@ -87,6 +89,7 @@ class PenbaseSettings:
     backoff: float = 0.5
     max_backoff: float = 8.0
     page_size: int = 500
+    max_pages: int = 1000
 
     @classmethod
     def from_mapping(
@@ -104,6 +107,7 @@ class PenbaseSettings:
             backoff=read.number("backoff", 0.5, 0.0, 60.0),
             max_backoff=read.number("max_backoff", 8.0, 0.0, 600.0),
             page_size=int(read.number("page_size", 500, 1, 1000, whole=True)),
+            max_pages=int(read.number("max_pages", 1000, 1, 100_000, whole=True)),
         )
 
 

@@ -1,19 +1,18 @@
 """The Penbase wire format: domain objects to JSON and back (see ``docs/penbase.md``).
 
-Writing never fails for a valid domain object. Reading checks every field before any
-object is built: a missing field, a wrong type, a naive or malformed time, or a value the
-domain refuses is one :class:`~caredomain.errors.InvalidInput` whose ``field`` is the path
-of the problem (``items[3].device_time``, ``items[0].gps.latitude``). A page of inbound
-items is read whole or not at all. Unknown fields are ignored; an unknown item ``type`` is
-refused.
+Writing never fails for a valid domain object. Reading (with
+:class:`~caredomain_penbase.fields.Fields`) checks every field before any object is built:
+a missing field, a wrong type, a naive or malformed time, or a value the domain refuses is
+one :class:`~caredomain.errors.InvalidInput` whose ``field`` is the path of the problem
+(``items[3].device_time``, ``items[0].gps.latitude``). A page of inbound items is read
+whole or not at all. Unknown fields are ignored; an unknown item ``type`` is refused.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
 
 from attrs import frozen
 
@@ -49,9 +48,12 @@ from caredomain.interventions.visit_data import (
     TasksDone,
     VisitEntry,
 )
+from caredomain_penbase.bounded_json import excerpt
+from caredomain_penbase.fields import Fields
 
 __all__ = [
     "ITEM_TYPES",
+    "MAX_CURSOR_CHARS",
     "Fields",
     "InboundItem",
     "Json",
@@ -75,13 +77,9 @@ __all__ = [
 ]
 
 Json = dict[str, Any]
-T = TypeVar("T")
+MAX_CURSOR_CHARS = 200
+"""The longest cursor a page may give (the client stores it and sends it back)."""
 InboundItem = Punch | VisitEntry | PhoneMessage | Acknowledgement | AlarmSignal | StaffRequest
-
-
-def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _moment(value: datetime) -> str:
@@ -90,128 +88,6 @@ def _moment(value: datetime) -> str:
 
 def _optional_moment(value: datetime | None) -> str | None:
     return None if value is None else _moment(value)
-
-
-class Fields:
-    """One JSON object being read; every error names ``path`` and the field."""
-
-    def __init__(self, data: object, path: str) -> None:
-        if not isinstance(data, dict):
-            raise InvalidInput("expected a JSON object", field=path or "body", text=_shown(data))
-        self._data: Mapping[str, object] = data
-        self.path = path
-
-    def where(self, name: str) -> str:
-        return f"{self.path}.{name}" if self.path else name
-
-    def raw(self, name: str) -> object:
-        """The value of ``name``; a missing field (or ``null``) is refused."""
-        value = self._data.get(name)
-        if value is None:
-            raise InvalidInput("this field is required", field=self.where(name))
-        return value
-
-    def has(self, name: str) -> bool:
-        return self._data.get(name) is not None
-
-    def text(self, name: str) -> str:
-        value = self.raw(name)
-        if not isinstance(value, str):
-            raise InvalidInput("expected text", field=self.where(name), text=_shown(value))
-        return value
-
-    def optional_text(self, name: str, default: str | None = None) -> str | None:
-        return self.text(name) if self.has(name) else default
-
-    def flag(self, name: str, default: bool = False) -> bool:
-        if not self.has(name):
-            return default
-        value = self.raw(name)
-        if not isinstance(value, bool):
-            raise InvalidInput("expected true or false", field=self.where(name), text=_shown(value))
-        return value
-
-    def number(self, name: str) -> float:
-        value = self.raw(name)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise InvalidInput("expected a number", field=self.where(name), text=_shown(value))
-        return float(value)
-
-    def decimal(self, name: str) -> Decimal:
-        """A decimal written as text (``"12.50"``), so that no binary rounding slips in."""
-        value = self.text(name)
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            raise InvalidInput(
-                "expected a decimal number as text", field=self.where(name), text=value
-            ) from None
-        if not number.is_finite():
-            raise InvalidInput("expected a finite number", field=self.where(name), text=value)
-        return number
-
-    def moment(self, name: str) -> datetime:
-        """An ISO 8601 date and time with its offset; a naive one is refused."""
-        value = self.text(name)
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            raise InvalidInput(
-                "expected an ISO 8601 date and time", field=self.where(name), text=value
-            ) from None
-        if moment.utcoffset() is None:
-            raise InvalidInput(
-                "the time needs its offset (+01:00, Z)", field=self.where(name), text=value
-            )
-        return moment
-
-    def optional_moment(self, name: str) -> datetime | None:
-        return self.moment(name) if self.has(name) else None
-
-    def day(self, name: str) -> date:
-        value = self.text(name)
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise InvalidInput(
-                "expected an ISO 8601 date (YYYY-MM-DD)", field=self.where(name), text=value
-            ) from None
-
-    def obj(self, name: str) -> Fields:
-        return Fields(self.raw(name), self.where(name))
-
-    def optional_obj(self, name: str) -> Fields | None:
-        return self.obj(name) if self.has(name) else None
-
-    def objects(self, name: str) -> list[Fields]:
-        """A list of objects, each named by its index (``items[3]``); absent is empty."""
-        if not self.has(name):
-            return []
-        values = self.raw(name)
-        if not isinstance(values, list):
-            raise InvalidInput("expected a list", field=self.where(name), text=_shown(values))
-        return [Fields(value, f"{self.where(name)}[{i}]") for i, value in enumerate(values)]
-
-    def texts(self, name: str) -> list[str]:
-        values = self.raw(name)
-        if not isinstance(values, list):
-            raise InvalidInput("expected a list", field=self.where(name), text=_shown(values))
-        for i, value in enumerate(values):
-            if not isinstance(value, str):
-                raise InvalidInput(
-                    "expected text", field=f"{self.where(name)}[{i}]", text=_shown(value)
-                )
-        return list(values)
-
-    def build(self, factory: Callable[..., T], **values: Any) -> T:
-        """``factory(**values)``; what the domain refuses is located under this path."""
-        try:
-            return factory(**values)
-        except InvalidInput as error:
-            where = self.where(error.field) if error.field else self.path or None
-            raise InvalidInput(error.message, field=where, text=error.text) from None
-        except (TypeError, ValueError) as error:
-            raise InvalidInput(str(error), field=self.path or None) from None
 
 
 # -- office → platform ---------------------------------------------------------------
@@ -676,6 +552,10 @@ def page_from(data: object) -> Page:
     """A page read whole: the first bad item refuses it, naming ``items[i].field``."""
     fields = Fields(data, "")
     cursor = fields.text("cursor")
+    if not 0 < len(cursor) <= MAX_CURSOR_CHARS:
+        raise InvalidInput(
+            f"a cursor is 1 to {MAX_CURSOR_CHARS} characters", field="cursor", text=excerpt(cursor)
+        )
     items = tuple(parse_item(item)[1] for item in fields.objects("items"))
     return Page(cursor, fields.flag("more"), items)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from caredomain import Actor, FixedClock
-from caredomain.interventions import CaregiverId, InterventionId, Punch, PunchId
+from caredomain.interventions import CaregiverId, InterventionId, PhoneMessage, Punch, PunchId
 from caredomain.interventions import services as care
 from caredomain.interventions.agency import load_agency
 from caredomain.interventions.sync import sync_with_platform
@@ -86,3 +86,22 @@ def test_the_phone_gets_its_planning_and_its_punch_comes_back_once(
     assert leon.visit is not None
     assert (leon.visit.start, leon.visit.end) == (arrived, None)
     assert [entry.punch.id for entry in leon.punches] == ["marie-p1"]
+
+
+def test_a_pull_cut_by_the_page_bound_is_resumed_and_nothing_comes_twice(
+    office: tuple[ServiceContext, OrganisationId, PenbaseServer],
+) -> None:
+    context, organisation, server = office
+    sent = datetime.combine(DAY, time(8, 30), tzinfo=context.clock.now().tzinfo)
+    phone = server.phone(PHONE_TOKEN)
+    for n in range(5):
+        phone.send(PhoneMessage(f"pm-{n}", MARIE, f"message {n}", sent))
+    settings = PenbaseSettings(
+        url=server.url, token=Secret(OFFICE_TOKEN), page_size=1, max_pages=2, backoff=0.01
+    )
+    with PenbaseClient(settings, sleep=lambda _: None) as platform:
+        first = sync_with_platform(context, platform, organisation)
+        # two pages, two pages, one page, then an empty pull that ends the loop
+        assert (first.messages, first.pulls, first.cursor) == (5, 4, "5")
+        again = sync_with_platform(context, platform, organisation)
+        assert (again.messages, again.duplicates, again.cursor) == (0, 0, "5")

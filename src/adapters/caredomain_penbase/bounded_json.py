@@ -1,0 +1,158 @@
+"""JSON from the other side of the wire, read within bounds (see ``docs/penbase.md``).
+
+Python's :func:`json.loads` trusts its input: deep nesting ends in ``RecursionError``, a
+5,000-digit integer in the ``ValueError`` of the int-from-text digit limit, ``1e999`` is
+read as infinity and ``NaN`` as a number. :func:`read` refuses all of these, with one
+:class:`~caredomain.errors.InvalidInput` naming where:
+
+* a body larger than its limit (the caller's: a request or an answer);
+* bytes that are not UTF-8 (the byte offset), text that is not JSON (line and column);
+* nesting deeper than :data:`MAX_DEPTH` arrays and objects, counted before parsing;
+* a number written with more than :data:`MAX_NUMBER_CHARS` characters, a number that is
+  not finite (``1e999``, ``NaN``, ``Infinity``), and text holding a lone surrogate
+  (``"\\ud800"``, which no store can encode), each named by its path
+  (``items[3].gps.latitude``).
+
+The limits are far above anything the contract needs: a planning, a page of items.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterator
+
+from caredomain.errors import InvalidInput
+
+__all__ = [
+    "MAX_ANSWER_BYTES",
+    "MAX_DEPTH",
+    "MAX_NUMBER_CHARS",
+    "MAX_REQUEST_BYTES",
+    "excerpt",
+    "read",
+]
+
+MAX_REQUEST_BYTES = 1024 * 1024
+"""The largest body the reference server reads: 1 MiB."""
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
+"""The largest answer the client reads: 64 MiB."""
+MAX_DEPTH = 32
+"""Arrays and objects nested at most this deep."""
+MAX_NUMBER_CHARS = 32
+"""A JSON number is written with at most this many characters."""
+
+_STRUCTURE = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{}]', re.DOTALL)
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB]")
+_EXCERPT = 40
+
+
+def excerpt(text: str) -> str:
+    """A short, escaped excerpt of ``text`` for an error message."""
+    shown = text if len(text) <= _EXCERPT else text[: _EXCERPT - 3] + "..."
+    return shown.encode("unicode_escape").decode("ascii")
+
+
+class _Refused:
+    """A value :func:`json.loads` met and :func:`read` refuses, located after parsing."""
+
+    def __init__(self, message: str, text: str) -> None:
+        self.message = message
+        self.text = text
+
+
+def read(body: bytes, *, limit: int, where: str = "body") -> object:
+    """The JSON value of ``body``, or :class:`InvalidInput` naming ``where`` is wrong."""
+    if len(body) > limit:
+        raise InvalidInput(f"larger than {limit} bytes", field=where, text=f"{len(body)} bytes")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidInput(
+            f"not UTF-8 (byte {error.start})", field=where, text=repr(body[error.start :][:8])
+        ) from None
+    _check_depth(text, where)
+    refused: list[_Refused] = []
+    try:
+        value = json.loads(
+            text,
+            parse_int=lambda raw: _number(raw, int, refused),
+            parse_float=lambda raw: _number(raw, float, refused),
+            parse_constant=lambda raw: _refuse("not a finite number", raw, refused),
+        )
+    except json.JSONDecodeError as error:
+        raise InvalidInput(
+            f"not JSON: {error.msg} at line {error.lineno} column {error.colno}",
+            field=where,
+            text=excerpt(text[error.pos : error.pos + _EXCERPT]),
+        ) from None
+    if refused or _SURROGATE_ESCAPE.search(text):
+        _check_values(value, where)
+    return value
+
+
+def _check_depth(text: str, where: str) -> None:
+    depth = 0
+    for token in _STRUCTURE.finditer(text):
+        bracket = text[token.start()]
+        if bracket in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InvalidInput(
+                    f"arrays and objects nested deeper than {MAX_DEPTH}",
+                    field=where,
+                    text=f"at character {token.start()}",
+                )
+        elif bracket in "]}":
+            depth -= 1
+
+
+def _number(raw: str, kind: type[int] | type[float], refused: list[_Refused]) -> object:
+    if len(raw) > MAX_NUMBER_CHARS:
+        return _refuse(f"a number of more than {MAX_NUMBER_CHARS} characters", raw, refused)
+    number = kind(raw)
+    if not math.isfinite(number):
+        return _refuse("not a finite number", raw, refused)
+    return number
+
+
+def _refuse(message: str, raw: str, refused: list[_Refused]) -> _Refused:
+    marker = _Refused(message, excerpt(raw))
+    refused.append(marker)
+    return marker
+
+
+def _check_values(value: object, where: str) -> None:
+    """The first refused number or lone surrogate, by its path."""
+    for path, leaf in _leaves(value, ""):
+        if isinstance(leaf, _Refused):
+            raise InvalidInput(leaf.message, field=path or where, text=leaf.text)
+        if isinstance(leaf, str) and not _encodable(leaf):
+            raise InvalidInput(
+                "text holding a lone surrogate (not Unicode)",
+                field=path or where,
+                text=excerpt(leaf),
+            )
+
+
+def _leaves(value: object, path: str) -> Iterator[tuple[str, object]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            shown = excerpt(str(key))
+            inner = f"{path}.{shown}" if path else shown
+            yield inner, key
+            yield from _leaves(item, inner)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _leaves(item, f"{path}[{i}]")
+    else:
+        yield path, value
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

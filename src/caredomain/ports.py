@@ -166,7 +166,8 @@ class Attachment:
 
 
 class CalendarMethod(StrEnum):
-    REQUEST = "request"  # add or update the event in the recipient's calendar
+    PUBLISH = "publish"  # add or update the event in the recipient's calendar; no reply asked
+    REQUEST = "request"  # the same, as an invitation the recipient is asked to answer
     CANCEL = "cancel"  # remove it
 
 

@@ -88,7 +88,7 @@ def test_a_booking_queues_its_confirmation_and_reminders_in_the_same_unit(town: 
     assert created.due_at == town.clock.now()
     assert created.key == f"{created.event_id}/mail/marie@example.org"
     assert created.calendar is not None
-    assert created.calendar.method is CalendarMethod.REQUEST
+    assert created.calendar.method is CalendarMethod.PUBLISH
     assert created.calendar.uid == f"appointment:{appointment.id}@sainte-anne"
     assert created.calendar.start == town.tuesday_1430
     reminder = messages["appointment.reminder", "sms"]
@@ -152,7 +152,7 @@ def test_a_rescheduled_appointment_moves_its_reminder(town: Any) -> None:
         in (changed.body)
     )
     assert changed.calendar is not None
-    assert changed.calendar.method is CalendarMethod.REQUEST
+    assert changed.calendar.method is CalendarMethod.PUBLISH
 
 
 def test_a_cancelled_appointments_reminder_is_never_sent(town: Any) -> None:

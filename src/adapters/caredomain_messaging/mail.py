@@ -4,8 +4,10 @@ The Message-ID is derived from the message's idempotency key alone, so a message
 again after a crash carries the same Message-ID and the receiving side can drop the
 copy; two different keys never share one. The key itself travels in
 ``X-Caredomain-Key``. A message with a calendar entry carries it as ``rendez-vous.ics``
-(``text/calendar``, METHOD REQUEST or CANCEL), which mail clients offer to add to, update
-in, or remove from the calendar.
+(``text/calendar``, METHOD PUBLISH, REQUEST or CANCEL), which mail clients offer to add to,
+update in, or remove from the calendar. A PUBLISH entry names no attendee, so that no client
+offers to answer it (a reply would go to the sender's address); a CANCEL names the recipient
+as an attendee with ``RSVP=FALSE``, which RFC 5546 asks of a cancellation.
 """
 
 from __future__ import annotations
@@ -62,7 +64,13 @@ def calendar_ics(entry: CalendarEntry, *, organizer: str, attendee: str) -> byte
     cancelled = entry.method is CalendarMethod.CANCEL
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("organizer", f"mailto:{organizer}")
-    event.add("attendee", f"mailto:{attendee}", parameters={"ROLE": "REQ-PARTICIPANT"})
+    if entry.method is not CalendarMethod.PUBLISH:
+        rsvp = "TRUE" if entry.method is CalendarMethod.REQUEST else "FALSE"
+        event.add(
+            "attendee",
+            f"mailto:{attendee}",
+            parameters={"ROLE": "REQ-PARTICIPANT", "RSVP": rsvp},
+        )
     calendar.add_component(event)
     return bytes(calendar.to_ical())
 

@@ -230,7 +230,7 @@ for _kind in (
         AppointmentBooked,
         _appointment,
         reminder=REMINDER,
-        calendar=CalendarMethod.REQUEST,
+        calendar=CalendarMethod.PUBLISH,
     ),
     EventKind(
         REMINDER,
@@ -246,7 +246,7 @@ for _kind in (
         _appointment,
         reminder=REMINDER,
         withdraws_reminders=True,
-        calendar=CalendarMethod.REQUEST,
+        calendar=CalendarMethod.PUBLISH,
     ),
     EventKind(
         "appointment.no_show",
@@ -264,6 +264,7 @@ for _kind in (
         _appointment,
         withdraws_reminders=True,
         default_channels=frozenset({"mail", "sms"}),
+        calendar=CalendarMethod.CANCEL,
     ),
     EventKind(
         "appointment.cancelled_by_citizen",

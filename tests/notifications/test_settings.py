@@ -17,8 +17,11 @@ from caredomain.notifications import (
     KINDS,
     NotificationSettings,
     Notifier,
+    Texts,
     TypeNotifications,
 )
+from caredomain.notifications.settings import NotificationChannel
+from caredomain.notifications.templates import Template
 from caredomain.services import book_slot
 from caredomain.services.notifications import (
     configure_notifications,
@@ -196,3 +199,23 @@ def test_administrators_save_the_settings_and_the_notifier_follows_them(town: An
     # id-card has its own table: SMS only, although the global one says mail and SMS.
     assert [(m.channel, m.recipient) for m in created] == [("sms", "+33612345678")]
     assert created[0].body == "RDV Pièces d'identité le mardi 3 février 2026 à 14 h 30 ({confirmé})"
+
+
+def test_a_template_built_in_python_is_checked_when_saved(town: Any) -> None:
+    """A Template made with its constructor skips parse(): saving checks it all the same."""
+    forged = Texts(Template("RDV {0.__class__}", ("RDV ",)))
+    settings = NotificationSettings(
+        texts={("appointment.created", NotificationChannel.SMS): forged}
+    )
+    with pytest.raises(InvalidInput, match="attribute or index access") as refused:
+        configure_notifications(town.context, town.admin, town.organisation.id, settings)
+    assert refused.value.field == "texts.appointment.created.sms.body"
+    book_slot(  # nothing was saved: bookings still queue their notifications
+        town.context,
+        town.citizen,
+        town.organisation.id,
+        counter_id=town.counter,
+        start=town.tuesday_1430,
+        beneficiary=town.marie,
+        channel=Channel.PORTAL,
+    )

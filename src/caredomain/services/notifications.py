@@ -71,9 +71,11 @@ def configure_notifications(
     organisation_id: OrganisationId,
     settings: NotificationSettings,
 ) -> NotificationSettingsSaved:
-    """Save ``organisation_id``'s channels and texts (its templates were checked when the
-    settings were built)."""
+    """Save ``organisation_id``'s channels and texts. Every template is checked again
+    against its kind's merge fields, however the settings were built, so that what is saved
+    can always be sent: InvalidInput names the template at fault."""
     authorize(actor, Action.NOTIFICATION_CONFIGURE, Resource("organisation", organisation_id))
+    settings = NotificationSettings.from_data(settings.to_data(), source="notification settings")
     event = NotificationSettingsSaved(
         event_id=context.new_id(),
         occurred_at=context.clock.now(),

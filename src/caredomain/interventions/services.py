@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 from attrs import evolve, frozen
 
-from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize
+from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize, authorize_action
 from caredomain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from caredomain.events import Event, OrganisationConfigured
 from caredomain.interventions import steps
@@ -881,9 +881,9 @@ def tick_alarms(
     *,
     actor: Actor = ALARM_CLOCK_ACTOR,
 ) -> list[AlarmFired]:
-    """Fire every alarm whose countdown is over on the context's clock (of one agency, or
-    of all), each once: the call, the office's message and the e-mail (queued in the
-    outbox by the notifications, in the same transaction)."""
+    """Fire every alarm whose countdown is over on the context's clock (of one agency, or of
+    all), each once: the call, the office's message and the e-mail (queued, same commit)."""
+    authorize_action(actor, Action.ALARM)  # before the agencies are looked up
     with context.store.unit_of_work(write=False) as uow:
         agencies = [organisation_id] if organisation_id else uow.interventions.agencies()
     fired: list[AlarmFired] = []

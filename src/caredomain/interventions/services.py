@@ -477,14 +477,14 @@ def reconcile_visits(
     """Planned against actual for the interventions planned to start on ``day`` (on the
     agency's clock) and/or of ``caregiver_id``, as known now (the context's clock), with
     the agency's tolerances: the anomalies and the actual times to apply."""
-    if day is None and caregiver_id is None:
-        raise InvalidInput("reconcile a day, a caregiver or both", field="day")
     owner = caregiver_id if day is None else None
     authorize(
         actor,
         Action.VISIT_VIEW,
         _own(owner, organisation_id) if owner else _agency(organisation_id),
     )
+    if day is None and caregiver_id is None:
+        raise InvalidInput("reconcile a day, a caregiver or both", field="day")
     with context.store.unit_of_work(write=False) as uow:
         organisation = uow.organisations.get(organisation_id)
         repository = uow.interventions

@@ -6,7 +6,16 @@ your own with :data:`hookimpl` (see ``docs/plugins.md``).
 """
 
 from caredomain.__about__ import __version__
-from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize, is_allowed
+from caredomain.access import (
+    Action,
+    Actor,
+    ActorId,
+    Resource,
+    Role,
+    authorize,
+    authorize_action,
+    is_allowed,
+)
 from caredomain.calendar import (
     ClosedReason,
     ClosedWeekday,
@@ -75,6 +84,7 @@ __all__ = [
     "Weekday",
     "__version__",
     "authorize",
+    "authorize_action",
     "format_ranges",
     "hookimpl",
     "is_allowed",

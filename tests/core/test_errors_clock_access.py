@@ -11,7 +11,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize, is_allowed, policy
+from caredomain.access import (
+    Action,
+    Actor,
+    ActorId,
+    Resource,
+    Role,
+    authorize,
+    authorize_action,
+    is_allowed,
+    may_attempt,
+    policy,
+)
 from caredomain.clock import FixedClock, SystemClock, require_aware
 from caredomain.errors import (
     CareDomainError,
@@ -171,6 +182,53 @@ def test_is_allowed_agrees_with_authorize(who: Actor, action: Action) -> None:
     else:
         with pytest.raises(Forbidden):
             authorize(who, action, ANYTHING)
+
+
+@pytest.mark.parametrize("action", list(Action))
+def test_none_is_refused_everything_with_forbidden(action: Action) -> None:
+    nobody: Any = None
+    assert not is_allowed(nobody, action, ANYTHING)
+    assert not may_attempt(nobody, action)
+    with pytest.raises(Forbidden, match="nobody may not"):
+        authorize(nobody, action, ANYTHING)
+    with pytest.raises(Forbidden, match="nobody may not"):
+        authorize_action(nobody, action)
+
+
+@pytest.mark.parametrize("action", list(Action))
+def test_an_actor_without_roles_may_attempt_nothing(action: Action) -> None:
+    with pytest.raises(Forbidden):
+        authorize_action(actor(), action)
+
+
+@pytest.mark.parametrize(
+    "action", [Action.ROSTER_PLAN, Action.ROSTER_EDIT_CODE, Action.ROSTER_VIEW]
+)
+def test_a_roster_resource_with_no_unit_is_the_administrators(action: Action) -> None:
+    manager = Actor(ActorId("cadre"), {Role.MANAGER}, services={"Pédiatrie"})
+    assert may_attempt(manager, action)
+    assert not is_allowed(manager, action, Resource("agent", "A1007"))
+    assert not is_allowed(manager, action, Resource("agent", "A1007", services={"Cardiologie"}))
+    assert is_allowed(manager, action, Resource("agent", "A1007", services={"Pédiatrie"}))
+    assert is_allowed(Actor.administrator(), action, Resource("agent", "A1007"))
+
+
+resources = st.builds(
+    Resource,
+    kind=st.sampled_from(["post", "agent", "appointment", "organisation"]),
+    id=st.text(max_size=5),
+    owner=st.one_of(st.none(), st.sampled_from(["a", "b"])),
+    services=st.frozensets(st.sampled_from(["a", "b", "c"]), max_size=2),
+)
+
+
+@given(cds.actors(), st.sampled_from(Action), resources)
+def test_what_is_allowed_somewhere_may_be_attempted(
+    who: Actor, action: Action, resource: Resource
+) -> None:
+    # The check made before any lookup never refuses what the full check would allow.
+    if is_allowed(who, action, resource):
+        authorize_action(who, action)
 
 
 def test_actor_values() -> None:

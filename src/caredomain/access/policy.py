@@ -1,8 +1,17 @@
 """The one place that decides who may do what: a table from action to rule.
 
-Deny by default: an action missing from :data:`POLICY`, or an actor whose roles the rule
-does not accept, is refused with :class:`~caredomain.errors.Forbidden`. Each module adds
-its actions here, so that the whole policy reads in one page.
+Deny by default: an action missing from :data:`POLICY`, an actor whose roles the rule does
+not accept, or anything that is not an :class:`Actor` (``None``), is refused with
+:class:`~caredomain.errors.Forbidden`. Each module adds its actions here, so that the whole
+policy reads in one page.
+
+A use case asks twice. First, before it looks anything up, :func:`authorize_action`: may
+this actor take this action on anything at all? An outsider is refused there, before a
+lookup could tell her what exists and whether or not the call would change anything. Then,
+once it knows the resource (its unit, its services, its owner), :func:`authorize`.
+
+A manager acts on a unit's resource only when she manages one of its units: a resource
+that names no unit is the administrators' (never "any manager's").
 """
 
 from __future__ import annotations
@@ -16,7 +25,16 @@ from attrs import field, frozen
 from caredomain.access.actors import Actor, Role
 from caredomain.errors import Forbidden
 
-__all__ = ["POLICY", "Action", "Resource", "authorize", "is_allowed"]
+__all__ = [
+    "POLICY",
+    "Action",
+    "Resource",
+    "Rule",
+    "authorize",
+    "authorize_action",
+    "is_allowed",
+    "may_attempt",
+]
 
 
 class Action(StrEnum):
@@ -65,36 +83,52 @@ class Resource:
         return f"{self.kind} {self.id}".strip()
 
 
-Rule = Callable[[Actor, Resource], bool]
+Test = Callable[[Actor, Resource], bool]
+
+
+@frozen
+class Rule:
+    """Who may take an action: ``roles``, the only roles that may ever be allowed it, and
+    ``test``, which decides for one resource (given an actor holding one of them)."""
+
+    roles: frozenset[Role]
+    test: Test
+
+    def __call__(self, actor: Actor, resource: Resource) -> bool:
+        return bool(actor.roles & self.roles) and self.test(actor, resource)
 
 
 def any_of(*roles: Role) -> Rule:
     """The actor holds at least one of ``roles``."""
-    wanted = frozenset(roles)
-
-    def rule(actor: Actor, resource: Resource) -> bool:
-        return bool(actor.roles & wanted)
-
-    return rule
+    return Rule(frozenset(roles), lambda actor, resource: True)
 
 
 def _manages(actor: Actor, resource: Resource) -> bool:
-    """An administrator, or a manager of one of the resource's units (of any, if it has none)."""
+    """An administrator, or a manager of one of the resource's units (none if it has none)."""
     return actor.has(Role.ADMINISTRATOR) or (
-        actor.has(Role.MANAGER)
-        and (not resource.services or bool(actor.services & resource.services))
+        actor.has(Role.MANAGER) and bool(actor.services & resource.services)
     )
+
+
+def _owns(actor: Actor, resource: Resource) -> bool:
+    return actor.has(Role.AGENT) and resource.owner is not None and resource.owner == actor.id
 
 
 def _self_or(*roles: Role) -> Rule:
     """One of ``roles``, or an agent acting on what is her own (``resource.owner``)."""
-    office = any_of(*roles)
+    office = frozenset(roles)
+    return Rule(
+        office | {Role.AGENT},
+        lambda actor, resource: bool(actor.roles & office) or _owns(actor, resource),
+    )
 
-    def rule(actor: Actor, resource: Resource) -> bool:
-        own = actor.has(Role.AGENT) and resource.owner is not None and resource.owner == actor.id
-        return office(actor, resource) or own
 
-    return rule
+def _counter_managers(actor: Actor, resource: Resource) -> bool:
+    # Seed 003: a type that names no services is open to every service, so to every manager.
+    return actor.has(Role.ADMINISTRATOR) or (
+        actor.has(Role.MANAGER)
+        and (not resource.services or bool(actor.services & resource.services))
+    )
 
 
 POLICY: Mapping[Action, Rule] = MappingProxyType(
@@ -104,25 +138,24 @@ POLICY: Mapping[Action, Rule] = MappingProxyType(
         # Seed 003: the global administrator holds the appointment configuration; counters
         # are also open to managers of the services the type is restricted to (all, if none).
         Action.SLOT_CONFIGURE: any_of(Role.ADMINISTRATOR),
-        Action.COUNTER_MANAGE: lambda actor, resource: (
-            actor.has(Role.ADMINISTRATOR)
-            or (
-                actor.has(Role.MANAGER)
-                and (not resource.services or bool(actor.services & resource.services))
-            )
+        Action.COUNTER_MANAGE: Rule(
+            frozenset({Role.ADMINISTRATOR, Role.MANAGER}), _counter_managers
         ),
         Action.APPOINTMENT_MANAGE: any_of(Role.ADMINISTRATOR, Role.MANAGER, Role.AGENT),
-        Action.APPOINTMENT_SELF_SERVICE: lambda actor, resource: (
-            actor.has(Role.CITIZEN) and resource.owner == actor.id
+        Action.APPOINTMENT_SELF_SERVICE: Rule(
+            frozenset({Role.CITIZEN}), lambda actor, resource: resource.owner == actor.id
         ),
         # Seed 000: administrators hold everything; managers plan the posts of their units
-        # (resource.services); agents see their own days; the feed runs as the system actor
-        # "gtt-feed" (caredomain.roster.services.GTT_FEED_ACTOR), an administrator.
+        # and edit and see the codes of their units' agents (resource.services: a post's
+        # unit, or the units where an agent holds posts); agents see their own days; the
+        # feed runs as the system actor "gtt-feed"
+        # (caredomain.roster.services.GTT_FEED_ACTOR), an administrator.
         Action.ROSTER_CONFIGURE: any_of(Role.ADMINISTRATOR),
-        Action.ROSTER_PLAN: _manages,
-        Action.ROSTER_EDIT_CODE: _manages,
-        Action.ROSTER_VIEW: lambda actor, resource: (
-            _manages(actor, resource) or (actor.has(Role.AGENT) and resource.owner == actor.id)
+        Action.ROSTER_PLAN: Rule(frozenset({Role.ADMINISTRATOR, Role.MANAGER}), _manages),
+        Action.ROSTER_EDIT_CODE: Rule(frozenset({Role.ADMINISTRATOR, Role.MANAGER}), _manages),
+        Action.ROSTER_VIEW: Rule(
+            frozenset({Role.ADMINISTRATOR, Role.MANAGER, Role.AGENT}),
+            lambda actor, resource: _manages(actor, resource) or _owns(actor, resource),
         ),
         Action.ROSTER_FEED: any_of(Role.ADMINISTRATOR),
         # Seed 003: the global administrator chooses the notifications and their texts;
@@ -147,12 +180,33 @@ POLICY: Mapping[Action, Rule] = MappingProxyType(
 )
 
 
-def is_allowed(actor: Actor, action: Action, resource: Resource) -> bool:
+def is_allowed(actor: Actor | None, action: Action, resource: Resource) -> bool:
     rule = POLICY.get(action)
-    return rule is not None and rule(actor, resource)
+    return isinstance(actor, Actor) and rule is not None and rule(actor, resource)
 
 
-def authorize(actor: Actor, action: Action, resource: Resource) -> None:
+def may_attempt(actor: Actor | None, *actions: Action) -> bool:
+    """Whether ``actor`` holds a role that one of ``actions`` may be allowed to, on some
+    resource: what a use case asks before it looks anything up."""
+    if not isinstance(actor, Actor):
+        return False
+    rules = (POLICY.get(action) for action in actions)
+    return any(rule is not None and bool(actor.roles & rule.roles) for rule in rules)
+
+
+def authorize(actor: Actor | None, action: Action, resource: Resource) -> None:
     """Return if ``actor`` may perform ``action`` on ``resource``; raise Forbidden otherwise."""
     if not is_allowed(actor, action, resource):
-        raise Forbidden(f"{actor.id} may not {action.value} on {resource}")
+        raise Forbidden(f"{_who(actor)} may not {action.value} on {resource}")
+
+
+def authorize_action(actor: Actor | None, *actions: Action) -> None:
+    """Return if ``actor`` may take one of ``actions`` on some resource; raise Forbidden
+    otherwise. Every use case calls it first, before any lookup."""
+    if not may_attempt(actor, *actions):
+        wanted = " or ".join(action.value for action in actions)
+        raise Forbidden(f"{_who(actor)} may not {wanted}")
+
+
+def _who(actor: object) -> str:
+    return str(actor.id) if isinstance(actor, Actor) else "nobody"

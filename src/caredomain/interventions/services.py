@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 from attrs import evolve, frozen
 
-from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize
+from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize, authorize_action
 from caredomain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from caredomain.events import Event, OrganisationConfigured
 from caredomain.interventions import steps
@@ -477,14 +477,14 @@ def reconcile_visits(
     """Planned against actual for the interventions planned to start on ``day`` (on the
     agency's clock) and/or of ``caregiver_id``, as known now (the context's clock), with
     the agency's tolerances: the anomalies and the actual times to apply."""
-    if day is None and caregiver_id is None:
-        raise InvalidInput("reconcile a day, a caregiver or both", field="day")
     owner = caregiver_id if day is None else None
     authorize(
         actor,
         Action.VISIT_VIEW,
         _own(owner, organisation_id) if owner else _agency(organisation_id),
     )
+    if day is None and caregiver_id is None:
+        raise InvalidInput("reconcile a day, a caregiver or both", field="day")
     with context.store.unit_of_work(write=False) as uow:
         organisation = uow.organisations.get(organisation_id)
         repository = uow.interventions
@@ -881,9 +881,9 @@ def tick_alarms(
     *,
     actor: Actor = ALARM_CLOCK_ACTOR,
 ) -> list[AlarmFired]:
-    """Fire every alarm whose countdown is over on the context's clock (of one agency, or
-    of all), each once: the call, the office's message and the e-mail (queued in the
-    outbox by the notifications, in the same transaction)."""
+    """Fire every alarm whose countdown is over on the context's clock (of one agency, or of
+    all), each once: the call, the office's message and the e-mail (queued, same commit)."""
+    authorize_action(actor, Action.ALARM)  # before the agencies are looked up
     with context.store.unit_of_work(write=False) as uow:
         agencies = [organisation_id] if organisation_id else uow.interventions.agencies()
     fired: list[AlarmFired] = []

@@ -16,36 +16,40 @@ cron as :data:`SLOT_PLANNER` (``caredomain slots refresh``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from attrs import evolve
 
-from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize, is_allowed
+from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize, authorize_action
 from caredomain.calendar import Closure, OpeningCalendar
 from caredomain.clock import require_aware
-from caredomain.errors import Forbidden, InvalidInput, NotFound
-from caredomain.organisation import Organisation, OrganisationId
+from caredomain.errors import NotFound
+from caredomain.organisation import OrganisationId
 from caredomain.ports import UnitOfWork
 from caredomain.services.agendas import (
     LoadedAgenda,
     ScopeOf,
     SeatScope,
     load_agenda,
-    local_midnight,
     no_seats,
     upcoming,
 )
 from caredomain.services.context import ServiceContext
+from caredomain.services.slot_queries import (
+    MAX_DAYS,
+    authorize_channel,
+    find_appointment,
+    free_slots,
+    why_no_slot,
+)
 from caredomain.slots.appointments import Appointment, Beneficiary, Channel
 from caredomain.slots.configuration import Reconfigured
 from caredomain.slots.deprogramming import Deprogramming, RefreshReport
-from caredomain.slots.index import Slot
-from caredomain.slots.model import AppointmentId, AppointmentType, CounterId, PlaceId, TypeId
-from caredomain.slots.rules import NOT_ON_PORTAL, portal_refusal, service_refusal
+from caredomain.slots.model import AppointmentId, CounterId
 from caredomain.slots.settings import SlotSettings
-from caredomain.slots.why import Availability
 
 __all__ = [
+    "MAX_DAYS",
     "SLOT_PLANNER",
     "add_closure",
     "book_slot",
@@ -68,9 +72,6 @@ SLOT_PLANNER = Actor(ActorId("slot-planner"), {Role.ADMINISTRATOR}, name="Nightl
 """The system actor of the nightly refresh."""
 
 CalendarChange = Callable[[OpeningCalendar], OpeningCalendar]
-
-MAX_DAYS = 5 * 366
-"""The longest span a free-slot query covers (the longest window is five years)."""
 
 
 # -- settings and planning changes ---------------------------------------------------------
@@ -101,6 +102,7 @@ def change_opening_calendar(
     calendar: OpeningCalendar,
 ) -> Reconfigured:
     """Replace the opening days, public holidays and closures, and replan at once."""
+    _authorize_calendar(actor, organisation_id)
     return _reconfigure(context, actor, organisation_id, calendar=calendar)
 
 
@@ -108,6 +110,7 @@ def add_closure(
     context: ServiceContext, actor: Actor, organisation_id: OrganisationId, closure: Closure
 ) -> Reconfigured:
     """Add an exceptional closure; the bookings on its days are deprogrammed."""
+    _authorize_calendar(actor, organisation_id)
     return _reconfigure(
         context, actor, organisation_id, calendar=lambda old: old.with_closure(closure)
     )
@@ -116,7 +119,9 @@ def add_closure(
 def remove_closure(
     context: ServiceContext, actor: Actor, organisation_id: OrganisationId, closure: Closure
 ) -> Reconfigured:
-    """Remove an exceptional closure (:class:`NotFound` if there is none such)."""
+    """Remove an exceptional closure (:class:`NotFound` if there is none such, once the
+    actor may change the calendar)."""
+    _authorize_calendar(actor, organisation_id)
 
     def without(old: OpeningCalendar) -> OpeningCalendar:
         if closure not in old.closures:
@@ -136,6 +141,7 @@ def switch_public_holiday(
 ) -> Reconfigured:
     """Tick (``closed=True``) or untick a public holiday by its French name. Ticking one
     again deprograms the bookings made on it while it was open."""
+    _authorize_calendar(actor, organisation_id)
     return _reconfigure(
         context,
         actor,
@@ -159,6 +165,9 @@ def preview_planning_change(
     ``calendar`` is the new calendar, or a function making it from the current one, such
     as ``lambda calendar: calendar.with_closure(closure)``.
     """
+    authorize_action(actor, Action.SLOT_CONFIGURE, Action.COUNTER_MANAGE)
+    if calendar is not None:
+        _authorize_calendar(actor, organisation_id)
     now = context.clock.now()
     with context.store.unit_of_work(write=False) as uow:
         loaded = _planning_agenda(context, uow, organisation_id, now, settings)
@@ -198,6 +207,9 @@ def _reconfigure(
     settings: SlotSettings | None = None,
     calendar: OpeningCalendar | CalendarChange | None = None,
 ) -> Reconfigured:
+    # Before any lookup, and whether or not anything changes: the actor must be one who may
+    # change some settings; what she changes is then checked change by change.
+    authorize_action(actor, Action.SLOT_CONFIGURE, Action.COUNTER_MANAGE)
     now = context.clock.now()
     with context.store.unit_of_work() as uow:
         loaded = _planning_agenda(context, uow, organisation_id, now, settings)
@@ -210,6 +222,11 @@ def _reconfigure(
         )
         context.commit(uow, loaded.save(uow))
     return outcome
+
+
+def _authorize_calendar(actor: Actor, organisation_id: OrganisationId) -> None:
+    """The opening calendar is the administrator's, whether or not the call changes it."""
+    authorize(actor, Action.SLOT_CONFIGURE, Resource("opening calendar", organisation_id))
 
 
 def _new_calendar(
@@ -248,139 +265,6 @@ def _planning_agenda(
     )
 
 
-# -- queries ------------------------------------------------------------------------------
-
-
-def free_slots(
-    context: ServiceContext,
-    actor: Actor,
-    organisation_id: OrganisationId,
-    type_id: TypeId,
-    *,
-    first: date | None = None,
-    days: int = 14,
-    place_id: PlaceId | None = None,
-    option: str | None = None,
-    channel: Channel = Channel.BACK_OFFICE,
-) -> list[Slot]:
-    """The slots of a type one can book now, over ``days`` days from ``first`` (the
-    organisation's today by default), optionally at one place or for one option; on the
-    portal, only what the portal offers. By start, then counter."""
-    if isinstance(days, bool) or not 1 <= days <= MAX_DAYS:
-        raise InvalidInput(f"from 1 to {MAX_DAYS} days", field="days", text=str(days))
-    now = context.clock.now()
-
-    def seats(organisation: Organisation, settings: SlotSettings) -> SeatScope:
-        start = first or organisation.today(now)
-        return _seats_between(organisation, settings, type_id, place_id, first=start, days=days)
-
-    with context.store.unit_of_work(write=False) as uow:
-        loaded = load_agenda(uow, organisation_id, now=now, new_id=context.new_id, seats=seats)
-    agenda = loaded.agenda
-    _authorize_viewing(actor, agenda.settings.type(type_id), channel)
-    if place_id is not None:
-        agenda.settings.place(place_id)
-    start = first or agenda.organisation.today(now)
-    last = start + timedelta(days=days - 1)
-    return agenda.free_slots(
-        type_id, start, last, now=now, place_id=place_id, option=option, channel=channel
-    )
-
-
-def why_no_slot(
-    context: ServiceContext,
-    actor: Actor,
-    organisation_id: OrganisationId,
-    type_id: TypeId,
-    day: date,
-    *,
-    place_id: PlaceId | None = None,
-    channel: Channel = Channel.BACK_OFFICE,
-) -> list[Availability]:
-    """For each place serving the type (or only ``place_id``): every slot its counters'
-    reference weeks give on ``day``, and why each cannot be booked now (none: free). On
-    the portal, only the places shown there (``slot.not_on_portal`` if none is)."""
-    now = context.clock.now()
-
-    def seats(organisation: Organisation, settings: SlotSettings) -> SeatScope:
-        return _seats_between(organisation, settings, type_id, place_id, first=day, days=1)
-
-    with context.store.unit_of_work(write=False) as uow:
-        loaded = load_agenda(uow, organisation_id, now=now, new_id=context.new_id, seats=seats)
-    agenda = loaded.agenda
-    settings = agenda.settings
-    kind = settings.type(type_id)
-    _authorize_viewing(actor, kind, channel)
-    if place_id is not None:
-        places = [settings.place(place_id)]
-    else:
-        places = [
-            settings.place(p) for p in sorted({c.place_id for c in settings.counters_of(type_id)})
-        ]
-    shown = [place for place in places if portal_refusal(kind, place, channel) is None]
-    if places and not shown:
-        raise NOT_ON_PORTAL.violation()
-    return [agenda.why(type_id, place.id, day, now=now) for place in shown]
-
-
-def find_appointment(
-    context: ServiceContext,
-    actor: Actor,
-    organisation_id: OrganisationId,
-    appointment_id: AppointmentId,
-) -> Appointment:
-    """One appointment, for the back office or for the citizen it is for."""
-    with context.store.unit_of_work(write=False) as uow:
-        loaded = load_agenda(
-            uow,
-            organisation_id,
-            now=context.clock.now(),
-            new_id=context.new_id,
-            seats=no_seats,
-            appointments=[uow.slots.appointment(organisation_id, appointment_id)],
-        )
-    appointment = loaded.agenda.appointment(appointment_id)
-    settings = loaded.agenda.settings
-    kind = settings.type(settings.counter(appointment.counter_id).type_id)
-    back_office = Resource("appointment type", kind.id, services=kind.services)
-    own = Resource("appointment", appointment.id, owner=appointment.beneficiary.id)
-    if not (
-        is_allowed(actor, Action.APPOINTMENT_MANAGE, back_office)
-        or is_allowed(actor, Action.APPOINTMENT_SELF_SERVICE, own)
-    ):
-        raise Forbidden(f"{actor.id} may not see appointment {appointment.id}")
-    return appointment
-
-
-def _seats_between(
-    organisation: Organisation,
-    settings: SlotSettings,
-    type_id: TypeId,
-    place_id: PlaceId | None,
-    *,
-    first: date,
-    days: int,
-) -> SeatScope:
-    counters = frozenset(c.id for c in settings.counters_of(type_id, place_id))
-    before = first + timedelta(days=min(days, MAX_DAYS))
-    return SeatScope(
-        counters, local_midnight(organisation, first), local_midnight(organisation, before)
-    )
-
-
-def _authorize_viewing(actor: Actor, kind: AppointmentType, channel: Channel) -> None:
-    """Who books may list: on the portal a citizen; in the back office the staff, and,
-    when the type names services, only theirs (the booking would refuse the others)."""
-    if channel is Channel.PORTAL:
-        authorize(actor, Action.APPOINTMENT_SELF_SERVICE, Resource("appointment", owner=actor.id))
-        return
-    resource = Resource("appointment type", kind.id, services=kind.services)
-    authorize(actor, Action.APPOINTMENT_MANAGE, resource)
-    refusal = service_refusal(actor, kind, channel)
-    if refusal is not None:
-        raise refusal.violation()
-
-
 # -- bookings -----------------------------------------------------------------------------
 
 
@@ -397,6 +281,7 @@ def book_slot(
 ) -> Appointment:
     """Book a seat of a planned slot. When another booking takes the last seat first, the
     loser gets :class:`~caredomain.errors.SlotTaken`, a ``Conflict``."""
+    authorize_channel(actor, channel)
     now = context.clock.now()
     with context.store.unit_of_work() as uow:
         loaded = load_agenda(
@@ -428,6 +313,7 @@ def reschedule_appointment(
 ) -> Appointment:
     """Move an appointment (booked, or deprogrammed) to another slot of its type; the
     previous date is kept for merge field {7}."""
+    authorize_channel(actor, channel)
     now = context.clock.now()
     with context.store.unit_of_work() as uow:
         loaded = load_agenda(
@@ -460,6 +346,7 @@ def cancel_appointment(
     channel: Channel,
 ) -> Appointment:
     """Cancel: on the portal by the citizen, in the back office by an agent."""
+    authorize_channel(actor, channel)
     now = context.clock.now()
     with context.store.unit_of_work() as uow:
         loaded = _one_appointment(context, uow, organisation_id, appointment_id, now)
@@ -477,6 +364,7 @@ def mark_appointment_no_show(
     appointment_id: AppointmentId,
 ) -> Appointment:
     """Record that the citizen did not come ("Absence"), once the appointment has started."""
+    authorize_action(actor, Action.APPOINTMENT_MANAGE)
     now = context.clock.now()
     with context.store.unit_of_work() as uow:
         loaded = _one_appointment(context, uow, organisation_id, appointment_id, now)

@@ -1,0 +1,82 @@
+"""What every roster use case shares: loading the roster through the unit of work, saving
+what changed with its events, and the units a post or an agent belongs to (what
+:func:`~caredomain.access.authorize` is told)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from caredomain.access import Resource
+from caredomain.events import Event
+from caredomain.ports import UnitOfWork
+from caredomain.roster.codes import french_hospital_catalogue
+from caredomain.roster.model import AgentId, Post
+from caredomain.roster.state import Roster, RosterChange
+from caredomain.services.context import ServiceContext
+
+__all__ = ["agent_units", "commit_change", "load_roster", "post_resource"]
+
+_MARGIN = timedelta(days=3)  # posts around a day that overlaps and rest can reach
+
+
+def load_roster(uow: UnitOfWork, *, first: date | None = None, last: date | None = None) -> Roster:
+    """The roster from a unit of work; with ``first``/``last``, only the posts of those days
+    (and three days around, for overlaps and rest). With no catalogue saved, the French
+    hospital catalogue shipped with caredomain."""
+    repository = uow.roster
+    return Roster(
+        repository.catalogue() or french_hospital_catalogue(),
+        repository.settings(),
+        agents=repository.agents(),
+        plannings=repository.plannings(),
+        posts=repository.posts(
+            first - _MARGIN if first else None, last + _MARGIN if last else None
+        ),
+        days=repository.agent_days(),
+        edits=repository.local_edits(),
+    )
+
+
+def _save(uow: UnitOfWork, change: RosterChange) -> None:
+    repository = uow.roster
+    if change.agents:
+        repository.save_agents(change.agents)
+    if change.plannings:
+        repository.save_plannings(change.plannings)
+    if change.posts:
+        repository.save_posts(change.posts)
+    if change.days:
+        repository.save_agent_days(change.days)
+    if change.confirmed and change.confirmed_at is not None:
+        repository.confirm_agent_days(change.confirmed, change.confirmed_at)
+    if change.edits or change.cleared_edits:
+        repository.save_local_edits(change.edits, change.cleared_edits)
+
+
+def commit_change(context: ServiceContext, uow: UnitOfWork, change: RosterChange) -> list[Event]:
+    """Save ``change``, journal its events, commit and publish them; returns the events."""
+    _save(uow, change)
+    events = change.events(context.new_id, context.clock.now())
+    context.commit(uow, events)
+    return events
+
+
+def post_resource(roster: Roster, post: Post) -> Resource:
+    return Resource("post", post.id, services={roster.unit_of(post)})
+
+
+def agent_units(uow: UnitOfWork) -> dict[AgentId, frozenset[str]]:
+    """Each agent's units: the units of the plannings where she holds a post, or was stood
+    down from one, on any day in the store. The roster has no home unit: these are the
+    units whose managers answer for her codes and her local edits."""
+    unit_of = {planning.id: planning.unit for planning in uow.roster.plannings()}
+    units: dict[AgentId, set[str]] = {}
+    for post in uow.roster.posts():
+        for agent in _holders(post):
+            units.setdefault(agent, set()).add(unit_of[post.planning])
+    return {agent: frozenset(found) for agent, found in units.items()}
+
+
+def _holders(post: Post) -> Iterable[AgentId]:
+    return (*post.assigned, *post.stood_down)

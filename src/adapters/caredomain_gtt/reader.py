@@ -212,7 +212,7 @@ class GttCsvReader:
             return moment.astimezone(UTC)
         except OverflowError:  # 01/01/0001 00:00 in Paris is in year 0 in UTC
             raise InvalidInput(
-                "no extraction time: out of the range of dates (years 1 to 9999 in UTC)",
+                "extraction time out of the range of dates (years 1 to 9999 in UTC)",
                 source=str(path),
                 line=line,
                 text=text,

@@ -53,7 +53,8 @@ class PlausibleRange:
     def around(cls, now: datetime, years: int, zone: tzinfo) -> PlausibleRange:
         """The range around ``now``; days are counted from its date in ``zone``."""
         span = relativedelta(years=years)
-        today = require_aware(now, "now").astimezone(zone).date()
+        now = require_aware(now, "now").astimezone(zone)
+        today = now.date()
         return cls(now - span, now + CLOCK_SLACK, today - span, today + span, years)
 
     def holds(self, day: date) -> bool:
@@ -79,7 +80,7 @@ def feed_dates_are_plausible(batch: FeedBatch, plausible: PlausibleRange) -> Fee
             f"{plausible.latest.isoformat(timespec='minutes')} (plausible_years "
             f"{plausible.years} before the clock's time, a day after it)",
             source=batch.source,
-            text=extracted.isoformat(timespec="minutes"),
+            text=extracted.astimezone(plausible.latest.tzinfo).isoformat(timespec="minutes"),
         )
     if all(map(plausible.holds, batch.covered_days())):
         return batch

@@ -23,6 +23,7 @@ rows are gone through only when a day is out of range.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, tzinfo
+from itertools import compress
 
 from attrs import evolve, frozen
 from dateutil.relativedelta import relativedelta
@@ -58,9 +59,11 @@ class PlausibleRange:
         return cls(now - span, now + CLOCK_SLACK, today - span, today + span, years)
 
     def holds(self, day: date) -> bool:
+        """Whether ``day`` is within the range."""
         return self.first_day <= day <= self.last_day
 
     def why_not(self, what: str) -> str:
+        """Why ``what`` (a day) is refused."""
         return (
             f"{what} is not plausible: expected from {self.first_day.isoformat()} to "
             f"{self.last_day.isoformat()} (plausible_years {self.years} around the clock's date)"
@@ -82,11 +85,11 @@ def feed_dates_are_plausible(batch: FeedBatch, plausible: PlausibleRange) -> Fee
             source=batch.source,
             text=extracted.astimezone(plausible.latest.tzinfo).isoformat(timespec="minutes"),
         )
-    if all(map(plausible.holds, batch.covered_days())):
-        return batch
     for run in batch.recognised:
         if not all(plausible.holds(day) for _, day, _ in run.parsed):
             raise ReadInFull(run, "a day is not plausible")
+    if all(map(plausible.holds, batch.covered_days())):
+        return batch
     keep = list(map(plausible.holds, batch.days))
     rows = zip(batch.lines, batch.agents, batch.days, batch.codes, keep, strict=True)
     rejected = [
@@ -96,10 +99,10 @@ def feed_dates_are_plausible(batch: FeedBatch, plausible: PlausibleRange) -> Fee
     ]
     return evolve(
         batch,
-        agents=[agent for agent, kept in zip(batch.agents, keep, strict=True) if kept],
-        days=[day for day, kept in zip(batch.days, keep, strict=True) if kept],
-        codes=[code for code, kept in zip(batch.codes, keep, strict=True) if kept],
-        lines=[line for line, kept in zip(batch.lines, keep, strict=True) if kept],
+        agents=list(compress(batch.agents, keep)),
+        days=list(compress(batch.days, keep)),
+        codes=list(compress(batch.codes, keep)),
+        lines=list(compress(batch.lines, keep)),
         rejected=[*batch.rejected, *rejected],
         distinct_days=None,
         run_digests={},

@@ -92,9 +92,11 @@ def apply_gtt_batch(
     agents it unassigns, its events, and — when ``size`` identifies the source file — the
     record that it was applied, so that it is never applied twice (see
     :class:`~caredomain.roster.ports.AppliedBatch`). A refused batch (strict policy, a bad
-    row) changes nothing. A batch with recognised runs that cannot stand for their rows
-    raises :class:`~caredomain.roster.feed.ReadInFull`: :func:`apply_gtt_file` reads the
-    source again in that case, this function cannot."""
+    row) changes nothing; so does one extracted at a time the clock finds implausible
+    (:class:`~caredomain.errors.InvalidInput`), and a row on an implausible day is a bad row
+    (:mod:`caredomain.roster.plausible`). A batch with recognised runs that cannot stand for
+    their rows raises :class:`~caredomain.roster.feed.ReadInFull`: :func:`apply_gtt_file`
+    reads the source again in that case, this function cannot."""
     authorize(actor, Action.ROSTER_FEED, Resource("roster"))
     with _collector_paused():
         return _apply(context, lambda _: batch, size)

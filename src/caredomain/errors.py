@@ -3,7 +3,8 @@
 Everything the public API raises on purpose is a :class:`CareDomainError`:
 
 * :class:`InvalidInput` — bad data from outside (a feed line, a config file, a template,
-  a webhook). It names where (``source``, ``line``, ``field``) and what (``text``).
+  a webhook). It names where (``source``, ``line``, ``field``) and what (``text``, shown
+  as a short escaped :func:`excerpt`).
   It is also a :class:`ValueError`, so attrs validators and cattrs see it as one.
 * :class:`RuleViolation` — a domain rule refused an action; ``code`` is stable and meant
   for machines (``slot.min_notice``), ``message`` for people.
@@ -23,7 +24,23 @@ __all__ = [
     "NotFound",
     "RuleViolation",
     "SlotTaken",
+    "excerpt",
 ]
+
+EXCERPT = 80
+"""The most characters of an offending text an error shows."""
+
+
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    """``text`` quoted and escaped as :func:`repr` writes it, cut to at most ``limit``
+    characters between the quotes with "…" after: what an error shows of a bad line, so
+    that a 10 MB line gives a short message and no control character reaches a terminal."""
+    cut = text[:limit]
+    shown = repr(cut)
+    while len(shown) > limit + 2:  # escapes take several characters each
+        cut = cut[:-1]
+        shown = repr(cut)
+    return shown + "…" if len(cut) < len(text) else shown
 
 
 class CareDomainError(Exception):
@@ -67,7 +84,7 @@ class InvalidInput(CareDomainError, ValueError):
             where += f"{':' if where else 'line '}{self.line}"
         if self.field:
             where += f"{': ' if where else ''}{self.field}"
-        shown = f" (got {self.text!r})" if self.text is not None else ""
+        shown = f" (got {excerpt(self.text)})" if self.text is not None else ""
         return f"{where}: {self.message}{shown}" if where else f"{self.message}{shown}"
 
 

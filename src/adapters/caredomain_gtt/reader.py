@@ -15,16 +15,15 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from functools import cache
-from itertools import chain, cycle, islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, cast
+from typing import TYPE_CHECKING, TextIO, cast
 
-from caredomain.errors import InvalidInput
+from caredomain.errors import InvalidInput, excerpt
 from caredomain.ports import FeedBatch, FeedRejection, RunColumn
+from caredomain_gtt.columns import Days, column_reader
 from caredomain_gtt.runs import RunLayout, read_by_runs
 from caredomain_gtt.settings import Extraction, GttSettings
 
@@ -36,31 +35,6 @@ if TYPE_CHECKING:
 __all__ = ["GttCsvReader"]
 
 BOM = "\ufeff"
-
-
-class _Days(dict[str, date | None]):
-    """Day texts to days, each distinct text parsed once; ``None`` for one that is no day."""
-
-    def __init__(self, formats: Sequence[str]) -> None:
-        super().__init__()
-        self._formats = formats
-
-    def __missing__(self, text: str) -> date | None:
-        value = self[text] = _parse_day(text.strip(), self._formats)
-        return value
-
-
-def _parse_day(text: str, formats: Sequence[str]) -> date | None:
-    for pattern in formats:
-        try:
-            if pattern == "iso":
-                if len(text) == 10 and text[4] == "-" and text.isascii():
-                    return date.fromisoformat(text)
-            else:
-                return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 class GttCsvReader:
@@ -89,7 +63,7 @@ class GttCsvReader:
         batch = read_by_runs(
             path,
             self._layout(columns, width),
-            _Days(settings.date_formats),
+            Days(settings.date_formats),
             body_line=body_line,
             known=known,
             extracted_at=extracted_at,
@@ -129,7 +103,7 @@ class GttCsvReader:
             width,
             settings.trim,
             settings.date_formats,
-            _column_reader(width, *columns, trim=settings.trim),
+            column_reader(width, *columns, trim=settings.trim),
         )
 
     def folder(self, path: str) -> GttFolder:
@@ -211,7 +185,14 @@ class GttCsvReader:
             mtime = os.stat(path).st_mtime
         except OSError as error:
             raise InvalidInput(f"cannot stat: {error.strerror}", source=str(path)) from None
-        return datetime.fromtimestamp(mtime, UTC), 1
+        try:
+            return datetime.fromtimestamp(mtime, UTC), 1
+        except (OverflowError, OSError, ValueError):
+            raise InvalidInput(
+                "no extraction time: the modification time is no date (setting extraction)",
+                source=str(path),
+                text=str(mtime),
+            ) from None
 
     def _moment(
         self, text: str, pattern: str, path: Path, setting: str, line: int | None
@@ -227,7 +208,15 @@ class GttCsvReader:
             ) from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=self.settings.zone)
-        return moment
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:  # 01/01/0001 00:00 in Paris is in year 0 in UTC
+            raise InvalidInput(
+                "extraction time out of the range of dates (years 1 to 9999 in UTC)",
+                source=str(path),
+                line=line,
+                text=text,
+            ) from None
 
     def _columns(self, path: Path, reader: Reader, line: int) -> tuple[tuple[int, int, int], int]:
         settings = self.settings
@@ -244,9 +233,9 @@ class GttCsvReader:
             key = wanted.strip().casefold()
             if names.count(key) != 1:
                 problem = "no column" if key not in names else "more than one column"
+                shown = excerpt(", ".join(h.strip() for h in header))
                 raise InvalidInput(
-                    f"{problem} named {wanted!r} (setting {setting}; columns: "
-                    f"{', '.join(h.strip() for h in header)})",
+                    f"{problem} named {excerpt(wanted)} (setting {setting}; columns: {shown})",
                     source=str(path),
                     line=line,
                     field=setting,
@@ -271,8 +260,8 @@ class GttCsvReader:
         run_starts: list[int] = []
         days: list[date | None] = []
         codes: list[str] = []
-        day_of = _Days(self.settings.date_formats)
-        loop = _column_reader(width, *columns, trim=self.settings.trim)
+        day_of = Days(self.settings.date_formats)
+        loop = column_reader(width, *columns, trim=self.settings.trim)
         try:
             loop(reader, run_agents.append, run_starts.append, day_of, days, codes)
         except ValueError:  # a row with more or fewer fields
@@ -303,7 +292,7 @@ class GttCsvReader:
     ) -> tuple[list[str], list[date], list[str], list[int], list[FeedRejection]]:
         settings = self.settings
         agent_at, day_at, code_at = columns
-        day_of = _Days(settings.date_formats)
+        day_of = Days(settings.date_formats)
         agents: list[str] = []
         days: list[date] = []
         codes: list[str] = []
@@ -330,9 +319,8 @@ class GttCsvReader:
             if not agent:
                 reason = f"no agent (column {settings.agent_column})"
             elif day is None:
-                reason = (
-                    f"not a day: {row[day_at]!r} (date_formats {_shown(settings.date_formats)})"
-                )
+                formats = _shown(settings.date_formats)
+                reason = f"not a day: {excerpt(row[day_at])} (date_formats {formats})"
             elif not code:
                 reason = f"no code (column {settings.code_column})"
             if reason is not None or day is None:
@@ -343,74 +331,6 @@ class GttCsvReader:
             codes.append(code)
             lines.append(line)
         return agents, days, codes, lines, rejected
-
-
-Adder = Callable[[Any], None]
-ColumnLoop = Callable[["Reader", Adder, Adder, "_Days", list[Any], list[str]], None]
-
-
-@cache
-def _column_reader(
-    width: int, agent_at: int, day_at: int, code_at: int, *, trim: bool
-) -> ColumnLoop:
-    """A loop that unpacks each row of ``width`` fields into the columns: the agents as runs
-    (an agent and the row her run starts at), the days, the codes.
-
-    The first agent's days are looked up by their text (``None`` for a text that is no day;
-    each distinct text parsed once). An export lists every agent over the same days, so each
-    later row's day text is only compared with the one at the same place in the first
-    agent's run — cheaper than a lookup — and the days column is filled in at the end; from
-    the first row that does not follow, the rest are looked up too.
-
-    Unpacking in the ``for`` statement is the cheapest way Python has to take a row apart,
-    and a row of another width raises ``ValueError``. Generated (as attrs and dataclasses
-    generate their methods) because the width and positions are the file's."""
-    fields = ", ".join(f"f{i}" if i in (agent_at, day_at, code_at) else "_" for i in range(width))
-    agent = f"f{agent_at}.strip()" if trim else f"f{agent_at}"
-    code = f"f{code_at}.strip()" if trim else f"f{code_at}"
-    day = f"f{day_at}"
-    new_run = f"""if {agent} != last:
-            last = {agent}
-            add_agent(last)
-            add_start(len(codes))"""
-    source = f"""
-def read_columns(rows, add_agent, add_start, day_of, days, codes):
-    add_day = days.append
-    add_code = codes.append
-    base = len(codes)  # where this call's rows start: a file may be read in several calls
-    last = None
-    pattern = []
-    for row in rows:
-        {fields}, = row
-        if {agent} != last and last is not None:
-            break
-        {new_run}
-        pattern.append({day})
-        add_day(day_of[{day}])
-        add_code({code})
-    else:
-        return
-    for ({fields},), expected in zip(chain((row,), rows), cycle(pattern)):
-        if {day} != expected:
-            break
-        {new_run}
-        add_code({code})
-    else:
-        days.extend(islice(cycle(days[base : base + len(pattern)]), len(codes) - len(days)))
-        return
-    days.extend(islice(cycle(days[base : base + len(pattern)]), len(codes) - len(days)))
-    {new_run}
-    add_day(day_of[{day}])
-    add_code({code})
-    for {fields}, in rows:
-        {new_run}
-        add_day(day_of[{day}])
-        add_code({code})
-"""
-    namespace: dict[str, Any] = {"chain": chain, "cycle": cycle, "islice": islice}
-    exec(source, namespace)
-    loop: ColumnLoop = namespace["read_columns"]
-    return loop
 
 
 def _shown(formats: Sequence[str]) -> str:

@@ -27,16 +27,17 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
 from functools import cache
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from attrs import field, frozen
 
 from caredomain.ports import FeedBatch, RecognisedRun, RunColumn
+from caredomain_gtt.columns import ColumnLoop
 
 if TYPE_CHECKING:
     from _csv import Reader
@@ -49,9 +50,6 @@ VERSION = b"caredomain-gtt-runs/1"
 
 _FIRST_RUN_BYTES = 1 << 16  # where to look for the first agent's run
 DIGEST_SIZE = 16  # bytes of SHA-256 kept per group of lines
-
-Adder = Callable[[Any], None]
-ColumnLoop = Callable[["Reader", Adder, Adder, Any, list[Any], list[str]], None]
 
 
 @frozen

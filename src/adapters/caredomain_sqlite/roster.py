@@ -20,6 +20,7 @@ from caredomain.errors import InvalidInput
 from caredomain.roster.codes import CodeCatalogue
 from caredomain.roster.days import AgentDays, LocalEdit, micros
 from caredomain.roster.model import (
+    DEFAULT_PLAUSIBLE_YEARS,
     Agent,
     AgentId,
     Planning,
@@ -81,6 +82,7 @@ class SqliteRoster:
             zone,
             timedelta(minutes=data["minimum_rest_minutes"]),
             FeedSchedule.parse(schedule, zone) if schedule else None,
+            data.get("plausible_years", DEFAULT_PLAUSIBLE_YEARS),
         )
 
     def save_settings(self, settings: RosterSettings) -> None:
@@ -92,6 +94,7 @@ class SqliteRoster:
                 "zone": settings.zone.key,
                 "minimum_rest_minutes": minutes,
                 "feed_schedule": schedule,
+                "plausible_years": settings.plausible_years,
             },
         )
 

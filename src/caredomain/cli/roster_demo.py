@@ -7,10 +7,15 @@ from __future__ import annotations
 import importlib.resources
 import shutil
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from attrs import evolve
+
 from caredomain.cli.roster import show_candidates, show_post
+from caredomain.clock import FixedClock
+from caredomain.organisation import PARIS
 from caredomain.roster import load_ward
 from caredomain.roster import services as roster_services
 from caredomain.roster.ports import FolderReader
@@ -22,6 +27,9 @@ __all__ = ["SAMPLE_EXPORTS", "SAMPLE_WARD", "roster_chapter"]
 
 SAMPLE_WARD = "sample_ward.toml"
 SAMPLE_EXPORTS = ("GTT_20261122_180000.csv", "GTT_20261123_100000.csv")
+SAMPLE_NOW = datetime(2026, 11, 23, 12, tzinfo=PARIS)
+"""When the sample exports are applied: the feed refuses dates far from its clock's (see
+:mod:`caredomain.roster.plausible`), and the story is that of 23 November 2026."""
 
 
 def roster_chapter(demo: DemoRun) -> None:
@@ -50,7 +58,8 @@ def roster_chapter(demo: DemoRun) -> None:
             with importlib.resources.as_file(data.joinpath(name)) as sample:
                 shutil.copy(sample, Path(inbox) / name)
         console.print(f"GTT exports dropped in the feed folder: {', '.join(SAMPLE_EXPORTS)}")
-        runs = roster_services.process_folder(context, reader.folder(inbox))
+        replay = evolve(context, clock=FixedClock(SAMPLE_NOW))
+        runs = roster_services.process_folder(replay, reader.folder(inbox))
     for run in runs:
         console.print()
         zone = ward.settings.zone

@@ -35,20 +35,22 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, tzinfo
+from datetime import date
 from enum import Enum
 from functools import partial
 from itertools import compress, islice
 from operator import itemgetter, ne
 from typing import cast
 
-from attrs import field, frozen
+from attrs import frozen
 
+from caredomain.errors import excerpt
 from caredomain.ports import FeedBatch, FeedRejection, RecognisedRun, RunColumn
 from caredomain.roster.absences import Postings, Reinstatement, Unassignment, absence_unassigns
 from caredomain.roster.days import NEVER, AgentDays, LocalEdit, micros
 from caredomain.roster.events import GttBatchApplied, LocalEditOverwritten
-from caredomain.roster.model import AgentId, Post
+from caredomain.roster.model import AgentId
+from caredomain.roster.report import EditResolution, FeedReport
 from caredomain.roster.state import EventDraft, Roster, RosterChange
 
 __all__ = [
@@ -70,82 +72,8 @@ __all__ = [
 
 
 # ---------------------------------------------------------------------------------------
-# The report
+# The outcome (the report is in caredomain.roster.report)
 # ---------------------------------------------------------------------------------------
-
-
-@frozen
-class EditResolution:
-    """A pending local edit a GTT row resolved: merged (same code) or overwritten."""
-
-    edit: LocalEdit
-    gtt_code: str
-    line: int
-
-    def __str__(self) -> str:
-        return (
-            f"{self.edit.agent} {self.edit.day.isoformat()}: local {self.edit.code} "
-            f"(by {self.edit.edited_by}), GTT {self.gtt_code}"
-        )
-
-
-def _rejections(values: Iterable[FeedRejection]) -> tuple[FeedRejection, ...]:
-    return tuple(sorted(values, key=lambda rejection: rejection.line))
-
-
-@frozen
-class FeedReport:
-    """What a batch did. ``read`` counts every row, and, unless the batch was ``refused``
-    (strict policy and a bad row: nothing applied), ``read == applied + unchanged + stale +
-    len(rejected)``. ``applied`` rows changed what the GTT holds; ``unchanged`` rows
-    confirmed it; ``stale`` rows were older than what is held."""
-
-    source: str
-    extracted_at: datetime
-    read: int = 0
-    applied: int = 0
-    unchanged: int = 0
-    stale: int = 0
-    rejected: tuple[FeedRejection, ...] = field(default=(), converter=_rejections)
-    merged: tuple[EditResolution, ...] = ()
-    overwritten: tuple[EditResolution, ...] = ()
-    unassigned: tuple[Unassignment, ...] = ()
-    vacated: tuple[Post, ...] = ()
-    reassigned: tuple[Reinstatement, ...] = ()
-    refused: bool = False
-
-    @property
-    def empty(self) -> bool:
-        """Nothing changed: no row applied, no local edit resolved, nobody moved."""
-        return not (
-            self.applied
-            or self.merged
-            or self.overwritten
-            or self.unassigned
-            or self.vacated
-            or self.reassigned
-        )
-
-    def lines(self, zone: tzinfo | None = None) -> list[str]:
-        """The report for people, one line each; times on the wall clock of ``zone``."""
-        extracted = self.extracted_at.astimezone(zone) if zone else self.extracted_at
-        head = f"{self.source} (extracted {extracted.isoformat(timespec='minutes')})"
-        if self.refused:
-            head += f": REFUSED, nothing applied ({len(self.rejected)} bad rows, strict policy)"
-        out = [
-            head,
-            f"  rows read {self.read}, applied {self.applied}, unchanged {self.unchanged}, "
-            f"stale {self.stale}, rejected {len(self.rejected)}",
-        ]
-        out += [f"  rejected line {r.line}: {r.reason}" for r in self.rejected]
-        out += [f"  local edit merged: {m}" for m in self.merged]
-        out += [f"  local edit OVERWRITTEN: {o}" for o in self.overwritten]
-        out += [f"  unassigned: {u}" for u in self.unassigned]
-        out += [
-            f"  vacated: {post.id} on {post.day.isoformat()} {post.fill}" for post in self.vacated
-        ]
-        out += [f"  reassigned: {r}" for r in self.reassigned]
-        return out
 
 
 @frozen
@@ -195,13 +123,13 @@ def gtt_merges_or_overwrites_local_edit(edit: LocalEdit, code: str) -> bool:
 def never_guessed(roster: Roster, agent: str, code: str) -> str | None:
     """Why a row cannot be applied — an unknown agent or code, never guessed — or ``None``."""
     if not roster.knows(agent):
-        return f"unknown agent {agent!r}"
+        return f"unknown agent {excerpt(agent)}"
     if code not in roster.catalogue:
         near = [
             known.code for known in roster.catalogue if known.code.casefold() == code.casefold()
         ]
         hint = f" (codes are case-sensitive: {near[0]!r} exists)" if near else ""
-        return f"unknown code {code!r}{hint}"
+        return f"unknown code {excerpt(code)}{hint}"
     return None
 
 

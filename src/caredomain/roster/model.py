@@ -28,6 +28,7 @@ from caredomain.validation import member_of
 
 __all__ = [
     "DEFAULT_MINIMUM_REST",
+    "DEFAULT_PLAUSIBLE_YEARS",
     "MAX_SHIFT",
     "Agent",
     "AgentId",
@@ -45,6 +46,8 @@ PostId = NewType("PostId", str)
 PlanningId = NewType("PlanningId", str)
 
 DEFAULT_MINIMUM_REST = timedelta(hours=11)
+DEFAULT_PLAUSIBLE_YEARS = 10
+MAX_PLAUSIBLE_YEARS = 100
 MAX_SHIFT = timedelta(hours=24)
 
 
@@ -257,12 +260,28 @@ def _minimum_rest(value: timedelta) -> timedelta:
     return value
 
 
+def _plausible_years(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(
+            "expected a whole number of years", field="plausible_years", text=repr(value)
+        )
+    if not 1 <= value <= MAX_PLAUSIBLE_YEARS:
+        raise InvalidInput(
+            f"must be between 1 and {MAX_PLAUSIBLE_YEARS} years",
+            field="plausible_years",
+            text=str(value),
+        )
+    return value
+
+
 @frozen
 class RosterSettings:
     """The roster's wall clock (``zone``), the minimum rest between two shifts of one agent
-    (11 hours by default, the French public hospitals' daily rest) and when the GTT feed
-    runs (``caredomain gtt watch``; every hour if not said)."""
+    (11 hours by default, the French public hospitals' daily rest), when the GTT feed runs
+    (``caredomain gtt watch``; every hour if not said) and how many years around the clock's
+    date its extraction times and days may be (see :mod:`caredomain.roster.plausible`)."""
 
     zone: ZoneInfo = PARIS
     minimum_rest: timedelta = field(default=DEFAULT_MINIMUM_REST, converter=_minimum_rest)
     feed_schedule: FeedSchedule | None = None
+    plausible_years: int = field(default=DEFAULT_PLAUSIBLE_YEARS, converter=_plausible_years)

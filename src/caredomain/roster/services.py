@@ -3,28 +3,27 @@ what changed with its events, commit, publish.
 
 The GTT feed runs as :data:`GTT_FEED_ACTOR`, a system actor with the administrator role named
 ``gtt-feed``; managers plan the posts of their units; agents see their own days. This module
-holds the configuration and the feed; the managers' use cases (local edits, codes, plannings,
-vacancies, swaps) are in :mod:`caredomain.roster.staffing`, and re-exported here.
+holds the configuration; the feed's use cases are in :mod:`caredomain.roster.feed_services`
+and the managers' (local edits, codes, plannings, vacancies, swaps) in
+:mod:`caredomain.roster.staffing`, both re-exported here.
 """
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from datetime import tzinfo
-
-from attrs import frozen
-
-from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize
-from caredomain.errors import InvalidInput
-from caredomain.ports import FeedBatch, RecognisingFeedReader, UnitOfWork
-from caredomain.roster.codes import CodeCatalogue, french_hospital_catalogue
-from caredomain.roster.days import AgentDays
-from caredomain.roster.feed import FeedReport, ReadInFull, apply_codes, settle_absences
+from caredomain.access import Action, Actor, Resource, authorize
+from caredomain.roster.codes import CodeCatalogue
+from caredomain.roster.feed_services import (
+    GTT_FEED_ACTOR,
+    FeedRun,
+    FolderRun,
+    applied_batches,
+    apply_gtt_batch,
+    apply_gtt_file,
+    process_folder,
+    recognising,
+)
 from caredomain.roster.loading import commit_change, load_roster
 from caredomain.roster.plannings import set_up
-from caredomain.roster.ports import AppliedBatch, FeedFolder
 from caredomain.roster.staffing import (
     assign,
     close,
@@ -36,7 +35,7 @@ from caredomain.roster.staffing import (
     swap,
     vacancies,
 )
-from caredomain.roster.state import Roster, RosterChange
+from caredomain.roster.state import RosterChange
 from caredomain.roster.ward import Ward
 from caredomain.services.context import ServiceContext
 
@@ -62,9 +61,6 @@ __all__ = [
     "swap",
     "vacancies",
 ]
-
-GTT_FEED_ACTOR = Actor(ActorId("gtt-feed"), {Role.ADMINISTRATOR}, name="GTT feed")
-"""The system actor the GTT feed runs as: an administrator named ``gtt-feed``."""
 
 # -- configuration ----------------------------------------------------------------------
 
@@ -97,212 +93,3 @@ def set_up_ward(
         )
         commit_change(context, uow, change)
     return change
-
-
-# -- the GTT feed -----------------------------------------------------------------------
-
-
-@frozen
-class FeedRun:
-    """What applying a batch did: its report, or the batch already applied earlier."""
-
-    report: FeedReport | None
-    already_applied: AppliedBatch | None = None
-
-    def lines(self, zone: tzinfo | None = None) -> list[str]:
-        """The report for people; times on the wall clock of ``zone``."""
-        if self.report is not None:
-            return self.report.lines(zone)
-        done = self.already_applied
-        assert done is not None
-        extracted = done.extracted_at.astimezone(zone) if zone else done.extracted_at
-        return [
-            f"{done.source} (extracted {extracted.isoformat(timespec='minutes')}): already "
-            f"applied at {done.applied_at.isoformat(timespec='seconds')}, not applied again",
-            f"  {done.summary}",
-        ]
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a batch is read and applied, as :mod:`timeit`
-    does: a batch is a few columns of a million entries and the application makes tens of
-    thousands of small objects meanwhile, so each collection would walk the columns for
-    nothing (neither makes reference cycles). Reference counting frees memory as usual; the
-    collector is restored as it was."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def apply_gtt_batch(
-    context: ServiceContext,
-    batch: FeedBatch,
-    *,
-    actor: Actor = GTT_FEED_ACTOR,
-    size: int | None = None,
-) -> FeedRun:
-    """Apply a GTT batch in one transaction: the codes, the local edits it resolves, the
-    agents it unassigns, its events, and — when ``size`` identifies the source file — the
-    record that it was applied, so that it is never applied twice (see
-    :class:`~caredomain.roster.ports.AppliedBatch`). A refused batch (strict policy, a bad
-    row) changes nothing. A batch with recognised runs that cannot stand for their rows
-    raises :class:`~caredomain.roster.feed.ReadInFull`: :func:`apply_gtt_file` reads the
-    source again in that case, this function cannot."""
-    authorize(actor, Action.ROSTER_FEED, Resource("roster"))
-    with _collector_paused():
-        return _apply(context, lambda _: batch, size)
-
-
-def apply_gtt_file(
-    context: ServiceContext,
-    read: Callable[[str], FeedBatch],
-    source: str,
-    *,
-    actor: Actor = GTT_FEED_ACTOR,
-    size: int | None = None,
-    recognise: Callable[[str, Mapping[bytes, str]], FeedBatch] | None = None,
-) -> FeedRun:
-    """Read ``source`` with ``read`` (a feed reader's) and apply it as
-    :func:`apply_gtt_batch` does. Reading here lets the whole run — a million rows read,
-    applied, and let go — happen with the garbage collector paused.
-
-    With ``recognise`` (a :class:`~caredomain.ports.RecognisingFeedReader`'s
-    ``read_recognising``), the file is read against the digests of the lines that last
-    stated each agent's record, and the runs of lines met before are not parsed again; if
-    one cannot stand for its rows (:class:`~caredomain.roster.feed.ReadInFull`), the file is
-    read again with ``read``. The outcome is the same either way."""
-    authorize(actor, Action.ROSTER_FEED, Resource("roster"))
-
-    def first_read(records: Sequence[AgentDays]) -> FeedBatch:
-        if recognise is None:
-            return read(source)
-        return recognise(
-            source, {record.digest: record.agent for record in records if record.digest}
-        )
-
-    with _collector_paused():
-        return _apply(context, first_read, size, read_again=lambda: read(source))
-
-
-def _apply(
-    context: ServiceContext,
-    read: Callable[[Sequence[AgentDays]], FeedBatch],
-    size: int | None,
-    *,
-    read_again: Callable[[], FeedBatch] | None = None,
-) -> FeedRun:
-    """Apply the batch ``read`` gives, once it has seen the GTT records."""
-    with context.store.unit_of_work() as uow:
-        repository = uow.roster
-        records = repository.agent_days()
-        batch = read(records)
-        if size is not None:
-            done = repository.applied_batch(batch.source, batch.extracted_at, size)
-            if done is not None:
-                return FeedRun(None, done)
-        roster = _feed_roster(uow, batch, records)
-        try:
-            changes = apply_codes(roster, batch)
-        except ReadInFull:
-            if read_again is None:
-                raise
-            batch = read_again()
-            roster = _feed_roster(uow, batch, records)
-            changes = apply_codes(roster, batch)
-        if changes.refused:
-            return FeedRun(settle_absences(roster, changes).report)
-        if changes.flips:
-            roster.load_posts(repository.posts_held(changes.flipped_days()))
-        outcome = settle_absences(roster, changes)
-        if size is not None:
-            repository.record_batch(
-                AppliedBatch(
-                    batch.source,
-                    batch.extracted_at,
-                    size,
-                    context.clock.now(),
-                    outcome.report.lines()[1].strip(),
-                )
-            )
-        commit_change(context, uow, outcome.change)
-    return FeedRun(outcome.report)
-
-
-def _feed_roster(uow: UnitOfWork, batch: FeedBatch, records: Sequence[AgentDays]) -> Roster:
-    """What the feed needs, and no more: agents by id, the GTT records, the pending edits
-    and who holds posts on the batch's days. Posts are loaded once the batch says which
-    agent-days it flips."""
-    repository = uow.roster
-    days = batch.covered_days()
-    holders = repository.holders(min(days), max(days)) if days else set()
-    return Roster(
-        repository.catalogue() or french_hospital_catalogue(),
-        repository.settings(),
-        agent_ids=repository.agent_ids(),
-        plannings=repository.plannings(),
-        days=records,
-        edits=repository.local_edits(),
-        holders=holders,
-    )
-
-
-@frozen
-class FolderRun:
-    """One file of a folder source: where it went, and what applying it did (``run``) or
-    why it could not be read (``error``)."""
-
-    source: str
-    moved_to: str
-    run: FeedRun | None = None
-    error: str | None = None
-
-    @property
-    def applied(self) -> bool:
-        return self.run is not None and not (self.run.report and self.run.report.refused)
-
-
-def process_folder(
-    context: ServiceContext, folder: FeedFolder, *, actor: Actor = GTT_FEED_ACTOR
-) -> list[FolderRun]:
-    """Apply the files waiting in ``folder``, oldest extraction first, each in its own
-    transaction that also records it as applied; only then is it moved to ``done/`` (or,
-    unreadable or refused, to ``rejected/``). A crash between the commit and the move
-    leaves a file the next run recognises (same name, extraction time and size) and only
-    moves: no file is lost, none applied twice."""
-    authorize(actor, Action.ROSTER_FEED, Resource("roster"))
-    runs = []
-    for source in folder.pending():
-        try:
-            run = apply_gtt_file(
-                context,
-                folder.read,
-                source,
-                actor=actor,
-                size=folder.size(source),
-                recognise=recognising(folder),
-            )
-        except InvalidInput as error:
-            runs.append(FolderRun(source, folder.rejected(source, [str(error)]), error=str(error)))
-            continue
-        refused = run.report is not None and run.report.refused
-        move = folder.rejected if refused else folder.done
-        runs.append(FolderRun(source, move(source, run.lines()), run))
-    return runs
-
-
-def recognising(source: object) -> Callable[[str, Mapping[bytes, str]], FeedBatch] | None:
-    """A reader's or folder's ``read_recognising``, if it has one: what
-    :func:`apply_gtt_file` takes as ``recognise``."""
-    return source.read_recognising if isinstance(source, RecognisingFeedReader) else None
-
-
-def applied_batches(context: ServiceContext, actor: Actor, limit: int = 20) -> list[AppliedBatch]:
-    """The latest files the folder source applied, the most recent first."""
-    authorize(actor, Action.ROSTER_VIEW, Resource("roster"))
-    with context.store.unit_of_work(write=False) as uow:
-        return uow.roster.applied_batches(limit)

@@ -15,6 +15,7 @@ from caredomain.errors import InvalidInput
 from caredomain.organisation import PARIS
 from caredomain.roster.codes import Code, CodeCatalogue
 from caredomain.roster.model import (
+    DEFAULT_PLAUSIBLE_YEARS,
     Agent,
     AgentId,
     Planning,
@@ -36,6 +37,7 @@ class _RosterSection:
     zone: ZoneInfo = PARIS
     minimum_rest_hours: float = 11.0
     feed_schedule: str | None = None
+    plausible_years: int = DEFAULT_PLAUSIBLE_YEARS
 
 
 @frozen
@@ -91,10 +93,11 @@ def load_ward(text: str, *, source: str | None = None) -> Ward:
             ) from None
     try:
         rest = timedelta(hours=section.minimum_rest_hours)
-        settings = RosterSettings(section.zone, rest, schedule)
+        settings = RosterSettings(section.zone, rest, schedule, section.plausible_years)
     except InvalidInput as error:
+        where = "plausible_years" if error.field == "plausible_years" else "minimum_rest_hours"
         raise InvalidInput(
-            error.message, source=source, field="roster.minimum_rest_hours", text=error.text
+            error.message, source=source, field=f"roster.{where}", text=error.text
         ) from None
     catalogue = None
     if document.codes:

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from attrs import evolve, frozen
 
 from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize, authorize_action
+from caredomain.arguments import checked
 from caredomain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from caredomain.events import Event, OrganisationConfigured
 from caredomain.interventions import steps
@@ -151,6 +152,7 @@ class AgencySetUp:
     events: tuple[Event, ...]
 
 
+@checked
 def set_up_agency(context: ServiceContext, actor: Actor, agency: Agency) -> AgencySetUp:
     """Save an agency file: its settings, services, caregivers, clients, emergency numbers,
     directory and planning (added or replaced by id; nothing else is removed), and the
@@ -198,6 +200,7 @@ def _save_organisation(
     ]
 
 
+@checked
 def plan_interventions(
     context: ServiceContext,
     actor: Actor,
@@ -275,6 +278,7 @@ def _plan(
     )
 
 
+@checked
 def transmission_plan(
     context: ServiceContext, actor: Actor, organisation_id: OrganisationId
 ) -> TransmissionPlan:
@@ -285,6 +289,7 @@ def transmission_plan(
         return _plan(context, uow.interventions, organisation_id)
 
 
+@checked
 def acknowledge_transmission(
     context: ServiceContext,
     organisation_id: OrganisationId,
@@ -333,6 +338,7 @@ def _own(caregiver_id: str, organisation_id: OrganisationId) -> Resource:
     return Resource("caregiver", f"{organisation_id}/{caregiver_id}", owner=caregiver_id)
 
 
+@checked
 def record_punch(
     context: ServiceContext, actor: Actor, organisation_id: OrganisationId, punch: Punch
 ) -> PunchOutcome:
@@ -346,6 +352,7 @@ def record_punch(
     return outcome
 
 
+@checked
 def correct_visit(
     context: ServiceContext,
     actor: Actor,
@@ -389,6 +396,7 @@ def correct_visit(
     return events
 
 
+@checked
 def add_visit_entry(
     context: ServiceContext, actor: Actor, organisation_id: OrganisationId, entry: VisitEntry
 ) -> list[Event]:
@@ -423,6 +431,7 @@ class VisitLog:
     records: tuple[VisitRecord, ...]
 
 
+@checked
 def visit_log(
     context: ServiceContext,
     actor: Actor,
@@ -466,6 +475,7 @@ def visit_log(
     return VisitLog(caregiver, records)
 
 
+@checked
 def reconcile_visits(
     context: ServiceContext,
     actor: Actor,
@@ -520,6 +530,7 @@ def _office(organisation_id: OrganisationId, caregiver_id: str) -> Resource:
     return Resource("thread", f"{organisation_id}/{caregiver_id}")
 
 
+@checked
 def send_office_message(
     context: ServiceContext,
     actor: Actor,
@@ -556,6 +567,7 @@ def send_office_message(
     return thread.message(ident)
 
 
+@checked
 def blocking_messages_of(
     context: ServiceContext,
     actor: Actor,
@@ -568,6 +580,7 @@ def blocking_messages_of(
         return steps.load_thread(uow.interventions, organisation_id, caregiver_id).blocking()
 
 
+@checked
 def acknowledge_message(
     context: ServiceContext,
     actor: Actor,
@@ -592,6 +605,7 @@ def acknowledge_message(
     return events
 
 
+@checked
 def send_caregiver_message(
     context: ServiceContext,
     actor: Actor,
@@ -621,6 +635,7 @@ def send_caregiver_message(
     return events
 
 
+@checked
 def call_me_back(
     context: ServiceContext,
     actor: Actor,
@@ -641,6 +656,7 @@ def call_me_back(
     )
 
 
+@checked
 def set_alert_by_email(
     context: ServiceContext,
     actor: Actor,
@@ -660,6 +676,7 @@ def set_alert_by_email(
     return thread
 
 
+@checked
 def submit_staff_request(
     context: ServiceContext,
     actor: Actor,
@@ -693,6 +710,7 @@ def submit_staff_request(
     return request
 
 
+@checked
 def staff_requests(
     context: ServiceContext,
     actor: Actor,
@@ -710,6 +728,7 @@ def staff_requests(
         )
 
 
+@checked
 def decide_staff_request(
     context: ServiceContext,
     actor: Actor,
@@ -738,6 +757,7 @@ def decide_staff_request(
 # -- the phonebook -------------------------------------------------------------------------
 
 
+@checked
 def add_emergency_number(
     context: ServiceContext,
     actor: Actor,
@@ -754,6 +774,7 @@ def add_emergency_number(
     return numbers
 
 
+@checked
 def remove_emergency_number(
     context: ServiceContext, actor: Actor, organisation_id: OrganisationId, label: str
 ) -> EmergencyNumbers:
@@ -776,6 +797,7 @@ def _save_numbers(
     uow.commit()
 
 
+@checked
 def put_directory_entry(
     context: ServiceContext, actor: Actor, organisation_id: OrganisationId, entry: DirectoryEntry
 ) -> Directory:
@@ -788,6 +810,7 @@ def put_directory_entry(
     return directory
 
 
+@checked
 def remove_directory_entry(
     context: ServiceContext,
     actor: Actor,
@@ -803,6 +826,7 @@ def remove_directory_entry(
     return directory
 
 
+@checked
 def caregiver_directory(
     context: ServiceContext,
     actor: Actor,
@@ -825,6 +849,7 @@ def caregiver_directory(
 # -- the lone-worker alarm -----------------------------------------------------------------
 
 
+@checked
 def trigger_alarm(
     context: ServiceContext,
     actor: Actor,
@@ -854,6 +879,7 @@ def trigger_alarm(
     return alarm
 
 
+@checked
 def cancel_alarm(
     context: ServiceContext,
     actor: Actor,
@@ -875,6 +901,7 @@ def cancel_alarm(
     return alarm
 
 
+@checked
 def tick_alarms(
     context: ServiceContext,
     organisation_id: OrganisationId | None = None,
@@ -896,6 +923,7 @@ def tick_alarms(
     return fired
 
 
+@checked
 def alarms(
     context: ServiceContext,
     actor: Actor,
@@ -942,6 +970,7 @@ def _enqueue_everywhere(
         )
 
 
+@checked
 def enrol_device(
     context: ServiceContext,
     actor: Actor,
@@ -977,6 +1006,7 @@ def _device(uow: UnitOfWork, organisation_id: OrganisationId, device_id: DeviceI
     return found[0]
 
 
+@checked
 def block_device(
     context: ServiceContext,
     actor: Actor,
@@ -997,6 +1027,7 @@ def block_device(
     return result
 
 
+@checked
 def authenticate_device(
     context: ServiceContext,
     organisation_id: OrganisationId,

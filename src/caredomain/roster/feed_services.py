@@ -17,15 +17,16 @@ from datetime import tzinfo
 from attrs import frozen
 
 from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize
+from caredomain.arguments import checked
 from caredomain.errors import InvalidInput
 from caredomain.ports import FeedBatch, RecognisingFeedReader, UnitOfWork
 from caredomain.roster.codes import french_hospital_catalogue
 from caredomain.roster.days import AgentDays
 from caredomain.roster.feed import FeedReport, ReadInFull, apply_codes, settle_absences
+from caredomain.roster.loading import commit_change
 from caredomain.roster.model import RosterSettings
 from caredomain.roster.plausible import PlausibleRange, feed_dates_are_plausible
 from caredomain.roster.ports import AppliedBatch, FeedFolder
-from caredomain.roster.saving import commit_change
 from caredomain.roster.state import Roster
 from caredomain.services.context import ServiceContext
 
@@ -81,6 +82,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@checked
 def apply_gtt_batch(
     context: ServiceContext,
     batch: FeedBatch,
@@ -102,6 +104,7 @@ def apply_gtt_batch(
         return _apply(context, lambda _: batch, size)
 
 
+@checked
 def apply_gtt_file(
     context: ServiceContext,
     read: Callable[[str], FeedBatch],
@@ -218,6 +221,7 @@ class FolderRun:
         return self.run is not None and not (self.run.report and self.run.report.refused)
 
 
+@checked
 def process_folder(
     context: ServiceContext, folder: FeedFolder, *, actor: Actor = GTT_FEED_ACTOR
 ) -> list[FolderRun]:
@@ -253,6 +257,7 @@ def recognising(source: object) -> Callable[[str, Mapping[bytes, str]], FeedBatc
     return source.read_recognising if isinstance(source, RecognisingFeedReader) else None
 
 
+@checked
 def applied_batches(context: ServiceContext, actor: Actor, limit: int = 20) -> list[AppliedBatch]:
     """The latest files the folder source applied, the most recent first."""
     authorize(actor, Action.ROSTER_VIEW, Resource("roster"))

@@ -11,6 +11,7 @@ and the managers' (local edits, codes, plannings, vacancies, swaps) in
 from __future__ import annotations
 
 from caredomain.access import Action, Actor, Resource, authorize
+from caredomain.arguments import checked
 from caredomain.roster.codes import CodeCatalogue
 from caredomain.roster.feed_services import (
     GTT_FEED_ACTOR,
@@ -65,6 +66,7 @@ __all__ = [
 # -- configuration ----------------------------------------------------------------------
 
 
+@checked
 def configure_catalogue(context: ServiceContext, actor: Actor, catalogue: CodeCatalogue) -> None:
     """Save the code catalogue; codes already known keep their meaning (see
     :meth:`~caredomain.roster.codes.CodeCatalogue.replaced_by`)."""
@@ -75,6 +77,7 @@ def configure_catalogue(context: ServiceContext, actor: Actor, catalogue: CodeCa
         uow.commit()
 
 
+@checked
 def set_up_ward(
     context: ServiceContext, actor: Actor, ward: Ward, *, source: str | None = None
 ) -> RosterChange:

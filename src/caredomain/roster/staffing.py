@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from caredomain.access import Action, Actor, Resource, authorize, authorize_action, is_allowed
+from caredomain.arguments import checked
 from caredomain.errors import InvalidInput
 from caredomain.events import Event
 from caredomain.ports import UnitOfWork
@@ -82,6 +83,7 @@ class _AgentDays:
 # -- local edits and codes --------------------------------------------------------------
 
 
+@checked
 def edit_code_locally(
     context: ServiceContext, actor: Actor, agent: str, day: date, code: str
 ) -> list[Event]:
@@ -97,6 +99,7 @@ def edit_code_locally(
         return commit_change(context, uow, change)
 
 
+@checked
 def pending_local_edits(
     context: ServiceContext, actor: Actor, agent: str | None = None
 ) -> list[LocalEdit]:
@@ -117,6 +120,7 @@ def pending_local_edits(
     return [edit for edit in edits if is_allowed(actor, Action.ROSTER_VIEW, resource(edit.agent))]
 
 
+@checked
 def day_codes(
     context: ServiceContext, actor: Actor, agent: str, first: date, last: date
 ) -> list[DayCode]:
@@ -136,6 +140,7 @@ def day_codes(
 # -- plannings and vacancies ------------------------------------------------------------
 
 
+@checked
 def publish(context: ServiceContext, actor: Actor, planning_id: str) -> list[Event]:
     """Publish a draft planning."""
     authorize_action(actor, Action.ROSTER_PLAN)
@@ -147,6 +152,7 @@ def publish(context: ServiceContext, actor: Actor, planning_id: str) -> list[Eve
         return commit_change(context, uow, publish_planning(roster, planning_id, by=actor.id))
 
 
+@checked
 def vacancies(context: ServiceContext, actor: Actor, day: date | None = None) -> list[Post]:
     """Vacant posts of published plannings (of ``day``, or all) of the units ``actor``
     plans; :class:`~caredomain.errors.Forbidden` to whom plans none."""
@@ -160,6 +166,7 @@ def vacancies(context: ServiceContext, actor: Actor, day: date | None = None) ->
     ]
 
 
+@checked
 def find_candidates(
     context: ServiceContext, actor: Actor, post_id: str, *, limit: int = 10, explain: bool = False
 ) -> CandidateList:
@@ -171,6 +178,7 @@ def find_candidates(
     return candidates(roster, post_id, limit=limit, explain=explain)
 
 
+@checked
 def assign(context: ServiceContext, actor: Actor, post_id: str, agent: str) -> list[Event]:
     """Post an agent (checked as for candidates)."""
     authorize_action(actor, Action.ROSTER_PLAN)
@@ -180,6 +188,7 @@ def assign(context: ServiceContext, actor: Actor, post_id: str, agent: str) -> l
         return commit_change(context, uow, assign_agent(roster, post_id, agent, by=actor.id))
 
 
+@checked
 def close(context: ServiceContext, actor: Actor, post_id: str) -> list[Event]:
     """Close a post's vacant positions."""
     authorize_action(actor, Action.ROSTER_PLAN)
@@ -189,6 +198,7 @@ def close(context: ServiceContext, actor: Actor, post_id: str) -> list[Event]:
         return commit_change(context, uow, close_post(roster, post_id, by=actor.id))
 
 
+@checked
 def swap(
     context: ServiceContext, actor: Actor, agent_a: str, agent_b: str, days: Iterable[date]
 ) -> list[Event]:

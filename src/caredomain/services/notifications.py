@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from attrs import evolve, frozen
 
 from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize
+from caredomain.arguments import checked
 from caredomain.errors import InvalidInput
 from caredomain.events import Event
 from caredomain.notifications.configuration import SenderChoice
@@ -65,6 +66,7 @@ class NotificationSettingsSaved(Event):
 # -- settings -------------------------------------------------------------------------------
 
 
+@checked
 def configure_notifications(
     context: ServiceContext,
     actor: Actor,
@@ -89,6 +91,7 @@ def configure_notifications(
     return event
 
 
+@checked
 def notification_settings(
     context: ServiceContext,
     actor: Actor,
@@ -175,6 +178,7 @@ def _sample_values(organisation: Organisation) -> tuple[MergeValue, ...]:
     )
 
 
+@checked
 def preview_notifications(
     context: ServiceContext,
     actor: Actor,
@@ -224,6 +228,7 @@ class OutboxSummary:
     next_due: datetime | None
 
 
+@checked
 def outbox_summary(context: ServiceContext, actor: Actor, *, dead_limit: int = 50) -> OutboxSummary:
     authorize(actor, Action.NOTIFICATION_VIEW, Resource("outbox"))
     with context.store.unit_of_work(write=False) as uow:
@@ -258,6 +263,7 @@ class DispatchReport:
         )
 
 
+@checked
 def dispatch_notifications(
     context: ServiceContext,
     actor: Actor,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from caredomain.access import Action, Actor, Resource, authorize
+from caredomain.arguments import checked
 from caredomain.calendar import DayStatus
 from caredomain.errors import InvalidInput, NotFound
 from caredomain.events import OrganisationConfigured
@@ -14,6 +15,7 @@ from caredomain.services.context import ServiceContext
 __all__ = ["configure_organisation", "opening_calendar", "organisation_ids"]
 
 
+@checked
 def configure_organisation(
     context: ServiceContext, actor: Actor, organisation: Organisation
 ) -> OrganisationConfigured:
@@ -36,6 +38,7 @@ def configure_organisation(
     return event
 
 
+@checked
 def opening_calendar(
     context: ServiceContext,
     actor: Actor,
@@ -54,6 +57,7 @@ def opening_calendar(
     return list(organisation.calendar.days(start, start + timedelta(days=days - 1)))
 
 
+@checked
 def organisation_ids(context: ServiceContext, actor: Actor) -> list[OrganisationId]:
     """The ids of the organisations in the store, sorted."""
     authorize(actor, Action.CALENDAR_VIEW, Resource("organisations"))

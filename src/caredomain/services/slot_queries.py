@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from caredomain.access import Action, Actor, Resource, authorize, authorize_action, is_allowed
+from caredomain.arguments import checked
 from caredomain.errors import Forbidden, InvalidInput
 from caredomain.organisation import Organisation, OrganisationId
 from caredomain.services.agendas import SeatScope, load_agenda, local_midnight, no_seats
@@ -35,6 +36,7 @@ MAX_DAYS = 5 * 366
 """The longest span a free-slot query covers (the longest window is five years)."""
 
 
+@checked
 def free_slots(
     context: ServiceContext,
     actor: Actor,
@@ -72,6 +74,7 @@ def free_slots(
     )
 
 
+@checked
 def why_no_slot(
     context: ServiceContext,
     actor: Actor,
@@ -109,6 +112,7 @@ def why_no_slot(
     return [agenda.why(type_id, place.id, day, now=now) for place in shown]
 
 
+@checked
 def find_appointment(
     context: ServiceContext,
     actor: Actor,

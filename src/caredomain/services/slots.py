@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from attrs import evolve
 
 from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize, authorize_action
+from caredomain.arguments import checked
 from caredomain.calendar import Closure, OpeningCalendar
 from caredomain.clock import require_aware
 from caredomain.errors import NotFound
@@ -77,6 +78,7 @@ CalendarChange = Callable[[OpeningCalendar], OpeningCalendar]
 # -- settings and planning changes ---------------------------------------------------------
 
 
+@checked
 def slot_settings(
     context: ServiceContext, actor: Actor, organisation_id: OrganisationId
 ) -> SlotSettings:
@@ -87,6 +89,7 @@ def slot_settings(
         return uow.slots.settings(organisation_id) or SlotSettings()
 
 
+@checked
 def configure_slots(
     context: ServiceContext, actor: Actor, organisation_id: OrganisationId, settings: SlotSettings
 ) -> Reconfigured:
@@ -95,6 +98,7 @@ def configure_slots(
     return _reconfigure(context, actor, organisation_id, settings=settings)
 
 
+@checked
 def change_opening_calendar(
     context: ServiceContext,
     actor: Actor,
@@ -106,6 +110,7 @@ def change_opening_calendar(
     return _reconfigure(context, actor, organisation_id, calendar=calendar)
 
 
+@checked
 def add_closure(
     context: ServiceContext, actor: Actor, organisation_id: OrganisationId, closure: Closure
 ) -> Reconfigured:
@@ -116,6 +121,7 @@ def add_closure(
     )
 
 
+@checked
 def remove_closure(
     context: ServiceContext, actor: Actor, organisation_id: OrganisationId, closure: Closure
 ) -> Reconfigured:
@@ -131,6 +137,7 @@ def remove_closure(
     return _reconfigure(context, actor, organisation_id, calendar=without)
 
 
+@checked
 def switch_public_holiday(
     context: ServiceContext,
     actor: Actor,
@@ -150,6 +157,7 @@ def switch_public_holiday(
     )
 
 
+@checked
 def preview_planning_change(
     context: ServiceContext,
     actor: Actor,
@@ -183,6 +191,7 @@ def preview_planning_change(
     return Reconfigured(evolve(report, deprogrammed=as_now), outcome.warnings)
 
 
+@checked
 def refresh_slots(
     context: ServiceContext, actor: Actor, organisation_id: OrganisationId
 ) -> RefreshReport:
@@ -268,6 +277,7 @@ def _planning_agenda(
 # -- bookings -----------------------------------------------------------------------------
 
 
+@checked
 def book_slot(
     context: ServiceContext,
     actor: Actor,
@@ -301,6 +311,7 @@ def book_slot(
     return appointment
 
 
+@checked
 def reschedule_appointment(
     context: ServiceContext,
     actor: Actor,
@@ -337,6 +348,7 @@ def reschedule_appointment(
     return moved
 
 
+@checked
 def cancel_appointment(
     context: ServiceContext,
     actor: Actor,
@@ -357,6 +369,7 @@ def cancel_appointment(
     return cancelled
 
 
+@checked
 def mark_appointment_no_show(
     context: ServiceContext,
     actor: Actor,

@@ -1,0 +1,151 @@
+"""Use-case arguments checked against their annotations, at the edge, in one place.
+
+A use case is called from an application, a script or a web handler, where nothing checks
+types: ``book_slot(channel="portal")``, ``free_slots(first="2027-03-02")`` or
+``days=2.5`` would otherwise go on and fail deep inside with a ``TypeError`` or, worse, be
+read with another meaning. :func:`checked` refuses every argument that does not match its
+annotation with :class:`~caredomain.errors.InvalidInput` naming the argument, before the
+use case runs, and takes an enumeration's value for its member (``"portal"`` is
+``Channel.PORTAL``), as the configuration files do.
+
+The acting ``actor`` is left to :func:`~caredomain.access.authorize`, which refuses anything
+that is not an actor with ``Forbidden``; ``context`` is the caller's own wiring.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, ParamSpec, TypeVar
+
+from caredomain.errors import InvalidInput
+from caredomain.validation import member_of
+
+__all__ = ["checked", "conform"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_UNCHECKED = frozenset({"context", "actor"})
+
+
+def checked(function: Callable[P, R]) -> Callable[P, R]:
+    """``function`` with each argument conformed to its annotation (see the module)."""
+    signature = inspect.signature(function)
+
+    @functools.cache
+    def hints() -> Mapping[str, Any]:  # resolved at the first call: imports are done by then
+        return typing.get_type_hints(function)
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError as error:
+            raise InvalidInput(f"{function.__name__}: {error}") from None
+        annotations = hints()
+        for name, value in bound.arguments.items():
+            if name not in _UNCHECKED and name in annotations:
+                bound.arguments[name] = conform(annotations[name], value, name)
+        return function(*bound.args, **bound.kwargs)
+
+    return wrapper
+
+
+def conform(hint: Any, value: object, field: str) -> Any:
+    """``value`` as ``hint`` wants it, or InvalidInput naming ``field``."""
+    while hasattr(hint, "__supertype__"):  # a NewType such as OrganisationId
+        hint = hint.__supertype__
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return _one_of(typing.get_args(hint), value, field)
+    if origin is typing.Literal:
+        if value not in typing.get_args(hint):
+            raise _refused(field, " or ".join(map(repr, typing.get_args(hint))), value)
+        return value
+    kind = hint if origin is None else origin  # Sequence[str]: its kind of container
+    if kind is Any or not isinstance(kind, type):  # Any, a type variable: anything goes
+        return value
+    checked_value = _instance(kind, value, field)
+    arguments = typing.get_args(hint)
+    if issubclass(kind, Mapping) and len(arguments) == 2:
+        return _mapping(arguments, checked_value, field)
+    if issubclass(kind, Iterable) and not issubclass(kind, str) and arguments:
+        return _items(kind, arguments, checked_value, field)
+    return checked_value
+
+
+def _mapping(arguments: tuple[Any, ...], value: Mapping[Any, Any], field: str) -> Any:
+    key, item = arguments
+    return {
+        conform(key, k, f"{field}[{k!r}]"): conform(item, v, f"{field}[{k!r}]")
+        for k, v in value.items()
+    }
+
+
+def _items(kind: type, arguments: tuple[Any, ...], value: Iterable[Any], field: str) -> Any:
+    """Each item conformed; a text is not a collection of anything but characters."""
+    item = arguments[0]
+    if kind is tuple and arguments[1:] != (Ellipsis,):
+        return value  # a record of fixed length: no use case takes one
+    if isinstance(value, str | bytes) and item not in (str, bytes):
+        raise _refused(field, f"a collection of {_name(item)}", value)
+    items = [conform(item, v, f"{field}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, frozenset | set | list | tuple):
+        return type(value)(items)
+    return tuple(items)
+
+
+def _one_of(choices: tuple[Any, ...], value: object, field: str) -> Any:
+    if value is None and type(None) in choices:
+        return None
+    refusals = []
+    for choice in choices:
+        if choice is type(None):
+            continue
+        try:
+            return conform(choice, value, field)
+        except InvalidInput as refusal:
+            refusals.append(refusal)
+    raise refusals[0] if len(refusals) == 1 else _refused(field, _names(choices), value)
+
+
+def _instance(kind: type, value: object, field: str) -> Any:
+    if getattr(kind, "_is_protocol", False) and not getattr(kind, "_is_runtime_protocol", False):
+        return value  # a port: isinstance cannot tell, its use will
+    if issubclass(kind, Enum):
+        return member_of(kind, value, field)
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if (kind is int and isinstance(value, bool)) or not _is_a(value, kind):
+        raise _refused(field, _name(kind), value)
+    if kind is datetime and value.tzinfo is None:  # type: ignore[attr-defined]
+        raise InvalidInput("expected an aware datetime (with a time zone)", field=field)
+    return value
+
+
+def _is_a(value: object, kind: type) -> bool:
+    if kind is date:  # a datetime is a date to Python, not to a use case
+        return isinstance(value, date) and not isinstance(value, datetime)
+    return isinstance(value, kind)
+
+
+def _refused(field: str, expected: str, value: object) -> InvalidInput:
+    return InvalidInput(
+        f"expected {expected}, not {type(value).__name__}", field=field, text=repr(value)[:80]
+    )
+
+
+def _names(choices: tuple[Any, ...]) -> str:
+    return " or ".join(_name(c) for c in choices if c is not type(None))
+
+
+def _name(kind: Any) -> str:
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return "one of " + ", ".join(str(member.value) for member in kind)
+    return getattr(kind, "__name__", str(kind))

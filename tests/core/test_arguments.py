@@ -1,0 +1,185 @@
+"""Use-case arguments checked at the edge: the wrong type is InvalidInput naming the argument."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import inspect
+from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any, Literal, NewType
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from caredomain import Actor, ActorId, CareDomainError, FixedClock, InvalidInput, Role
+from caredomain.arguments import checked, conform
+from caredomain.cli.demo import sample_configuration
+from caredomain.services import (
+    ServiceContext,
+    book_slot,
+    configure_organisation,
+    configure_slots,
+    free_slots,
+)
+from caredomain.slots import Beneficiary, Channel, TypeId
+from caredomain_sqlite import SqliteStore
+
+Token = NewType("Token", str)
+
+
+@pytest.mark.parametrize(
+    ("hint", "value", "expected"),
+    [
+        (Channel, "portal", Channel.PORTAL),
+        (Channel, Channel.BACK_OFFICE, Channel.BACK_OFFICE),
+        (Token, "abc", "abc"),
+        (int, 3, 3),
+        (float, 3, 3),
+        (date | None, None, None),
+        (date, date(2027, 3, 2), date(2027, 3, 2)),
+        (Literal["a", "b"], "b", "b"),
+        (Sequence[str], ["x"], ["x"]),
+        (frozenset[Channel], frozenset({"portal"}), frozenset({Channel.PORTAL})),
+        (Collection[Channel], ["portal"], [Channel.PORTAL]),
+        (Mapping[str, int], {"a": 1}, {"a": 1}),
+        (Any, object, object),
+    ],
+)
+def test_a_value_of_the_right_type_passes(hint: Any, value: object, expected: object) -> None:
+    assert conform(hint, value, "arg") == expected
+
+
+@pytest.mark.parametrize(
+    ("hint", "value", "message"),
+    [
+        (Channel, "guichet", "expected one of back_office, portal"),
+        (Token, 12, "expected str, not int"),
+        (int, True, "expected int, not bool"),
+        (int, 2.5, "expected int, not float"),
+        (date, "2027-03-02", "expected date, not str"),
+        (date, datetime(2027, 3, 2, tzinfo=UTC), "expected date, not datetime"),
+        (datetime, datetime(2027, 3, 2), "an aware datetime"),
+        (date | None, 3, "expected date, not int"),
+        (int | str, 2.5, "expected int or str, not float"),
+        (Literal["a", "b"], "c", "expected 'a' or 'b'"),
+        (Sequence[str], 3, "expected Sequence, not int"),
+        (Collection[Channel], "portal", "expected a collection of one of back_office, portal"),
+    ],
+)
+def test_a_value_of_another_type_is_refused_naming_the_argument(
+    hint: Any, value: object, message: str
+) -> None:
+    with pytest.raises(InvalidInput, match=message) as refused:
+        conform(hint, value, "arg")
+    assert refused.value.field == "arg"
+
+
+def test_an_item_of_another_type_is_refused_naming_its_place() -> None:
+    with pytest.raises(InvalidInput, match="expected int, not str") as refused:
+        conform(Mapping[str, int], {"a": "x"}, "arg")
+    assert refused.value.field == "arg['a']"
+    with pytest.raises(InvalidInput, match="expected one of") as refused:
+        conform(Sequence[Channel], ["portal", "guichet"], "arg")
+    assert refused.value.field == "arg[1]"
+
+
+def test_a_use_case_called_with_too_many_arguments_is_invalid_input() -> None:
+    @checked
+    def use_case(context: object, actor: object, days: int = 14) -> int:
+        return days
+
+    assert use_case(None, None, days=3) == 3
+    with pytest.raises(InvalidInput, match="use_case: got an unexpected keyword argument"):
+        use_case(None, None, weeks=2)  # type: ignore[call-arg]
+
+
+# -- every public use case ---------------------------------------------------------------
+
+MODULES = (
+    "caredomain.services.slots",
+    "caredomain.services.slot_queries",
+    "caredomain.services.organisations",
+    "caredomain.services.notifications",
+    "caredomain.roster.services",
+    "caredomain.roster.staffing",
+    "caredomain.roster.feed_services",
+    "caredomain.interventions.services",
+)
+
+
+def _use_cases() -> list[Callable[..., Any]]:
+    found = {}
+    for name in MODULES:
+        module = importlib.import_module(name)
+        for attribute in module.__all__:
+            function = getattr(module, attribute)
+            parameters = list(inspect.signature(function).parameters) if callable(function) else []
+            if inspect.isfunction(function) and parameters[:1] == ["context"]:
+                found[f"{function.__module__}.{function.__name__}"] = function
+    return [found[key] for key in sorted(found)]
+
+
+USE_CASES = _use_cases()
+
+anything = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=5),
+    st.binary(max_size=5),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+    st.dates(),
+    st.datetimes(),
+    st.builds(object),
+)
+
+
+def test_every_use_case_is_checked() -> None:
+    assert len(USE_CASES) > 50
+    unchecked = [f.__qualname__ for f in USE_CASES if not hasattr(f, "__wrapped__")]
+    assert unchecked == []
+
+
+@pytest.fixture(scope="module")
+def context(tmp_path_factory: pytest.TempPathFactory) -> ServiceContext:
+    store = SqliteStore(tmp_path_factory.mktemp("arguments") / "care.db")
+    context = ServiceContext(store=store, clock=FixedClock(datetime(2026, 4, 27, 9, tzinfo=UTC)))
+    configuration = sample_configuration()
+    admin = Actor.administrator()
+    configure_organisation(context, admin, configuration.organisation)
+    configure_slots(context, admin, configuration.organisation.id, configuration.slots)
+    return context
+
+
+@pytest.mark.parametrize("use_case", USE_CASES, ids=lambda f: f.__name__)
+@settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_argument_gives_a_caredomain_error_or_a_result(
+    context: ServiceContext, use_case: Callable[..., Any], data: st.DataObject
+) -> None:
+    parameters = list(inspect.signature(use_case).parameters.values())[2:]
+    arguments = {p.name: data.draw(anything, label=p.name) for p in parameters}
+    with contextlib.suppress(CareDomainError):  # a result, or a caredomain error: no other
+        use_case(context, Actor.administrator(), **arguments)
+
+
+def test_an_enumeration_given_by_its_value_keeps_its_meaning(context: ServiceContext) -> None:
+    """``channel="portal"`` is the portal: a citizen books for herself, not the back office."""
+    town = sample_configuration().organisation.id
+    camille = Actor(ActorId("camille"), {Role.CITIZEN}, name="Camille Martin")
+    first = free_slots(context, camille, town, TypeId("pieces-identite"), channel="portal")[0]
+    booked = book_slot(
+        context,
+        camille,
+        town,
+        counter_id=first.counter_id,
+        start=first.start,
+        beneficiary=Beneficiary("camille", "Camille Martin", email="camille@example.org"),
+        channel="portal",  # type: ignore[arg-type]
+        option="CNI",
+    )
+    assert booked.channel is Channel.PORTAL

@@ -25,6 +25,7 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from caredomain.errors import InvalidInput
 from caredomain.events import Event, event_class
 from caredomain.hours import MinimumNotice, OpeningWindow, ReferenceWeek, TimeRange, Weekday
+from caredomain.strict import register_strict_hooks
 
 __all__ = ["load_toml", "make_converter", "structure", "unstructure"]
 
@@ -176,6 +177,7 @@ def _unstructure_set(converter: cattrs.Converter, items: Iterable[Any]) -> list[
 def make_converter() -> cattrs.Converter:
     """A new converter with every caredomain hook; leaf hooks first."""
     converter = cattrs.Converter(forbid_extra_keys=True, prefer_attrib_converters=False)
+    register_strict_hooks(converter)
     converter.register_structure_hook(datetime, _structure_datetime)
     converter.register_unstructure_hook(datetime, datetime.isoformat)
     converter.register_structure_hook(date, _structure_date)

@@ -27,7 +27,7 @@ from caredomain.events import Event, event_class
 from caredomain.hours import MinimumNotice, OpeningWindow, ReferenceWeek, TimeRange, Weekday
 from caredomain.strict import register_strict_hooks
 
-__all__ = ["load_toml", "make_converter", "structure", "unstructure"]
+__all__ = ["load_toml", "make_converter", "parse_toml", "structure", "unstructure"]
 
 T = TypeVar("T")
 
@@ -248,10 +248,13 @@ def structure(data: Any, cls: type[T], *, source: str | None = None) -> T:
 _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 
 
-def load_toml(text: str, cls: type[T], *, source: str | None = None) -> T:
-    """Parse TOML ``text`` and structure it as ``cls``; errors name the line or the path."""
+def parse_toml(data: str | bytes, *, source: str | None = None) -> dict[str, Any]:
+    """A TOML document as plain data: from bytes (a file's content, UTF-8 with or without a
+    byte order mark) or text. Bytes that are not UTF-8 and bad syntax are InvalidInput
+    naming ``source`` and the line (for bytes, the offset of the first bad byte too)."""
+    text = _decoded(data, source) if isinstance(data, bytes) else data
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         match = _TOML_POSITION.search(str(error))
         raise InvalidInput(
@@ -259,7 +262,24 @@ def load_toml(text: str, cls: type[T], *, source: str | None = None) -> T:
             source=source,
             line=int(match.group(1)) if match else None,
         ) from None
-    return structure(data, cls, source=source)
+
+
+def _decoded(data: bytes, source: str | None) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidInput(
+            f"not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start} "
+            "(save the file as UTF-8)",
+            source=source,
+            line=data.count(b"\n", 0, error.start) + 1,
+        ) from None
+
+
+def load_toml(data: str | bytes, cls: type[T], *, source: str | None = None) -> T:
+    """Parse TOML (see :func:`parse_toml`) and structure it as ``cls``; errors name the line
+    or the path."""
+    return structure(parse_toml(data, source=source), cls, source=source)
 
 
 Problem = tuple[str, str, str | None]
@@ -269,13 +289,24 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _indexed(path: str, index: object) -> str:
+    """An array's item as ``path[2]``; a table's key as TOML writes it: ``path.key`` or
+    ``path."appointment.created"``."""
+    if not isinstance(index, str):
+        return f"{path}[{index!r}]"
+    return _join(path, index if _BARE_KEY.fullmatch(index) else json.dumps(index))
+
+
 def _problems(error: BaseException, path: str) -> list[Problem]:
     """Walk cattrs' exception groups into (path, message, offending text) triples."""
     if isinstance(error, IterableValidationError):
         with_notes, without = error.group_exceptions()
         found: list[Problem] = []
         for sub, note in with_notes:
-            found += _problems(sub, f"{path}[{note.index!r}]")
+            found += _problems(sub, _indexed(path, note.index))
         for sub in without:
             found += _problems(sub, path)
         return found

@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from datetime import date, datetime, time
 from enum import Enum
 from typing import Any, get_args
 
 import cattrs
 from attrs import has
+from cattrs.cols import homogenous_tuple_structure_factory as tuple_structure_factory
 from cattrs.cols import (
     is_any_set,
     is_mapping,
@@ -37,7 +39,6 @@ from cattrs.cols import (
     list_structure_factory,
     mapping_structure_factory,
 )
-from cattrs.cols import homogenous_tuple_structure_factory as tuple_structure_factory
 
 from caredomain.errors import InvalidInput
 
@@ -49,23 +50,24 @@ _SHOWN = 60
 Hook = Callable[[Any, Any], Any]
 
 
+_TOML_TYPES: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (bool, "a boolean"),  # before int: a boolean is an int to Python
+    (int, "an integer"),
+    (float, "a float"),
+    (str, "text"),
+    (Mapping, "a table"),
+    ((list, tuple), "an array"),
+    ((datetime, date, time), "a date or time"),
+    (type(None), "nothing"),
+)
+
+
 def toml_type(value: object) -> str:
     """The TOML name of ``value``'s type, as an error shows it."""
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a float"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, Mapping):
-        return "a table"
-    if isinstance(value, list | tuple):
-        return "an array"
-    if value is None:
-        return "nothing"
-    return "a date or time" if hasattr(value, "isoformat") else type(value).__name__
+    for kinds, name in _TOML_TYPES:
+        if isinstance(value, kinds):
+            return name
+    return type(value).__name__
 
 
 def _shown(value: object) -> str:
@@ -79,7 +81,7 @@ def _refused(expected: str, value: object) -> InvalidInput:
     return InvalidInput(f"expected {expected}, not {toml_type(value)}", text=_shown(value))
 
 
-def _structure_text(value: Any, cls: type) -> Any:
+def _structure_text(value: Any, cls: Any) -> Any:
     if not isinstance(value, str):
         raise _refused("text", value)
     if cls is str:
@@ -99,7 +101,7 @@ def _structure_bool(value: Any, _: type) -> bool:
     return value
 
 
-def _structure_int(value: Any, cls: type) -> Any:
+def _structure_int(value: Any, cls: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, int):
         raise _refused("a whole number (an integer)", value)
     return value if cls is int else cls(value)

@@ -22,7 +22,6 @@ Settings are plain data in the store and in files (see :meth:`NotificationSettin
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from types import MappingProxyType
@@ -33,6 +32,7 @@ from attrs import field, frozen
 from caredomain.errors import InvalidInput
 from caredomain.notifications.kinds import KINDS, EventKind, KindRegistry
 from caredomain.notifications.texts import Texts, default_texts
+from caredomain.serialization import parse_toml
 
 __all__ = [
     "ChannelTable",
@@ -146,14 +146,11 @@ class NotificationSettings:
 
     @classmethod
     def from_toml(
-        cls, text: str, kinds: KindRegistry = KINDS, *, source: str | None = None
+        cls, text: str | bytes, kinds: KindRegistry = KINDS, *, source: str | None = None
     ) -> NotificationSettings:
-        """Read settings written in TOML (the shape shown in this module's docstring)."""
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            raise InvalidInput(f"not valid TOML: {error}", source=source) from None
-        return cls.from_data(data, kinds, source=source)
+        """Read settings written in TOML (the shape shown in this module's docstring), from
+        a file's bytes or its text."""
+        return cls.from_data(parse_toml(text, source=source), kinds, source=source)
 
 
 def _channels_data(table: ChannelTable) -> dict[str, list[str]]:

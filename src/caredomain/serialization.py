@@ -25,7 +25,7 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from caredomain.errors import InvalidInput
 from caredomain.events import Event, event_class
 from caredomain.hours import MinimumNotice, OpeningWindow, ReferenceWeek, TimeRange, Weekday
-from caredomain.strict import register_strict_hooks
+from caredomain.strict import register_strict_hooks, shown_value, toml_type
 
 __all__ = ["load_toml", "make_converter", "parse_toml", "structure", "unstructure"]
 
@@ -95,22 +95,43 @@ def _structure_zone(value: Any, _: type) -> ZoneInfo:
 
 
 def _structure_weekday(value: Any, _: type) -> Weekday:
+    """A weekday by its name only: a number (is 1 Monday or Tuesday?) is refused."""
     if isinstance(value, str):
         return Weekday.named(value)
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 6:
-        return Weekday(value)
-    raise InvalidInput("expected a weekday name such as 'monday'", text=repr(value))
+    raise InvalidInput(
+        f"expected a weekday name such as 'monday', not {toml_type(value)}", text=repr(value)
+    )
 
 
 def _structure_reference_week(value: Any, _: type) -> ReferenceWeek:
-    if not isinstance(value, dict) or not isinstance(value.get("name"), str):
-        raise InvalidInput("expected a table with a name and hours per weekday", text=repr(value))
+    if not isinstance(value, dict):
+        raise InvalidInput(
+            f"expected a table with a name and hours per weekday, not {toml_type(value)}",
+            text=shown_value(value),
+        )
+    if not isinstance(value.get("name"), str):
+        raise InvalidInput(
+            f"expected the week's name as text, not {toml_type(value.get('name'))}",
+            field="name",
+            text=shown_value(value.get("name")),
+        )
     extra = set(value) - {"name", "hours"}
     if extra:
-        raise InvalidInput(f"unexpected keys: {', '.join(sorted(extra))}", text=repr(value))
+        raise InvalidInput(f"unknown keys: {', '.join(sorted(extra))}", text=sorted(extra)[0])
     hours = value.get("hours", {})
-    if not isinstance(hours, dict) or not all(isinstance(t, str) for t in hours.values()):
-        raise InvalidInput("hours must map weekdays to text", field="hours", text=repr(hours))
+    if not isinstance(hours, dict):
+        raise InvalidInput(
+            f"expected a table of weekdays, not {toml_type(hours)}",
+            field="hours",
+            text=shown_value(hours),
+        )
+    for day, text in hours.items():
+        if not isinstance(text, str):
+            raise InvalidInput(
+                f"expected the day's ranges as text, not {toml_type(text)}",
+                field=f"hours.{day}",
+                text=shown_value(text),
+            )
     try:
         return ReferenceWeek.parse(value["name"], hours)
     except InvalidInput as error:

@@ -42,7 +42,7 @@ from cattrs.cols import (
 
 from caredomain.errors import InvalidInput
 
-__all__ = ["register_strict_hooks", "toml_type"]
+__all__ = ["register_strict_hooks", "shown_value", "toml_type"]
 
 _SHOWN = 60
 """At most this many characters of an offending value are quoted in an error."""
@@ -70,7 +70,8 @@ def toml_type(value: object) -> str:
     return type(value).__name__
 
 
-def _shown(value: object) -> str:
+def shown_value(value: object) -> str:
+    """``value`` as an error quotes it: TOML's words for booleans, and short."""
     if isinstance(value, bool):
         return "true" if value else "false"
     text = value if isinstance(value, str) else repr(value)
@@ -78,7 +79,7 @@ def _shown(value: object) -> str:
 
 
 def _refused(expected: str, value: object) -> InvalidInput:
-    return InvalidInput(f"expected {expected}, not {toml_type(value)}", text=_shown(value))
+    return InvalidInput(f"expected {expected}, not {toml_type(value)}", text=shown_value(value))
 
 
 def _structure_text(value: Any, cls: Any) -> Any:
@@ -91,7 +92,7 @@ def _structure_text(value: Any, cls: Any) -> Any:
             return cls(value)
         except ValueError:
             members = ", ".join(str(member.value) for member in cls)
-            raise InvalidInput(f"expected one of {members}", text=_shown(value)) from None
+            raise InvalidInput(f"expected one of {members}", text=shown_value(value)) from None
     return cls(value)
 
 
@@ -112,7 +113,7 @@ def _structure_float(value: Any, _: type) -> float:
         raise _refused("a number", value)
     number = float(value)
     if not math.isfinite(number):
-        raise InvalidInput("expected a finite number", text=_shown(value))
+        raise InvalidInput("expected a finite number", text=shown_value(value))
     return number
 
 

@@ -33,6 +33,7 @@ from caredomain.errors import InvalidInput
 from caredomain.notifications.kinds import KINDS, EventKind, KindRegistry
 from caredomain.notifications.texts import Texts, default_texts
 from caredomain.serialization import parse_toml
+from caredomain.strict import shown_value, toml_type
 
 __all__ = [
     "ChannelTable",
@@ -191,11 +192,17 @@ def _kind(kinds: KindRegistry, key: object, where: str) -> EventKind:
 
 
 def _channel(value: object, where: str) -> NotificationChannel:
+    if not isinstance(value, str):
+        raise InvalidInput(
+            f"expected mail, sms or none as a channel, not {toml_type(value)}",
+            field=where,
+            text=shown_value(value),
+        )
     try:
-        return NotificationChannel(str(value) if isinstance(value, str) else "")
+        return NotificationChannel(value)
     except ValueError:
         raise InvalidInput(
-            "expected mail, sms or none as a channel", field=where, text=repr(value)
+            "expected mail, sms or none as a channel", field=where, text=shown_value(value)
         ) from None
 
 
@@ -211,7 +218,7 @@ def _read_channels(value: object, kinds: KindRegistry, where: str) -> ChannelTab
                 text=repr(channels),
             )
         chosen = [] if channels == ["none"] else channels
-        table[key] = frozenset(_channel(channel, path) for channel in chosen)
+        table[key] = frozenset(_channel(c, f"{path}[{i}]") for i, c in enumerate(chosen))
     return table
 
 

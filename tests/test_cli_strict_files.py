@@ -125,6 +125,42 @@ def test_a_weekday_is_named_not_numbered() -> None:
     assert refused.value.field == "organisation.calendar.open_weekdays[0]"
 
 
+# -- hostile files -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "[roster]\nminimum_rest_hours = " + "9" * 400,
+            ": roster.minimum_rest_hours: expected a finite number (got '999",
+            id="an integer no float holds",
+        ),
+        pytest.param(
+            "[roster]\nminimum_rest_hours = 1e999",
+            ": roster.minimum_rest_hours: expected a finite number (got 'inf')",
+            id="a float that is infinite",
+        ),
+        pytest.param(
+            "[roster]\nminimum_rest_hours = " + "1" * 5000,
+            ": not valid TOML: Exceeds the limit (4300 digits) for integer string conversion",
+            id="an integer of 5000 digits",
+        ),
+        pytest.param(
+            "agents = " + "[" * 5000 + "]" * 5000,
+            ": not valid TOML: arrays or tables nested too deeply",
+            id="arrays nested 5000 deep",
+        ),
+    ],
+)
+def test_a_hostile_file_is_one_error_line(
+    text: str, expected: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    error = _refused(capsys, tmp_path, text.encode(), "roster", "load", "FILE")
+    assert error.startswith(expected), error
+    assert len(error) < 200
+
+
 # -- bytes that are not UTF-8 ---------------------------------------------------------------------
 
 NOT_UTF8 = [

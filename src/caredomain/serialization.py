@@ -283,6 +283,13 @@ def parse_toml(data: str | bytes, *, source: str | None = None) -> dict[str, Any
             source=source,
             line=int(match.group(1)) if match else None,
         ) from None
+    except ValueError as error:  # an integer of more digits than Python converts
+        reason = str(error).partition(":")[0]
+        raise InvalidInput(f"not valid TOML: {reason}", source=source) from None
+    except RecursionError:
+        raise InvalidInput(
+            "not valid TOML: arrays or tables nested too deeply", source=source
+        ) from None
 
 
 def _decoded(data: bytes, source: str | None) -> str:

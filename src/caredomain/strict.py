@@ -111,7 +111,10 @@ def _structure_int(value: Any, cls: Any) -> Any:
 def _structure_float(value: Any, _: type) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _refused("a number", value)
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too large for any float
+        number = math.inf
     if not math.isfinite(number):
         raise InvalidInput("expected a finite number", text=shown_value(value))
     return number

@@ -28,6 +28,10 @@ from caredomain.notifications.settings import NotificationSettings
 from caredomain.roster import load_catalogue, load_ward
 from caredomain.serialization import parse_toml
 from caredomain.strict import toml_type
+from caredomain_messaging.maildir import MaildirSender
+from caredomain_messaging.sms import SmsFileSender, SmsHttpSender
+from caredomain_messaging.smtp import SmtpSender
+from caredomain_penbase.settings import PenbaseSettings
 
 DATA = importlib.resources.files("caredomain.data")
 DOCS = Path(__file__).parents[2] / "docs"
@@ -184,8 +188,7 @@ def test_a_value_of_another_type_is_refused_with_its_path(
 ) -> None:
     text, load = DOCUMENTS[name]
     document = parse_toml(text)
-    paths = [(shown, keys) for shown, keys in _paths(document) if not FREE.match(shown + ".")]
-    shown, keys = data.draw(st.sampled_from(paths), label="path")
+    shown, keys = data.draw(st.sampled_from(list(_paths(document))), label="path")
     original: Any = document
     for key in keys:
         original = original[key]
@@ -194,6 +197,8 @@ def test_a_value_of_another_type_is_refused_with_its_path(
         # A float setting takes a whole number (11 hours is 11.0), and the samples write
         # some with no point: which of the two a number is for is tested on its own.
         kinds |= NUMBERS
+    if FREE.match(shown):
+        kinds |= {"text", "a boolean", *NUMBERS}
     other = data.draw(
         st.sampled_from([value for value in OTHERS if toml_type(value) not in kinds]),
         label="other",
@@ -205,3 +210,51 @@ def test_a_value_of_another_type_is_refused_with_its_path(
     assert str(error.source).endswith("mutated.toml")
     assert error.field is not None, str(error)
     assert _plain(error.field) == _plain(shown), str(error)
+
+
+# -- settings given as text: the senders' and the Penbase platform's ---------------------------
+
+
+def _text_settings(folder: Path) -> dict[str, tuple[dict[str, str], Callable[[Any], object]]]:
+    return {
+        "smtp": (
+            {
+                "host": "smtp.example.org",
+                "port": "587",
+                "security": "starttls",
+                "username": "rdv@mairie.example",
+                "password": "s3cret",
+                "from": "Mairie <rdv@mairie.example>",
+            },
+            SmtpSender.from_settings,
+        ),
+        "maildir": (
+            {"path": str(folder / "mail"), "from": "a@b.example"},
+            MaildirSender.from_settings,
+        ),
+        "sms-http": (
+            {"url": "https://sms.example/send", "token": "s3cret"},
+            SmsHttpSender.from_settings,
+        ),
+        "sms-file": ({"path": str(folder / "sms.jsonl")}, SmsFileSender.from_settings),
+        "penbase": (
+            {"url": "https://penbase.example/", "token": "s3cret", "timeout": "10"},
+            lambda settings: PenbaseSettings.from_mapping(settings, {}),
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", ["smtp", "maildir", "sms-http", "sms-file", "penbase"])
+@given(data=st.data())
+def test_a_setting_given_as_anything_but_text_is_refused_unquoted(
+    name: str, data: st.DataObject, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    settings, create = _text_settings(tmp_path_factory.getbasetemp())[name]
+    create(settings)
+    key = data.draw(st.sampled_from(sorted(settings)), label="key")
+    other = data.draw(st.sampled_from([v for v in OTHERS if not isinstance(v, str)]), label="other")
+    with pytest.raises(InvalidInput) as refused:
+        create({**settings, key: other})
+    assert refused.value.field == key
+    assert refused.value.message.endswith(f"expected text, not {toml_type(other)}")
+    assert refused.value.text is None

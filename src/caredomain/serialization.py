@@ -4,8 +4,11 @@ Plain data is what JSON and TOML hold: dicts, lists, strings, numbers, booleans,
 dates and datetimes TOML has natively. Values the seeds write as text stay text:
 ``"08h30-12h00"`` for a time range, ``"2m"`` for an opening window, ``"60m"`` for a notice.
 
-Structuring errors become one :class:`~caredomain.errors.InvalidInput` whose ``field`` is
-the path of the first problem (``types[2].duration``) and whose message lists them all.
+Values keep their type: text, booleans, numbers, arrays and tables are read only from
+their own kind (:mod:`caredomain.strict`), so that ``on_portal = "false"`` is refused, not
+true. Structuring errors become one :class:`~caredomain.errors.InvalidInput` whose
+``field`` is the path of the first problem (``types[2].duration``) and whose message lists
+them all. TOML comes as text or as a file's bytes (:func:`parse_toml`), which must be UTF-8.
 """
 
 from __future__ import annotations

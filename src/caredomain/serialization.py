@@ -120,7 +120,7 @@ def _structure_reference_week(value: Any, _: type) -> ReferenceWeek:
         )
     extra = set(value) - {"name", "hours"}
     if extra:
-        raise InvalidInput(f"unknown keys: {', '.join(sorted(extra))}", text=sorted(extra)[0])
+        raise InvalidInput(f"unexpected keys: {', '.join(sorted(extra))}", text=sorted(extra)[0])
     hours = value.get("hours", {})
     if not isinstance(hours, dict):
         raise InvalidInput(

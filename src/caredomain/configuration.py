@@ -33,6 +33,7 @@ class Configuration:
     reconciliation's tolerances (``[interventions]``; see ``docs/interventions.md``)."""
 
 
-def load_configuration(text: str, *, source: str | None = None) -> Configuration:
-    """Read a configuration file's text; errors name the file and the path at fault."""
+def load_configuration(text: str | bytes, *, source: str | None = None) -> Configuration:
+    """Read a configuration file's content (its bytes, or its text); errors name the file
+    and the path at fault."""
     return load_toml(text, Configuration, source=source)

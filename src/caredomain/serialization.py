@@ -4,8 +4,11 @@ Plain data is what JSON and TOML hold: dicts, lists, strings, numbers, booleans,
 dates and datetimes TOML has natively. Values the seeds write as text stay text:
 ``"08h30-12h00"`` for a time range, ``"2m"`` for an opening window, ``"60m"`` for a notice.
 
-Structuring errors become one :class:`~caredomain.errors.InvalidInput` whose ``field`` is
-the path of the first problem (``types[2].duration``) and whose message lists them all.
+Values keep their type: text, booleans, numbers, arrays and tables are read only from
+their own kind (:mod:`caredomain.strict`), so that ``on_portal = "false"`` is refused, not
+true. Structuring errors become one :class:`~caredomain.errors.InvalidInput` whose
+``field`` is the path of the first problem (``types[2].duration``) and whose message lists
+them all. TOML comes as text or as a file's bytes (:func:`parse_toml`), which must be UTF-8.
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from caredomain.errors import InvalidInput
 from caredomain.events import Event, event_class
 from caredomain.hours import MinimumNotice, OpeningWindow, ReferenceWeek, TimeRange, Weekday
+from caredomain.strict import register_strict_hooks, shown_value, toml_type
 
-__all__ = ["load_toml", "make_converter", "structure", "unstructure"]
+__all__ = ["load_toml", "make_converter", "parse_toml", "structure", "unstructure"]
 
 T = TypeVar("T")
 
@@ -94,22 +98,43 @@ def _structure_zone(value: Any, _: type) -> ZoneInfo:
 
 
 def _structure_weekday(value: Any, _: type) -> Weekday:
+    """A weekday by its name only: a number (is 1 Monday or Tuesday?) is refused."""
     if isinstance(value, str):
         return Weekday.named(value)
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 6:
-        return Weekday(value)
-    raise InvalidInput("expected a weekday name such as 'monday'", text=repr(value))
+    raise InvalidInput(
+        f"expected a weekday name such as 'monday', not {toml_type(value)}", text=repr(value)
+    )
 
 
 def _structure_reference_week(value: Any, _: type) -> ReferenceWeek:
-    if not isinstance(value, dict) or not isinstance(value.get("name"), str):
-        raise InvalidInput("expected a table with a name and hours per weekday", text=repr(value))
+    if not isinstance(value, dict):
+        raise InvalidInput(
+            f"expected a table with a name and hours per weekday, not {toml_type(value)}",
+            text=shown_value(value),
+        )
+    if not isinstance(value.get("name"), str):
+        raise InvalidInput(
+            f"expected the week's name as text, not {toml_type(value.get('name'))}",
+            field="name",
+            text=shown_value(value.get("name")),
+        )
     extra = set(value) - {"name", "hours"}
     if extra:
-        raise InvalidInput(f"unexpected keys: {', '.join(sorted(extra))}", text=repr(value))
+        raise InvalidInput(f"unexpected keys: {', '.join(sorted(extra))}", text=sorted(extra)[0])
     hours = value.get("hours", {})
-    if not isinstance(hours, dict) or not all(isinstance(t, str) for t in hours.values()):
-        raise InvalidInput("hours must map weekdays to text", field="hours", text=repr(hours))
+    if not isinstance(hours, dict):
+        raise InvalidInput(
+            f"expected a table of weekdays, not {toml_type(hours)}",
+            field="hours",
+            text=shown_value(hours),
+        )
+    for day, text in hours.items():
+        if not isinstance(text, str):
+            raise InvalidInput(
+                f"expected the day's ranges as text, not {toml_type(text)}",
+                field=f"hours.{day}",
+                text=shown_value(text),
+            )
     try:
         return ReferenceWeek.parse(value["name"], hours)
     except InvalidInput as error:
@@ -176,6 +201,7 @@ def _unstructure_set(converter: cattrs.Converter, items: Iterable[Any]) -> list[
 def make_converter() -> cattrs.Converter:
     """A new converter with every caredomain hook; leaf hooks first."""
     converter = cattrs.Converter(forbid_extra_keys=True, prefer_attrib_converters=False)
+    register_strict_hooks(converter)
     converter.register_structure_hook(datetime, _structure_datetime)
     converter.register_unstructure_hook(datetime, datetime.isoformat)
     converter.register_structure_hook(date, _structure_date)
@@ -246,10 +272,13 @@ def structure(data: Any, cls: type[T], *, source: str | None = None) -> T:
 _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 
 
-def load_toml(text: str, cls: type[T], *, source: str | None = None) -> T:
-    """Parse TOML ``text`` and structure it as ``cls``; errors name the line or the path."""
+def parse_toml(data: str | bytes, *, source: str | None = None) -> dict[str, Any]:
+    """A TOML document as plain data: from bytes (a file's content, UTF-8 with or without a
+    byte order mark) or text. Bytes that are not UTF-8 and bad syntax are InvalidInput
+    naming ``source`` and the line (for bytes, the offset of the first bad byte too)."""
+    text = _decoded(data, source) if isinstance(data, bytes) else data
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         match = _TOML_POSITION.search(str(error))
         raise InvalidInput(
@@ -257,7 +286,31 @@ def load_toml(text: str, cls: type[T], *, source: str | None = None) -> T:
             source=source,
             line=int(match.group(1)) if match else None,
         ) from None
-    return structure(data, cls, source=source)
+    except ValueError as error:  # an integer of more digits than Python converts
+        reason = str(error).partition(":")[0]
+        raise InvalidInput(f"not valid TOML: {reason}", source=source) from None
+    except RecursionError:
+        raise InvalidInput(
+            "not valid TOML: arrays or tables nested too deeply", source=source
+        ) from None
+
+
+def _decoded(data: bytes, source: str | None) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidInput(
+            f"not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start} "
+            "(save the file as UTF-8)",
+            source=source,
+            line=data.count(b"\n", 0, error.start) + 1,
+        ) from None
+
+
+def load_toml(data: str | bytes, cls: type[T], *, source: str | None = None) -> T:
+    """Parse TOML (see :func:`parse_toml`) and structure it as ``cls``; errors name the line
+    or the path."""
+    return structure(parse_toml(data, source=source), cls, source=source)
 
 
 Problem = tuple[str, str, str | None]
@@ -267,13 +320,24 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _indexed(path: str, index: object) -> str:
+    """An array's item as ``path[2]``; a table's key as TOML writes it: ``path.key`` or
+    ``path."appointment.created"``."""
+    if not isinstance(index, str):
+        return f"{path}[{index!r}]"
+    return _join(path, index if _BARE_KEY.fullmatch(index) else json.dumps(index))
+
+
 def _problems(error: BaseException, path: str) -> list[Problem]:
     """Walk cattrs' exception groups into (path, message, offending text) triples."""
     if isinstance(error, IterableValidationError):
         with_notes, without = error.group_exceptions()
         found: list[Problem] = []
         for sub, note in with_notes:
-            found += _problems(sub, f"{path}[{note.index!r}]")
+            found += _problems(sub, _indexed(path, note.index))
         for sub in without:
             found += _problems(sub, path)
         return found

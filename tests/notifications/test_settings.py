@@ -145,7 +145,7 @@ def test_settings_read_from_toml_and_back() -> None:
         ),
         (
             '[channels]\n"appointment.created" = ["fax"]',
-            "channels.appointment.created",
+            "channels.appointment.created[0]",
             "expected mail, sms or none",
         ),
         (

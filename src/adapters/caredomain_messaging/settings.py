@@ -11,6 +11,7 @@ from email.utils import parseaddr
 
 from caredomain.errors import InvalidInput
 from caredomain.secret import Secret
+from caredomain.strict import toml_type
 
 __all__ = ["Secret", "SenderSettings"]
 
@@ -21,12 +22,16 @@ class SenderSettings:
     def __init__(self, name: str, settings: Mapping[str, str], known: Collection[str]) -> None:
         self.name = name
         self._settings = dict(settings)
-        for key in sorted(self._settings):
+        for key, value in sorted(self._settings.items()):
             if key not in known:
                 raise InvalidInput(
                     f"unknown setting of sender {name}; known: {', '.join(sorted(known))}",
                     field=key,
                     text=key,
+                )
+            if not isinstance(value, str):  # not quoted: it may be a secret
+                raise InvalidInput(
+                    f"sender {name}: expected text, not {toml_type(value)}", field=key
                 )
 
     def _where(self, key: str) -> str:

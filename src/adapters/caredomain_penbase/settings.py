@@ -32,6 +32,7 @@ from attrs import Attribute, field, frozen
 
 from caredomain.errors import InvalidInput
 from caredomain.secret import Secret
+from caredomain.strict import toml_type
 
 __all__ = ["DEFAULT_TOKEN_ENV", "KNOWN", "PenbaseSettings", "Secret", "shown_url"]
 
@@ -113,12 +114,14 @@ class PenbaseSettings:
 
 class _Reader:
     def __init__(self, settings: Mapping[str, str]) -> None:
-        self._settings = {str(key): str(value) for key, value in settings.items()}
-        for key in sorted(self._settings):
+        self._settings = dict(settings)
+        for key, value in sorted(self._settings.items()):
             if key not in KNOWN:
                 raise InvalidInput(
                     f"unknown setting of penbase; known: {', '.join(KNOWN)}", field=key, text=key
                 )
+            if not isinstance(value, str):  # not quoted: it may be the token
+                raise InvalidInput(f"expected text, not {toml_type(value)}", field=key)
 
     def text(self, key: str) -> str:
         value = self._settings.get(key, "").strip()

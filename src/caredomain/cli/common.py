@@ -19,6 +19,7 @@ __all__ = [
     "choose_organisation",
     "existing_sqlite_url",
     "parse_date",
+    "read_file",
     "sqlite_url",
 ]
 
@@ -48,6 +49,15 @@ class Console:
         for failure in plugins.failures:
             self.warn(f"plugin not loaded: {failure}")
         return plugins
+
+
+def read_file(path: str | Path) -> bytes:
+    """A file's bytes, for a loader that decodes them and names the file in its errors;
+    a file that cannot be read is InvalidInput naming it."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise InvalidInput(f"cannot read: {error.strerror}", source=str(path)) from None
 
 
 def sqlite_url(path: str | Path) -> str:

@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import argparse
 import time
-import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
 from caredomain.cli.commands import COMMANDS
-from caredomain.cli.common import DEFAULT_DB, Console, sqlite_url
+from caredomain.cli.common import DEFAULT_DB, Console, read_file, sqlite_url
 from caredomain.cli.roster import ACTOR, roster_zone, show_candidates, show_post
 from caredomain.errors import InvalidInput
-from caredomain.ports import FeedReader
+from caredomain.ports import FeedReader, FeedReaderSpec
 from caredomain.roster import FeedReport, FeedSchedule, RosterSettings
 from caredomain.roster import services as roster_services
 from caredomain.roster.ports import FolderReader
+from caredomain.serialization import parse_toml, structure
 from caredomain.services import ServiceContext
 
 __all__ = ["add_parser"]
@@ -69,36 +68,48 @@ def add_parser(subparsers: Any) -> None:
 
 
 @frozen
+class _SettingsFile:
+    """A settings file: its ``[gtt]`` table; other tables are another tool's business."""
+
+    gtt: dict[str, str] = field(factory=dict)
+
+
+@frozen
 class _Session:
     context: ServiceContext
     reader: FeedReader
 
 
-def _settings(args: argparse.Namespace) -> dict[str, str]:
+def _file_settings(path: str) -> dict[str, str]:
+    """The ``[gtt]`` table of the TOML file ``path``, text values only (as ``--set`` gives
+    them); other tables are left to the tools that read them."""
+    document = parse_toml(read_file(path), source=path)
+    return structure({"gtt": document.get("gtt", {})}, _SettingsFile, source=path).gtt
+
+
+def _set_settings(args: argparse.Namespace) -> dict[str, str]:
     values: dict[str, str] = {}
-    if args.settings:
-        path = Path(args.settings)
-        try:
-            document = tomllib.loads(path.read_text(encoding="utf-8"))
-        except OSError as error:
-            raise InvalidInput(f"cannot read: {error.strerror}", source=str(path)) from None
-        except tomllib.TOMLDecodeError as error:
-            raise InvalidInput(f"not valid TOML: {error}", source=str(path)) from None
-        table = document.get("gtt", {})
-        if not isinstance(table, dict):
-            raise InvalidInput("expected a [gtt] table", source=str(path), field="gtt")
-        for key, value in table.items():
-            if not isinstance(value, str):
-                raise InvalidInput(
-                    "settings are text", source=str(path), field=f"gtt.{key}", text=repr(value)
-                )
-            values[key] = value
     for item in args.set:
         key, equals, value = item.partition("=")
         if not equals or not key.strip():
             raise InvalidInput("expected KEY=VALUE", field="--set", text=item)
         values[key.strip()] = value
     return values
+
+
+def _reader(spec: FeedReaderSpec, args: argparse.Namespace) -> FeedReader:
+    """The reader from its settings, ``--set`` over the file's; a setting the reader
+    refuses from the file is located there, with its path (``gtt.trim``)."""
+    from_file = _file_settings(args.settings) if args.settings else {}
+    given = _set_settings(args)
+    try:
+        return spec.create({**from_file, **given})
+    except InvalidInput as error:
+        if error.field not in from_file or error.field in given:
+            raise
+        raise InvalidInput(
+            error.message, source=args.settings, field=f"gtt.{error.field}", text=error.text
+        ) from None
 
 
 @contextmanager
@@ -112,7 +123,7 @@ def _session(args: argparse.Namespace, console: Console) -> Iterator[_Session]:
             field="--reader",
             text=args.reader,
         )
-    reader = spec.create(_settings(args))
+    reader = _reader(spec, args)
     store = plugins.open_store(sqlite_url(args.db))
     try:
         yield _Session(ServiceContext(store=store, publish=plugins.publish), reader)

@@ -20,7 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from caredomain.cli.commands import COMMANDS
-from caredomain.cli.common import DEFAULT_DB, Console, choose_organisation, existing_sqlite_url
+from caredomain.cli.common import (
+    DEFAULT_DB,
+    Console,
+    choose_organisation,
+    existing_sqlite_url,
+    read_file,
+)
 from caredomain.configuration import Configuration, load_configuration
 from caredomain.errors import InvalidInput
 from caredomain.notifications.configuration import NotificationConfiguration, SenderChoice
@@ -105,11 +111,7 @@ def embedded_senders(db: str | Path) -> dict[str, SenderChoice]:
 def _configuration(path: str | None) -> Configuration | None:
     if path is None:
         return None
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as error:
-        raise InvalidInput(f"cannot read: {error.strerror}", source=path) from None
-    return load_configuration(text, source=path)
+    return load_configuration(read_file(path), source=path)
 
 
 def _senders(

@@ -15,8 +15,7 @@ from zoneinfo import ZoneInfo
 
 from caredomain.access import Actor
 from caredomain.cli.commands import COMMANDS
-from caredomain.cli.common import DEFAULT_DB, Console, parse_date, sqlite_url
-from caredomain.errors import InvalidInput
+from caredomain.cli.common import DEFAULT_DB, Console, parse_date, read_file, sqlite_url
 from caredomain.roster import (
     NOT_SENT_UPSTREAM,
     CandidateList,
@@ -134,11 +133,7 @@ def show_candidates(
 
 def _load(args: argparse.Namespace, console: Console) -> int:
     path = Path(args.ward)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InvalidInput(f"cannot read: {error.strerror}", source=str(path)) from None
-    ward = load_ward(text, source=str(path))
+    ward = load_ward(read_file(path), source=str(path))
     with open_context(console, args.db) as context:
         change = roster_services.set_up_ward(context, ACTOR, ward, source=str(path))
     console.print(

@@ -29,9 +29,9 @@ from caredomain.cli.common import (
     choose_organisation,
     existing_sqlite_url,
     parse_date,
+    read_file,
     sqlite_url,
 )
-from caredomain.errors import InvalidInput
 from caredomain.interventions import services as visits
 from caredomain.interventions.agency import load_agency
 from caredomain.interventions.alarm import Alarm
@@ -97,11 +97,7 @@ def _clock(moment: datetime | None, organisation: Organisation) -> str:
 
 def _load(args: argparse.Namespace, console: Console) -> int:
     path = Path(args.agency)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InvalidInput(f"cannot read: {error.strerror}", source=str(path)) from None
-    agency = load_agency(text, source=str(path))
+    agency = load_agency(read_file(path), source=str(path))
     with _context(console, sqlite_url(args.db)) as context:
         done = visits.set_up_agency(context, ACTOR, agency)
     console.print(

@@ -140,8 +140,9 @@ class _AgencyFile:
     co_caregivers_in_directory: bool = True
 
 
-def load_agency(text: str, *, source: str | None = None) -> Agency:
-    """Read an agency file's text; errors name the file and the path at fault."""
+def load_agency(text: str | bytes, *, source: str | None = None) -> Agency:
+    """Read an agency file's content (bytes or text); errors name the file and the path at
+    fault."""
     document = load_toml(text, _AgencyFile, source=source)
     region = document.organisation.country
     try:

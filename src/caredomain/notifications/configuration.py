@@ -34,24 +34,34 @@ from attrs import Attribute, field, frozen
 from caredomain.errors import InvalidInput
 from caredomain.notifications.outbox import RetryPolicy
 from caredomain.notifications.reminders import ReminderPolicy, parse_lead
+from caredomain.strict import toml_type
 
 __all__ = ["ENV_SUFFIX", "NotificationConfiguration", "SenderChoice"]
 
 ENV_SUFFIX = "_env"
 
 
-def _setting_text(value: object) -> str:
+def _setting_text(key: str, value: object) -> str:
+    """A setting as the sender reads it: text, numbers and booleans as TOML writes them."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (str, int, float)):
         return str(value)
-    raise InvalidInput("a sender setting is text, a number or true/false", text=repr(value))
+    # Not quoted: the value of a misplaced secret must not reach an error.
+    raise InvalidInput(
+        f"a sender setting is text, a number or true/false, not {toml_type(value)}",
+        field=f"settings.{key}",
+    )
 
 
 def _settings(value: Mapping[str, Any]) -> Mapping[str, str]:
     if not isinstance(value, Mapping):
-        raise InvalidInput("expected a table of settings", text=repr(value))
-    return MappingProxyType({str(key): _setting_text(item) for key, item in value.items()})
+        raise InvalidInput(
+            f"expected a table of settings, not {toml_type(value)}", field="settings"
+        )
+    return MappingProxyType(
+        {str(key): _setting_text(str(key), item) for key, item in value.items()}
+    )
 
 
 def _sender_name(instance: object, attribute: Attribute[Any], value: str) -> None:

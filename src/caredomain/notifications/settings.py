@@ -22,7 +22,6 @@ Settings are plain data in the store and in files (see :meth:`NotificationSettin
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from types import MappingProxyType
@@ -33,6 +32,8 @@ from attrs import field, frozen
 from caredomain.errors import InvalidInput
 from caredomain.notifications.kinds import KINDS, EventKind, KindRegistry
 from caredomain.notifications.texts import Texts, default_texts
+from caredomain.serialization import parse_toml
+from caredomain.strict import shown_value, toml_type
 
 __all__ = [
     "ChannelTable",
@@ -146,14 +147,11 @@ class NotificationSettings:
 
     @classmethod
     def from_toml(
-        cls, text: str, kinds: KindRegistry = KINDS, *, source: str | None = None
+        cls, text: str | bytes, kinds: KindRegistry = KINDS, *, source: str | None = None
     ) -> NotificationSettings:
-        """Read settings written in TOML (the shape shown in this module's docstring)."""
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            raise InvalidInput(f"not valid TOML: {error}", source=source) from None
-        return cls.from_data(data, kinds, source=source)
+        """Read settings written in TOML (the shape shown in this module's docstring), from
+        a file's bytes or its text."""
+        return cls.from_data(parse_toml(text, source=source), kinds, source=source)
 
 
 def _channels_data(table: ChannelTable) -> dict[str, list[str]]:
@@ -194,11 +192,17 @@ def _kind(kinds: KindRegistry, key: object, where: str) -> EventKind:
 
 
 def _channel(value: object, where: str) -> NotificationChannel:
+    if not isinstance(value, str):
+        raise InvalidInput(
+            f"expected mail, sms or none as a channel, not {toml_type(value)}",
+            field=where,
+            text=shown_value(value),
+        )
     try:
-        return NotificationChannel(str(value) if isinstance(value, str) else "")
+        return NotificationChannel(value)
     except ValueError:
         raise InvalidInput(
-            "expected mail, sms or none as a channel", field=where, text=repr(value)
+            "expected mail, sms or none as a channel", field=where, text=shown_value(value)
         ) from None
 
 
@@ -214,7 +218,7 @@ def _read_channels(value: object, kinds: KindRegistry, where: str) -> ChannelTab
                 text=repr(channels),
             )
         chosen = [] if channels == ["none"] else channels
-        table[key] = frozenset(_channel(channel, path) for channel in chosen)
+        table[key] = frozenset(_channel(c, f"{path}[{i}]") for i, c in enumerate(chosen))
     return table
 
 

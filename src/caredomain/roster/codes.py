@@ -176,7 +176,7 @@ class _CatalogueFile:
     codes: list[Code]
 
 
-def load_catalogue(text: str, *, source: str | None = None) -> CodeCatalogue:
+def load_catalogue(text: str | bytes, *, source: str | None = None) -> CodeCatalogue:
     """A catalogue from TOML: one ``[[codes]]`` table per code (``code``, ``label``, ``kind``
     and, for an absence, ``category``). Errors name the file and the path at fault."""
     document = load_toml(text, _CatalogueFile, source=source)

@@ -79,8 +79,9 @@ class Ward:
     catalogue: CodeCatalogue | None = None
 
 
-def load_ward(text: str, *, source: str | None = None) -> Ward:
-    """Read a ward file's text; errors name the file and the path at fault."""
+def load_ward(text: str | bytes, *, source: str | None = None) -> Ward:
+    """Read a ward file's content (bytes or text); errors name the file and the path at
+    fault."""
     document = load_toml(text, _WardFile, source=source)
     section = document.roster
     schedule = None

@@ -4,6 +4,9 @@
   strategies for every public model: time ranges, reference weeks, opening windows,
   minimum notices, closures, public holidays, opening calendars, time zones, organisations,
   actors and events. They draw only valid values and shrink to plain ones.
+* :mod:`caredomain.testing.hostile` — hostile JSON for adapters that read bodies: huge
+  numbers, absurd exponents, times at the ends of the calendar, and valid bodies with a
+  field or two replaced or removed at any depth.
 
 This package needs Hypothesis, which caredomain itself does not: install the ``testing``
 extra (``pip install 'caredomain[testing]'``). Nothing here is imported by ``caredomain``.

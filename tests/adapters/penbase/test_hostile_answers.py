@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from caredomain.errors import CareDomainError, InvalidInput
 from caredomain.interventions import CaregiverId, Inbound
+from caredomain.testing.hostile import json_values, mutated
 from caredomain_penbase import PenbaseClient, PenbaseSettings, Secret
 from caredomain_penbase.bounded_json import MAX_ANSWER_BYTES
 
@@ -265,55 +266,6 @@ def test_the_page_bound_is_a_setting() -> None:
 
 # -- properties --------------------------------------------------------------------------
 
-# What the campaign found: huge integers, absurd exponents, times at the ends of the
-# calendar, a lone surrogate; and ordinary values.
-HOSTILE = (
-    st.integers(min_value=10**309, max_value=10**4000)
-    | st.from_regex(r"-?[0-9]{1,3}(\.[0-9]{1,3})?[eE][+-]?[0-9]{5,10}", fullmatch=True)
-    | st.sampled_from(["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "\ud800"])
-)
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20) | HOSTILE,
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
-    ),
-    max_leaves=12,
-)
-VALUES = st.one_of(HOSTILE, HOSTILE, JSON_VALUES)
-
-
-def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """The path of every field and element inside ``value``."""
-    inner: list[tuple[Any, ...]] = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            inner += [(*path, key), *_paths(item, (*path, key))]
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            inner += [(*path, i), *_paths(item, (*path, i))]
-    return inner
-
-
-def _changed(value: Any, path: tuple[Any, ...], new: Any, remove: bool) -> Any:
-    if not path:
-        return new
-    head, *rest = path
-    copy = dict(value) if isinstance(value, dict) else list(value)
-    if remove and not rest:
-        del copy[head]
-    else:
-        copy[head] = _changed(value[head], tuple(rest), new, remove)
-    return copy
-
-
-@st.composite
-def mutated(draw: st.DrawFn, valid: Any) -> Any:
-    """A valid body with one or two of its fields, at any depth, replaced or removed."""
-    for _ in range(draw(st.integers(1, 2))):
-        path = draw(st.sampled_from([(), *_paths(valid)]))
-        valid = _changed(valid, path, draw(VALUES), remove=draw(st.booleans()))
-    return valid
-
 
 PAGE = {"cursor": "3", "more": False, "items": [PUNCH, MILEAGE, REQUEST]}
 
@@ -346,7 +298,7 @@ def test_any_mutated_page_is_pulled_or_refused(
 
 
 @QUICK
-@given(body=JSON_VALUES)
+@given(body=json_values)
 def test_any_json_answer_is_pulled_or_refused(
     crafted: Crafted, client: PenbaseClient, body: object
 ) -> None:
@@ -364,7 +316,7 @@ def test_any_bytes_are_pulled_or_refused(
 
 
 @QUICK
-@given(status=st.integers(200, 599), body=st.binary(max_size=100) | JSON_VALUES.map(json.dumps))
+@given(status=st.integers(200, 599), body=st.binary(max_size=100) | json_values.map(json.dumps))
 def test_any_status_gives_a_result_or_a_caredomain_error(
     crafted: Crafted, client: PenbaseClient, status: int, body: bytes | str
 ) -> None:

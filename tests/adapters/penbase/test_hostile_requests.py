@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from caredomain.interventions import Caregiver, CaregiverId
+from caredomain.testing.hostile import json_values, mutated
 from caredomain_penbase import PenbaseServer
 from caredomain_penbase.bounded_json import MAX_DEPTH, MAX_REQUEST_BYTES
 
@@ -300,55 +301,6 @@ def test_a_malformed_request_line_gets_a_json_error(server: PenbaseServer) -> No
 
 # -- properties --------------------------------------------------------------------------
 
-# What the campaign found: huge integers, absurd exponents, times at the ends of the
-# calendar, a lone surrogate; and ordinary values.
-HOSTILE = (
-    st.integers(min_value=10**309, max_value=10**4000)
-    | st.from_regex(r"-?[0-9]{1,3}(\.[0-9]{1,3})?[eE][+-]?[0-9]{5,10}", fullmatch=True)
-    | st.sampled_from(["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "\ud800"])
-)
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20) | HOSTILE,
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
-    ),
-    max_leaves=12,
-)
-VALUES = st.one_of(HOSTILE, HOSTILE, JSON_VALUES)
-
-
-def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """The path of every field and element inside ``value``."""
-    inner: list[tuple[Any, ...]] = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            inner += [(*path, key), *_paths(item, (*path, key))]
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            inner += [(*path, i), *_paths(item, (*path, i))]
-    return inner
-
-
-def _changed(value: Any, path: tuple[Any, ...], new: Any, remove: bool) -> Any:
-    if not path:
-        return new
-    head, *rest = path
-    copy = dict(value) if isinstance(value, dict) else list(value)
-    if remove and not rest:
-        del copy[head]
-    else:
-        copy[head] = _changed(value[head], tuple(rest), new, remove)
-    return copy
-
-
-@st.composite
-def mutated(draw: st.DrawFn, valid: Any) -> Any:
-    """A valid body with one or two of its fields, at any depth, replaced or removed."""
-    for _ in range(draw(st.integers(1, 2))):
-        path = draw(st.sampled_from([(), *_paths(valid)]))
-        valid = _changed(valid, path, draw(VALUES), remove=draw(st.booleans()))
-    return valid
-
 
 QUICK = settings(
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -365,7 +317,7 @@ def test_any_mutated_body_gets_an_answer_below_500(
 
 
 @QUICK
-@given(endpoint=st.integers(0, len(ENDPOINTS) - 1), value=JSON_VALUES)
+@given(endpoint=st.integers(0, len(ENDPOINTS) - 1), value=json_values)
 def test_any_json_gets_an_answer_below_500(
     http: httpx.Client, endpoint: int, value: object
 ) -> None:

@@ -13,6 +13,7 @@ policy to decide.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import os
 from collections.abc import Iterator, Mapping, Sequence
@@ -123,7 +124,9 @@ class GttCsvReader:
     @contextmanager
     def _open(self, path: Path) -> Iterator[TextIO]:
         encoding = self.settings.encoding
-        with_bom = encoding == "utf-8-sig"
+        with_bom = codecs.lookup(encoding).name == "utf-8-sig" or (
+            _byte_order_mark(path, encoding) == "UTF-8" and codecs.lookup(encoding).name == "utf-8"
+        )
         try:
             # The BOM is skipped here: Python's "utf-8-sig" decodes every block through a
             # Python function, "utf-8" in C, which a million-row export notices.
@@ -336,3 +339,37 @@ class GttCsvReader:
 def _shown(formats: Sequence[str]) -> str:
     names = {"%d/%m/%Y": "dd/mm/yyyy", "iso": "iso"}
     return ",".join(names.get(pattern, pattern) for pattern in formats)
+
+
+_UNICODE = "export it as UTF-8 or cp1252 instead"
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF8, "UTF-8", 'set encoding = "utf-8"'),
+    (codecs.BOM_UTF32_LE, "UTF-32", _UNICODE),  # before UTF-16 LE, which it starts with
+    (codecs.BOM_UTF32_BE, "UTF-32", _UNICODE),
+    (codecs.BOM_UTF16_LE, "UTF-16", _UNICODE),
+    (codecs.BOM_UTF16_BE, "UTF-16", _UNICODE),
+)
+
+
+def _byte_order_mark(path: Path, encoding: str) -> str | None:
+    """The Unicode encoding a byte-order mark at the start of ``path`` names, or None.
+
+    A mark that names another encoding than the reader's is refused, naming both: read as
+    cp1252, a UTF-8 mark would become "ï»¿" in front of the first line, and the error would
+    speak of that line rather than of the encoding."""
+    try:
+        with path.open("rb") as raw:
+            head = raw.read(4)
+    except OSError as error:
+        raise InvalidInput(f"cannot open: {error.strerror}", source=str(path)) from None
+    for mark, name, advice in _BYTE_ORDER_MARKS:
+        if head.startswith(mark):
+            if not codecs.lookup(encoding).name.startswith(name.lower()):
+                raise InvalidInput(
+                    f"the file starts with a {name} byte-order mark, but the reader is set to "
+                    f"{encoding}: {advice}",
+                    source=str(path),
+                    line=1,
+                )
+            return name
+    return None

@@ -386,3 +386,18 @@ def test_an_export_with_no_rows_applies_as_an_empty_report(
     assert run.report is not None
     assert run.report.lines()[1] == "  rows read 0, applied 0, unchanged 0, stale 0, rejected 0"
     assert stored_codes(context) == 0
+
+
+@pytest.mark.parametrize(
+    ("written", "mark"), [("utf-8-sig", "UTF-8"), ("utf-16", "UTF-16"), ("utf-32", "UTF-32")]
+)
+@pytest.mark.parametrize("setting", ["cp1252", "latin-1"])
+def test_a_byte_order_mark_that_contradicts_the_encoding_is_named(
+    tmp_path: Path, written: str, mark: str, setting: str
+) -> None:
+    path = export(tmp_path / "GTT.csv", encoding=written)
+    with pytest.raises(InvalidInput, match=f"starts with a {mark} byte-order mark") as refused:
+        reader(encoding=setting).read(str(path))
+    assert f"the reader is set to {setting}" in str(refused.value)
+    assert refused.value.source == str(path)
+    assert refused.value.line == 1

@@ -7,8 +7,9 @@ key's digest (:func:`~caredomain_messaging.mail.reference`), the same on every r
 ``sms-http`` settings:
 
 =====================  ==================================================================
-``url``                the gateway's endpoint, http or https (required; no credentials in
-                       it: use the settings below, which are never logged)
+``url``                the gateway's endpoint, http or https (required; no credentials,
+                       query or fragment in it: use the settings below, which are never
+                       logged)
 ``format``             ``json`` (default) or ``form``
 ``to_field``           payload field of the number, E.164 (default ``to``)
 ``text_field``         payload field of the text (default ``text``)
@@ -23,7 +24,10 @@ key's digest (:func:`~caredomain_messaging.mail.reference`), the same on every r
 
 The client reference also travels as the ``Idempotency-Key`` header. A 2xx answer is
 sent; 429 and 5xx are transient, as are timeouts and unreachable gateways; any other
-answer (400, 401, 404…) is permanent.
+answer (400, 401, 404…) is permanent. An unreachable gateway was offered nothing; a
+timeout or a broken connection ends the batch at that message. The gateway's answer is
+kept with the token and password scrubbed out (plain, or base64 as basic authentication
+carries them), should it echo the request's headers.
 
 ``sms-file`` settings: ``path`` of a JSON-lines file, one object per SMS appended
 (``key``, ``reference``, ``to``, ``text``, ``encoding``, ``segments``, ``written_at``).

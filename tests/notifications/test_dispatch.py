@@ -273,52 +273,6 @@ def test_the_back_off_doubles_up_to_its_cap_and_keeps_half_of_it(
     assert base / 2 <= delay <= base
 
 
-def test_a_renewed_lease_keeps_the_batch_from_another_dispatcher(tmp_path: Path) -> None:
-    store = _store(tmp_path, message(1), message(2))
-    with store.unit_of_work() as uow:
-        claimed = uow.notifications.claim(
-            now=NOW, channels=["mail"], limit=10, lease_until=NOW + timedelta(seconds=10), token="A"
-        )
-        uow.commit()
-    assert len(claimed) == 2
-    with store.unit_of_work() as uow:
-        sent = Outcome(message(1).key, OutboxStatus.SENT, NOW, sent_at=NOW)
-        assert uow.notifications.finish("A", [sent]) == 1
-        held = uow.notifications.renew("A", lease_until=NOW + timedelta(seconds=30))
-        uow.commit()
-    assert held == {message(2).key}
-    later = NOW + timedelta(seconds=20)  # past the first lease, within the renewed one
-    with store.unit_of_work() as uow:
-        assert (
-            uow.notifications.claim(
-                now=later, channels=["mail"], limit=10, lease_until=later, token="B"
-            )
-            == []
-        )
-        uow.commit()
-    latest = NOW + timedelta(seconds=31)
-    with store.unit_of_work() as uow:
-        (taken,) = uow.notifications.claim(
-            now=latest, channels=["mail"], limit=10, lease_until=latest, token="B"
-        )
-        assert uow.notifications.renew("A", lease_until=latest + timedelta(minutes=1)) == set()
-        uow.commit()
-    assert taken.key == message(2).key
-
-
-def test_an_outcome_not_offered_gives_its_attempt_back(tmp_path: Path) -> None:
-    store = _store(tmp_path, message(1))
-    with store.unit_of_work() as uow:
-        (claimed,) = uow.notifications.claim(
-            now=NOW, channels=["mail"], limit=1, lease_until=NOW + timedelta(minutes=1), token="A"
-        )
-        assert claimed.attempts == 1
-        back = Outcome(claimed.key, OutboxStatus.PENDING, NOW, "not offered", offered=False)
-        uow.notifications.finish("A", [back])
-        uow.commit()
-    assert _get(store, message(1).key).attempts == 0
-
-
 class Connected:
     """A connecting sender whose connection drops at the message numbered ``drop_at``."""
 

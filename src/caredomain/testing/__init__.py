@@ -4,6 +4,10 @@
   strategies for every public model: time ranges, reference weeks, opening windows,
   minimum notices, closures, public holidays, opening calendars, time zones, organisations,
   actors and events. They draw only valid values and shrink to plain ones.
+* :mod:`caredomain.testing.store_contract` — a state machine any store runs on itself;
+  :mod:`caredomain.testing.outbox_contract` — ``check_outbox(make_store)``, what
+  dispatchers rely on from a store's outbox (claims, leases renewed, attempts given back,
+  dead letters requeued).
 
 This package needs Hypothesis, which caredomain itself does not: install the ``testing``
 extra (``pip install 'caredomain[testing]'``). Nothing here is imported by ``caredomain``.

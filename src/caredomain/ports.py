@@ -9,7 +9,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from itertools import repeat
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Self, overload, runtime_checkable
@@ -19,6 +18,18 @@ from attrs import field, frozen
 from caredomain.errors import InvalidInput
 from caredomain.events import Event
 from caredomain.organisation import Organisation, OrganisationId
+from caredomain.sending import (
+    Attachment,
+    CalendarEntry,
+    CalendarMethod,
+    ConnectingSender,
+    Connection,
+    OutboundMessage,
+    Sender,
+    SenderSpec,
+    SendResult,
+    SendStatus,
+)
 
 if TYPE_CHECKING:  # the roster's port imports this module: name it for type checkers only
     from caredomain.interventions.ports import InterventionRepository
@@ -30,6 +41,8 @@ __all__ = [
     "Attachment",
     "CalendarEntry",
     "CalendarMethod",
+    "ConnectingSender",
+    "Connection",
     "EventJournal",
     "FeedBatch",
     "FeedReader",
@@ -151,92 +164,6 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
-
-
-# ---------------------------------------------------------------------------------------
-# Senders (mail, SMS, push…)
-# ---------------------------------------------------------------------------------------
-
-
-@frozen
-class Attachment:
-    filename: str
-    content_type: str
-    data: bytes
-
-
-class CalendarMethod(StrEnum):
-    PUBLISH = "publish"  # add or update the event in the recipient's calendar; no reply asked
-    REQUEST = "request"  # the same, as an invitation the recipient is asked to answer
-    CANCEL = "cancel"  # remove it
-
-
-@frozen
-class CalendarEntry:
-    """An event for the recipient's calendar; a mail sender attaches it as an ``.ics``.
-
-    ``uid`` is the same for every message about one appointment, and ``sequence`` grows
-    with each change, so that a calendar updates or removes the entry it already holds.
-    """
-
-    uid: str
-    sequence: int
-    method: CalendarMethod
-    start: datetime
-    end: datetime
-    summary: str
-    location: str = ""
-    description: str = ""
-
-
-@frozen
-class OutboundMessage:
-    """A message ready to leave. ``key`` is its idempotency key: the same on every retry.
-
-    ``calendar``, when set, is an event to attach for the recipient's calendar.
-    """
-
-    key: str
-    channel: str
-    recipient: str
-    subject: str
-    body: str
-    attachments: tuple[Attachment, ...] = ()
-    calendar: CalendarEntry | None = None
-
-
-class SendStatus(StrEnum):
-    SENT = "sent"
-    TRANSIENT = "transient"  # retry later: a 4xx from SMTP, a 429 or 5xx from a gateway
-    PERMANENT = "permanent"  # never retry: unknown mailbox, a 400 from a gateway
-
-
-@frozen
-class SendResult:
-    key: str
-    status: SendStatus
-    detail: str = ""
-
-
-class Sender(Protocol):
-    """Delivers messages of one channel. Sends a batch so that it can reuse a connection."""
-
-    @property
-    def channel(self) -> str: ...
-
-    def send(self, messages: Sequence[OutboundMessage]) -> list[SendResult]:
-        """One result per message, in order. Never raises for a delivery failure."""
-        ...
-
-
-@frozen
-class SenderSpec:
-    """A kind of sender a plugin offers: ``create(settings)`` builds one from its settings."""
-
-    name: str
-    channel: str
-    create: Callable[[Mapping[str, str]], Sender]
-    description: str = ""
 
 
 # ---------------------------------------------------------------------------------------

@@ -102,6 +102,7 @@ MODULES = (
     "caredomain.services.slot_queries",
     "caredomain.services.organisations",
     "caredomain.services.notifications",
+    "caredomain.services.dispatch",
     "caredomain.roster.services",
     "caredomain.roster.staffing",
     "caredomain.roster.feed_services",

@@ -13,11 +13,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from caredomain import Actor, ActorId, FixedClock, Forbidden, Role
+from caredomain.errors import NotFound, RuleViolation
 from caredomain.notifications import OutboxMessage, OutboxStatus, RetryPolicy
 from caredomain.notifications.outbox import Outcome
 from caredomain.ports import OutboundMessage, SendResult, SendStatus
 from caredomain.services import ServiceContext
-from caredomain.services.notifications import NOTIFIER_ACTOR, dispatch_notifications, outbox_summary
+from caredomain.services.notifications import (
+    NOTIFIER_ACTOR,
+    dispatch_notifications,
+    outbox_summary,
+    requeue_dead_letters,
+)
 from caredomain_sqlite import SqliteStore
 
 NOW = datetime(2026, 2, 2, 7, 0, tzinfo=UTC)
@@ -265,3 +271,69 @@ def test_the_back_off_doubles_up_to_its_cap_and_keeps_half_of_it(
     base = min(timedelta(seconds=cap), timedelta(seconds=first) * 2 ** min(attempts - 1, 32))
     delay = policy.delay(attempts, lambda: draw)
     assert base / 2 <= delay <= base
+
+
+class Connected:
+    """A connecting sender whose connection drops at the message numbered ``drop_at``."""
+
+    channel = "mail"
+
+    def __init__(self, drop_at: int) -> None:
+        self.drop_at = drop_at
+        self.offered: list[str] = []
+
+    def send(self, messages: Sequence[OutboundMessage]) -> list[SendResult]:
+        raise AssertionError("the dispatcher offers through a connection")
+
+    def connect(self) -> Connected:
+        return self
+
+    def offer(self, outbound: OutboundMessage) -> SendResult:
+        self.offered.append(outbound.key)
+        if len(self.offered) == self.drop_at:
+            return SendResult(outbound.key, SendStatus.TRANSIENT, "dropped", True, True)
+        return SendResult(outbound.key, SendStatus.SENT)
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
+def test_a_dropped_connection_charges_only_the_message_it_dropped(tmp_path: Path) -> None:
+    store = _store(tmp_path, *[message(n) for n in range(6)])
+    context = ServiceContext(store=store, clock=FixedClock(NOW))
+    sender = Connected(drop_at=3)
+    report = dispatch_notifications(context, NOTIFIER_ACTOR, {"mail": sender}, batch_size=4)
+    assert (report.claimed, report.sent, report.retried, report.deferred) == (4, 2, 1, 1)
+    assert report.batches == 1  # the run ends at the failed connection
+    with store.unit_of_work(write=False) as uow:
+        attempts = {m.key: (m.status, m.attempts) for m in uow.notifications.messages()}
+    assert attempts[message(2).key] == (OutboxStatus.PENDING, 1)
+    assert attempts[message(3).key] == (OutboxStatus.PENDING, 0)
+    assert _get(store, message(3).key).last_error == ("not offered, no attempt charged: dropped")
+    assert {attempts[message(n).key] for n in (4, 5)} == {(OutboxStatus.PENDING, 0)}
+
+
+def test_requeue_authorizes_first_and_is_all_or_nothing(tmp_path: Path) -> None:
+    store = _store(tmp_path, message(1), message(2), message(3))
+    context = ServiceContext(store=store, clock=FixedClock(NOW))
+    dispatch_notifications(
+        context,
+        NOTIFIER_ACTOR,
+        {"mail": Scripted("mail", SendStatus.PERMANENT, SendStatus.PERMANENT)},
+    )
+    dead = [message(1).key, message(2).key]
+    clerk = Actor(ActorId("clerk"), {Role.AGENT})
+    with pytest.raises(Forbidden):
+        requeue_dead_letters(context, clerk, ["no-such-key"])  # refused before any lookup
+    with pytest.raises(NotFound):
+        requeue_dead_letters(context, NOTIFIER_ACTOR, [*dead, "no-such-key"])
+    with pytest.raises(RuleViolation) as not_dead:
+        requeue_dead_letters(context, NOTIFIER_ACTOR, [*dead, message(3).key])
+    assert not_dead.value.code == "outbox.not_dead"
+    assert outbox_summary(context, NOTIFIER_ACTOR).counts[OutboxStatus.DEAD] == 2  # untouched
+    assert requeue_dead_letters(context, NOTIFIER_ACTOR, [dead[0]]) == [dead[0]]
+    assert requeue_dead_letters(context, NOTIFIER_ACTOR) == [dead[1]]
+    assert requeue_dead_letters(context, NOTIFIER_ACTOR) == []
+    again = _get(store, dead[0])
+    assert (again.status, again.attempts, again.due_at) == (OutboxStatus.PENDING, 0, NOW)
+    assert again.last_error == "permanent: scripted permanent"

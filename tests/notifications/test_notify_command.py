@@ -8,8 +8,10 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from caredomain import __version__
 
@@ -125,38 +127,87 @@ def test_bad_input_is_one_line_without_a_traceback(demo: tuple[Path, str], tmp_p
         assert "Traceback" not in text
 
 
-def test_a_dead_letter_is_listed_with_its_error(demo: tuple[Path, str], tmp_path: Path) -> None:
-    _folder, _ = demo
-    fresh = tmp_path / "fresh.db"
-    result = _caredomain(
-        "demo", "--db", str(fresh), "--today", "2026-12-20", "--days", "1", cwd=tmp_path
-    )
-    assert result.returncode == 0, result.stderr
-    # The demo sent everything due; an SMTP server that is down gets the reminders later.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = tmp_path / "down.toml"
+class _Refusing:
+    """An SMTP server that refuses every mailbox for good."""
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        return "550 5.1.1 <" + address + ">: unknown mailbox"
+
+
+def _down_then_refusing(tmp_path: Path, port: int) -> Path:
+    config = tmp_path / "town.toml"
     config.write_text(
         '[organisation]\nid = "m"\nname = "Mairie"\n\n[notifications]\nmax_attempts = 1\n\n'
         f'[notifications.mail]\nsender = "smtp"\n[notifications.mail.settings]\n'
         f'host = "127.0.0.1"\nport = {port}\nsecurity = "none"\nfrom = "rdv@m.example"\n',
         encoding="utf-8",
     )
-    with sqlite3.connect(fresh) as connection:  # make the withdrawn reminder due again
+    return config
+
+
+def _make_due(db: Path) -> None:
+    with sqlite3.connect(db) as connection:
         connection.execute(
             "UPDATE outbox SET status = 'pending', due_at = 0 WHERE kind = 'appointment.reminder' "
             "AND channel = 'mail'"
         )
-    dispatched = _caredomain(
-        "notify", "dispatch", "--once", "--db", str(fresh), "--config", str(config), cwd=tmp_path
+    connection.close()
+
+
+def test_a_dead_letter_is_listed_with_its_error_and_requeued(
+    demo: tuple[Path, str], tmp_path: Path
+) -> None:
+    fresh = tmp_path / "fresh.db"
+    result = _caredomain(
+        "demo", "--db", str(fresh), "--today", "2026-12-20", "--days", "1", cwd=tmp_path
     )
-    assert dispatched.returncode == 0, dispatched.stderr
-    assert f"mail  SmtpSender(smtp://127.0.0.1:{port}, security='none'" in dispatched.stdout
-    assert "1 claimed: 0 sent, 0 to retry, 1 dead-lettered" in dispatched.stdout
+    assert result.returncode == 0, result.stderr
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = _down_then_refusing(tmp_path, port)
+    _make_due(fresh)  # the withdrawn reminder, due again
+    run = ("notify", "dispatch", "--once", "--db", str(fresh), "--config", str(config))
+    # A server that is down was offered nothing: nothing charged, nothing dead.
+    down = _caredomain(*run, cwd=tmp_path)
+    assert down.returncode == 0, down.stderr
+    assert f"mail  SmtpSender(smtp://127.0.0.1:{port}, security='none'" in down.stdout
+    assert (
+        "1 claimed: 0 sent, 0 to retry, 0 dead-lettered, "
+        "1 not offered (the connection failed; no attempt charged)"
+    ) in down.stdout
+    # Once it answers, and refuses the mailbox for good, the reminder is a dead letter.
+    controller = Controller(_Refusing(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        _make_due(fresh)
+        refused = _caredomain(*run, cwd=tmp_path)
+    finally:
+        controller.stop()
+    assert "1 claimed: 0 sent, 0 to retry, 1 dead-lettered" in refused.stdout
     listed = _caredomain("notify", "outbox", "--db", str(fresh), cwd=tmp_path)
     assert "dead letters (1):" in listed.stdout
     assert (
         "appointment.reminder by mail to camille.martin@example.org, 1 attempt(s)" in listed.stdout
     )
-    assert f"gave up after 1 attempts: cannot deliver through 127.0.0.1:{port}" in listed.stdout
+    assert "permanent: 550 5.1.1 <camille.martin@example.org>: unknown mailbox" in listed.stdout
+    key = listed.stdout.split("dead letters (1):\n  ")[1].split()[0]
+    # Requeued from the command line: by key, all of them or none.
+    wrong = _caredomain("notify", "requeue", "--db", str(fresh), key, "nokey", cwd=tmp_path)
+    assert (wrong.returncode, wrong.stderr) == (2, "caredomain: error: no outbox message 'nokey'\n")
+    neither = _caredomain("notify", "requeue", "--db", str(fresh), cwd=tmp_path)
+    assert neither.returncode == 2
+    assert "name the dead letters to requeue by key, or give --all" in neither.stderr
+    requeued = _caredomain("notify", "requeue", "--db", str(fresh), key, cwd=tmp_path)
+    assert requeued.returncode == 0, requeued.stderr
+    assert requeued.stdout == f"requeued 1 dead letter(s), due now:\n  {key}\n"
+    again = _caredomain("notify", "requeue", "--db", str(fresh), key, cwd=tmp_path)
+    assert again.returncode == 2
+    assert "is pending, not a dead letter: nothing to requeue" in again.stderr
+    after = _caredomain("notify", "outbox", "--db", str(fresh), cwd=tmp_path)
+    assert "  dead       0" in after.stdout
+    assert "dead letters" not in after.stdout
+    nothing = _caredomain("notify", "requeue", "--db", str(fresh), "--all", cwd=tmp_path)
+    assert nothing.stdout == "no dead letter to requeue\n"

@@ -7,8 +7,9 @@ key's digest (:func:`~caredomain_messaging.mail.reference`), the same on every r
 ``sms-http`` settings:
 
 =====================  ==================================================================
-``url``                the gateway's endpoint, http or https (required; no credentials in
-                       it: use the settings below, which are never logged)
+``url``                the gateway's endpoint, http or https (required; no credentials,
+                       query or fragment in it: use the settings below, which are never
+                       logged)
 ``format``             ``json`` (default) or ``form``
 ``to_field``           payload field of the number, E.164 (default ``to``)
 ``text_field``         payload field of the text (default ``text``)
@@ -23,7 +24,10 @@ key's digest (:func:`~caredomain_messaging.mail.reference`), the same on every r
 
 The client reference also travels as the ``Idempotency-Key`` header. A 2xx answer is
 sent; 429 and 5xx are transient, as are timeouts and unreachable gateways; any other
-answer (400, 401, 404…) is permanent.
+answer (400, 401, 404…) is permanent. An unreachable gateway was offered nothing; a
+timeout or a broken connection ends the batch at that message. The gateway's answer is
+kept with the token and password scrubbed out (plain, or base64 as basic authentication
+carries them), should it echo the request's headers.
 
 ``sms-file`` settings: ``path`` of a JSON-lines file, one object per SMS appended
 (``key``, ``reference``, ``to``, ``text``, ``encoding``, ``segments``, ``written_at``).
@@ -37,12 +41,13 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
 from caredomain.errors import InvalidInput
 from caredomain.ports import OutboundMessage, SendResult, SendStatus
+from caredomain.secret import scrub, shown_url, url_without_credentials
+from caredomain_messaging.connection import send_through
 from caredomain_messaging.gsm import sms_encoding
 from caredomain_messaging.mail import reference
 from caredomain_messaging.settings import Secret, SenderSettings
@@ -65,13 +70,6 @@ _HTTP_KNOWN = (
 )
 
 
-def _shown_url(url: str) -> str:
-    """The URL without query or fragment, as it may be shown."""
-    parts = urlsplit(url)
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{parts.hostname or ''}{port}{parts.path}"
-
-
 class SmsHttpSender:
     """Sends each SMS as one request to an HTTP gateway, over one client per batch."""
 
@@ -90,16 +88,7 @@ class SmsHttpSender:
         token_header: str | None = None,
         timeout: float = 10.0,
     ) -> None:
-        parts = urlsplit(url)
-        if parts.scheme not in {"http", "https"} or not parts.hostname:
-            raise InvalidInput("expected an http or https URL", field="url", text=_shown_url(url))
-        if parts.username or parts.password:
-            raise InvalidInput(
-                "put credentials in username/password or token, not in the URL",
-                field="url",
-                text=_shown_url(url),
-            )
-        self.url = url
+        self.url = url_without_credentials(url, field="url")
         self.payload_format = payload_format
         self.fields = {"to": "to", "text": "text", "reference": "reference", "sender": "from"}
         self.fields.update(fields or {})
@@ -142,7 +131,7 @@ class SmsHttpSender:
             auth = f", username={self.username!r}, password=***"
         elif self._token is not None:
             auth = ", token=***"
-        return f"SmsHttpSender({_shown_url(self.url)!r}, format={self.payload_format!r}{auth})"
+        return f"SmsHttpSender({shown_url(self.url)!r}, format={self.payload_format!r}{auth})"
 
     def _headers(self) -> dict[str, str]:
         if self._token is None:
@@ -151,22 +140,34 @@ class SmsHttpSender:
             return {self.token_header: self._token.reveal()}
         return {"Authorization": f"Bearer {self._token.reveal()}"}
 
+    def connect(self) -> _GatewayConnection:
+        """A client for the gateway, opened at the first offer."""
+        return _GatewayConnection(self)
+
     def send(self, messages: Sequence[OutboundMessage]) -> list[SendResult]:
-        if not messages:
-            return []
+        return send_through(self.connect(), messages) if messages else []
+
+    def client(self) -> httpx.Client:
         auth = (
             httpx.BasicAuth(self.username, self._password.reveal())
             if self.username is not None and self._password is not None
             else None
         )
-        with httpx.Client(
+        return httpx.Client(
             timeout=self.timeout, auth=auth, headers=self._headers(), follow_redirects=False
-        ) as client:
-            return [self._send_one(client, message) for message in messages]
+        )
 
-    def _send_one(self, client: httpx.Client, message: OutboundMessage) -> SendResult:
-        encoding = sms_encoding(message.body)
-        ref = reference(message.key)
+    def scrubbed(self, text: str) -> str:
+        """``text`` without this sender's secrets, should the gateway echo them back."""
+        basic = (
+            Secret(f"{self.username}:{self._password.reveal()}")
+            if self.username is not None and self._password is not None
+            else None
+        )
+        return scrub(text, (self._token, self._password, basic))
+
+    def payload(self, message: OutboundMessage, ref: str) -> dict[str, Any]:
+        """The request's body arguments for ``message``."""
         payload: dict[str, Any] = {
             self.fields["to"]: message.recipient,
             self.fields["text"]: message.body,
@@ -174,32 +175,62 @@ class SmsHttpSender:
         }
         if self.sender:
             payload[self.fields["sender"]] = self.sender
-        body: dict[str, Any] = (
-            {"json": payload} if self.payload_format == "json" else {"data": payload}
-        )
+        return {"json": payload} if self.payload_format == "json" else {"data": payload}
+
+
+class _GatewayConnection:
+    """One HTTP client over a batch; every detail it returns is scrubbed of the sender's
+    secrets."""
+
+    def __init__(self, sender: SmsHttpSender) -> None:
+        self.sender = sender
+        self._client: httpx.Client | None = None
+
+    def offer(self, message: OutboundMessage) -> SendResult:
+        sender = self.sender
+        ref = reference(message.key)
+        if self._client is None:
+            self._client = sender.client()
         try:
-            response = client.post(self.url, headers={"Idempotency-Key": ref}, **body)
+            response = self._client.post(
+                sender.url, headers={"Idempotency-Key": ref}, **sender.payload(message, ref)
+            )
+        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+            detail = f"gateway unreachable: {type(error).__name__}: {error}"
+            return self._failed(message, detail, offered=False)
         except httpx.TimeoutException:
-            return SendResult(
-                message.key,
-                SendStatus.TRANSIENT,
-                f"the gateway did not answer in {self.timeout:g} s",
-            )
+            detail = f"the gateway did not answer in {sender.timeout:g} s"
+            return self._failed(message, detail, offered=True)
         except httpx.HTTPError as error:
-            return SendResult(
-                message.key,
-                SendStatus.TRANSIENT,
-                f"gateway unreachable: {type(error).__name__}: {error}",
-            )
+            detail = f"the connection to the gateway failed: {type(error).__name__}: {error}"
+            return self._failed(message, detail, offered=True)
+        return self._answer(message, response)
+
+    def _failed(self, message: OutboundMessage, detail: str, *, offered: bool) -> SendResult:
+        return SendResult(
+            message.key,
+            SendStatus.TRANSIENT,
+            self.sender.scrubbed(detail),
+            offered=offered,
+            connection_lost=True,
+        )
+
+    def _answer(self, message: OutboundMessage, response: httpx.Response) -> SendResult:
         code = response.status_code
         answer = f"HTTP {code} {response.reason_phrase}".strip()
         if 200 <= code < 300:
+            encoding = sms_encoding(message.body)
             return SendResult(message.key, SendStatus.SENT, f"{encoding}; {answer}")
-        snippet = response.text[:200].strip()
-        detail = f"{answer}: {snippet}" if snippet else answer
+        snippet = self.sender.scrubbed(response.text)[:200].strip()
+        detail = self.sender.scrubbed(f"{answer}: {snippet}" if snippet else answer)
         if code == 429 or code >= 500:
             return SendResult(message.key, SendStatus.TRANSIENT, detail)
         return SendResult(message.key, SendStatus.PERMANENT, detail)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
 
 
 class SmsFileSender:

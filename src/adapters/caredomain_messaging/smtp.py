@@ -13,8 +13,10 @@ Settings (text; ``password`` from ``password_env`` in the configuration file):
 ========================  ===============================================================
 
 An SMTP reply 4xx is transient (the outbox tries again later), 5xx permanent (an unknown
-mailbox is not retried). A server that cannot be reached, refuses the login or drops the
-connection makes the messages not yet sent transient.
+mailbox is not retried). A server that cannot be reached or refuses the login has been
+offered nothing; one that drops the connection, times out or says goodbye (421) ends the
+session at that message, and the messages after it are not offered. Replies are kept with
+the password scrubbed out, plain or base64-encoded as a login carries it.
 """
 
 from __future__ import annotations
@@ -23,7 +25,11 @@ import smtplib
 import ssl
 from collections.abc import Mapping, Sequence
 
+from attrs import evolve
+
 from caredomain.ports import OutboundMessage, SendResult, SendStatus
+from caredomain.secret import scrub
+from caredomain_messaging.connection import send_through
 from caredomain_messaging.mail import compose
 from caredomain_messaging.settings import Secret, SenderSettings
 
@@ -108,42 +114,23 @@ class SmtpSender:
             f"from={self.envelope_from!r})"
         )
 
+    def connect(self) -> _SmtpConnection:
+        """A connection to the server, made at the first offer."""
+        return _SmtpConnection(self)
+
     def send(self, messages: Sequence[OutboundMessage]) -> list[SendResult]:
-        if not messages:
-            return []
-        try:
-            connection = self._connect()
-        except (OSError, smtplib.SMTPException) as error:
-            detail = self._connection_error("cannot deliver through", error)
-            return [SendResult(m.key, SendStatus.TRANSIENT, detail) for m in messages]
-        results: list[SendResult] = []
-        try:
-            for message in messages:
-                try:
-                    results.append(self._send_one(connection, message))
-                except _ConnectionLost as lost:
-                    detail = f"the connection to {self.host}:{self.port} was lost: {lost}"
-                    results += [
-                        SendResult(m.key, SendStatus.TRANSIENT, detail)
-                        for m in messages[len(results) :]
-                    ]
-                    break
-        finally:
-            try:
-                connection.quit()
-            except (OSError, smtplib.SMTPException):
-                connection.close()
-        return results
+        return send_through(self.connect(), messages) if messages else []
 
-    def _connection_error(self, what: str, error: BaseException) -> str:
-        if isinstance(error, smtplib.SMTPAuthenticationError):
-            reply = _reply(error.smtp_code, error.smtp_error)
-            return f"{self.host}:{self.port} refused the login: {reply}"
-        if isinstance(error, smtplib.SMTPResponseException):
-            return f"{what} {self.host}:{self.port}: {_reply(error.smtp_code, error.smtp_error)}"
-        return f"{what} {self.host}:{self.port}: {type(error).__name__}: {error}"
+    def scrubbed(self, text: str) -> str:
+        """``text`` without the password, plain or as an SMTP login carries it."""
+        password = self._password
+        if password is None:
+            return text
+        plain = Secret(f"\0{self.username or ''}\0{password.reveal()}")
+        return scrub(text, (password, plain))
 
-    def _connect(self) -> smtplib.SMTP:
+    def open(self) -> smtplib.SMTP:
+        """A connected, greeted and logged-in SMTP client."""
         context = ssl.create_default_context()
         connection: smtplib.SMTP
         if self.security == "ssl":
@@ -164,14 +151,58 @@ class SmtpSender:
             raise
         return connection
 
-    def _send_one(self, connection: smtplib.SMTP, message: OutboundMessage) -> SendResult:
+    def connection_error(self, error: BaseException) -> str:
+        if isinstance(error, smtplib.SMTPAuthenticationError):
+            reply = _reply(error.smtp_code, error.smtp_error)
+            return f"{self.host}:{self.port} refused the login: {reply}"
+        where = f"cannot deliver through {self.host}:{self.port}"
+        if isinstance(error, smtplib.SMTPResponseException):
+            return f"{where}: {_reply(error.smtp_code, error.smtp_error)}"
+        return f"{where}: {type(error).__name__}: {error}"
+
+
+class _SmtpConnection:
+    """One SMTP session over a batch, opened at the first offer. A session that fails
+    (refused, dropped, timed out) is not used again: its results say the connection was
+    lost, and whether the message was offered."""
+
+    def __init__(self, sender: SmtpSender) -> None:
+        self.sender = sender
+        self._smtp: smtplib.SMTP | None = None
+
+    def offer(self, message: OutboundMessage) -> SendResult:
+        result = self._offer(message)
+        return evolve(result, detail=self.sender.scrubbed(result.detail))
+
+    def _offer(self, message: OutboundMessage) -> SendResult:
+        sender = self.sender
+        if self._smtp is None:
+            try:
+                self._smtp = sender.open()
+            except (OSError, smtplib.SMTPException) as error:
+                detail = sender.connection_error(error)
+                return SendResult(message.key, SendStatus.TRANSIENT, detail, False, True)
+        try:
+            result = self._send(self._smtp, message)
+        except _ConnectionLost as lost:
+            self.close()
+            detail = f"the connection to {sender.host}:{sender.port} was lost: {lost}"
+            return SendResult(message.key, SendStatus.TRANSIENT, detail, True, True)
+        if self._smtp.sock is None:  # the server said goodbye (421): smtplib closed
+            self._smtp = None
+            return evolve(result, connection_lost=True)
+        return result
+
+    def _send(self, smtp: smtplib.SMTP, message: OutboundMessage) -> SendResult:
+        sender = self.sender
         try:
             mail = compose(
-                message, sender=self.sender, envelope_from=self.envelope_from, domain=self.domain
+                message,
+                sender=sender.sender,
+                envelope_from=sender.envelope_from,
+                domain=sender.domain,
             )
-            connection.send_message(
-                mail, from_addr=self.envelope_from, to_addrs=[message.recipient]
-            )
+            smtp.send_message(mail, from_addr=sender.envelope_from, to_addrs=[message.recipient])
         except smtplib.SMTPRecipientsRefused as error:
             code, text = next(iter(error.recipients.values()), (550, b"recipient refused"))
             return SendResult(message.key, _status(code), _reply(code, text))
@@ -185,4 +216,13 @@ class SmtpSender:
             raise _ConnectionLost(f"{type(error).__name__}: {error}") from None
         except (smtplib.SMTPException, ValueError, UnicodeError) as error:
             return SendResult(message.key, SendStatus.PERMANENT, f"{type(error).__name__}: {error}")
-        return SendResult(message.key, SendStatus.SENT, f"accepted by {self.host}")
+        return SendResult(message.key, SendStatus.SENT, f"accepted by {sender.host}")
+
+    def close(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is None:
+            return
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()

@@ -26,12 +26,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from urllib.parse import urlsplit
 
 from attrs import Attribute, field, frozen
 
 from caredomain.errors import InvalidInput
-from caredomain.secret import Secret
+from caredomain.secret import Secret, shown_url, url_without_credentials
 from caredomain.strict import toml_type
 
 __all__ = ["DEFAULT_TOKEN_ENV", "KNOWN", "PenbaseSettings", "Secret", "shown_url"]
@@ -51,25 +50,9 @@ KNOWN = (
 )
 
 
-def shown_url(url: str) -> str:
-    """``url`` as it may be shown: scheme, host, port and path, nothing else."""
-    parts = urlsplit(url)
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{parts.hostname or ''}{port}{parts.path}"
-
-
 def base_url(url: str) -> str:
-    """A checked base URL, ending with ``/``."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise InvalidInput("expected an http or https URL", field="url", text=shown_url(url))
-    if parts.username or parts.password or parts.query or parts.fragment:
-        raise InvalidInput(
-            "no credentials, query or fragment in the URL: the token is a setting of its own",
-            field="url",
-            text=shown_url(url),
-        )
-    text = url.strip()
+    """A checked base URL (no credentials, query or fragment), ending with ``/``."""
+    text = url_without_credentials(url, field="url")
     return text if text.endswith("/") else text + "/"
 
 

@@ -194,25 +194,53 @@ class SqliteNotifications:
         )
         return [_message(row) for row in rows]
 
+    def renew(self, token: str, *, lease_until: datetime) -> set[str]:
+        self._unit.change(
+            "UPDATE outbox SET lease_until = ? WHERE claim = ? AND status = 'sending'",
+            (_micros(lease_until), token),
+        )
+        rows = self._unit.query(
+            "SELECT key FROM outbox WHERE claim = ? AND status = 'sending'", (token,)
+        )
+        return {key for (key,) in rows}
+
     def finish(self, token: str, outcomes: Sequence[Outcome]) -> int:
         recorded = 0
         for outcome in outcomes:
             recorded += self._unit.change(
                 # "+": look the row up by its key, never by the claim index.
                 "UPDATE outbox SET status = ?, due_at = ?, last_error = ?, detail = ?, "
-                "sent_at = ?, claim = NULL, lease_until = NULL "
-                "WHERE key = ? AND +claim = ? AND +status = 'sending'",
+                "sent_at = ?, attempts = max(attempts - ?, 0), claim = NULL, "
+                "lease_until = NULL WHERE key = ? AND +claim = ? AND +status = 'sending'",
                 (
                     outcome.status.value,
                     _micros(outcome.due_at),
                     outcome.last_error,
                     outcome.detail,
                     None if outcome.sent_at is None else _micros(outcome.sent_at),
+                    0 if outcome.offered else 1,
                     outcome.key,
                     token,
                 ),
             )
         return recorded
+
+    def requeue(self, keys: Collection[str] | None, *, now: datetime) -> list[str]:
+        if keys is not None and not keys:
+            return []
+        chosen = "" if keys is None else f" AND key IN ({', '.join('?' for _ in keys)})"
+        found = self._unit.query(
+            f"SELECT key FROM outbox WHERE status = 'dead'{chosen} ORDER BY key",
+            tuple(keys or ()),
+        )
+        requeued = [key for (key,) in found]
+        for key in requeued:
+            self._unit.change(
+                "UPDATE outbox SET status = 'pending', due_at = ?, attempts = 0 "
+                "WHERE key = ? AND status = 'dead'",
+                (_micros(now), key),
+            )
+        return requeued
 
     def get(self, key: str) -> OutboxMessage:
         rows = self._unit.query(f"SELECT {_COLUMNS} FROM outbox WHERE key = ?", (key,))

@@ -3,6 +3,8 @@
 * ``notify dispatch [--once]`` sends the due messages; without ``--once`` it keeps
   watching the outbox (every ``--interval`` seconds) until interrupted;
 * ``notify outbox`` counts the messages by status and lists each dead letter with its error;
+* ``notify requeue (--all | KEY…)`` puts dead letters back to pending, due now, with their
+  attempts counted from zero (all of them or none);
 * ``notify preview --event KIND [--type TYPE]`` renders a kind's texts with sample values.
 
 Senders come from the ``[notifications]`` section of ``--config`` (an organisation's
@@ -41,6 +43,7 @@ from caredomain.services.notifications import (
     dispatch_notifications,
     outbox_summary,
     preview_notifications,
+    requeue_dead_letters,
     senders_for,
 )
 
@@ -75,6 +78,12 @@ def add_parser(subparsers: Any) -> None:
     common(outbox)
     outbox.add_argument("--limit", type=int, default=50, help="dead letters shown (50)")
     outbox.set_defaults(run=_outbox)
+
+    requeue = actions.add_parser("requeue", help="put dead letters back to pending")
+    common(requeue)
+    requeue.add_argument("keys", nargs="*", metavar="KEY", help="a dead letter's key")
+    requeue.add_argument("--all", action="store_true", help="every dead letter")
+    requeue.set_defaults(run=_requeue)
 
     preview = actions.add_parser("preview", help="a kind's texts with sample values")
     common(preview)
@@ -127,9 +136,14 @@ def _senders(
 
 def _describe(report: DispatchReport) -> str:
     lost = f", {report.lost} taken over by another dispatcher" if report.lost else ""
+    deferred = (
+        f", {report.deferred} not offered (the connection failed; no attempt charged)"
+        if report.deferred
+        else ""
+    )
     return (
         f"{report.claimed} claimed: {report.sent} sent, {report.retried} to retry, "
-        f"{report.dead} dead-lettered{lost}"
+        f"{report.dead} dead-lettered{deferred}{lost}"
     )
 
 
@@ -209,6 +223,28 @@ def _outbox(args: argparse.Namespace, console: Console) -> int:
                 f"{message.recipient or '-'}, {message.attempts} attempt(s)"
             )
             console.print(f"      {message.last_error}")
+    return 0
+
+
+def _requeue(args: argparse.Namespace, console: Console) -> int:
+    if args.all == bool(args.keys):
+        raise InvalidInput(
+            "name the dead letters to requeue by key, or give --all (not both)",
+            field="requeue",
+            text=" ".join(args.keys),
+        )
+    _, store = _open(console, args.db)
+    try:
+        keys = None if args.all else list(dict.fromkeys(args.keys))
+        requeued = requeue_dead_letters(ServiceContext(store=store), NOTIFIER_ACTOR, keys)
+    finally:
+        store.close()
+    if not requeued:
+        console.print("no dead letter to requeue")
+        return 0
+    console.print(f"requeued {len(requeued)} dead letter(s), due now:")
+    for key in requeued:
+        console.print(f"  {key}")
     return 0
 
 

@@ -124,9 +124,9 @@ class NotificationConfiguration:
     reminder_lead: str = field(default="6h", validator=_lead)
     batch_size: int = field(default=100, validator=_between(1, 10_000))
     lease_seconds: int = field(default=300, validator=_between(5, 86_400))
-    max_attempts: int = field(default=8, validator=_between(1, 100))
-    first_retry_seconds: int = field(default=30, validator=_between(1, 86_400))
-    max_retry_seconds: int = field(default=3600, validator=_between(1, 7 * 86_400))
+    max_attempts: int = field(default=10, validator=_between(1, 100))
+    first_retry_seconds: int = field(default=60, validator=_between(1, 86_400))
+    max_retry_seconds: int = field(default=14_400, validator=_between(1, 7 * 86_400))
     mail: SenderChoice | None = None
     sms: SenderChoice | None = None
 

@@ -9,14 +9,20 @@ Statuses::
 
     pending ──claim──> sending ──sent──> sent
        ^                  │
-       └──transient, attempts left (back-off with jitter)
-                          │
-                          └──permanent, or attempts used up──> dead (the last error kept)
+       ├──not offered (no connection, or it broke before this message): no attempt charged
+       ├──transient, attempts left (back-off with jitter)
+       │                  │
+       │                  └──permanent, or attempts used up──> dead (the last error kept)
+       └──requeued by an operator── dead
     skipped     never sendable: no address, a booking too close for a reminder…
     withdrawn   a reminder whose appointment was cancelled, moved or deprogrammed
 
-A ``sending`` message whose lease ran out (its dispatcher died between sending and
-marking) is claimed again and sent again under its key.
+A dispatcher offers a message only while it holds the message's lease, and renews the
+lease of its batch as the batch goes on. A ``sending`` message whose lease ran out (its
+dispatcher died between sending and marking) is claimed again and sent again under its key.
+An attempt is charged when a message is claimed and given back if the message was never
+offered, so that a dispatcher that dies charges what it held, and a server that is down
+or drops the connection never dead-letters mail it did not see.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ __all__ = [
     "RetryPolicy",
     "idempotency_key",
     "outcome_of",
+    "released",
     "skipped",
 ]
 
@@ -126,12 +133,14 @@ class RetryPolicy:
 
     After the n-th failed attempt the next one waits ``first_delay · 2^(n-1)``, capped at
     ``max_delay``, of which a random half is jitter (so that messages failed together do
-    not all come back together); after ``max_attempts`` attempts it is dead-lettered.
+    not all come back together); after ``max_attempts`` attempts it is dead-lettered. By
+    default: 1, 2, 4, 8, 16, 32, 64, 128 and 240 minutes (each from half to all of it), so
+    that the tenth and last attempt comes four to eight hours after the first.
     """
 
-    max_attempts: int = field(default=8, validator=_positive)
-    first_delay: timedelta = field(default=timedelta(seconds=30), validator=_positive_delta)
-    max_delay: timedelta = field(default=timedelta(hours=1), validator=_positive_delta)
+    max_attempts: int = field(default=10, validator=_positive)
+    first_delay: timedelta = field(default=timedelta(minutes=1), validator=_positive_delta)
+    max_delay: timedelta = field(default=timedelta(hours=4), validator=_positive_delta)
 
     def delay(self, attempts: int, random: Callable[[], float]) -> timedelta:
         """The wait after ``attempts`` failed attempts; ``random()`` is in [0, 1)."""
@@ -143,7 +152,8 @@ class RetryPolicy:
 
 @frozen
 class Outcome:
-    """What became of one claimed message."""
+    """What became of one claimed message; ``offered`` false gives back the attempt its
+    claim charged."""
 
     key: str
     status: OutboxStatus
@@ -151,6 +161,7 @@ class Outcome:
     last_error: str = ""
     detail: str = ""
     sent_at: datetime | None = field(default=None, converter=_utc_or_none)
+    offered: bool = True
 
 
 def outcome_of(
@@ -163,6 +174,8 @@ def outcome_of(
 ) -> Outcome:
     """Sent, retried later, or dead-lettered, from a send ``result`` for ``message``
     (``message.attempts`` already counts this attempt)."""
+    if not result.offered and result.status is not SendStatus.SENT:
+        return released(message, result.detail or str(result.status), now=now, policy=policy)
     if result.status is SendStatus.SENT:
         return Outcome(message.key, OutboxStatus.SENT, message.due_at, "", result.detail, now)
     error = result.detail or str(result.status)
@@ -177,6 +190,20 @@ def outcome_of(
         )
     due = now + policy.delay(message.attempts, random)
     return Outcome(message.key, OutboxStatus.PENDING, due, f"attempt {message.attempts}: {error}")
+
+
+def released(message: OutboxMessage, reason: str, *, now: datetime, policy: RetryPolicy) -> Outcome:
+    """``message`` back to pending, its attempt given back: it was never offered (no
+    connection, or the connection broke before it). It waits ``first_delay``, so that a
+    server that is down is asked again once a minute rather than at once, and is never
+    dead-lettered for it."""
+    return Outcome(
+        message.key,
+        OutboxStatus.PENDING,
+        now + policy.first_delay,
+        f"not offered, no attempt charged: {reason}",
+        offered=False,
+    )
 
 
 def skipped(message: OutboxMessage, reason: str) -> OutboxMessage:

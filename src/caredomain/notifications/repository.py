@@ -53,10 +53,23 @@ class NotificationRepository(Protocol):
         and return them as claimed. Two dispatchers never hold the same message."""
         ...
 
+    def renew(self, token: str, *, lease_until: datetime) -> set[str]:
+        """Extend to ``lease_until`` the lease of every message still sending under
+        ``token``, and return their keys: a message another dispatcher took over (its lease
+        ran out and it claimed it) is no longer among them."""
+        ...
+
     def finish(self, token: str, outcomes: Sequence[Outcome]) -> int:
         """Record the outcomes of messages claimed under ``token``; a message whose claim
-        was lost (its lease ran out and another dispatcher took it) is left alone.
+        was lost (its lease ran out and another dispatcher took it) is left alone. An
+        outcome not ``offered`` gives back the attempt its claim counted.
         Returns how many were recorded."""
+        ...
+
+    def requeue(self, keys: Collection[str] | None, *, now: datetime) -> list[str]:
+        """Put the dead letters among ``keys`` (every dead letter when ``None``) back to
+        pending, due at ``now``, with no attempt counted, their last error kept; returns
+        the keys requeued, sorted."""
         ...
 
     def get(self, key: str) -> OutboxMessage:

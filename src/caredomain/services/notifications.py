@@ -1,41 +1,30 @@
-"""Use cases of the notifications: settings, the outbox, previews, and dispatch.
+"""Use cases of the notifications: settings, previews, the outbox and its dead letters.
 
-Dispatch takes due messages from the outbox in batches: it claims a batch in one short
-write transaction (so two dispatchers never hold the same message), sends it through the
-channel's :class:`~caredomain.ports.Sender` outside any transaction, then records each
-outcome in another: sent, retried later (back-off with jitter), or dead-lettered with its
-last error. A dispatcher that dies between sending and recording leaves the batch claimed
-until its lease runs out; the next dispatch sends it again under the same idempotency key.
+Dispatch lives in :mod:`caredomain.services.dispatch` and is re-exported here.
 """
 
 from __future__ import annotations
 
-import random as _random
-from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 
-from attrs import evolve, frozen
+from attrs import frozen
 
 from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize
 from caredomain.arguments import checked
-from caredomain.errors import InvalidInput
+from caredomain.errors import InvalidInput, RuleViolation
 from caredomain.events import Event
 from caredomain.notifications.configuration import SenderChoice
 from caredomain.notifications.formatting import merge_texts, plain_spaces
 from caredomain.notifications.kinds import KINDS, KindRegistry, MergeValue
 from caredomain.notifications.notifier import Notifier
-from caredomain.notifications.outbox import (
-    OutboxMessage,
-    OutboxStatus,
-    Outcome,
-    RetryPolicy,
-    outcome_of,
-)
+from caredomain.notifications.outbox import OutboxMessage, OutboxStatus
 from caredomain.notifications.settings import NotificationChannel, NotificationSettings
 from caredomain.organisation import Organisation, OrganisationId
 from caredomain.plugins import Plugins
-from caredomain.ports import Sender, SendResult, SendStatus, UnitOfWork
+from caredomain.ports import Sender
 from caredomain.services.context import ServiceContext
+from caredomain.services.dispatch import DispatchReport, dispatch_notifications
 
 __all__ = [
     "NOTIFIER_ACTOR",
@@ -48,6 +37,7 @@ __all__ = [
     "notification_settings",
     "outbox_summary",
     "preview_notifications",
+    "requeue_dead_letters",
     "senders_for",
 ]
 
@@ -240,139 +230,25 @@ def outbox_summary(context: ServiceContext, actor: Actor, *, dead_limit: int = 5
         )
 
 
-@frozen
-class DispatchReport:
-    """What one dispatch did. ``lost`` counts outcomes not recorded because another
-    dispatcher had taken the message over (its lease ran out during the send)."""
-
-    claimed: int = 0
-    sent: int = 0
-    retried: int = 0
-    dead: int = 0
-    lost: int = 0
-    batches: int = 0
-
-    def __add__(self, other: DispatchReport) -> DispatchReport:
-        return DispatchReport(
-            self.claimed + other.claimed,
-            self.sent + other.sent,
-            self.retried + other.retried,
-            self.dead + other.dead,
-            self.lost + other.lost,
-            self.batches + other.batches,
-        )
-
-
 @checked
-def dispatch_notifications(
-    context: ServiceContext,
-    actor: Actor,
-    senders: Mapping[str, Sender],
-    *,
-    retry: RetryPolicy | None = None,
-    batch_size: int = 100,
-    lease: timedelta = timedelta(minutes=5),
-    random: Callable[[], float] | None = None,
-    max_batches: int | None = None,
-) -> DispatchReport:
-    """Send the due messages of the channels in ``senders`` (channel -> sender), batch by
-    batch, until none is due (or ``max_batches`` were done).
-
-    ``random`` gives the retry jitter (a value in [0, 1)); pass a fixed one in tests.
-    Messages of a channel without a sender stay pending.
-    """
+def requeue_dead_letters(
+    context: ServiceContext, actor: Actor, keys: Sequence[str] | None = None
+) -> list[str]:
+    """Put dead letters back to pending, due now, with their attempts counted from zero:
+    those of ``keys``, or every one when ``keys`` is ``None``. All of them or none: a key
+    that is not in the outbox is :class:`~caredomain.errors.NotFound`, one that is not a
+    dead letter a :class:`~caredomain.errors.RuleViolation` (``outbox.not_dead``).
+    Returns the keys requeued, sorted."""
     authorize(actor, Action.NOTIFICATION_DISPATCH, Resource("outbox"))
-    policy = retry if retry is not None else RetryPolicy()
-    draw = random if random is not None else _random.Random().random
-    run = context.new_id()
-    report = DispatchReport()
-    channels = sorted(senders)
-
-    def claim(uow: UnitOfWork) -> tuple[str, list[OutboxMessage]]:
-        token = f"{run}:{report.batches}"
-        now = context.clock.now()
-        found = uow.notifications.claim(
-            now=now, channels=channels, limit=batch_size, lease_until=now + lease, token=token
-        )
-        return token, found
-
-    if max_batches is not None and max_batches < 1:
-        return report
     with context.store.unit_of_work() as uow:
-        token, claimed = claim(uow)
-        uow.commit()
-    while claimed:
-        outcomes = _deliver(claimed, senders, context, policy, draw)
-        done = _tally(outcomes, len(claimed), 0)
-        more = max_batches is None or report.batches + 1 < max_batches
-        # One transaction records this batch and claims the next: one commit a batch.
-        with context.store.unit_of_work() as uow:
-            recorded = uow.notifications.finish(token, outcomes)
-            report += evolve(done, lost=len(outcomes) - recorded)
-            token, claimed = claim(uow) if more else (token, [])
-            uow.commit()
-    return report
-
-
-def _deliver(
-    claimed: Sequence[OutboxMessage],
-    senders: Mapping[str, Sender],
-    context: ServiceContext,
-    policy: RetryPolicy,
-    random: Callable[[], float],
-) -> list[Outcome]:
-    outcomes: list[Outcome] = []
-    sendable: list[OutboxMessage] = []
-    for message in claimed:
-        if message.attempts > policy.max_attempts:  # dispatchers died sending it, again
-            outcomes.append(
-                Outcome(
-                    message.key,
-                    OutboxStatus.DEAD,
-                    message.due_at,
-                    f"gave up after {message.attempts - 1} attempts; last: {message.last_error}",
+        repository = uow.notifications
+        for key in keys or ():
+            found = repository.get(key)
+            if found.status is not OutboxStatus.DEAD:
+                raise RuleViolation(
+                    "outbox.not_dead",
+                    f"{key} is {found.status.value}, not a dead letter: nothing to requeue",
                 )
-            )
-        else:
-            sendable.append(message)
-    by_channel: dict[str, list[OutboxMessage]] = {}
-    for message in sendable:
-        by_channel.setdefault(message.channel, []).append(message)
-    for channel, batch in by_channel.items():
-        results = _send(senders[channel], batch)
-        now = context.clock.now()
-        outcomes += [
-            outcome_of(message, result, now=now, policy=policy, random=random)
-            for message, result in zip(batch, results, strict=True)
-        ]
-    return outcomes
-
-
-def _send(sender: Sender, batch: Sequence[OutboxMessage]) -> list[SendResult]:
-    """One result per message, in order, whatever the sender does: a sender that raises or
-    forgets a message leaves it to be retried."""
-    try:
-        results = sender.send([message.outbound() for message in batch])
-    except Exception as error:
-        detail = f"the {batch[0].channel} sender failed: {type(error).__name__}: {error}"
-        return [SendResult(message.key, SendStatus.TRANSIENT, detail) for message in batch]
-    by_key = {result.key: result for result in results}
-    return [
-        by_key.get(
-            message.key,
-            SendResult(message.key, SendStatus.TRANSIENT, "the sender reported no result"),
-        )
-        for message in batch
-    ]
-
-
-def _tally(outcomes: Sequence[Outcome], claimed: int, lost: int) -> DispatchReport:
-    statuses = [outcome.status for outcome in outcomes]
-    return DispatchReport(
-        claimed=claimed,
-        sent=statuses.count(OutboxStatus.SENT),
-        retried=statuses.count(OutboxStatus.PENDING),
-        dead=statuses.count(OutboxStatus.DEAD),
-        lost=lost,
-        batches=1,
-    )
+        requeued = repository.requeue(keys, now=context.clock.now())
+        uow.commit()
+    return requeued

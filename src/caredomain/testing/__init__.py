@@ -7,6 +7,10 @@
 * :mod:`caredomain.testing.hostile` — hostile JSON for adapters that read bodies: huge
   numbers, absurd exponents, times at the ends of the calendar, and valid bodies with a
   field or two replaced or removed at any depth.
+* :mod:`caredomain.testing.store_contract` — a state machine any store runs on itself;
+  :mod:`caredomain.testing.outbox_contract` — ``check_outbox(make_store)``, what
+  dispatchers rely on from a store's outbox (claims, leases renewed, attempts given back,
+  dead letters requeued).
 
 This package needs Hypothesis, which caredomain itself does not: install the ``testing``
 extra (``pip install 'caredomain[testing]'``). Nothing here is imported by ``caredomain``.

@@ -173,7 +173,9 @@ def test_an_unreachable_gateway_is_transient() -> None:
     [
         ({}, "url", "needs this setting"),
         ({"url": "ftp://gw.example/sms"}, "url", "expected an http or https URL"),
-        ({"url": "https://user:pw@gw.example/sms"}, "url", "not in the URL"),
+        ({"url": "https://user:pw@gw.example/sms"}, "url", "no credentials, query or fragment"),
+        ({"url": "https://gw.example/sms?api_key=pw@"}, "url", "no credentials, query or"),
+        ({"url": "https://gw.example/sms#pw@"}, "url", "no credentials, query or fragment"),
         ({"url": "https://gw.example", "format": "xml"}, "format", "expected one of form, json"),
         ({"url": "https://gw.example", "username": "u"}, "username", "go together"),
         ({"url": "https://gw.example", "timeout": "soon"}, "timeout", "number of seconds"),

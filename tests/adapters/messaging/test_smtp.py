@@ -135,14 +135,31 @@ def test_a_crash_between_send_and_mark_sends_again_under_the_same_message_id(
         """The dispatcher's process dies."""
 
     class CrashAfterSending:
+        """The dispatcher's process dies once its whole batch was offered."""
+
         channel = "mail"
 
-        def __init__(self, sender: SmtpSender) -> None:
+        def __init__(self, sender: SmtpSender, batch: int) -> None:
             self.sender = sender
+            self.batch = batch
 
         def send(self, messages: Sequence[OutboundMessage]) -> list[SendResult]:
-            self.sender.send(messages)
-            raise Crash
+            raise AssertionError("the dispatcher offers through a connection")
+
+        def connect(self) -> CrashAfterSending:
+            self.connection = self.sender.connect()
+            return self
+
+        def offer(self, outbound: OutboundMessage) -> SendResult:
+            result = self.connection.offer(outbound)
+            self.batch -= 1
+            if self.batch == 0:
+                self.connection.close()
+                raise Crash
+            return result
+
+        def close(self) -> None:
+            self.connection.close()
 
     mailbox, port = smtp_server()
     messages = [message(n, calendar=True) for n in range(6)]
@@ -151,7 +168,7 @@ def test_a_crash_between_send_and_mark_sends_again_under_the_same_message_id(
     context = ServiceContext(store=store, clock=clock)
     with pytest.raises(Crash):
         dispatch_notifications(
-            context, NOTIFIER_ACTOR, {"mail": CrashAfterSending(_sender(port))}, batch_size=3
+            context, NOTIFIER_ACTOR, {"mail": CrashAfterSending(_sender(port), 3)}, batch_size=3
         )
     assert len(mailbox.received) == 3
     assert list(_statuses(store).values()).count(OutboxStatus.SENDING) == 3
@@ -176,24 +193,33 @@ def test_a_crash_between_send_and_mark_sends_again_under_the_same_message_id(
     assert len(copies) == 3
 
 
-def test_a_server_down_for_the_whole_run_dead_letters_every_message(tmp_path: Path) -> None:
+def test_a_server_down_is_never_charged_nor_dead_lettered(tmp_path: Path) -> None:
+    """The campaign: mail the server never saw was dead-lettered. Nothing is offered to a
+    server that cannot be reached, so nothing is charged: a run stops at the failed
+    connection and its batch waits a minute, as many times as it takes."""
     port = _closed_port()
     messages = [message(n) for n in range(5)]
     store = _outbox(tmp_path, messages)
     clock = FixedClock(NOW)
     context = ServiceContext(store=store, clock=clock)
-    policy = RetryPolicy(max_attempts=3, first_delay=timedelta(seconds=10))
-    passes = _dispatch_until_done(context, clock, {"mail": _sender(port)}, policy)
-    assert passes == 3
+    policy = RetryPolicy(max_attempts=2, first_delay=timedelta(seconds=10))
+    for _ in range(6):
+        report = dispatch_notifications(
+            context, NOTIFIER_ACTOR, {"mail": _sender(port)}, retry=policy, batch_size=2
+        )
+        assert (report.claimed, report.deferred, report.retried, report.dead) == (2, 2, 0, 0)
+        assert report.batches == 1  # the run ended at the failed connection
+        clock.advance(timedelta(minutes=1))
     with store.unit_of_work(write=False) as uow:
-        dead = uow.notifications.messages(status=OutboxStatus.DEAD)
-        assert uow.notifications.counts() == {OutboxStatus.DEAD: 5}
-    assert sorted(m.key for m in dead) == sorted(m.key for m in messages)  # none lost
-    for letter in dead:
-        assert letter.attempts == 3
+        assert uow.notifications.counts() == {OutboxStatus.PENDING: 5}
+        kept = uow.notifications.messages()
+    assert all(letter.attempts == 0 for letter in kept)
+    tried = [letter for letter in kept if letter.last_error]
+    assert tried
+    for letter in tried:
         assert letter.last_error.startswith(
-            f"gave up after 3 attempts: cannot deliver through 127.0.0.1:{port}: "
-            "ConnectionRefusedError"
+            "not offered, no attempt charged: cannot deliver through "
+            f"127.0.0.1:{port}: ConnectionRefusedError"
         )
 
 

@@ -21,7 +21,7 @@ import typing
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, NoReturn, ParamSpec, TypeVar
 
 from caredomain.errors import InvalidInput
 from caredomain.validation import member_of
@@ -36,25 +36,92 @@ _UNCHECKED = frozenset({"context", "actor"})
 
 def checked(function: Callable[P, R]) -> Callable[P, R]:
     """``function`` with each argument conformed to its annotation (see the module)."""
-    signature = inspect.signature(function)
-
-    @functools.cache
-    def hints() -> Mapping[str, Any]:  # resolved at the first call: imports are done by then
-        return typing.get_type_hints(function)
+    call = _Call(function)
 
     @functools.wraps(function)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            bound = signature.bind(*args, **kwargs)
-        except TypeError as error:
-            raise InvalidInput(f"{function.__name__}: {error}") from None
-        annotations = hints()
-        for name, value in bound.arguments.items():
-            if name not in _UNCHECKED and name in annotations:
-                bound.arguments[name] = conform(annotations[name], value, name)
-        return function(*bound.args, **bound.kwargs)
+        return function(*call.positional(args, kwargs), **call.keywords(kwargs))
 
     return wrapper
+
+
+class _Call:
+    """How a use case is called: its parameters, in order, and what each must be.
+
+    ``inspect.Signature.bind`` would do the matching, at some ten microseconds a call; the
+    use cases' parameters are plain (positional or keyword, then keyword-only), so this
+    matches them directly and leaves the call itself to Python."""
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        self.function = function
+        parameters = inspect.signature(function).parameters.values()
+        self.positional_names = [
+            p.name for p in parameters if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+        ]
+        self.names = frozenset(p.name for p in parameters)
+        self.required = frozenset(p.name for p in parameters if p.default is p.empty)
+
+    @functools.cached_property
+    def expected(self) -> Mapping[str, tuple[Any, Callable[[object], bool]]]:
+        # Resolved at the first call, when every import is done: each checked parameter's
+        # hint, and a quick test that a value already fits it as it is.
+        hints = typing.get_type_hints(self.function)
+        return {
+            name: (hint, _fits(hint))
+            for name, hint in hints.items()
+            if name in self.names and name not in _UNCHECKED
+        }
+
+    def positional(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> list[Any]:
+        names = self.positional_names
+        if len(args) > len(names):
+            self._refuse(f"takes {len(names)} positional arguments but {len(args)} were given")
+        given = set(names[: len(args)])
+        if given & kwargs.keys():
+            self._refuse(f"got several values for {', '.join(sorted(given & kwargs.keys()))}")
+        missing = self.required - given - kwargs.keys()
+        if missing:
+            self._refuse(f"missing {', '.join(sorted(missing))}")
+        return [self._conformed(name, value) for name, value in zip(names, args, strict=False)]
+
+    def keywords(self, kwargs: Mapping[str, Any]) -> dict[str, Any]:
+        unknown = kwargs.keys() - self.names
+        if unknown:
+            self._refuse(f"got an unexpected keyword argument {', '.join(sorted(unknown))}")
+        return {name: self._conformed(name, value) for name, value in kwargs.items()}
+
+    def _conformed(self, name: str, value: object) -> Any:
+        expected = self.expected.get(name)
+        if expected is None or expected[1](value):
+            return value
+        return conform(expected[0], value, name)
+
+    def _refuse(self, what: str) -> NoReturn:
+        raise InvalidInput(f"{self.function.__name__}: {what}")
+
+
+def _fits(hint: Any) -> Callable[[object], bool]:
+    """A test that a value fits ``hint`` as it is, for the usual hints (a class, or a class
+    or None); for the others, or when it says no, :func:`conform` decides."""
+    while hasattr(hint, "__supertype__"):
+        hint = hint.__supertype__
+    arguments = typing.get_args(hint)
+    optional = typing.get_origin(hint) in (typing.Union, types.UnionType) and len(arguments) == 2
+    if optional and type(None) in arguments:
+        (hint,) = (a for a in arguments if a is not type(None))
+        inner = _fits(hint)
+        return lambda value: value is None or inner(value)
+    if not isinstance(hint, type) or hint in _SPECIAL or typing.get_args(hint):
+        return lambda value: False
+    if getattr(hint, "_is_protocol", False) or hint is Any:
+        return lambda value: False
+    kind: type = hint
+    return lambda value: isinstance(value, kind)
+
+
+# Classes whose instances need more than isinstance: a bool is an int to Python, a datetime
+# is a date, a datetime must be aware, an int is accepted for a float.
+_SPECIAL = frozenset({int, float, date, datetime})
 
 
 def conform(hint: Any, value: object, field: str) -> Any:

@@ -23,10 +23,12 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any, NoReturn, ParamSpec, TypeVar
 
+from attrs import Attribute
+
 from caredomain.errors import InvalidInput
 from caredomain.validation import member_of
 
-__all__ = ["checked", "conform"]
+__all__ = ["checked", "checked_fields", "conform"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -100,6 +102,51 @@ class _Call:
         raise InvalidInput(f"{self.function.__name__}: {what}")
 
 
+def checked_fields(cls: type, fields: list[Attribute[Any]]) -> list[Attribute[Any]]:
+    """An attrs ``field_transformer`` (``@frozen(field_transformer=checked_fields)``): each
+    value given to the constructor is conformed before the field's converter and validators
+    see it — to the converter's own parameter annotation where it has one (``"2m"`` or an
+    ``OpeningWindow``), to the field's annotation otherwise. ``AppointmentType(window=2)``
+    is then ``InvalidInput`` naming ``window``, not a ``TypeError`` from inside a parser."""
+    return [
+        field.evolve(converter=_FieldCheck(cls, field))
+        if field.init and _checkable(field.converter)
+        else field
+        for field in fields
+    ]
+
+
+def _checkable(converter: object) -> bool:
+    """No converter, or a plain function whose parameter says what it takes."""
+    return converter is None or inspect.isfunction(converter)
+
+
+class _FieldCheck:
+    """The converter :func:`checked_fields` puts before a field's own (if any)."""
+
+    def __init__(self, cls: type, field: Attribute[Any]) -> None:
+        self._cls = cls
+        self._name = field.name.lstrip("_")  # as the constructor calls it
+        self._field = field.name
+        self._converter: Callable[[Any], Any] | None = field.converter  # type: ignore[assignment]
+
+    @functools.cached_property
+    def _expected(self) -> tuple[Any, Callable[[object], bool]]:
+        # Resolved at the first construction, when the module is whole.
+        if self._converter is None:
+            hint = typing.get_type_hints(self._cls)[self._field]
+        else:
+            first = next(iter(inspect.signature(self._converter).parameters))
+            hint = typing.get_type_hints(self._converter).get(first, Any)
+        return hint, _fits(hint)
+
+    def __call__(self, value: Any) -> Any:
+        hint, fits = self._expected
+        if not fits(value):
+            value = conform(hint, value, self._name)
+        return value if self._converter is None else self._converter(value)
+
+
 def _fits(hint: Any) -> Callable[[object], bool]:
     """A test that a value fits ``hint`` as it is, for the usual hints (a class, or a class
     or None); for the others, or when it says no, :func:`conform` decides."""
@@ -111,7 +158,12 @@ def _fits(hint: Any) -> Callable[[object], bool]:
         (hint,) = (a for a in arguments if a is not type(None))
         inner = _fits(hint)
         return lambda value: value is None or inner(value)
-    if not isinstance(hint, type) or hint in _SPECIAL or typing.get_args(hint):
+    if hint in _EXACT:  # a bool is an int to Python, a datetime is a date
+        exact: tuple[type, ...] = _EXACT[hint]
+        return lambda value: type(value) in exact
+    if hint is datetime:
+        return lambda value: isinstance(value, datetime) and value.tzinfo is not None
+    if not isinstance(hint, type) or typing.get_args(hint):
         return lambda value: False
     if getattr(hint, "_is_protocol", False) or hint is Any:
         return lambda value: False
@@ -119,9 +171,7 @@ def _fits(hint: Any) -> Callable[[object], bool]:
     return lambda value: isinstance(value, kind)
 
 
-# Classes whose instances need more than isinstance: a bool is an int to Python, a datetime
-# is a date, a datetime must be aware, an int is accepted for a float.
-_SPECIAL = frozenset({int, float, date, datetime})
+_EXACT: Mapping[type, tuple[type, ...]] = {int: (int,), float: (float, int), date: (date,)}
 
 
 def conform(hint: Any, value: object, field: str) -> Any:
@@ -160,7 +210,7 @@ def _items(kind: type, arguments: tuple[Any, ...], value: Iterable[Any], field: 
     item = arguments[0]
     if kind is tuple and arguments[1:] != (Ellipsis,):
         return value  # a record of fixed length: no use case takes one
-    if isinstance(value, str | bytes) and item not in (str, bytes):
+    if isinstance(value, str | bytes):  # "IDE" is one skill, never the skills I, D and E
         raise _refused(field, f"a collection of {_name(item)}", value)
     items = [conform(item, v, f"{field}[{i}]") for i, v in enumerate(value)]
     if isinstance(value, frozenset | set | list | tuple):
@@ -204,7 +254,7 @@ def _is_a(value: object, kind: type) -> bool:
 
 def _refused(field: str, expected: str, value: object) -> InvalidInput:
     return InvalidInput(
-        f"expected {expected}, not {type(value).__name__}", field=field, text=repr(value)[:80]
+        f"expected {expected}, not {type(value).__name__}", field=field, text=_shown(value)
     )
 
 
@@ -216,3 +266,11 @@ def _name(kind: Any) -> str:
     if isinstance(kind, type) and issubclass(kind, Enum):
         return "one of " + ", ".join(str(member.value) for member in kind)
     return getattr(kind, "__name__", str(kind))
+
+
+def _shown(value: object) -> str:
+    """What an error quotes of ``value``: its text, cut; a value with no text shows its type."""
+    try:
+        return str(value)[:200]
+    except ValueError:  # an integer past Python's digit limit, say
+        return f"<{type(value).__name__}>"

@@ -16,6 +16,7 @@ from functools import lru_cache
 import holidays
 from attrs import Factory, evolve, field, frozen
 
+from caredomain.arguments import checked_fields
 from caredomain.errors import InvalidInput
 from caredomain.hours import Weekday
 from caredomain.validation import members_of
@@ -132,7 +133,7 @@ def _check_closure(instance: Closure, attribute: object, last: date) -> None:
         )
 
 
-@frozen(order=True)
+@frozen(order=True, field_transformer=checked_fields)
 class Closure:
     """An exceptional closure, ``first`` to ``last`` inclusive (``last`` defaults to ``first``)."""
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from attrs import Attribute, field, frozen
 
+from caredomain.arguments import checked_fields
 from caredomain.calendar import OpeningCalendar
 from caredomain.clock import require_aware
 from caredomain.errors import InvalidInput
@@ -26,7 +27,7 @@ def _not_blank(instance: object, attribute: Attribute[Text], value: Text) -> Non
         raise InvalidInput("must not be blank", field=attribute.name, text=value)
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class Organisation:
     """A care organisation. Wall-clock rules are evaluated in its ``zone``."""
 

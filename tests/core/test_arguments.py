@@ -9,12 +9,22 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Literal, NewType
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from caredomain import Actor, ActorId, CareDomainError, FixedClock, InvalidInput, Role
-from caredomain.arguments import checked, conform
+from caredomain import (
+    Actor,
+    ActorId,
+    CareDomainError,
+    FixedClock,
+    InvalidInput,
+    Organisation,
+    OrganisationId,
+    Role,
+)
+from caredomain.arguments import _FieldCheck, checked, conform
 from caredomain.cli.demo import sample_configuration
 from caredomain.services import (
     ServiceContext,
@@ -23,7 +33,7 @@ from caredomain.services import (
     configure_slots,
     free_slots,
 )
-from caredomain.slots import Beneficiary, Channel, TypeId
+from caredomain.slots import AppointmentType, Beneficiary, Channel, TypeId
 from caredomain_sqlite import SqliteStore
 
 Token = NewType("Token", str)
@@ -184,3 +194,68 @@ def test_an_enumeration_given_by_its_value_keeps_its_meaning(context: ServiceCon
         option="CNI",
     )
     assert booked.channel is Channel.PORTAL
+
+
+# -- public constructors -------------------------------------------------------------------
+
+
+def _fields(cls: type) -> tuple[Any, ...]:
+    return attrs.fields(cls) if attrs.has(cls) else ()
+
+
+CONSTRUCTED = [
+    cls
+    for module in (
+        "caredomain.slots.model",
+        "caredomain.slots.appointments",
+        "caredomain.organisation",
+        "caredomain.access.actors",
+        "caredomain.roster.model",
+        "caredomain.interventions.model",
+        "caredomain.calendar",
+    )
+    for cls in vars(importlib.import_module(module)).values()
+    if inspect.isclass(cls)
+    and cls.__module__ == module
+    and any(isinstance(getattr(a, "converter", None), _FieldCheck) for a in _fields(cls))
+]
+
+
+def test_the_public_models_check_their_fields() -> None:
+    names = {cls.__name__ for cls in CONSTRUCTED}
+    assert {"AppointmentType", "Place", "Counter", "Organisation", "Actor", "Agent"} <= names
+
+
+@pytest.mark.parametrize(
+    ("build", "field", "message"),
+    [
+        (lambda: AppointmentType(TypeId("t"), "L", 20, 2), "window", "not int"),
+        (lambda: AppointmentType(TypeId("t"), "L", "20", "2m"), "duration_minutes", "not str"),
+        (
+            lambda: AppointmentType(TypeId("t"), "L", 20, "2m", services="état civil"),
+            "services",
+            "a collection of str, not str",
+        ),
+        (lambda: Organisation(OrganisationId("o"), {"a": 1}), "name", "not dict"),
+        (lambda: Actor(ActorId("a"), {Role.AGENT}, name=3), "name", "not int"),
+    ],
+)
+def test_a_constructor_refuses_another_type_naming_the_field(
+    build: Callable[[], object], field: str, message: str
+) -> None:
+    with pytest.raises(InvalidInput, match=message) as refused:
+        build()
+    assert refused.value.field == field
+
+
+@pytest.mark.parametrize("cls", CONSTRUCTED, ids=lambda c: c.__name__)
+@settings(max_examples=25)
+@given(data=st.data())
+def test_any_field_values_give_a_model_or_invalid_input(cls: type, data: st.DataObject) -> None:
+    values = {
+        a.alias: data.draw(anything, label=a.alias)
+        for a in _fields(cls)
+        if a.init and (a.default is attrs.NOTHING or data.draw(st.booleans()))
+    }
+    with contextlib.suppress(InvalidInput):
+        cls(**values)

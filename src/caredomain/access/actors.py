@@ -8,6 +8,7 @@ from typing import NewType
 
 from attrs import field, frozen
 
+from caredomain.arguments import checked_fields
 from caredomain.validation import members_of
 
 __all__ = ["Actor", "ActorId", "Role"]
@@ -30,7 +31,7 @@ def _services(value: Iterable[str]) -> frozenset[str]:
     return frozenset(value)
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class Actor:
     """The person (or job) on whose behalf a service function runs.
 

@@ -16,6 +16,7 @@ from typing import NewType, TypeVar
 
 from attrs import Attribute, field, frozen
 
+from caredomain.arguments import checked_fields
 from caredomain.clock import require_aware
 from caredomain.errors import InvalidInput
 from caredomain.validation import member_of
@@ -149,7 +150,7 @@ class BadgeKind(StrEnum):
     QR = "qr"  # a QR code, read by the camera (the BYOD app)
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class Badge:
     """What identifies a client's home when the caregiver clocks in or out."""
 
@@ -160,7 +161,7 @@ class Badge:
         return f"{self.kind}:{self.value}"
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class Caregiver:
     """An "intervenant". ``transmit`` is the "Transmettre à Penbase" box on the caregiver's
     record; ``manager`` is the office user in charge of the caregiver (the "gestionnaire"),
@@ -180,7 +181,7 @@ def _badges(values: Iterable[Badge]) -> frozenset[Badge]:
     return frozenset(values)
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class Client:
     """A client ("usager", "bénéficiaire") with the address of the home, its position when
     known, and the badges left there."""
@@ -195,7 +196,7 @@ class Client:
         return f"{self.name} ({self.id})"
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class Task:
     """One task of a service ("tâche"): ``code`` is stable, ``label`` is what the phone shows."""
 
@@ -211,7 +212,7 @@ def _tasks(values: Iterable[Task]) -> tuple[Task, ...]:
     return tasks
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class Service:
     """A service ("prestation") and the tasks a caregiver may tick at the end of a visit."""
 
@@ -223,7 +224,7 @@ class Service:
         return frozenset(task.code for task in self.tasks)
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class PlannedIntervention:
     """A visit planned by the office: who goes, to whom, for what, from when to when."""
 

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from attrs import Attribute, evolve, field, frozen
 
+from caredomain.arguments import checked_fields
 from caredomain.clock import require_aware
 from caredomain.errors import InvalidInput
 from caredomain.organisation import PARIS
@@ -74,7 +75,7 @@ def _agent_ids(values: Iterable[str]) -> tuple[AgentId, ...]:
     return tuple(sorted({AgentId(value) for value in values}))
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class Agent:
     """A member of staff, known by her GTT identifier (matricule), with her skills
     (``IDE`` nurse, ``AS`` care assistant, ``REA`` intensive care…)."""
@@ -96,7 +97,7 @@ def _status(value: object) -> PlanningStatus:
     return member_of(PlanningStatus, value, "status")
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class Planning:
     """A unit's planning; its posts refer to it by id."""
 
@@ -274,7 +275,7 @@ def _plausible_years(value: int) -> int:
     return value
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class RosterSettings:
     """The roster's wall clock (``zone``), the minimum rest between two shifts of one agent
     (11 hours by default, the French public hospitals' daily rest), when the GTT feed runs

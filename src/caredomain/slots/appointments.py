@@ -9,6 +9,7 @@ from typing import Any
 from attrs import Attribute, field, frozen
 
 from caredomain.access import ActorId
+from caredomain.arguments import checked_fields
 from caredomain.clock import require_aware
 from caredomain.errors import InvalidInput
 from caredomain.slots.model import AppointmentId, CounterId
@@ -36,7 +37,7 @@ def _not_blank(instance: object, attribute: Attribute[Any], value: str) -> None:
         raise InvalidInput("must not be blank", field=attribute.name, text=value)
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class Beneficiary:
     """The citizen an appointment is for ("bénéficiaire", merge field {0}).
 

@@ -13,6 +13,7 @@ from typing import Any, NewType
 
 from attrs import Attribute, field, frozen
 
+from caredomain.arguments import checked_fields
 from caredomain.errors import InvalidInput
 from caredomain.hours import MINUTES_PER_DAY, MinimumNotice, OpeningWindow
 
@@ -91,7 +92,7 @@ def _notice(value: MinimumNotice | str | None) -> MinimumNotice | None:
     return MinimumNotice.parse(value)
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class AppointmentType:
     """A kind of appointment ("type de rendez-vous").
 
@@ -116,7 +117,7 @@ class AppointmentType:
     on_portal: bool = False
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class Place:
     """Where appointments happen ("lieu de rendez-vous"): name, address, portal visibility."""
 
@@ -137,7 +138,7 @@ def _some_options(value: Iterable[str] | None) -> tuple[str, ...] | None:
     return None if value is None else tuple(value)
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class Counter:
     """A counter ("guichet") serves one appointment type at one place.
 
@@ -163,7 +164,7 @@ def _check_last(instance: WeekApplication, attribute: object, last: date) -> Non
         )
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class WeekApplication:
     """A reference week applied to a counter from ``first`` to ``last`` inclusive.
 

@@ -76,7 +76,14 @@ class GttFolder:
         while target.exists():
             target = folder / f"{path.stem}.{number}{path.suffix}"
             number += 1
-        os.replace(path, target)
+        try:
+            os.replace(path, target)
+        except FileNotFoundError:
+            if path.exists():
+                raise
+            # Another run of the folder source (a second watcher on the folder) took it
+            # between listing and moving; the store's record keeps it from being applied twice.
+            return str(path)
         target.with_name(target.name + ".report.txt").write_text(
             "\n".join(report) + "\n", encoding="utf-8"
         )

@@ -121,6 +121,20 @@ def test_a_refused_file_goes_to_rejected_and_a_name_taken_gets_a_number(
     assert journal(context) == []
 
 
+def test_a_file_another_watcher_moved_first_is_left_to_it(
+    context: ServiceContext, inbox: Path
+) -> None:
+    drop(inbox, "b.csv", "23/11/2026 10:00", "MAL")
+    first, second = GttCsvReader().folder(str(inbox)), GttCsvReader().folder(str(inbox))
+    listed = second.pending()
+    roster.process_folder(context, first)
+    (source,) = listed
+    assert second.done(source, ["applied"]) == source
+    assert second.rejected(source, ["unreadable"]) == source
+    assert sorted(p.name for p in (inbox / "done").iterdir()) == ["b.csv", "b.csv.report.txt"]
+    assert not (inbox / "rejected").exists() or not any((inbox / "rejected").iterdir())
+
+
 def test_a_folder_must_exist(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="not a folder"):
         GttFolder(tmp_path / "nowhere", GttCsvReader())

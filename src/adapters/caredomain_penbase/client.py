@@ -45,6 +45,7 @@ from caredomain.interventions.messaging import Message
 from caredomain.interventions.model import Caregiver, CaregiverId, Client
 from caredomain.interventions.phonebook import EmergencyNumber, check_emergency_numbers
 from caredomain.interventions.platform import Inbound, PlanningPush
+from caredomain.secret import scrub
 from caredomain.validation import member_of
 from caredomain_penbase import bounded_json, wire
 from caredomain_penbase.settings import PenbaseSettings, Secret, shown_url
@@ -293,7 +294,7 @@ class PenbaseClient:
                     return reply
                 if not _transient(status):
                     raise self._refusal(reply) from None
-                last = f"HTTP {status}: {_server_message(reply)[0]}"
+                last = f"HTTP {status}: {self._scrubbed(_server_message(reply)[0])}"
                 wait = _retry_after(reply)
             if attempt < attempts:
                 self._pause(attempt, wait, f"{method} /{path}", last)
@@ -326,6 +327,10 @@ class PenbaseClient:
         reason = response.reason_phrase[:200]
         return _Reply(response.status_code, reason, response.headers, bytes(content))
 
+    def _scrubbed(self, text: str) -> str:
+        """A server's text without the office token, should the server echo the request."""
+        return scrub(text, (self._settings.token,))
+
     def _pause(self, attempt: int, asked: float, what: str, error: str) -> None:
         settings = self._settings
         pause = min(settings.max_backoff, max(settings.backoff * 2 ** (attempt - 1), asked))
@@ -342,7 +347,8 @@ class PenbaseClient:
 
     def _refusal(self, reply: _Reply) -> CareDomainError:
         status = reply.status
-        message, field = _server_message(reply)
+        shown, field = _server_message(reply)
+        message = self._scrubbed(shown)
         if status < 400:
             message = f"a redirect, which the contract does not use: {message}"
         refusal = _REFUSALS.get(status)

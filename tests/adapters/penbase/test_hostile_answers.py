@@ -333,3 +333,16 @@ def test_a_long_error_answer_is_cut_short(crafted: Crafted, client: PenbaseClien
     with pytest.raises(CareDomainError) as gave_up:
         client.pull()
     assert len(str(gave_up.value)) < 400
+
+
+@pytest.mark.parametrize("status", [400, 401, 503])
+def test_a_server_echoing_the_token_does_not_put_it_in_an_error(
+    crafted: Crafted, client: PenbaseClient, status: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    echoed = {"error": {"message": "refused: Authorization: Bearer office-token-Zq8xW2vR"}}
+    serving(crafted, status, json.dumps(echoed).encode())
+    with pytest.raises(CareDomainError) as refused:
+        client.pull()
+    assert "office-token-Zq8xW2vR" not in str(refused.value)
+    assert "Bearer ***" in str(refused.value)
+    assert "office-token-Zq8xW2vR" not in caplog.text

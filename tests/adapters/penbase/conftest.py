@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from caredomain import FixedClock
-from caredomain_penbase import PenbaseClient, PenbaseServer, PenbaseSettings, Secret
+from caredomain_penbase import PenbaseClient, PenbaseSettings, Secret
+from caredomain_penbase.reference import PenbaseServer
 
 OFFICE_TOKEN = "office-token-Zq8xW2vR"
 NOW = datetime(2026, 3, 2, 7, 30, tzinfo=UTC)

@@ -37,7 +37,8 @@ from caredomain.interventions import (
     Task,
     TasksDone,
 )
-from caredomain_penbase import PenbaseClient, PenbaseServer, PhoneRefused
+from caredomain_penbase import PenbaseClient
+from caredomain_penbase.reference import PenbaseServer, PhoneRefused
 
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 ALICE_TOKEN = "device-token-alice-0001"

@@ -18,13 +18,8 @@ from caredomain.interventions import (
     PlannedIntervention,
     PlanningPush,
 )
-from caredomain_penbase import (
-    PenbaseClient,
-    PenbaseServer,
-    PenbaseSettings,
-    PenbaseUnavailable,
-    Secret,
-)
+from caredomain_penbase import PenbaseClient, PenbaseSettings, PenbaseUnavailable, Secret
+from caredomain_penbase.reference import PenbaseServer
 
 OFFICE_TOKEN = "office-token-Zq8xW2vR"
 ALICE = Caregiver(id="cg-alice", name="Alice Martin", manager="mgr-1", transmit=True)

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from caredomain.interventions import Caregiver, CaregiverId
 from caredomain.testing.hostile import json_values, mutated
-from caredomain_penbase import PenbaseServer
 from caredomain_penbase.bounded_json import MAX_DEPTH, MAX_REQUEST_BYTES
+from caredomain_penbase.reference import PenbaseServer
 
 OFFICE_TOKEN = "office-token-Zq8xW2vR"
 PHONE_TOKEN = "device-token-alice-0001"

@@ -8,7 +8,8 @@ import pytest
 
 from caredomain.errors import InvalidInput
 from caredomain.plugins import load_plugins
-from caredomain_penbase import PenbaseClient, PenbaseServer, PenbaseSettings
+from caredomain_penbase import PenbaseClient, PenbaseSettings
+from caredomain_penbase.reference import PenbaseServer
 
 OFFICE_TOKEN = "office-token-Zq8xW2vR"
 
@@ -62,3 +63,14 @@ def test_bad_settings_are_refused_naming_the_setting(settings: dict[str, str], f
         PenbaseSettings.from_mapping(settings, {})
     assert refused.value.field == field
     assert "pw" not in str(refused.value)
+
+
+def test_the_reference_platform_under_its_old_name_warns() -> None:
+    import caredomain_penbase
+    from caredomain_penbase import reference
+
+    with pytest.warns(DeprecationWarning, match="moved to caredomain_penbase.reference"):
+        moved = caredomain_penbase.PenbaseServer
+    assert moved is reference.PenbaseServer
+    with pytest.raises(AttributeError):
+        _ = caredomain_penbase.NoSuchThing

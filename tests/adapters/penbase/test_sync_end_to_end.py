@@ -17,7 +17,8 @@ from caredomain.interventions.agency import load_agency
 from caredomain.interventions.sync import sync_with_platform
 from caredomain.organisation import OrganisationId
 from caredomain.services import ServiceContext
-from caredomain_penbase import PenbaseClient, PenbaseServer, PenbaseSettings, Secret
+from caredomain_penbase import PenbaseClient, PenbaseSettings, Secret
+from caredomain_penbase.reference import PenbaseServer
 from caredomain_sqlite import SqliteStore
 
 SAMPLE = Path(__file__).parents[3] / "src" / "caredomain" / "data" / "sample_agency.toml"

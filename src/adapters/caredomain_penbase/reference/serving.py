@@ -34,7 +34,7 @@ from caredomain_penbase.bounded_json import MAX_REQUEST_BYTES
 
 __all__ = ["Answer", "Application", "HttpServer", "Request", "error"]
 
-log = logging.getLogger("caredomain_penbase.server")
+log = logging.getLogger("caredomain_penbase.reference.server")
 
 READ_TIMEOUT = 10.0
 LINGER = 2.0

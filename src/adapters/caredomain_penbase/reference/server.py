@@ -15,7 +15,7 @@ one, no message for an iPhone), and blocking drops the queue and refuses the tok
 Inbound items are kept once per ``(type, id)``. :meth:`PenbaseServer.fail_next` and
 :meth:`PenbaseServer.delay_next` inject faults.
 
-Every request gets an answer, however malformed (:mod:`caredomain_penbase.serving`), and a
+Every request gets an answer, however malformed (:mod:`caredomain_penbase.reference.serving`), and a
 body is read within the limits of :mod:`caredomain_penbase.bounded_json`.
 """
 
@@ -58,9 +58,10 @@ from caredomain.interventions.model import Caregiver, CaregiverId, Client
 from caredomain.interventions.phonebook import EmergencyNumber, check_emergency_numbers
 from caredomain.interventions.platform import Acknowledgement, PhoneMessage, PlanningPush
 from caredomain.validation import member_of
-from caredomain_penbase import bounded_json, serving, wire
-from caredomain_penbase.phone import Phone, PhonePlanning, PhoneRefused
-from caredomain_penbase.serving import Answer, Request, error
+from caredomain_penbase import bounded_json, wire
+from caredomain_penbase.reference import serving
+from caredomain_penbase.reference.phone import Phone, PhonePlanning, PhoneRefused
+from caredomain_penbase.reference.serving import Answer, Request, error
 
 __all__ = ["Answer", "PenbaseServer", "Phone", "PhonePlanning", "PhoneRefused"]
 

@@ -1,5 +1,5 @@
 """A caregiver's phone talking to the reference server's device endpoints over real HTTP
-(:class:`Phone`), for tests, demos and examples; see :mod:`caredomain_penbase.server`."""
+(:class:`Phone`), for tests, demos and examples; see :mod:`caredomain_penbase.reference.server`."""
 
 from __future__ import annotations
 

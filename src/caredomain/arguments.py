@@ -10,6 +10,11 @@ use case runs, and takes an enumeration's value for its member (``"portal"`` is
 
 The acting ``actor`` is left to :func:`~caredomain.access.authorize`, which refuses anything
 that is not an actor with ``Forbidden``; ``context`` is the caller's own wiring.
+
+:func:`checked_fields` does the same for the public models an application builds itself
+(``AppointmentType(window=2)``), as an attrs field transformer. A value that already fits
+its class passes on one ``isinstance``; the check costs about 10 µs a use-case call
+(``benchmarks/arguments.py``).
 """
 
 from __future__ import annotations

@@ -54,10 +54,12 @@ class Console:
         if not (self.quiet or self.json):
             print(text, file=self.out)
 
-    def emit(self, document: Any) -> None:
-        """The result as one JSON document (see :func:`as_json`)."""
-        json.dump(document, self.out, ensure_ascii=False, indent=2, default=as_json)
-        print(file=self.out)
+    def emit(self, document: Any, *, one_line: bool = False) -> None:
+        """The result as one JSON document (see :func:`as_json`); ``one_line`` for a stream
+        of documents, one a line (JSON Lines)."""
+        indent = None if one_line else 2
+        json.dump(document, self.out, ensure_ascii=False, indent=indent, default=as_json)
+        print(file=self.out, flush=one_line)
 
     def error(self, text: str) -> None:
         print(f"caredomain: error: {text}", file=self.err)

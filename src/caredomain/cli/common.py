@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from enum import Enum
@@ -26,6 +27,8 @@ __all__ = [
     "read_file",
     "sqlite_url",
 ]
+
+log = logging.getLogger("caredomain.cli")
 
 # Every command works on the demo's store unless told otherwise, so that after
 # `caredomain demo` the other commands work at once.
@@ -76,6 +79,9 @@ class Console:
     def plugins(self) -> Plugins:
         """Load the plugins, reporting each that failed on stderr."""
         plugins = load_plugins(self.environ)
+        log.info("plugins loaded: %s", ", ".join(plugins.names) or "none")
+        for info in plugins.describe():
+            log.debug("plugin %s (%s): %s", info.name, info.module, ", ".join(info.hooks))
         for failure in plugins.failures:
             self.warn(f"plugin not loaded: {failure}")
         return plugins

@@ -10,6 +10,7 @@ subcommand's word; before it, where earlier versions took them, they are still a
 from __future__ import annotations
 
 import argparse
+import logging
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -33,6 +34,8 @@ from caredomain.serialization import parse_toml, structure
 from caredomain.services import ServiceContext
 
 __all__ = ["add_parser"]
+
+log = logging.getLogger(__name__)
 
 DEFAULT_READER = "gtt-csv"
 DEFAULT_SCHEDULE = "every 1h"
@@ -193,6 +196,7 @@ def _apply(args: argparse.Namespace, console: Console) -> int:
         zone = roster_zone(session.context)
         for number, source in enumerate(args.files, start=1):
             progress.show(f"applying {source} (file {number} of {len(args.files)})")
+            started = time.monotonic()
             try:
                 run = roster_services.apply_gtt_file(
                     session.context,
@@ -207,6 +211,7 @@ def _apply(args: argparse.Namespace, console: Console) -> int:
                 failed = True
                 continue
             progress.clear()
+            log.info("%s: applied in %.1f s", source, time.monotonic() - started)
             report = run.report
             failed = failed or (report is not None and report.refused)
             if console.json:

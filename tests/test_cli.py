@@ -95,7 +95,10 @@ def test_demo_defaults_to_a_file_in_the_current_directory(tmp_path: Path) -> Non
 def test_bad_input_is_one_line_and_no_traceback(tmp_path: Path) -> None:
     result = _caredomain("demo", "--db", "x.db", "--days", "0", cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr.startswith("caredomain: error: days: at least one day")
+    assert (
+        result.stderr
+        == "caredomain: error: --days: expected a whole number of at least 1 (got '0')\n"
+    )
     assert "Traceback" not in result.stderr
 
 

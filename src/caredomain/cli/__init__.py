@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -12,6 +11,7 @@ from collections.abc import Sequence
 from caredomain.__about__ import __version__
 from caredomain.cli.commands import COMMANDS
 from caredomain.cli.common import Console
+from caredomain.cli.options import ArgumentRefused, Parser, configure_logging
 from caredomain.errors import CareDomainError
 
 __all__ = ["main"]
@@ -19,10 +19,11 @@ __all__ = ["main"]
 
 def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     """The parser, with the ``chosen`` subcommand's options; the others are listed only."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="caredomain",
         description="Daily operations of care organisations: rosters, appointments, "
-        "notifications, pickups, home care.",
+        "notifications, pickups, home care. Every command takes its options after its "
+        "last word; `caredomain COMMAND --help` lists them.",
     )
     parser.add_argument("--version", action="version", version=f"caredomain {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -41,10 +42,17 @@ def _chosen(argv: Sequence[str]) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 failure, 2 bad input)."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     words = sys.argv[1:] if argv is None else argv
-    args = build_parser(_chosen(words)).parse_args(words)
     console = Console(out=sys.stdout, err=sys.stderr, environ=os.environ)
+    try:
+        args = build_parser(_chosen(words)).parse_args(words)
+    except ArgumentRefused as refused:
+        console.error(str(refused))
+        return 2
+    configure_logging(args.verbose, args.quiet)
+    console = Console(
+        out=sys.stdout, err=sys.stderr, environ=os.environ, quiet=args.quiet, json=args.json
+    )
     try:
         status: int = args.run(args, console)
         sys.stdout.flush()  # here, where a closed pipe is caught, rather than at exit

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from enum import Enum
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from attrs import frozen
 
+from caredomain.cli.progress import Progress
 from caredomain.errors import InvalidInput
 from caredomain.organisation import OrganisationId
 from caredomain.plugins import Plugins, load_plugins
@@ -16,12 +20,15 @@ from caredomain.plugins import Plugins, load_plugins
 __all__ = [
     "DEFAULT_DB",
     "Console",
+    "as_json",
     "choose_organisation",
     "existing_sqlite_url",
     "parse_date",
     "read_file",
     "sqlite_url",
 ]
+
+log = logging.getLogger("caredomain.cli")
 
 # Every command works on the demo's store unless told otherwise, so that after
 # `caredomain demo` the other commands work at once.
@@ -30,25 +37,68 @@ DEFAULT_DB = "caredomain-demo.db"
 
 @frozen
 class Console:
+    """Where a command prints. ``quiet`` (``-q``) keeps only the result and the errors;
+    ``json`` (``--json``) makes the result one JSON document, and nothing else goes to
+    standard output."""
+
     out: TextIO
     err: TextIO
     environ: Mapping[str, str]
+    quiet: bool = False
+    json: bool = False
 
     def print(self, text: str = "") -> None:
+        """A line of the command's result, as text."""
         print(text, file=self.out)
+
+    def info(self, text: str = "") -> None:
+        """A line that is not the result (a banner, what is about to happen): shown unless
+        ``-q`` or ``--json``."""
+        if not (self.quiet or self.json):
+            print(text, file=self.out)
+
+    def emit(self, document: Any, *, one_line: bool = False) -> None:
+        """The result as one JSON document (see :func:`as_json`); ``one_line`` for a stream
+        of documents, one a line (JSON Lines)."""
+        indent = None if one_line else 2
+        json.dump(document, self.out, ensure_ascii=False, indent=indent, default=as_json)
+        print(file=self.out, flush=one_line)
 
     def error(self, text: str) -> None:
         print(f"caredomain: error: {text}", file=self.err)
 
     def warn(self, text: str) -> None:
-        print(f"caredomain: warning: {text}", file=self.err)
+        if not self.quiet:
+            print(f"caredomain: warning: {text}", file=self.err)
+
+    def progress(self) -> Progress:
+        """A progress line on standard error, drawn only when it is a terminal and neither
+        ``-q`` nor ``--json`` was given."""
+        return Progress(self.err, enabled=not (self.quiet or self.json) and self.err.isatty())
 
     def plugins(self) -> Plugins:
         """Load the plugins, reporting each that failed on stderr."""
         plugins = load_plugins(self.environ)
+        log.info("plugins loaded: %s", ", ".join(plugins.names) or "none")
+        for info in plugins.describe():
+            log.debug("plugin %s (%s): %s", info.name, info.module, ", ".join(info.hooks))
         for failure in plugins.failures:
             self.warn(f"plugin not loaded: {failure}")
         return plugins
+
+
+def as_json(value: Any) -> Any:
+    """What JSON cannot hold as it is: datetimes ISO 8601 with their offset, dates ISO,
+    durations in seconds, enums by value, sets and tuples as sorted or ordered lists."""
+    if isinstance(value, date | datetime | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, frozenset | set):
+        return sorted(value, key=str)
+    raise TypeError(f"{type(value).__name__} has no JSON form")
 
 
 def read_file(path: str | Path) -> bytes:

@@ -17,8 +17,9 @@ from caredomain.__about__ import __version__
 from caredomain.access import Actor
 from caredomain.calendar import Closure, OpeningCalendar
 from caredomain.cli.commands import COMMANDS
-from caredomain.cli.common import DEFAULT_DB, Console, parse_date, sqlite_url
+from caredomain.cli.common import DEFAULT_DB, Console, sqlite_url
 from caredomain.cli.notify_demo import notifications_chapter
+from caredomain.cli.options import add_command_options, date_argument, whole_number
 from caredomain.cli.roster_demo import roster_chapter
 from caredomain.cli.slots_demo import slots_chapter
 from caredomain.cli.visits_demo import visits_chapter
@@ -36,11 +37,18 @@ def add_parser(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "demo", help=COMMANDS["demo"].help, description=COMMANDS["demo"].help
     )
-    parser.add_argument(
-        "--db", default=DEFAULT_DB, help=f"SQLite file to open or create (default {DEFAULT_DB})"
+    add_command_options(
+        parser, None, db=f"the SQLite file to open or create (default {DEFAULT_DB})"
     )
-    parser.add_argument("--today", type=parse_date, help="pretend today is this date (YYYY-MM-DD)")
-    parser.add_argument("--days", type=int, default=30, help="days of calendar shown (30)")
+    parser.add_argument(
+        "--today", type=date_argument("--today"), help="pretend today is this date (YYYY-MM-DD)"
+    )
+    parser.add_argument(
+        "--days",
+        type=whole_number("--days", least=1),
+        default=30,
+        help="how many days of the opening calendar to show (default 30)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -78,9 +86,9 @@ def run(args: argparse.Namespace, console: Console) -> int:
             today=today,
             days=args.days,
         )
-        console.print(f"caredomain {__version__} demo")
-        console.print(f"store    {store.url} (schema version {store.schema_version})")
-        console.print(f"plugins  {', '.join(plugins.names)}")
+        console.info(f"caredomain {__version__} demo")
+        console.info(f"store    {store.url} (schema version {store.schema_version})")
+        console.info(f"plugins  {', '.join(plugins.names)}")
         for chapter in CHAPTERS:
             console.print()
             chapter(demo)

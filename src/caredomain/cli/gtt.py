@@ -3,30 +3,39 @@ list the files applied.
 
 The reader comes from the plugins (``gtt-csv``, from ``caredomain_gtt``, by default); its
 settings from ``--settings FILE`` (a TOML file with a ``[gtt]`` table) and ``--set KEY=VALUE``.
+These, and the common options (``--db``, ``-v``, ``-q``, ``--json``), go after the
+subcommand's word; before it, where earlier versions took them, they are still accepted.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from attrs import field, frozen
 
+from caredomain.cli import roster_json
 from caredomain.cli.commands import COMMANDS
-from caredomain.cli.common import DEFAULT_DB, Console, read_file, sqlite_url
+from caredomain.cli.common import Console, read_file, sqlite_url
+from caredomain.cli.options import Shared, add_command_options, add_group_options, whole_number
+from caredomain.cli.progress import Progress
 from caredomain.cli.roster import ACTOR, roster_zone, show_candidates, show_post
 from caredomain.errors import InvalidInput
 from caredomain.ports import FeedReader, FeedReaderSpec
 from caredomain.roster import FeedReport, FeedSchedule, RosterSettings
 from caredomain.roster import services as roster_services
+from caredomain.roster.feed_services import FeedRun, FolderRun
 from caredomain.roster.ports import FolderReader
 from caredomain.serialization import parse_toml, structure
 from caredomain.services import ServiceContext
 
 __all__ = ["add_parser"]
+
+log = logging.getLogger(__name__)
 
 DEFAULT_READER = "gtt-csv"
 DEFAULT_SCHEDULE = "every 1h"
@@ -36,35 +45,70 @@ def add_parser(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "gtt", help=COMMANDS["gtt"].help, description=COMMANDS["gtt"].help
     )
-    parser.add_argument("--db", default=DEFAULT_DB, help=f"SQLite store (default {DEFAULT_DB})")
-    parser.add_argument("--reader", default=DEFAULT_READER, help=f"feed reader ({DEFAULT_READER})")
-    parser.add_argument("--settings", help="TOML file whose [gtt] table sets the reader")
-    parser.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="a reader setting (encoding=cp1252, delimiter=',', policy=lenient…)",
-    )
+    shared = Shared(db=True)
+    add_group_options(parser, shared)
+    _reader_options(parser, suppress=False)
     commands = parser.add_subparsers(dest="gtt_command", required=True, metavar="COMMAND")
 
-    apply = commands.add_parser("apply", help="apply export files, in the order given")
-    apply.add_argument("files", nargs="+", metavar="FILE")
-    apply.add_argument("--candidates", type=int, default=3, help="candidates per vacancy (3)")
+    def command(name: str, help: str, *, json: bool = False) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = commands.add_parser(name, help=help)
+        add_command_options(sub, shared, json=json)
+        _reader_options(sub, suppress=True)
+        return sub
+
+    apply = command("apply", "apply export files, in the order given", json=True)
+    apply.add_argument("files", nargs="+", metavar="FILE", help="a GTT export file")
+    apply.add_argument(
+        "--candidates",
+        type=whole_number("--candidates"),
+        default=3,
+        help="candidates shown per post left vacant (default 3; 0: none)",
+    )
     apply.set_defaults(run=_apply)
 
-    watch = commands.add_parser("watch", help="apply the files dropped in a folder")
-    watch.add_argument("folder", metavar="DIR")
+    watch = command("watch", "apply the files dropped in a folder")
+    watch.add_argument("folder", metavar="DIR", help="the folder the GTT drops its exports in")
     when = watch.add_mutually_exclusive_group()
     when.add_argument("--every", help="every so many hours: 2h (default: the roster's, or 1h)")
     when.add_argument("--at", help="at set times of day: 06:00,12:00,18:00")
     watch.add_argument("--once", action="store_true", help="process the folder once and stop")
-    watch.add_argument("--runs", type=int, help="stop after this many runs")
+    watch.add_argument(
+        "--runs", type=whole_number("--runs", least=1), help="stop after this many runs"
+    )
     watch.set_defaults(run=_watch)
 
-    history = commands.add_parser("history", help="the files the folder source applied")
-    history.add_argument("--limit", type=int, default=20)
+    history = command("history", "the files the folder source applied", json=True)
+    history.add_argument(
+        "--limit", type=whole_number("--limit"), default=20, help="files listed (default 20)"
+    )
     history.set_defaults(run=_history)
+
+
+def _reader_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """The reader's options, before the subcommand word (with their defaults) and after it
+    (without: a value given there replaces the one given before)."""
+
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if suppress else value
+
+    parser.add_argument(
+        "--reader",
+        default=default(DEFAULT_READER),
+        help=f"the feed reader, by the name `caredomain plugins` shows (default {DEFAULT_READER})",
+    )
+    parser.add_argument(
+        "--settings",
+        default=default(None),
+        help="a TOML file whose [gtt] table sets the reader (the roster page of the "
+        "documentation lists the settings)",
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=default([]),
+        metavar="KEY=VALUE",
+        help="a reader setting (encoding=cp1252, delimiter=',', policy=lenient…)",
+    )
 
 
 @frozen
@@ -147,9 +191,12 @@ def _vacancies(console: Console, session: _Session, report: FeedReport, limit: i
 
 def _apply(args: argparse.Namespace, console: Console) -> int:
     failed = False
-    with _session(args, console) as session:
+    documents: list[dict[str, Any]] = []
+    with _session(args, console) as session, console.progress() as progress:
         zone = roster_zone(session.context)
-        for source in args.files:
+        for number, source in enumerate(args.files, start=1):
+            progress.show(f"applying {source} (file {number} of {len(args.files)})")
+            started = time.monotonic()
             try:
                 run = roster_services.apply_gtt_file(
                     session.context,
@@ -158,17 +205,50 @@ def _apply(args: argparse.Namespace, console: Console) -> int:
                     recognise=roster_services.recognising(session.reader),
                 )
             except InvalidInput as error:
+                progress.clear()
                 console.error(str(error))
+                documents.append({"file": source, "error": str(error)})
                 failed = True
+                continue
+            progress.clear()
+            log.info("%s: applied in %.1f s", source, time.monotonic() - started)
+            report = run.report
+            failed = failed or (report is not None and report.refused)
+            if console.json:
+                documents.append(_applied_document(session, source, run, args.candidates))
                 continue
             for line in run.lines(zone):
                 console.print(line)
-            report = run.report
-            if report is not None and report.refused:
-                failed = True
-            elif report is not None:
+            if report is not None and not report.refused:
                 _vacancies(console, session, report, args.candidates)
+    if console.json:
+        console.emit({"files": documents})
     return 2 if failed else 0
+
+
+def _applied_document(
+    session: _Session, source: str, run: FeedRun, candidates: int
+) -> dict[str, Any]:
+    """A file's outcome, its posts left vacant with their candidates."""
+    with session.context.store.unit_of_work(write=False) as uow:
+        roster = roster_services.load_roster(uow)
+    zone = roster.settings.zone
+    vacancies = []
+    for post in run.report.vacated if run.report and not run.report.refused else ():
+        current = roster.post(post.id)
+        vacancy = roster_json.post(current, roster.unit_of(current), zone)
+        if candidates > 0:
+            found = roster_services.find_candidates(
+                session.context, ACTOR, post.id, limit=candidates
+            )
+            vacancy.update(roster_json.candidate_list(found, roster))
+        vacancies.append(vacancy)
+    return {
+        "file": source,
+        "error": None,
+        **roster_json.feed_run(run, zone),
+        "vacancies": vacancies,
+    }
 
 
 def _schedule(args: argparse.Namespace, session: _Session) -> FeedSchedule:
@@ -193,33 +273,46 @@ def _watch(args: argparse.Namespace, console: Console) -> int:
             )
         folder = reader.folder(args.folder)
         schedule = _schedule(args, session)
-        console.print(f"watching {args.folder} {schedule}")
+        console.info(f"watching {args.folder} {schedule}")
         done = 0
         try:
             while True:
-                for outcome in roster_services.process_folder(session.context, folder):
-                    console.print(f"{outcome.source} -> {outcome.moved_to}")
-                    if outcome.error:
-                        console.print(f"  {outcome.error}")
-                    elif outcome.run is not None:
-                        for line in outcome.run.lines(schedule.zone)[1:]:
-                            console.print(line)
+                with console.progress() as progress:
+                    progress.show(f"applying the files in {args.folder}")
+                    outcomes = roster_services.process_folder(session.context, folder)
+                    _show_outcomes(console, progress, outcomes, schedule)
                 done += 1
                 if args.once or (args.runs is not None and done >= args.runs):
                     return 0
                 now = session.context.clock.now()
                 (next_run,) = schedule.next_runs(now, 1)
-                console.print(f"next run at {next_run.isoformat(timespec='minutes')}")
+                console.info(f"next run at {next_run.isoformat(timespec='minutes')}")
                 time.sleep(max(0.0, (next_run - now).total_seconds()))
         except KeyboardInterrupt:
-            console.print("stopped")
+            console.info("stopped")
             return 0
+
+
+def _show_outcomes(
+    console: Console, progress: Progress, outcomes: Iterable[FolderRun], schedule: FeedSchedule
+) -> None:
+    for outcome in outcomes:
+        progress.clear()
+        console.print(f"{outcome.source} -> {outcome.moved_to}")
+        if outcome.error:
+            console.print(f"  {outcome.error}")
+        elif outcome.run is not None:
+            for line in outcome.run.lines(schedule.zone)[1:]:
+                console.print(line)
 
 
 def _history(args: argparse.Namespace, console: Console) -> int:
     with _session(args, console) as session:
         batches = roster_services.applied_batches(session.context, ACTOR, args.limit)
         zone = roster_zone(session.context)
+    if console.json:
+        console.emit({"files": [roster_json.applied_batch(batch, zone) for batch in batches]})
+        return 0
     if not batches:
         console.print("no file applied yet")
     for batch in batches:

@@ -10,25 +10,29 @@
 Senders come from the ``[notifications]`` section of ``--config`` (an organisation's
 configuration file); a channel it leaves out goes to the embedded default next to the
 database: a Maildir folder ``<db>-mail/`` and a JSON-lines file ``<db>-sms.jsonl``.
+
+The common options (``--db``, ``-v``, ``-q``, ``--json``, and ``--organisation`` for
+``preview``) go after the action's word.
 """
 
 from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from caredomain.cli.commands import COMMANDS
 from caredomain.cli.common import (
-    DEFAULT_DB,
     Console,
     choose_organisation,
     existing_sqlite_url,
     read_file,
 )
+from caredomain.cli.options import Shared, add_command_options, add_group_options, whole_number
+from caredomain.cli.progress import Progress
 from caredomain.configuration import Configuration, load_configuration
 from caredomain.errors import InvalidInput
 from caredomain.notifications.configuration import NotificationConfiguration, SenderChoice
@@ -36,10 +40,12 @@ from caredomain.notifications.outbox import OutboxStatus
 from caredomain.organisation import Organisation
 from caredomain.plugins import Plugins
 from caredomain.ports import Sender, Store
+from caredomain.serialization import unstructure
 from caredomain.services import ServiceContext
 from caredomain.services.notifications import (
     NOTIFIER_ACTOR,
     DispatchReport,
+    OutboxSummary,
     dispatch_notifications,
     outbox_summary,
     preview_notifications,
@@ -54,12 +60,14 @@ def add_parser(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "notify", help=COMMANDS["notify"].help, description=COMMANDS["notify"].help
     )
+    shared = Shared(db=True)
+    add_group_options(parser, shared)
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
 
-    def common(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument(
-            "--db", default=DEFAULT_DB, help=f"the SQLite store (default {DEFAULT_DB})"
-        )
+    def common(
+        sub: argparse.ArgumentParser, *, json: bool = True, organisation: bool = False
+    ) -> None:
+        add_command_options(sub, shared, json=json, organisation=organisation)
         sub.add_argument(
             "--config",
             help="an organisation's configuration file (TOML) whose [notifications] section "
@@ -70,13 +78,15 @@ def add_parser(subparsers: Any) -> None:
     common(dispatch)
     dispatch.add_argument("--once", action="store_true", help="one pass, then exit")
     dispatch.add_argument(
-        "--interval", type=float, default=30.0, help="seconds between passes (30)"
+        "--interval", type=float, default=30.0, help="seconds between passes (default 30)"
     )
     dispatch.set_defaults(run=_dispatch)
 
     outbox = actions.add_parser("outbox", help="messages by status, and the dead letters")
     common(outbox)
-    outbox.add_argument("--limit", type=int, default=50, help="dead letters shown (50)")
+    outbox.add_argument(
+        "--limit", type=whole_number("--limit"), default=50, help="dead letters shown (default 50)"
+    )
     outbox.set_defaults(run=_outbox)
 
     requeue = actions.add_parser("requeue", help="put dead letters back to pending")
@@ -86,12 +96,11 @@ def add_parser(subparsers: Any) -> None:
     requeue.set_defaults(run=_requeue)
 
     preview = actions.add_parser("preview", help="a kind's texts with sample values")
-    common(preview)
+    common(preview, organisation=True)
     preview.add_argument(
         "--event", required=True, help="a kind such as appointment.created, or AppointmentBooked"
     )
     preview.add_argument("--type", help="an appointment type id: its own settings, if any")
-    preview.add_argument("--organisation", help="the organisation (default: the store's only one)")
     preview.set_defaults(run=_preview)
 
 
@@ -182,23 +191,45 @@ def _dispatch(args: argparse.Namespace, console: Console) -> int:
     try:
         senders = _senders(plugins, args.db, settings, console.environ, args.config)
         for channel, sender in sorted(senders.items()):
-            console.print(f"{channel:<5} {sender!r}")
+            console.info(f"{channel:<5} {sender!r}")
         context = ServiceContext(store=store)
-        while True:
-            report = run_dispatch(context, senders, settings)
-            if report.claimed or args.once:
-                console.print(
-                    f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S}  {_describe(report)}"
-                )
-            if args.once:
-                return 0
-            try:
-                time.sleep(args.interval)
-            except KeyboardInterrupt:
-                console.print("stopped")
-                return 0
+        with console.progress() as progress:
+            return _passes(
+                args, console, progress, lambda: run_dispatch(context, senders, settings)
+            )
     finally:
         store.close()
+
+
+def _passes(
+    args: argparse.Namespace,
+    console: Console,
+    progress: Progress,
+    dispatch: Callable[[], DispatchReport],
+) -> int:
+    """Dispatch passes until ``--once`` is done or the user interrupts; with ``--json``, one
+    document a pass, on one line each (a single document with ``--once``)."""
+    number = 0
+    while True:
+        number += 1
+        progress.show(f"dispatching the outbox, pass {number}")
+        report = dispatch()
+        at = datetime.now().astimezone()
+        if report.claimed or args.once:
+            progress.clear()
+            if console.json:
+                console.emit({"at": at, **unstructure(report)}, one_line=not args.once)
+            else:
+                console.print(f"{at:%Y-%m-%d %H:%M:%S}  {_describe(report)}")
+        if args.once:
+            return 0
+        progress.show(f"pass {number} done, next in {args.interval:g} s")
+        try:
+            time.sleep(args.interval)
+        except KeyboardInterrupt:
+            progress.clear()
+            console.info("stopped")
+            return 0
 
 
 def _outbox(args: argparse.Namespace, console: Console) -> int:
@@ -209,6 +240,9 @@ def _outbox(args: argparse.Namespace, console: Console) -> int:
         summary = outbox_summary(ServiceContext(store=store), NOTIFIER_ACTOR, dead_limit=args.limit)
     finally:
         store.close()
+    if console.json:
+        console.emit(_outbox_document(store.url, summary))
+        return 0
     console.print(f"outbox of {store.url}")
     for status in OutboxStatus:
         console.print(f"  {status.value:<10} {summary.counts.get(status, 0)}")
@@ -226,6 +260,25 @@ def _outbox(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _outbox_document(url: str, summary: OutboxSummary) -> dict[str, Any]:
+    return {
+        "store": url,
+        "counts": {status.value: summary.counts.get(status, 0) for status in OutboxStatus},
+        "next_due": summary.next_due,
+        "dead": [
+            {
+                "key": message.key,
+                "kind": message.kind,
+                "channel": message.channel,
+                "recipient": message.recipient,
+                "attempts": message.attempts,
+                "last_error": message.last_error,
+            }
+            for message in summary.dead
+        ],
+    }
+
+
 def _requeue(args: argparse.Namespace, console: Console) -> int:
     if args.all == bool(args.keys):
         raise InvalidInput(
@@ -239,6 +292,9 @@ def _requeue(args: argparse.Namespace, console: Console) -> int:
         requeued = requeue_dead_letters(ServiceContext(store=store), NOTIFIER_ACTOR, keys)
     finally:
         store.close()
+    if console.json:
+        console.emit({"requeued": requeued})
+        return 0
     if not requeued:
         console.print("no dead letter to requeue")
         return 0
@@ -260,6 +316,25 @@ def _preview(args: argparse.Namespace, console: Console) -> int:
     finally:
         store.close()
     first = previews[0]
+    if console.json:
+        console.emit(
+            {
+                "organisation": organisation.id,
+                "kind": first.kind,
+                "label": first.label,
+                "type": args.type,
+                "previews": [
+                    {
+                        "channel": preview.channel,
+                        "enabled": preview.enabled,
+                        "subject": preview.subject,
+                        "body": preview.body,
+                    }
+                    for preview in previews
+                ],
+            }
+        )
+        return 0
     scope = f" for type {args.type}" if args.type else ""
     console.print(f"{first.kind} ({first.label}){scope}, {organisation.name}, sample values")
     for preview in previews:

@@ -1,7 +1,9 @@
 """``caredomain roster``: load a ward, list vacancies, find candidates, assign, close, swap
 days, edit codes locally and list the edits the GTT has not confirmed.
 
-The command line acts as an administrator of the store it opens (``--db``).
+The command line acts as an administrator of the store it opens (``--db``). The common
+options (``--db``, ``-v``, ``-q``, and ``--json`` where a command lists) go after the
+subcommand's word; ``--db`` is still accepted before it too.
 """
 
 from __future__ import annotations
@@ -14,8 +16,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from caredomain.access import Actor
+from caredomain.cli import roster_json
 from caredomain.cli.commands import COMMANDS
-from caredomain.cli.common import DEFAULT_DB, Console, parse_date, read_file, sqlite_url
+from caredomain.cli.common import Console, read_file, sqlite_url
+from caredomain.cli.options import (
+    Shared,
+    add_command_options,
+    add_group_options,
+    date_argument,
+    whole_number,
+)
 from caredomain.roster import (
     NOT_SENT_UPSTREAM,
     CandidateList,
@@ -47,58 +57,81 @@ def add_parser(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "roster", help=COMMANDS["roster"].help, description=COMMANDS["roster"].help
     )
-    parser.add_argument("--db", default=DEFAULT_DB, help=f"SQLite store (default {DEFAULT_DB})")
+    shared = Shared(db=True)
+    add_group_options(parser, shared)
     commands = parser.add_subparsers(dest="roster_command", required=True, metavar="COMMAND")
 
-    load = commands.add_parser("load", help="save a ward file: agents, plannings, posts")
-    load.add_argument("ward", help="the ward's TOML file (see docs/roster.md)")
+    def command(name: str, help: str, *, json: bool = False) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = commands.add_parser(name, help=help)
+        add_command_options(sub, shared, json=json)
+        return sub
+
+    load = command("load", "save a ward file: agents, plannings, posts")
+    load.add_argument(
+        "ward",
+        help="the ward's TOML file: its agents, plannings and posts (the roster page of the "
+        "documentation describes it; the demo's ward is an example)",
+    )
     load.set_defaults(run=_load)
 
-    vacant = commands.add_parser("vacancies", help="vacant posts of published plannings")
-    vacant.add_argument("--date", type=parse_date, help="only this day (YYYY-MM-DD)")
-    vacant.add_argument("--candidates", type=int, default=3, help="candidates shown (3)")
+    vacant = command("vacancies", "vacant posts of published plannings", json=True)
+    vacant.add_argument("--date", type=date_argument("--date"), help="only this day (YYYY-MM-DD)")
+    vacant.add_argument(
+        "--candidates",
+        type=whole_number("--candidates"),
+        default=3,
+        help="candidates shown per post (default 3; 0: none)",
+    )
     vacant.set_defaults(run=_vacancies)
 
-    found = commands.add_parser("candidates", help="who could take a post, best first")
-    found.add_argument("post")
-    found.add_argument("--limit", type=int, default=10)
+    found = command("candidates", "who could take a post, best first", json=True)
+    found.add_argument("post", help=POST_HELP)
+    found.add_argument(
+        "--limit", type=whole_number("--limit"), default=10, help="candidates shown (default 10)"
+    )
     found.add_argument("--explain", action="store_true", help="also why each other agent cannot")
     found.set_defaults(run=_candidates)
 
-    assign = commands.add_parser("assign", help="post an agent")
-    assign.add_argument("post")
-    assign.add_argument("agent")
+    assign = command("assign", "post an agent")
+    assign.add_argument("post", help=POST_HELP)
+    assign.add_argument("agent", help=AGENT_HELP)
     assign.set_defaults(run=_assign)
 
-    close = commands.add_parser("close", help="close a post's vacant positions")
-    close.add_argument("post")
+    close = command("close", "close a post's vacant positions")
+    close.add_argument("post", help=POST_HELP)
     close.set_defaults(run=_close)
 
-    swap = commands.add_parser("swap", help="two agents exchange their days (codes and posts)")
-    swap.add_argument("agent_a")
-    swap.add_argument("agent_b")
-    swap.add_argument("days", nargs="+", type=parse_date, metavar="DAY")
+    swap = command("swap", "two agents exchange their days (codes and posts)")
+    swap.add_argument("agent_a", metavar="AGENT_A", help=AGENT_HELP)
+    swap.add_argument("agent_b", metavar="AGENT_B", help="the other agent's id")
+    swap.add_argument(
+        "days", nargs="+", type=date_argument("DAY"), metavar="DAY", help="a day (YYYY-MM-DD)"
+    )
     swap.set_defaults(run=_swap)
 
-    publish = commands.add_parser("publish", help="publish a draft planning")
-    publish.add_argument("planning")
+    publish = command("publish", "publish a draft planning")
+    publish.add_argument("planning", help="the planning's id, as in the ward file")
     publish.set_defaults(run=_publish)
 
-    edit = commands.add_parser("edit", help="change a code locally (not sent to the GTT)")
-    edit.add_argument("agent")
-    edit.add_argument("day", type=parse_date)
-    edit.add_argument("code")
+    edit = command("edit", "change a code locally (not sent to the GTT)")
+    edit.add_argument("agent", help=AGENT_HELP)
+    edit.add_argument("day", type=date_argument("DAY"), metavar="DAY", help="the day (YYYY-MM-DD)")
+    edit.add_argument("code", help="a code of the ward's catalogue (J, M, S, N, RH, CA…)")
     edit.set_defaults(run=_edit)
 
-    pending = commands.add_parser("pending", help="local edits the GTT has not confirmed")
-    pending.add_argument("--agent")
+    pending = command("pending", "local edits the GTT has not confirmed", json=True)
+    pending.add_argument("--agent", help="only this agent's edits")
     pending.set_defaults(run=_pending)
 
-    codes = commands.add_parser("codes", help="an agent's codes with their provenance")
-    codes.add_argument("agent")
-    codes.add_argument("first", type=parse_date)
-    codes.add_argument("last", type=parse_date)
+    codes = command("codes", "an agent's codes with their provenance", json=True)
+    codes.add_argument("agent", help=AGENT_HELP)
+    codes.add_argument("first", type=date_argument("FIRST"), metavar="FIRST", help="first day")
+    codes.add_argument("last", type=date_argument("LAST"), metavar="LAST", help="last day")
     codes.set_defaults(run=_codes)
+
+
+POST_HELP = "a post's id (`caredomain roster vacancies` lists the vacant ones)"
+AGENT_HELP = "an agent's id, as in the ward file or the GTT export"
 
 
 def roster_zone(context: ServiceContext) -> ZoneInfo:
@@ -146,6 +179,9 @@ def _load(args: argparse.Namespace, console: Console) -> int:
 def _vacancies(args: argparse.Namespace, console: Console) -> int:
     with open_context(console, args.db) as context:
         found = roster_services.vacancies(context, ACTOR, args.date)
+        if console.json:
+            console.emit({"date": args.date, "vacancies": _vacancy_documents(context, args, found)})
+            return 0
         if not found:
             console.print("no vacant post" + (f" on {args.date.isoformat()}" if args.date else ""))
             return 0
@@ -161,6 +197,21 @@ def _vacancies(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _vacancy_documents(
+    context: ServiceContext, args: argparse.Namespace, found: list[Post]
+) -> list[dict[str, Any]]:
+    with context.store.unit_of_work(write=False) as uow:
+        roster = roster_services.load_roster(uow, first=args.date, last=args.date)
+    documents = []
+    for post in found:
+        document = roster_json.post(post, roster.unit_of(post), roster.settings.zone)
+        if args.candidates > 0:
+            best = roster_services.find_candidates(context, ACTOR, post.id, limit=args.candidates)
+            document.update(roster_json.candidate_list(best, roster))
+        documents.append(document)
+    return documents
+
+
 def _candidates(args: argparse.Namespace, console: Console) -> int:
     with open_context(console, args.db) as context:
         found = roster_services.find_candidates(
@@ -168,6 +219,10 @@ def _candidates(args: argparse.Namespace, console: Console) -> int:
         )
         with context.store.unit_of_work(write=False) as uow:
             roster = roster_services.load_roster(uow, first=found.post.day, last=found.post.day)
+    if console.json:
+        post = roster_json.post(found.post, roster.unit_of(found.post), roster.settings.zone)
+        console.emit({"post": post, **roster_json.candidate_list(found, roster)})
+        return 0
     console.print(f"candidates for {found.post.id} ({found.post.fill}):")
     show_candidates(console, found, "  ", roster)
     return 0
@@ -222,6 +277,9 @@ def _pending(args: argparse.Namespace, console: Console) -> int:
     with open_context(console, args.db) as context:
         edits = roster_services.pending_local_edits(context, ACTOR, args.agent)
         zone = roster_zone(context)
+    if console.json:
+        console.emit({"edits": [roster_json.local_edit(edit, zone) for edit in edits]})
+        return 0
     if not edits:
         console.print("no local edit pending")
         return 0
@@ -237,6 +295,16 @@ def _codes(args: argparse.Namespace, console: Console) -> int:
     with open_context(console, args.db) as context:
         codes = roster_services.day_codes(context, ACTOR, args.agent, args.first, args.last)
         zone = roster_zone(context)
+    if console.json:
+        console.emit(
+            {
+                "agent": args.agent,
+                "first": args.first,
+                "last": args.last,
+                "codes": [roster_json.day_code(code, zone) for code in codes],
+            }
+        )
+        return 0
     for code in codes:
         if code.edit is not None:
             origin = f"local edit by {code.edit.edited_by}, GTT says {code.gtt_code or '-'}"

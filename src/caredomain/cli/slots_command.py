@@ -6,9 +6,9 @@
     caredomain slots free --type ID [--place ID] [--from DATE] [--days N]
     caredomain slots why --type ID --date DATE [--place ID]
 
-each with ``--db PATH`` and ``--organisation ID``. ``--db`` defaults to the demo's file, so
-that they work right after ``caredomain demo``; ``--organisation`` to the only organisation
-in the store.
+each with the common options (``--db PATH``, ``--organisation ID``, ``--json``, ``-v``,
+``-q``). ``--db`` defaults to the demo's file, so that they work right after ``caredomain
+demo``; ``--organisation`` to the only organisation in the store.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ from typing import Any
 from caredomain.access import Actor
 from caredomain.cli.commands import COMMANDS
 from caredomain.cli.common import (
-    DEFAULT_DB,
     Console,
     choose_organisation,
     existing_sqlite_url,
     parse_date,
 )
+from caredomain.cli.options import Shared, add_command_options, add_group_options
 from caredomain.errors import InvalidInput
 from caredomain.organisation import OrganisationId
 from caredomain.ports import Store
@@ -42,8 +42,11 @@ from caredomain.services import (
 )
 from caredomain.slots import (
     AppointmentType,
+    Availability,
     Deprogramming,
     PlaceId,
+    Reason,
+    Slot,
     SlotAvailability,
     SlotSettings,
 )
@@ -58,34 +61,35 @@ def add_parser(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "slots", help=COMMANDS["slots"].help, description=COMMANDS["slots"].help
     )
+    shared = Shared(db=True, organisation=True)
+    add_group_options(parser, shared)
     commands = parser.add_subparsers(dest="slots_command", required=True, metavar="COMMAND")
-    store = argparse.ArgumentParser(add_help=False)
-    store.add_argument(
-        "--db", default=DEFAULT_DB, help=f"SQLite file of the store (default {DEFAULT_DB})"
-    )
-    store.add_argument(
-        "--organisation", help="organisation id (default: the only one in the store)"
-    )
 
-    refresh = commands.add_parser(
-        "refresh", parents=[store], help="plan the slots as of today (run it nightly)"
-    )
+    refresh = commands.add_parser("refresh", help="plan the slots as of today (run it nightly)")
+    add_command_options(refresh, shared, json=True)
     refresh.set_defaults(run=_command(_refresh))
 
-    free = commands.add_parser("free", parents=[store], help="list the free slots of a type")
-    free.add_argument("--type", required=True, help="appointment type id")
-    free.add_argument("--place", help="only at this place (id)")
+    free = commands.add_parser("free", help="list the free slots of a type")
+    add_command_options(free, shared, json=True)
+    free.add_argument("--type", required=True, help=TYPE_HELP)
+    free.add_argument("--place", help=PLACE_HELP)
     free.add_argument("--from", dest="first", help="first day, YYYY-MM-DD (default today)")
-    free.add_argument("--days", default="14", help="how many days (default 14)")
+    free.add_argument("--days", default="14", help="how many days, 1 to 366 (default 14)")
     free.set_defaults(run=_command(_free))
 
-    why = commands.add_parser(
-        "why", parents=[store], help="say why each slot of a type on a day is not free"
-    )
-    why.add_argument("--type", required=True, help="appointment type id")
+    why = commands.add_parser("why", help="say why each slot of a type on a day is not free")
+    add_command_options(why, shared, json=True)
+    why.add_argument("--type", required=True, help=TYPE_HELP)
     why.add_argument("--date", required=True, help="the day, YYYY-MM-DD")
-    why.add_argument("--place", help="only at this place (id)")
+    why.add_argument("--place", help=PLACE_HELP)
     why.set_defaults(run=_command(_why))
+
+
+TYPE_HELP = (
+    "an appointment type's id, from the organisation's configuration file "
+    "(`caredomain slots free` with a wrong id lists the known ones)"
+)
+PLACE_HELP = "only at this place: its id (a wrong id lists the known ones)"
 
 
 Command = Callable[[argparse.Namespace, Console, ServiceContext, OrganisationId], None]
@@ -118,12 +122,33 @@ def _refresh(
     context: ServiceContext,
     organisation_id: OrganisationId,
 ) -> None:
-    report = refresh_slots(context, SLOT_PLANNER, organisation_id)
+    with console.progress() as progress:
+        progress.show(f"{organisation_id}: planning the slots")
+        report = refresh_slots(context, SLOT_PLANNER, organisation_id)
+    settings = slot_settings(context, OPERATOR, organisation_id)
+    if console.json:
+        console.emit(
+            {
+                "organisation": organisation_id,
+                "day": report.day,
+                "replanned": report.replanned,
+                "deprogrammed": [
+                    {
+                        "appointment": item.appointment.id,
+                        "beneficiary": item.appointment.beneficiary.name,
+                        "start": item.appointment.start,
+                        "counter": item.appointment.counter_id,
+                        "reason": _reason(item.reason),
+                    }
+                    for item in report.deprogrammed
+                ],
+            }
+        )
+        return
     console.print(f"{organisation_id}: slots planned as of {report.day.isoformat()}")
     replanned = ", ".join(report.replanned) or "none (no counter's settings changed)"
     console.print(f"  counters replanned in full: {replanned}")
     console.print(f"  appointments deprogrammed: {len(report.deprogrammed)}")
-    settings = slot_settings(context, OPERATOR, organisation_id)
     for item in report.deprogrammed:
         console.print(f"    {describe_deprogramming(item, settings)}")
 
@@ -155,6 +180,13 @@ def _free(
     slots = free_slots(
         context, OPERATOR, organisation_id, kind.id, first=first, days=days, place_id=place_id
     )
+    if console.json:
+        console.emit(
+            _free_document(
+                organisation_id, kind, place_id=place_id, days=days, slots=slots, settings=settings
+            )
+        )
+        return
     where = f" at {settings.place(place_id).name}" if place_id else ""
     console.print(
         f"{kind.label} ({kind.id}){where}: {len(slots)} free {kind.duration_minutes}-minute "
@@ -170,6 +202,32 @@ def _free(
         console.print(f"{_day(day)}  {counter.name}, {place.name}")
         for line in _wrapped([format_time(slot.start) for slot in found]):
             console.print(f"    {line}")
+
+
+def _free_document(
+    organisation_id: OrganisationId,
+    kind: AppointmentType,
+    *,
+    place_id: PlaceId | None,
+    days: int,
+    slots: Sequence[Slot],
+    settings: SlotSettings,
+) -> dict[str, Any]:
+    return {
+        "organisation": organisation_id,
+        "type": {"id": kind.id, "label": kind.label, "duration_minutes": kind.duration_minutes},
+        "place": place_id,
+        "days": days,
+        "slots": [
+            {
+                "start": slot.start,
+                "end": slot.end,
+                "counter": slot.counter_id,
+                "place": settings.counter(slot.counter_id).place_id,
+            }
+            for slot in sorted(slots, key=lambda s: (s.start_second, s.counter_id))
+        ],
+    }
 
 
 def _wrapped(words: Sequence[str], per_line: int = 12) -> Iterable[str]:
@@ -191,6 +249,9 @@ def _why(
     place_id = _place(settings, args.place)
     day = _date(args.date, "--date")
     answers = why_no_slot(context, OPERATOR, organisation_id, kind.id, day, place_id=place_id)
+    if console.json:
+        console.emit(_why_document(organisation_id, kind, day, answers))
+        return
     console.print(f"{kind.label} ({kind.id}) on {_day(day)}")
     if not answers:
         console.print("  no counter serves this type")
@@ -204,6 +265,44 @@ def _why(
             console.print(f"  {settings.counter(counter_id).name}")
             for line in _runs(list(slots)):
                 console.print(f"    {line}")
+
+
+def _why_document(
+    organisation_id: OrganisationId,
+    kind: AppointmentType,
+    day: date,
+    answers: Sequence[Availability],
+) -> dict[str, Any]:
+    return {
+        "organisation": organisation_id,
+        "type": {"id": kind.id, "label": kind.label, "duration_minutes": kind.duration_minutes},
+        "date": day,
+        "places": [
+            {
+                "place": answer.place_id,
+                "free": len(answer.free()),
+                "slots": [
+                    {
+                        "counter": slot.counter_id,
+                        "start": slot.start,
+                        "wall": str(slot.wall),
+                        "free": not slot.reasons,
+                        "reasons": [_reason(reason) for reason in slot.reasons],
+                    }
+                    for slot in answer.slots
+                ],
+                "without_slots": [
+                    {"counter": counter_id, "reason": _reason(reason)}
+                    for counter_id, reason in answer.without_slots
+                ],
+            }
+            for answer in answers
+        ],
+    }
+
+
+def _reason(reason: Reason) -> dict[str, str]:
+    return {"code": reason.code, "message": reason.message}
 
 
 def _runs(slots: list[SlotAvailability]) -> Iterable[str]:

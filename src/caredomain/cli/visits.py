@@ -1,6 +1,7 @@
 """``caredomain visits``: home-care visits (seed 004).
 
-* ``visits load AGENCY.toml`` saves an agency file (see ``sample_agency.toml``);
+* ``visits load AGENCY.toml`` saves an agency file (the interventions page of the
+  documentation describes it);
 * ``visits reconcile --date YYYY-MM-DD [--caregiver ID]`` compares planned and actual:
   the anomalies and the actual times to apply to the planning;
 * ``visits log --caregiver ID [--date YYYY-MM-DD]`` shows a caregiver's visits with their
@@ -9,7 +10,9 @@
   outbox: ``caredomain notify dispatch`` sends them) and lists the alarms.
 
 The command line acts as an administrator of the store it opens (``--db``); times are
-shown on the agency's wall clock.
+shown on the agency's wall clock. The common options (``--db``, ``--organisation``,
+``--json``, ``-v``, ``-q``) go after the subcommand's word; before it, as earlier versions
+took them, they are still accepted.
 """
 
 from __future__ import annotations
@@ -24,14 +27,13 @@ from typing import Any
 from caredomain.access import Actor
 from caredomain.cli.commands import COMMANDS
 from caredomain.cli.common import (
-    DEFAULT_DB,
     Console,
     choose_organisation,
     existing_sqlite_url,
-    parse_date,
     read_file,
     sqlite_url,
 )
+from caredomain.cli.options import Shared, add_command_options, add_group_options, date_argument
 from caredomain.interventions import services as visits
 from caredomain.interventions.agency import load_agency
 from caredomain.interventions.alarm import Alarm
@@ -39,6 +41,7 @@ from caredomain.interventions.model import CaregiverId
 from caredomain.interventions.reconciliation import Reconciliation
 from caredomain.notifications import Notifier
 from caredomain.organisation import Organisation, OrganisationId
+from caredomain.serialization import unstructure
 from caredomain.services import ServiceContext
 
 __all__ = ["add_parser", "show_alarm", "show_reconciliation", "show_visit_log"]
@@ -50,25 +53,36 @@ def add_parser(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "visits", help=COMMANDS["visits"].help, description=COMMANDS["visits"].help
     )
-    parser.add_argument("--db", default=DEFAULT_DB, help=f"SQLite store (default {DEFAULT_DB})")
-    parser.add_argument("--organisation", help="the agency (default: the store's only one)")
+    shared = Shared(db=True, organisation=True)
+    add_group_options(parser, shared)
     commands = parser.add_subparsers(dest="visits_command", required=True, metavar="COMMAND")
 
-    load = commands.add_parser("load", help="save an agency file: caregivers, clients, planning")
-    load.add_argument("agency", help="the agency's TOML file (see sample_agency.toml)")
+    def command(name: str, help: str, *, json: bool = False) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = commands.add_parser(name, help=help)
+        add_command_options(sub, shared, json=json)
+        return sub
+
+    load = command("load", "save an agency file: caregivers, clients, planning")
+    load.add_argument(
+        "agency",
+        help="the agency's TOML file: caregivers, clients, services, planned interventions "
+        "(the home-care page of the documentation describes it)",
+    )
     load.set_defaults(run=_load)
 
-    reconcile = commands.add_parser("reconcile", help="planned against actual for a day")
-    reconcile.add_argument("--date", type=parse_date, required=True, help="the day (YYYY-MM-DD)")
-    reconcile.add_argument("--caregiver", help="only this caregiver's visits")
+    reconcile = command("reconcile", "planned against actual for a day", json=True)
+    reconcile.add_argument(
+        "--date", type=date_argument("--date"), required=True, help="the day (YYYY-MM-DD)"
+    )
+    reconcile.add_argument("--caregiver", help="only this caregiver's visits: her id")
     reconcile.set_defaults(run=_reconcile)
 
-    log = commands.add_parser("log", help="a caregiver's visits, punches and entries")
-    log.add_argument("--caregiver", required=True)
-    log.add_argument("--date", type=parse_date, help="only this day (YYYY-MM-DD)")
+    log = command("log", "a caregiver's visits, punches and entries", json=True)
+    log.add_argument("--caregiver", required=True, help="the caregiver's id")
+    log.add_argument("--date", type=date_argument("--date"), help="only this day (YYYY-MM-DD)")
     log.set_defaults(run=_log)
 
-    alarms = commands.add_parser("alarms", help="fire the alarms now due, then list them")
+    alarms = command("alarms", "fire the alarms now due, then list them", json=True)
     alarms.set_defaults(run=_alarms)
 
 
@@ -117,6 +131,10 @@ def _reconcile(args: argparse.Namespace, console: Console) -> int:
         )
         names = _names(context, organisation.id)
         now = context.clock.now()
+    if console.json:
+        document = {"organisation": organisation.id, "date": args.date, "as_of": now}
+        console.emit({**document, **unstructure(result)})
+        return 0
     day = args.date.strftime("%a %Y-%m-%d")
     console.print(
         f"{organisation.name}: visits of {day}, as of "
@@ -159,6 +177,9 @@ def _log(args: argparse.Namespace, console: Console) -> int:
         log = visits.visit_log(
             context, ACTOR, organisation.id, CaregiverId(args.caregiver), args.date
         )
+    if console.json:
+        console.emit({"organisation": organisation.id, "date": args.date, **unstructure(log)})
+        return 0
     for line in show_visit_log(log, organisation, args.date.isoformat() if args.date else None):
         console.print(line)
     return 0
@@ -212,6 +233,15 @@ def _alarms(args: argparse.Namespace, console: Console) -> int:
         organisation = _agency(context, args.organisation)
         fired = visits.tick_alarms(context, organisation.id)
         listed = visits.alarms(context, ACTOR, organisation.id)
+    if console.json:
+        console.emit(
+            {
+                "organisation": organisation.id,
+                "fired": [event.alarm_id for event in fired],
+                "alarms": unstructure(listed),
+            }
+        )
+        return 0
     console.print(f"{organisation.name}: {len(fired)} alarm(s) fired now, {len(listed)} in all")
     for alarm in listed:
         console.print("  " + show_alarm(alarm, organisation))

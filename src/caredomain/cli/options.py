@@ -1,0 +1,170 @@
+"""The options every subcommand shares, defined once.
+
+Each option is accepted after the last word of a subcommand (``caredomain gtt apply --db X
+f.csv``). A command group (``gtt``, ``roster``…) also accepts its shared options before the
+subcommand word, where scripts written for earlier versions give them
+(``caredomain gtt --db X apply f.csv``). The group's copy carries the default; the
+subcommand's copy has none (``argparse.SUPPRESS``), so that argparse, which copies every
+value the subcommand's parser set over the group's, overwrites the group's value only with
+one actually given after the subcommand.
+
+Bad arguments are refused in one line with exit status 2, as bad input is everywhere else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+from datetime import date
+from typing import Any, NoReturn
+
+from attrs import frozen
+
+from caredomain.cli.common import DEFAULT_DB, parse_date
+from caredomain.errors import InvalidInput
+
+__all__ = [
+    "ArgumentRefused",
+    "Parser",
+    "Shared",
+    "add_command_options",
+    "add_group_options",
+    "configure_logging",
+    "date_argument",
+    "whole_number",
+]
+
+DB_HELP = (
+    f"the SQLite file of the store (default {DEFAULT_DB}, the file `caredomain demo` "
+    "creates in the current directory)"
+)
+ORGANISATION_HELP = "the organisation's id (default: the only organisation in the store)"
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, like every other bad input."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"caredomain: error: {message} (`{self.prog} --help` lists the options)\n")
+
+
+class ArgumentRefused(Exception):
+    """An argument's value refused with our own message.
+
+    Not a ValueError on purpose: argparse would catch it and say "invalid … value"."""
+
+    def __init__(self, error: InvalidInput) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def date_argument(option: str) -> Callable[[str], date]:
+    """An argparse ``type`` for a date: the one parser and the one message of every command."""
+
+    def parse(text: str) -> date:
+        try:
+            return parse_date(text)
+        except InvalidInput as error:
+            raise ArgumentRefused(error.located(field=option)) from None
+
+    return parse
+
+
+def whole_number(option: str, *, least: int = 0) -> Callable[[str], int]:
+    """An argparse ``type`` for a whole number of at least ``least``."""
+
+    def parse(text: str) -> int:
+        if not text.isascii() or not text.isdigit() or int(text) < least:
+            expected = f"expected a whole number of at least {least}"
+            raise ArgumentRefused(InvalidInput(expected, field=option, text=text))
+        return int(text)
+
+    return parse
+
+
+@frozen
+class Shared:
+    """The options a command group accepts before its subcommand word as well."""
+
+    db: bool = True
+    organisation: bool = False
+
+
+def add_group_options(parser: argparse.ArgumentParser, shared: Shared) -> None:
+    """The group's copy of its shared options, with their defaults."""
+    _add(parser, shared, suppress=False)
+
+
+def add_command_options(
+    parser: argparse.ArgumentParser,
+    group: Shared | None,
+    *,
+    db: str | None = None,
+    organisation: bool = False,
+    json: bool = False,
+) -> None:
+    """A subcommand's options: its group's shared ones (without defaults: the group's hold
+    unless given here), ``--organisation`` when it needs one organisation, ``--json`` when it
+    lists or reports, ``-v``/``-q`` always. ``db`` is the help of ``--db``, if it takes one.
+    For a command without a group (``demo``, ``plugins``), ``group`` is None."""
+    if group is None:
+        _add(parser, Shared(db=db is not None, organisation=organisation), suppress=False, db=db)
+    else:
+        _add(parser, group, suppress=True, db=db)
+        if organisation and not group.organisation:
+            parser.add_argument("--organisation", help=ORGANISATION_HELP)
+    if json:
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="print one JSON document on standard output instead of text "
+            "(its keys are listed on the command-line page of the documentation)",
+        )
+    else:
+        parser.set_defaults(json=False)
+
+
+def _add(
+    parser: argparse.ArgumentParser, shared: Shared, *, suppress: bool, db: str | None = None
+) -> None:
+    def default(value: Any) -> Any:
+        return argparse.SUPPRESS if suppress else value
+
+    if shared.db:
+        parser.add_argument("--db", default=default(DEFAULT_DB), help=db or DB_HELP)
+    if shared.organisation:
+        parser.add_argument("--organisation", default=default(None), help=ORGANISATION_HELP)
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=default(0),
+        help="log what caredomain does on standard error (-vv: in detail)",
+    )
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=default(False),
+        help="print only the result and the errors: no warnings, banners nor progress",
+    )
+
+
+def configure_logging(verbose: int, quiet: bool) -> None:
+    """caredomain's loggers (the core's and its adapters') at INFO with ``-v``, DEBUG with
+    ``-vv``, ERROR with ``-q``; other libraries' at WARNING, ERROR with ``-q``."""
+    ours = logging.ERROR if quiet else (logging.WARNING, logging.INFO)[min(verbose, 1)]
+    if verbose > 1 and not quiet:
+        ours = logging.DEBUG
+    others = logging.ERROR if quiet else logging.WARNING
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+
+    def shown(record: logging.LogRecord) -> bool:
+        floor = ours if record.name.startswith("caredomain") else others
+        return record.levelno >= floor
+
+    handler.addFilter(shown)
+    logging.basicConfig(level=min(ours, others), handlers=[handler])

@@ -253,3 +253,24 @@ def test_after_the_demo_each_module_command_works_on_its_store(tmp_path: Path) -
     free = _caredomain("slots", "free", "--type", "pieces-identite", cwd=tmp_path)
     assert free.returncode == 0, free.stderr
     assert not (tmp_path / "caredomain.db").exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("roster", "vacancies"),
+        ("roster", "pending"),
+        ("gtt", "history"),
+        ("visits", "alarms"),
+        ("slots", "free", "--type", "pieces-identite"),
+    ],
+    ids=" ".join,
+)
+def test_a_mistyped_store_is_an_error_not_a_new_empty_store(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    result = _caredomain(*command, "--db", "mistyped.db", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "no such store file" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "mistyped.db").exists()

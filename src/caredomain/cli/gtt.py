@@ -20,7 +20,7 @@ from attrs import field, frozen
 
 from caredomain.cli import roster_json
 from caredomain.cli.commands import COMMANDS
-from caredomain.cli.common import Console, read_file, sqlite_url
+from caredomain.cli.common import Console, existing_sqlite_url, read_file
 from caredomain.cli.options import Shared, add_command_options, add_group_options, whole_number
 from caredomain.cli.progress import Progress
 from caredomain.cli.roster import ACTOR, roster_zone, show_candidates, show_post
@@ -168,7 +168,7 @@ def _session(args: argparse.Namespace, console: Console) -> Iterator[_Session]:
             text=args.reader,
         )
     reader = _reader(spec, args)
-    store = plugins.open_store(sqlite_url(args.db))
+    store = plugins.open_store(existing_sqlite_url(args.db))  # the ward is loaded first
     try:
         yield _Session(ServiceContext(store=store, publish=plugins.publish), reader)
     finally:

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from caredomain.access import Actor
 from caredomain.cli import roster_json
 from caredomain.cli.commands import COMMANDS
-from caredomain.cli.common import Console, read_file, sqlite_url
+from caredomain.cli.common import Console, existing_sqlite_url, read_file, sqlite_url
 from caredomain.cli.options import (
     Shared,
     add_command_options,
@@ -43,10 +43,12 @@ ACTOR = Actor.administrator("cli", "Command line")
 
 
 @contextmanager
-def open_context(console: Console, db: str) -> Iterator[ServiceContext]:
-    """A service context on the SQLite store at ``db``, plugins publishing its events."""
+def open_context(console: Console, db: str, *, create: bool = False) -> Iterator[ServiceContext]:
+    """A service context on the SQLite store at ``db``, plugins publishing its events. The
+    file must exist unless ``create``: a mistyped ``--db`` is an error, not a new empty
+    store."""
     plugins = console.plugins()
-    store = plugins.open_store(sqlite_url(db))
+    store = plugins.open_store(sqlite_url(db) if create else existing_sqlite_url(db))
     try:
         yield ServiceContext(store=store, publish=plugins.publish)
     finally:
@@ -167,7 +169,7 @@ def show_candidates(
 def _load(args: argparse.Namespace, console: Console) -> int:
     path = Path(args.ward)
     ward = load_ward(read_file(path), source=str(path))
-    with open_context(console, args.db) as context:
+    with open_context(console, args.db, create=True) as context:
         change = roster_services.set_up_ward(context, ACTOR, ward, source=str(path))
     console.print(
         f"loaded {path}: {len(change.agents)} agents, {len(change.plannings)} plannings, "

@@ -122,8 +122,12 @@ def checked_fields(cls: type, fields: list[Attribute[Any]]) -> list[Attribute[An
 
 
 def _checkable(converter: object) -> bool:
-    """No converter, or a plain function whose parameter says what it takes."""
-    return converter is None or inspect.isfunction(converter)
+    """No converter, a plain function whose parameter says what it takes, or a number's own
+    class (``converter=float``: the field's annotation says what it takes)."""
+    return converter is None or converter in _SCALARS or inspect.isfunction(converter)
+
+
+_SCALARS = (int, float)
 
 
 class _FieldCheck:
@@ -138,7 +142,7 @@ class _FieldCheck:
     @functools.cached_property
     def _expected(self) -> tuple[Any, Callable[[object], bool]]:
         # Resolved at the first construction, when the module is whole.
-        if self._converter is None:
+        if self._converter is None or self._converter in _SCALARS:
             hint = typing.get_type_hints(self._cls)[self._field]
         else:
             first = next(iter(inspect.signature(self._converter).parameters))

@@ -74,7 +74,7 @@ def _names(value: Iterable[str]) -> frozenset[str]:
     return frozenset(value)
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class PublicHolidays:
     """Public holidays of a country (and subdivision), on by default, each switchable by name.
 
@@ -159,7 +159,7 @@ class Closure:
         return f"closure {span}" + (f" ({self.label})" if self.label else "")
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class ClosedWeekday:
     """The day is an unticked weekday."""
 
@@ -169,7 +169,7 @@ class ClosedWeekday:
         return f"closed on {self.weekday.name.capitalize()}s"
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class PublicHoliday:
     """The day is an enabled public holiday."""
 
@@ -200,7 +200,7 @@ def _sorted_closures(value: Iterable[Closure]) -> tuple[Closure, ...]:
     return tuple(sorted(value))
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class OpeningCalendar:
     """Which days are open: ticked weekdays, less enabled public holidays and closures."""
 

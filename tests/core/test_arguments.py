@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import inspect
+import pkgutil
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Literal, NewType
@@ -33,6 +34,7 @@ from caredomain.services import (
     configure_slots,
     free_slots,
 )
+from caredomain.services.notifications import outbox_summary
 from caredomain.slots import AppointmentType, Beneficiary, Channel, TypeId
 from caredomain_sqlite import SqliteStore
 
@@ -203,17 +205,19 @@ def _fields(cls: type) -> tuple[Any, ...]:
     return attrs.fields(cls) if attrs.has(cls) else ()
 
 
+def _modules() -> list[str]:
+    import caredomain
+
+    return [
+        info.name
+        for info in pkgutil.walk_packages(caredomain.__path__, "caredomain.")
+        if not any(part in info.name for part in (".cli", ".testing", "__main__"))
+    ]
+
+
 CONSTRUCTED = [
     cls
-    for module in (
-        "caredomain.slots.model",
-        "caredomain.slots.appointments",
-        "caredomain.organisation",
-        "caredomain.access.actors",
-        "caredomain.roster.model",
-        "caredomain.interventions.model",
-        "caredomain.calendar",
-    )
+    for module in _modules()
     for cls in vars(importlib.import_module(module)).values()
     if inspect.isclass(cls)
     and cls.__module__ == module
@@ -223,7 +227,19 @@ CONSTRUCTED = [
 
 def test_the_public_models_check_their_fields() -> None:
     names = {cls.__name__ for cls in CONSTRUCTED}
-    assert {"AppointmentType", "Place", "Counter", "Organisation", "Actor", "Agent"} <= names
+    assert {
+        "AppointmentType",
+        "Place",
+        "Counter",
+        "Organisation",
+        "Actor",
+        "Agent",
+        "Post",
+        "SlotSettings",
+        "OpeningCalendar",
+        "NotificationSettings",
+        "AlarmSettings",
+    } <= names
 
 
 @pytest.mark.parametrize(
@@ -259,3 +275,8 @@ def test_any_field_values_give_a_model_or_invalid_input(cls: type, data: st.Data
     }
     with contextlib.suppress(InvalidInput):
         cls(**values)
+
+
+def test_a_number_past_the_stores_integers_is_invalid_input(context: ServiceContext) -> None:
+    with pytest.raises(InvalidInput, match="a number too large for the store"):
+        outbox_summary(context, Actor.administrator(), dead_limit=2**63)

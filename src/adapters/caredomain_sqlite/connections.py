@@ -59,6 +59,10 @@ class Lent:
             yield
         except sqlite3.Error as error:
             raise translation(error, self.location) from error
+        except OverflowError:  # a parameter past SQLite's 64-bit integers (a limit of 2**63)
+            raise InvalidInput(
+                "a number too large for the store (at most 2**63 - 1)", source=self.source
+            ) from None
 
 
 class Connections:

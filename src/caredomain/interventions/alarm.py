@@ -38,6 +38,7 @@ from babel.dates import format_datetime
 from babel.lists import format_list
 from babel.units import format_unit
 
+from caredomain.arguments import checked_fields
 from caredomain.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from caredomain.events import Event
 from caredomain.interventions.model import (
@@ -112,7 +113,7 @@ def _email(instance: object, attribute: Attribute[str], value: str) -> None:
         raise InvalidInput("not an e-mail address", field=attribute.name, text=str(value))
 
 
-@frozen(kw_only=True)
+@frozen(kw_only=True, field_transformer=checked_fields)
 class AlarmSettings:
     """An organisation's alarm settings: the number the phone calls when the alarm fires
     (E.164 or a short number such as ``15``), the address the e-mail goes to, and the

@@ -22,6 +22,7 @@ import phonenumbers
 from attrs import evolve, field, frozen
 from phonenumbers import shortnumberinfo
 
+from caredomain.arguments import checked_fields
 from caredomain.errors import InvalidInput, NotFound, RuleViolation
 from caredomain.interventions.model import (
     Caregiver,
@@ -127,7 +128,7 @@ def parse_phone(text: str, region: str = "FR", *, what: str = "number") -> Phone
     )
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class EmergencyNumber:
     """One emergency shortcut of the phones: a label ("Samu", "Astreinte") and its number.
     A tap on it starts the call at once."""

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from attrs import Attribute, field, frozen
 
+from caredomain.arguments import checked_fields
 from caredomain.errors import InvalidInput
 from caredomain.interventions.model import (
     CaregiverId,
@@ -60,7 +61,7 @@ def _metres(instance: object, attribute: Attribute[float], value: float) -> None
         raise InvalidInput("must be 0 or more metres", field=attribute.name, text=str(value))
 
 
-@frozen(kw_only=True)
+@frozen(kw_only=True, field_transformer=checked_fields)
 class Tolerances:
     """How far actual may stray from planned before it is an anomaly. ``missing_clock_out``
     is the grace after the planned end before an open visit is reported; ``distance_m``

@@ -34,6 +34,7 @@ from typing import Any
 
 from attrs import Attribute, evolve, field, frozen
 
+from caredomain.arguments import checked_fields
 from caredomain.clock import require_aware
 from caredomain.errors import InvalidInput
 from caredomain.ports import CalendarEntry, OutboundMessage, SendResult, SendStatus
@@ -127,7 +128,7 @@ def _positive_delta(instance: object, attribute: Attribute[Any], value: timedelt
         raise InvalidInput("must be longer than zero", field=attribute.name, text=str(value))
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class RetryPolicy:
     """How often and how late a failed message is tried again.
 

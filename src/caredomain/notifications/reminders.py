@@ -20,6 +20,7 @@ from typing import Any
 
 from attrs import Attribute, field, frozen
 
+from caredomain.arguments import checked_fields
 from caredomain.errors import InvalidInput
 
 __all__ = ["DEFAULT_LEAD", "ReminderPolicy", "Schedule", "parse_lead"]
@@ -57,7 +58,7 @@ class Schedule:
     skip_reason: str = ""
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class ReminderPolicy:
     """How long before the start a reminder goes out."""
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from attrs import field, frozen
 
+from caredomain.arguments import checked_fields
 from caredomain.errors import InvalidInput
 from caredomain.notifications.kinds import KINDS, EventKind, KindRegistry
 from caredomain.notifications.texts import Texts, default_texts
@@ -68,7 +69,7 @@ def _channels(value: Mapping[str, Iterable[str]]) -> ChannelTable:
     )
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class TypeNotifications:
     """An appointment type's own settings ("surcharge"): its complete channel table, and
     texts of its own for some kinds and channels."""
@@ -77,7 +78,7 @@ class TypeNotifications:
     texts: TextTable = field(factory=dict, converter=_frozen_map)
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class NotificationSettings:
     """The global table, the global texts, and the types' own settings by type id.
 

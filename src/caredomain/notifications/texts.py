@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 from attrs import frozen
 
+from caredomain.arguments import checked_fields
 from caredomain.errors import InvalidInput
 from caredomain.notifications.kinds import EventKind
 from caredomain.notifications.templates import Template
@@ -21,7 +22,7 @@ from caredomain.notifications.templates import Template
 __all__ = ["DEFAULT_TEXTS", "Texts", "default_texts"]
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class Texts:
     """What one kind says on one channel: a subject (mail only) and a body."""
 

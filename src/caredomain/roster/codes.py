@@ -18,6 +18,7 @@ from enum import StrEnum
 
 from attrs import Attribute, field, frozen
 
+from caredomain.arguments import checked_fields
 from caredomain.errors import InvalidInput
 from caredomain.serialization import load_toml
 from caredomain.validation import member_of
@@ -79,7 +80,7 @@ def _category(value: object) -> AbsenceCategory | None:
     return None if value is None else member_of(AbsenceCategory, value, "category")
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class Code:
     """One code of the catalogue. A presence code has no category; an absence code has one
     (``other`` unless said)."""
@@ -118,7 +119,7 @@ def _codes(values: Iterable[Code]) -> tuple[Code, ...]:
     return codes
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class CodeCatalogue:
     """Every code an organisation's GTT may send. Codes are case-sensitive and never guessed:
     a code that is not here is unknown."""

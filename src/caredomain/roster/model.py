@@ -144,7 +144,7 @@ def _positive(instance: object, attribute: Attribute[int], value: int) -> None:
         )
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class Post:
     """A post of a planning on one day. ``assigned`` holds the agents posted there (at most
     ``required``), ``stood_down`` those an absence code took off it, who come back if the

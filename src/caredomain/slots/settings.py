@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from attrs import define, evolve, field, frozen
 
+from caredomain.arguments import checked_fields
 from caredomain.errors import InvalidInput, NotFound, RuleViolation
 from caredomain.hours import ReferenceWeek
 from caredomain.slots.model import (
@@ -102,7 +103,7 @@ class SettingsChanges:
         return bool(self.types or self.places or self.weeks or self.counters)
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class SlotSettings:
     """Types, places, counters, reference weeks and week applications, checked for integrity.
 

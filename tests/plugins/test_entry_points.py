@@ -41,6 +41,7 @@ def site(tmp_path: Path) -> Path:
 
 def _run(site: Path, *args: str, **variables: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CAREDOMAIN_")}
+    env["CAREDOMAIN_LANG"] = "en"  # the texts these tests assert
     env["PYTHONPATH"] = os.pathsep.join([str(site), env.get("PYTHONPATH", "")])
     env.update(variables)
     return subprocess.run(

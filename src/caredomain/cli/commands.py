@@ -8,34 +8,37 @@ from __future__ import annotations
 
 from attrs import frozen
 
+from caredomain.cli.i18n import N_
+
 __all__ = ["COMMANDS", "Command"]
 
 
 @frozen
 class Command:
     module: str
-    help: str
+    help: str  # English, marked for the catalogue; the help formatter translates it
 
 
 COMMANDS: dict[str, Command] = {
     "plugins": Command(
-        "caredomain.cli.plugins_command", "list the plugins found and the hooks each implements"
+        "caredomain.cli.plugins_command", N_("list the plugins found and the hooks each implements")
     ),
     "demo": Command(
-        "caredomain.cli.demo", "run the sample organisation on the embedded SQLite store"
+        "caredomain.cli.demo", N_("run the sample organisation on the embedded SQLite store")
     ),
     "slots": Command(
         "caredomain.cli.slots_command",
-        "appointment slots: nightly refresh, free slots, why no slot",
+        N_("appointment slots: nightly refresh, free slots, why no slot"),
     ),
     "notify": Command(
-        "caredomain.cli.notify", "send the outbox's due notifications, inspect it, preview texts"
+        "caredomain.cli.notify",
+        N_("send the outbox's due notifications, inspect it, preview texts"),
     ),
     "roster": Command(
-        "caredomain.cli.roster", "plannings, vacancies, candidates, day swaps and local edits"
+        "caredomain.cli.roster", N_("plannings, vacancies, candidates, day swaps and local edits")
     ),
-    "gtt": Command("caredomain.cli.gtt", "apply GTT export files, or watch a folder for them"),
+    "gtt": Command("caredomain.cli.gtt", N_("apply GTT export files, or watch a folder for them")),
     "visits": Command(
-        "caredomain.cli.visits", "home care: reconcile visits, a caregiver's log, DATI alarms"
+        "caredomain.cli.visits", N_("home care: reconcile visits, a caregiver's log, DATI alarms")
     ),
 }

@@ -12,6 +12,7 @@ from typing import Any, TextIO
 
 from attrs import frozen
 
+from caredomain.cli.i18n import _
 from caredomain.cli.progress import Progress
 from caredomain.errors import InvalidInput
 from caredomain.organisation import OrganisationId
@@ -65,11 +66,11 @@ class Console:
         print(file=self.out, flush=one_line)
 
     def error(self, text: str) -> None:
-        print(f"caredomain: error: {text}", file=self.err)
+        print(_("caredomain: error: {message}").format(message=text), file=self.err)
 
     def warn(self, text: str) -> None:
         if not self.quiet:
-            print(f"caredomain: warning: {text}", file=self.err)
+            print(_("caredomain: warning: {message}").format(message=text), file=self.err)
 
     def progress(self) -> Progress:
         """A progress line on standard error, drawn only when it is a terminal and neither
@@ -83,7 +84,7 @@ class Console:
         for info in plugins.describe():
             log.debug("plugin %s (%s): %s", info.name, info.module, ", ".join(info.hooks))
         for failure in plugins.failures:
-            self.warn(f"plugin not loaded: {failure}")
+            self.warn(_("plugin not loaded: {failure}").format(failure=failure))
         return plugins
 
 
@@ -107,7 +108,8 @@ def read_file(path: str | Path) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as error:
-        raise InvalidInput(f"cannot read: {error.strerror}", source=str(path)) from None
+        reason = _("cannot read: {reason}").format(reason=error.strerror)
+        raise InvalidInput(reason, source=str(path)) from None
 
 
 def sqlite_url(path: str | Path) -> str:
@@ -120,14 +122,16 @@ def parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput("expected a date as YYYY-MM-DD", text=text) from None
+        raise InvalidInput(_("expected a date as YYYY-MM-DD"), text=text) from None
 
 
 def existing_sqlite_url(path: str | Path, *, option: str = "--db") -> str:
     """The URL of an existing SQLite file; a missing one is an error, not a new empty store."""
     if not Path(path).is_file():
         raise InvalidInput(
-            "no such store file (run `caredomain demo` to create one)", field=option, text=str(path)
+            _("no such store file (run `caredomain demo` to create one)"),
+            field=option,
+            text=str(path),
         )
     return sqlite_url(path)
 
@@ -136,14 +140,16 @@ def choose_organisation(
     ids: Sequence[str], wanted: str | None, *, option: str = "--organisation"
 ) -> OrganisationId:
     """``wanted`` if the store holds it; by default, the store's only organisation."""
-    known = ", ".join(ids) or "none"
+    known = ", ".join(ids) or _("none")
     if wanted is not None:
         if wanted not in ids:
-            raise InvalidInput(
-                f"no such organisation; the store holds: {known}", field=option, text=wanted
-            )
+            refused = _("no such organisation; the store holds: {known}").format(known=known)
+            raise InvalidInput(refused, field=option, text=wanted)
         return OrganisationId(wanted)
     if len(ids) != 1:
-        many = "several organisations" if ids else "no organisation"
-        raise InvalidInput(f"the store holds {many}; choose with {option} (known: {known})")
+        if ids:
+            many = _("the store holds several organisations; choose with {option} (known: {known})")
+        else:
+            many = _("the store holds no organisation; choose with {option} (known: {known})")
+        raise InvalidInput(many.format(option=option, known=known))
     return OrganisationId(ids[0])

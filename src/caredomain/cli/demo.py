@@ -17,7 +17,8 @@ from caredomain.__about__ import __version__
 from caredomain.access import Actor
 from caredomain.calendar import Closure, OpeningCalendar
 from caredomain.cli.commands import COMMANDS
-from caredomain.cli.common import DEFAULT_DB, Console, sqlite_url
+from caredomain.cli.common import Console, sqlite_url
+from caredomain.cli.i18n import N_, _, ngettext, weekday, weekday_name
 from caredomain.cli.notify_demo import notifications_chapter
 from caredomain.cli.options import add_command_options, date_argument, whole_number
 from caredomain.cli.roster_demo import roster_chapter
@@ -38,16 +39,16 @@ def add_parser(subparsers: Any) -> None:
         "demo", help=COMMANDS["demo"].help, description=COMMANDS["demo"].help
     )
     add_command_options(
-        parser, None, db=f"the SQLite file to open or create (default {DEFAULT_DB})"
+        parser, None, db=N_("the SQLite file to open or create (default caredomain-demo.db)")
     )
     parser.add_argument(
-        "--today", type=date_argument("--today"), help="pretend today is this date (YYYY-MM-DD)"
+        "--today", type=date_argument("--today"), help=N_("pretend today is this date (YYYY-MM-DD)")
     )
     parser.add_argument(
         "--days",
         type=whole_number("--days", least=1),
         default=30,
-        help="how many days of the opening calendar to show (default 30)",
+        help=N_("how many days of the opening calendar to show (default 30)"),
     )
     parser.set_defaults(run=run)
 
@@ -86,9 +87,13 @@ def run(args: argparse.Namespace, console: Console) -> int:
             today=today,
             days=args.days,
         )
-        console.info(f"caredomain {__version__} demo")
-        console.info(f"store    {store.url} (schema version {store.schema_version})")
-        console.info(f"plugins  {', '.join(plugins.names)}")
+        console.info(_("caredomain {version} demo").format(version=__version__))
+        console.info(
+            _("store    {url} (schema version {version})").format(
+                url=store.url, version=store.schema_version
+            )
+        )
+        console.info(_("plugins  {names}").format(names=", ".join(plugins.names)))
         for chapter in CHAPTERS:
             console.print()
             chapter(demo)
@@ -96,7 +101,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
 
 
 def _weekday_span(calendar: OpeningCalendar) -> str:
-    return ", ".join(day.name.capitalize() for day in Weekday if day in calendar.open_weekdays)
+    return ", ".join(weekday_name(day) for day in Weekday if day in calendar.open_weekdays)
 
 
 def _first_open_day(calendar: OpeningCalendar, after: date) -> date:
@@ -118,21 +123,30 @@ def calendar_chapter(demo: DemoRun) -> None:
     holidays = organisation.calendar.holidays
 
     console.print(f"== {organisation.name} ({organisation.id})")
-    console.print(f"zone {organisation.zone.key}; public holidays {holidays.region}")
-    console.print(f"open on {_weekday_span(organisation.calendar)}")
-    console.print(f"added for the demo: {closure}")
+    console.print(
+        _("zone {zone}; public holidays {region}").format(
+            zone=organisation.zone.key, region=holidays.region
+        )
+    )
+    console.print(_("open on {days}").format(days=_weekday_span(organisation.calendar)))
+    console.print(_("added for the demo: {closure}").format(closure=closure))
     console.print()
-    console.print(f"Opening calendar, {demo.days} days from {demo.today.isoformat()}:")
+    heading = ngettext(
+        "Opening calendar, {n} days from {day}:",
+        "Opening calendar, {n} days from {day}:",
+        demo.days,
+    )
+    console.print(heading.format(n=demo.days, day=demo.today.isoformat()))
     for status in opening_calendar(
         demo.context, demo.admin, organisation.id, first=demo.today, days=demo.days
     ):
         reasons = "; ".join(str(reason) for reason in status.reasons)
-        state = "open" if status.is_open else f"closed  {reasons}"
-        console.print(f"  {status.day.strftime('%a')} {status.day.isoformat()}  {state}")
+        state = _("open") if status.is_open else _("closed  {reasons}").format(reasons=reasons)
+        console.print(f"  {weekday(status.day)} {status.day.isoformat()}  {state}")
     console.print()
-    console.print("Next public holidays:")
+    console.print(_("Next public holidays:"))
     for day, name in _next_holidays(organisation.calendar, demo.today, count=6):
-        console.print(f"  {day.strftime('%a')} {day.isoformat()}  {name}")
+        console.print(f"  {weekday(day)} {day.isoformat()}  {name}")
 
 
 def _next_holidays(calendar: OpeningCalendar, today: date, count: int) -> list[tuple[date, str]]:

@@ -21,6 +21,7 @@ from attrs import field, frozen
 from caredomain.cli import roster_json
 from caredomain.cli.commands import COMMANDS
 from caredomain.cli.common import Console, existing_sqlite_url, read_file
+from caredomain.cli.i18n import N_, _
 from caredomain.cli.options import Shared, add_command_options, add_group_options, whole_number
 from caredomain.cli.progress import Progress
 from caredomain.cli.roster import ACTOR, roster_zone, show_candidates, show_post
@@ -56,30 +57,30 @@ def add_parser(subparsers: Any) -> None:
         _reader_options(sub, suppress=True)
         return sub
 
-    apply = command("apply", "apply export files, in the order given", json=True)
-    apply.add_argument("files", nargs="+", metavar="FILE", help="a GTT export file")
+    apply = command("apply", N_("apply export files, in the order given"), json=True)
+    apply.add_argument("files", nargs="+", metavar="FILE", help=N_("a GTT export file"))
     apply.add_argument(
         "--candidates",
         type=whole_number("--candidates"),
         default=3,
-        help="candidates shown per post left vacant (default 3; 0: none)",
+        help=N_("candidates shown per post left vacant (default 3; 0: none)"),
     )
     apply.set_defaults(run=_apply)
 
-    watch = command("watch", "apply the files dropped in a folder")
-    watch.add_argument("folder", metavar="DIR", help="the folder the GTT drops its exports in")
+    watch = command("watch", N_("apply the files dropped in a folder"))
+    watch.add_argument("folder", metavar="DIR", help=N_("the folder the GTT drops its exports in"))
     when = watch.add_mutually_exclusive_group()
-    when.add_argument("--every", help="every so many hours: 2h (default: the roster's, or 1h)")
-    when.add_argument("--at", help="at set times of day: 06:00,12:00,18:00")
-    watch.add_argument("--once", action="store_true", help="process the folder once and stop")
+    when.add_argument("--every", help=N_("every so many hours: 2h (default: the roster's, or 1h)"))
+    when.add_argument("--at", help=N_("at set times of day: 06:00,12:00,18:00"))
+    watch.add_argument("--once", action="store_true", help=N_("process the folder once and stop"))
     watch.add_argument(
-        "--runs", type=whole_number("--runs", least=1), help="stop after this many runs"
+        "--runs", type=whole_number("--runs", least=1), help=N_("stop after this many runs")
     )
     watch.set_defaults(run=_watch)
 
-    history = command("history", "the files the folder source applied", json=True)
+    history = command("history", N_("the files the folder source applied"), json=True)
     history.add_argument(
-        "--limit", type=whole_number("--limit"), default=20, help="files listed (default 20)"
+        "--limit", type=whole_number("--limit"), default=20, help=N_("files listed (default 20)")
     )
     history.set_defaults(run=_history)
 
@@ -94,20 +95,22 @@ def _reader_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     parser.add_argument(
         "--reader",
         default=default(DEFAULT_READER),
-        help=f"the feed reader, by the name `caredomain plugins` shows (default {DEFAULT_READER})",
+        help=N_("the feed reader, by the name `caredomain plugins` shows (default gtt-csv)"),
     )
     parser.add_argument(
         "--settings",
         default=default(None),
-        help="a TOML file whose [gtt] table sets the reader (the roster page of the "
-        "documentation lists the settings)",
+        help=N_(
+            "a TOML file whose [gtt] table sets the reader (the roster page of the "
+            "documentation lists the settings)"
+        ),
     )
     parser.add_argument(
         "--set",
         action="append",
         default=default([]),
         metavar="KEY=VALUE",
-        help="a reader setting (encoding=cp1252, delimiter=',', policy=lenient…)",
+        help=N_("a reader setting (encoding=cp1252, delimiter=',', policy=lenient…)"),
     )
 
 
@@ -136,7 +139,7 @@ def _set_settings(args: argparse.Namespace) -> dict[str, str]:
     for item in args.set:
         key, equals, value = item.partition("=")
         if not equals or not key.strip():
-            raise InvalidInput("expected KEY=VALUE", field="--set", text=item)
+            raise InvalidInput(_("expected KEY=VALUE"), field="--set", text=item)
         values[key.strip()] = value
     return values
 
@@ -162,11 +165,9 @@ def _session(args: argparse.Namespace, console: Console) -> Iterator[_Session]:
     specs = plugins.feed_reader_specs()
     spec = specs.get(args.reader)
     if spec is None:
-        raise InvalidInput(
-            f"no plugin offers this feed reader (offered: {', '.join(sorted(specs)) or 'none'})",
-            field="--reader",
-            text=args.reader,
-        )
+        offered = ", ".join(sorted(specs)) or _("none")
+        refused = _("no plugin offers this feed reader (offered: {offered})")
+        raise InvalidInput(refused.format(offered=offered), field="--reader", text=args.reader)
     reader = _reader(spec, args)
     store = plugins.open_store(existing_sqlite_url(args.db))  # the ward is loaded first
     try:
@@ -180,7 +181,7 @@ def _vacancies(console: Console, session: _Session, report: FeedReport, limit: i
         return
     with session.context.store.unit_of_work(write=False) as uow:
         roster = roster_services.load_roster(uow)
-    console.print("  vacant posts:")
+    console.print("  " + _("vacant posts:"))
     for post in report.vacated:
         current = roster.post(post.id)
         console.print("    " + show_post(current, roster.unit_of(current), roster.settings.zone))
@@ -195,7 +196,8 @@ def _apply(args: argparse.Namespace, console: Console) -> int:
     with _session(args, console) as session, console.progress() as progress:
         zone = roster_zone(session.context)
         for number, source in enumerate(args.files, start=1):
-            progress.show(f"applying {source} (file {number} of {len(args.files)})")
+            applying = _("applying {file} (file {number} of {count})")
+            progress.show(applying.format(file=source, number=number, count=len(args.files)))
             started = time.monotonic()
             try:
                 run = roster_services.apply_gtt_file(
@@ -268,17 +270,18 @@ def _watch(args: argparse.Namespace, console: Console) -> int:
     with _session(args, console) as session:
         reader = session.reader
         if not isinstance(reader, FolderReader):
-            raise InvalidInput(
-                "this feed reader cannot watch a folder", field="--reader", text=args.reader
-            )
+            refused = _("this feed reader cannot watch a folder")
+            raise InvalidInput(refused, field="--reader", text=args.reader)
         folder = reader.folder(args.folder)
         schedule = _schedule(args, session)
-        console.info(f"watching {args.folder} {schedule}")
+        console.info(
+            _("watching {folder} {schedule}").format(folder=args.folder, schedule=schedule)
+        )
         done = 0
         try:
             while True:
                 with console.progress() as progress:
-                    progress.show(f"applying the files in {args.folder}")
+                    progress.show(_("applying the files in {folder}").format(folder=args.folder))
                     outcomes = roster_services.process_folder(session.context, folder)
                     _show_outcomes(console, progress, outcomes, schedule)
                 done += 1
@@ -286,10 +289,11 @@ def _watch(args: argparse.Namespace, console: Console) -> int:
                     return 0
                 now = session.context.clock.now()
                 (next_run,) = schedule.next_runs(now, 1)
-                console.info(f"next run at {next_run.isoformat(timespec='minutes')}")
+                at = next_run.isoformat(timespec="minutes")
+                console.info(_("next run at {time}").format(time=at))
                 time.sleep(max(0.0, (next_run - now).total_seconds()))
         except KeyboardInterrupt:
-            console.info("stopped")
+            console.info(_("stopped"))
             return 0
 
 
@@ -314,9 +318,12 @@ def _history(args: argparse.Namespace, console: Console) -> int:
         console.emit({"files": [roster_json.applied_batch(batch, zone) for batch in batches]})
         return 0
     if not batches:
-        console.print("no file applied yet")
+        console.print(_("no file applied yet"))
     for batch in batches:
         applied = batch.applied_at.astimezone(zone).isoformat(timespec="seconds")
         extracted = batch.extracted_at.astimezone(zone).isoformat(timespec="minutes")
-        console.print(f"{applied}  {batch.source} (extracted {extracted}): {batch.summary}")
+        line = _("{applied}  {file} (extracted {extracted}): {summary}").format(
+            applied=applied, file=batch.source, extracted=extracted, summary=batch.summary
+        )
+        console.print(line)
     return 0

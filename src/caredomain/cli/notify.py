@@ -31,6 +31,7 @@ from caredomain.cli.common import (
     existing_sqlite_url,
     read_file,
 )
+from caredomain.cli.i18n import N_, _, ngettext
 from caredomain.cli.options import Shared, add_command_options, add_group_options, whole_number
 from caredomain.cli.progress import Progress
 from caredomain.configuration import Configuration, load_configuration
@@ -70,37 +71,44 @@ def add_parser(subparsers: Any) -> None:
         add_command_options(sub, shared, json=json, organisation=organisation)
         sub.add_argument(
             "--config",
-            help="an organisation's configuration file (TOML) whose [notifications] section "
-            "chooses the senders; default: the embedded Maildir and SMS file next to --db",
+            help=N_(
+                "an organisation's configuration file (TOML) whose [notifications] section "
+                "chooses the senders; default: the embedded Maildir and SMS file next to --db"
+            ),
         )
 
-    dispatch = actions.add_parser("dispatch", help="send the due messages")
+    dispatch = actions.add_parser("dispatch", help=N_("send the due messages"))
     common(dispatch)
-    dispatch.add_argument("--once", action="store_true", help="one pass, then exit")
+    dispatch.add_argument("--once", action="store_true", help=N_("one pass, then exit"))
     dispatch.add_argument(
-        "--interval", type=float, default=30.0, help="seconds between passes (default 30)"
+        "--interval", type=float, default=30.0, help=N_("seconds between passes (default 30)")
     )
     dispatch.set_defaults(run=_dispatch)
 
-    outbox = actions.add_parser("outbox", help="messages by status, and the dead letters")
+    outbox = actions.add_parser("outbox", help=N_("messages by status, and the dead letters"))
     common(outbox)
     outbox.add_argument(
-        "--limit", type=whole_number("--limit"), default=50, help="dead letters shown (default 50)"
+        "--limit",
+        type=whole_number("--limit"),
+        default=50,
+        help=N_("dead letters shown (default 50)"),
     )
     outbox.set_defaults(run=_outbox)
 
-    requeue = actions.add_parser("requeue", help="put dead letters back to pending")
+    requeue = actions.add_parser("requeue", help=N_("put dead letters back to pending"))
     common(requeue)
-    requeue.add_argument("keys", nargs="*", metavar="KEY", help="a dead letter's key")
-    requeue.add_argument("--all", action="store_true", help="every dead letter")
+    requeue.add_argument("keys", nargs="*", metavar="KEY", help=N_("a dead letter's key"))
+    requeue.add_argument("--all", action="store_true", help=N_("every dead letter"))
     requeue.set_defaults(run=_requeue)
 
-    preview = actions.add_parser("preview", help="a kind's texts with sample values")
+    preview = actions.add_parser("preview", help=N_("a kind's texts with sample values"))
     common(preview, organisation=True)
     preview.add_argument(
-        "--event", required=True, help="a kind such as appointment.created, or AppointmentBooked"
+        "--event",
+        required=True,
+        help=N_("a kind such as appointment.created, or AppointmentBooked"),
     )
-    preview.add_argument("--type", help="an appointment type id: its own settings, if any")
+    preview.add_argument("--type", help=N_("an appointment type id: its own settings, if any"))
     preview.set_defaults(run=_preview)
 
 
@@ -144,16 +152,14 @@ def _senders(
 
 
 def _describe(report: DispatchReport) -> str:
-    lost = f", {report.lost} taken over by another dispatcher" if report.lost else ""
-    deferred = (
-        f", {report.deferred} not offered (the connection failed; no attempt charged)"
-        if report.deferred
-        else ""
+    lost = _(", {n} taken over by another dispatcher") if report.lost else ""
+    deferred = ""
+    if report.deferred:
+        deferred = _(", {n} not offered (the connection failed; no attempt charged)")
+    counts = _("{claimed} claimed: {sent} sent, {retried} to retry, {dead} dead-lettered").format(
+        claimed=report.claimed, sent=report.sent, retried=report.retried, dead=report.dead
     )
-    return (
-        f"{report.claimed} claimed: {report.sent} sent, {report.retried} to retry, "
-        f"{report.dead} dead-lettered{deferred}{lost}"
-    )
+    return counts + deferred.format(n=report.deferred) + lost.format(n=report.lost)
 
 
 def run_dispatch(
@@ -182,9 +188,8 @@ def _open(console: Console, db: str) -> tuple[Plugins, Store]:
 
 def _dispatch(args: argparse.Namespace, console: Console) -> int:
     if args.interval <= 0:
-        raise InvalidInput(
-            "must be more than zero seconds", field="--interval", text=str(args.interval)
-        )
+        refused = _("must be more than zero seconds")
+        raise InvalidInput(refused, field="--interval", text=str(args.interval))
     configuration = _configuration(args.config)
     settings = configuration.notifications if configuration else NotificationConfiguration()
     plugins, store = _open(console, args.db)
@@ -212,7 +217,7 @@ def _passes(
     number = 0
     while True:
         number += 1
-        progress.show(f"dispatching the outbox, pass {number}")
+        progress.show(_("dispatching the outbox, pass {number}").format(number=number))
         report = dispatch()
         at = datetime.now().astimezone()
         if report.claimed or args.once:
@@ -223,19 +228,20 @@ def _passes(
                 console.print(f"{at:%Y-%m-%d %H:%M:%S}  {_describe(report)}")
         if args.once:
             return 0
-        progress.show(f"pass {number} done, next in {args.interval:g} s")
+        pause = _("pass {number} done, next in {seconds} s")
+        progress.show(pause.format(number=number, seconds=f"{args.interval:g}"))
         try:
             time.sleep(args.interval)
         except KeyboardInterrupt:
             progress.clear()
-            console.info("stopped")
+            console.info(_("stopped"))
             return 0
 
 
 def _outbox(args: argparse.Namespace, console: Console) -> int:
     if args.limit < 0:
-        raise InvalidInput("must be zero or more", field="--limit", text=str(args.limit))
-    _, store = _open(console, args.db)
+        raise InvalidInput(_("must be zero or more"), field="--limit", text=str(args.limit))
+    _plugins, store = _open(console, args.db)
     try:
         summary = outbox_summary(ServiceContext(store=store), NOTIFIER_ACTOR, dead_limit=args.limit)
     finally:
@@ -243,18 +249,29 @@ def _outbox(args: argparse.Namespace, console: Console) -> int:
     if console.json:
         console.emit(_outbox_document(store.url, summary))
         return 0
-    console.print(f"outbox of {store.url}")
+    console.print(_("outbox of {url}").format(url=store.url))
     for status in OutboxStatus:
         console.print(f"  {status.value:<10} {summary.counts.get(status, 0)}")
     if summary.next_due is not None:
-        console.print(f"next due   {summary.next_due.isoformat()}")
+        console.print(_("next due   {time}").format(time=summary.next_due.isoformat()))
     dead = summary.counts.get(OutboxStatus.DEAD, 0)
     if dead:
-        console.print(f"dead letters ({dead}):")
+        console.print(_("dead letters ({n}):").format(n=dead))
         for message in summary.dead:
+            line = ngettext(
+                "{key}  {kind} by {channel} to {recipient}, {n} attempt(s)",
+                "{key}  {kind} by {channel} to {recipient}, {n} attempt(s)",
+                message.attempts,
+            )
             console.print(
-                f"  {message.key}  {message.kind} by {message.channel} to "
-                f"{message.recipient or '-'}, {message.attempts} attempt(s)"
+                "  "
+                + line.format(
+                    key=message.key,
+                    kind=message.kind,
+                    channel=message.channel,
+                    recipient=message.recipient or "-",
+                    n=message.attempts,
+                )
             )
             console.print(f"      {message.last_error}")
     return 0
@@ -281,12 +298,9 @@ def _outbox_document(url: str, summary: OutboxSummary) -> dict[str, Any]:
 
 def _requeue(args: argparse.Namespace, console: Console) -> int:
     if args.all == bool(args.keys):
-        raise InvalidInput(
-            "name the dead letters to requeue by key, or give --all (not both)",
-            field="requeue",
-            text=" ".join(args.keys),
-        )
-    _, store = _open(console, args.db)
+        refused = _("name the dead letters to requeue by key, or give --all (not both)")
+        raise InvalidInput(refused, field="requeue", text=" ".join(args.keys))
+    _plugins, store = _open(console, args.db)
     try:
         keys = None if args.all else list(dict.fromkeys(args.keys))
         requeued = requeue_dead_letters(ServiceContext(store=store), NOTIFIER_ACTOR, keys)
@@ -296,9 +310,14 @@ def _requeue(args: argparse.Namespace, console: Console) -> int:
         console.emit({"requeued": requeued})
         return 0
     if not requeued:
-        console.print("no dead letter to requeue")
+        console.print(_("no dead letter to requeue"))
         return 0
-    console.print(f"requeued {len(requeued)} dead letter(s), due now:")
+    requeued_text = ngettext(
+        "requeued {n} dead letter(s), due now:",
+        "requeued {n} dead letter(s), due now:",
+        len(requeued),
+    )
+    console.print(requeued_text.format(n=len(requeued)))
     for key in requeued:
         console.print(f"  {key}")
     return 0
@@ -306,7 +325,7 @@ def _requeue(args: argparse.Namespace, console: Console) -> int:
 
 def _preview(args: argparse.Namespace, console: Console) -> int:
     configuration = _configuration(args.config)
-    _, store = _open(console, args.db)
+    _plugins, store = _open(console, args.db)
     try:
         context = ServiceContext(store=store)
         organisation = _organisation(store, configuration, args.organisation)
@@ -335,14 +354,18 @@ def _preview(args: argparse.Namespace, console: Console) -> int:
             }
         )
         return 0
-    scope = f" for type {args.type}" if args.type else ""
-    console.print(f"{first.kind} ({first.label}){scope}, {organisation.name}, sample values")
+    scope = _(" for type {type}").format(type=args.type) if args.type else ""
+    console.print(
+        _("{kind} ({label}){scope}, {organisation}, sample values").format(
+            kind=first.kind, label=first.label, scope=scope, organisation=organisation.name
+        )
+    )
     for preview in previews:
-        state = "sent" if preview.enabled else "not sent"
+        state = _("sent") if preview.enabled else _("not sent")
         console.print()
         console.print(f"-- {preview.channel} ({state})")
         if preview.subject:
-            console.print(f"Subject: {preview.subject}")
+            console.print(_("Subject: {subject}").format(subject=preview.subject))
         for line in preview.body.splitlines():
             console.print(f"  {line}".rstrip())
     return 0

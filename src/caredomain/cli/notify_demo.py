@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from attrs import evolve
 
+from caredomain.cli.i18n import _
 from caredomain.cli.notify import embedded_senders, run_dispatch, sender_paths
 from caredomain.clock import FixedClock
 from caredomain.notifications.configuration import NotificationConfiguration
@@ -33,19 +34,19 @@ def notifications_chapter(demo: DemoRun) -> None:
     context = _at_demo_time(demo)
     db = _database(context.store.url)
     paths = sender_paths(db)
-    console.print("== Notifications")
+    console.print("== " + _("Notifications"))
     before = outbox_summary(context, demo.admin)
-    console.print(f"outbox before dispatch: {_counts(before.counts)}")
+    console.print(_("outbox before dispatch: {counts}").format(counts=_counts(before.counts)))
     sent_before = _keys(context, OutboxStatus.SENT)
 
     senders = senders_for(demo.plugins, embedded_senders(db), console.environ)
     configuration = NotificationConfiguration()
     report = run_dispatch(context, senders, configuration)
-    console.print(
-        f"dispatched: {report.sent} sent, {report.retried} to retry, {report.dead} dead-lettered"
-    )
-    console.print(f"  mail -> Maildir {paths['mail']} (open it with a mail client: mutt -f …)")
-    console.print(f"  sms  -> {paths['sms']} (one JSON object a line)")
+    dispatched = _("dispatched: {sent} sent, {retried} to retry, {dead} dead-lettered")
+    console.print(dispatched.format(sent=report.sent, retried=report.retried, dead=report.dead))
+    mail = _("mail -> Maildir {path} (open it with a mail client: mutt -f …)")
+    console.print("  " + mail.format(path=paths["mail"]))
+    console.print("  " + _("sms  -> {path} (one JSON object a line)").format(path=paths["sms"]))
     with context.store.unit_of_work(write=False) as uow:
         sent = [
             message
@@ -62,19 +63,22 @@ def notifications_chapter(demo: DemoRun) -> None:
         console.print(f"  {message.status.value} {_line(message)}")
         console.print(f"       {message.last_error}")
     for message in pending[:_LISTED]:
-        console.print(f"  pending {_line(message)}, due {message.due_at.isoformat()}")
+        due = _("due {time}").format(time=message.due_at.isoformat())
+        console.print(f"  pending {_line(message)}, {due}")
     after = outbox_summary(context, demo.admin)
-    console.print(f"outbox after dispatch: {_counts(after.counts)}")
+    console.print(_("outbox after dispatch: {counts}").format(counts=_counts(after.counts)))
 
 
 def _line(message: OutboxMessage) -> str:
     what = f"{message.subject!r}" if message.subject else repr(message.body[:60])
-    return f"{message.kind} by {message.channel} to {message.recipient or '-'}: {what}"
+    return _("{kind} by {channel} to {recipient}: {what}").format(
+        kind=message.kind, channel=message.channel, recipient=message.recipient or "-", what=what
+    )
 
 
 def _counts(counts: Mapping[OutboxStatus, int]) -> str:
     if not counts:
-        return "empty"
+        return _("empty")
     return ", ".join(f"{count} {status.value}" for status, count in sorted(counts.items()))
 
 

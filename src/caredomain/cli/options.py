@@ -9,6 +9,9 @@ value the subcommand's parser set over the group's, overwrites the group's value
 one actually given after the subcommand.
 
 Bad arguments are refused in one line with exit status 2, as bad input is everywhere else.
+
+Help texts are marked with ``N_`` and translated by the parser's formatter when help is
+shown, in the language chosen before the parser is built (see :mod:`caredomain.cli.i18n`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any, NoReturn
 from attrs import frozen
 
 from caredomain.cli.common import DEFAULT_DB, parse_date
+from caredomain.cli.i18n import LANGUAGES, N_, _, language
 from caredomain.errors import InvalidInput
 
 __all__ = [
@@ -31,23 +35,42 @@ __all__ = [
     "Shared",
     "add_command_options",
     "add_group_options",
+    "add_language_option",
     "configure_logging",
     "date_argument",
     "whole_number",
 ]
 
-DB_HELP = (
-    f"the SQLite file of the store (default {DEFAULT_DB}, the file `caredomain demo` "
+DB_HELP = N_(
+    "the SQLite file of the store (default caredomain-demo.db, the file `caredomain demo` "
     "creates in the current directory)"
 )
-ORGANISATION_HELP = "the organisation's id (default: the only organisation in the store)"
+ORGANISATION_HELP = N_("the organisation's id (default: the only organisation in the store)")
+LANG_HELP = N_("the language of the texts: fr (the default) or en; see also CAREDOMAIN_LANG")
+
+
+class Translated(argparse.HelpFormatter):
+    """A help formatter that shows our help texts and descriptions in the chosen language
+    (argparse's own headings, such as "usage:", stay as argparse writes them)."""
+
+    def add_text(self, text: str | None) -> None:
+        super().add_text(_(text) if text and text is not argparse.SUPPRESS else text)
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        return _(action.help) if action.help and action.help is not argparse.SUPPRESS else None
 
 
 class Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line, like every other bad input."""
+    """An argument parser whose errors are one line, like every other bad input, and whose
+    help is translated."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", Translated)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"caredomain: error: {message} (`{self.prog} --help` lists the options)\n")
+        hint = _("(`{prog} --help` lists the options)").format(prog=self.prog)
+        self.exit(2, _("caredomain: error: {message}").format(message=message) + f" {hint}\n")
 
 
 class ArgumentRefused(Exception):
@@ -77,7 +100,7 @@ def whole_number(option: str, *, least: int = 0) -> Callable[[str], int]:
 
     def parse(text: str) -> int:
         if not text.isascii() or not text.isdigit() or int(text) < least:
-            expected = f"expected a whole number of at least {least}"
+            expected = _("expected a whole number of at least {least}").format(least=least)
             raise ArgumentRefused(InvalidInput(expected, field=option, text=text))
         return int(text)
 
@@ -119,8 +142,10 @@ def add_command_options(
         parser.add_argument(
             "--json",
             action="store_true",
-            help="print one JSON document on standard output instead of text "
-            "(its keys are listed on the command-line page of the documentation)",
+            help=N_(
+                "print one JSON document on standard output instead of text "
+                "(its keys are listed on the command-line page of the documentation)"
+            ),
         )
     else:
         parser.set_defaults(json=False)
@@ -141,15 +166,35 @@ def _add(
         "--verbose",
         action="count",
         default=default(0),
-        help="log what caredomain does on standard error (-vv: in detail)",
+        help=N_("log what caredomain does on standard error (-vv: in detail)"),
     )
     parser.add_argument(
         "-q",
         "--quiet",
         action="store_true",
         default=default(False),
-        help="print only the result and the errors: no warnings, banners nor progress",
+        help=N_("print only the result and the errors: no warnings, banners nor progress"),
     )
+    add_language_option(parser, default=argparse.SUPPRESS)
+
+
+def add_language_option(parser: argparse.ArgumentParser, *, default: Any) -> None:
+    """``--lang``. Only the top parser's copy has a default (None): argparse copies every value
+    a subcommand's parser sets over the top parser's, so the others must set none."""
+    parser.add_argument(
+        "--lang",
+        type=_language,
+        default=default,
+        metavar="{" + ",".join(LANGUAGES) + "}",
+        help=LANG_HELP,
+    )
+
+
+def _language(text: str) -> str:
+    try:
+        return language(text)
+    except InvalidInput as error:
+        raise ArgumentRefused(error) from None
 
 
 def configure_logging(verbose: int, quiet: bool) -> None:

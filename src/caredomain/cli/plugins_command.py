@@ -7,6 +7,7 @@ from typing import Any
 
 from caredomain.cli.commands import COMMANDS
 from caredomain.cli.common import Console
+from caredomain.cli.i18n import _
 from caredomain.cli.options import add_command_options
 
 
@@ -37,5 +38,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
         for hook in info.hooks:
             console.print(f"    {hook}")
     for failure in plugins.failures:
-        console.print(f"{failure.name}  NOT LOADED: {failure.error}")
+        console.print(
+            _("{name}  NOT LOADED: {error}").format(name=failure.name, error=failure.error)
+        )
     return 1 if plugins.failures else 0

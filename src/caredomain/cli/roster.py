@@ -19,6 +19,7 @@ from caredomain.access import Actor
 from caredomain.cli import roster_json
 from caredomain.cli.commands import COMMANDS
 from caredomain.cli.common import Console, existing_sqlite_url, read_file, sqlite_url
+from caredomain.cli.i18n import N_, _, ngettext
 from caredomain.cli.options import (
     Shared,
     add_command_options,
@@ -68,72 +69,83 @@ def add_parser(subparsers: Any) -> None:
         add_command_options(sub, shared, json=json)
         return sub
 
-    load = command("load", "save a ward file: agents, plannings, posts")
+    load = command("load", N_("save a ward file: agents, plannings, posts"))
     load.add_argument(
         "ward",
-        help="the ward's TOML file: its agents, plannings and posts (the roster page of the "
-        "documentation describes it; the demo's ward is an example)",
+        help=N_(
+            "the ward's TOML file: its agents, plannings and posts (the roster page of the "
+            "documentation describes it; the demo's ward is an example)"
+        ),
     )
     load.set_defaults(run=_load)
 
-    vacant = command("vacancies", "vacant posts of published plannings", json=True)
-    vacant.add_argument("--date", type=date_argument("--date"), help="only this day (YYYY-MM-DD)")
+    vacant = command("vacancies", N_("vacant posts of published plannings"), json=True)
+    vacant.add_argument(
+        "--date", type=date_argument("--date"), help=N_("only this day (YYYY-MM-DD)")
+    )
     vacant.add_argument(
         "--candidates",
         type=whole_number("--candidates"),
         default=3,
-        help="candidates shown per post (default 3; 0: none)",
+        help=N_("candidates shown per post (default 3; 0: none)"),
     )
     vacant.set_defaults(run=_vacancies)
 
-    found = command("candidates", "who could take a post, best first", json=True)
+    found = command("candidates", N_("who could take a post, best first"), json=True)
     found.add_argument("post", help=POST_HELP)
     found.add_argument(
-        "--limit", type=whole_number("--limit"), default=10, help="candidates shown (default 10)"
+        "--limit",
+        type=whole_number("--limit"),
+        default=10,
+        help=N_("candidates shown (default 10)"),
     )
-    found.add_argument("--explain", action="store_true", help="also why each other agent cannot")
+    found.add_argument(
+        "--explain", action="store_true", help=N_("also why each other agent cannot")
+    )
     found.set_defaults(run=_candidates)
 
-    assign = command("assign", "post an agent")
+    assign = command("assign", N_("post an agent"))
     assign.add_argument("post", help=POST_HELP)
     assign.add_argument("agent", help=AGENT_HELP)
     assign.set_defaults(run=_assign)
 
-    close = command("close", "close a post's vacant positions")
+    close = command("close", N_("close a post's vacant positions"))
     close.add_argument("post", help=POST_HELP)
     close.set_defaults(run=_close)
 
-    swap = command("swap", "two agents exchange their days (codes and posts)")
+    swap = command("swap", N_("two agents exchange their days (codes and posts)"))
     swap.add_argument("agent_a", metavar="AGENT_A", help=AGENT_HELP)
-    swap.add_argument("agent_b", metavar="AGENT_B", help="the other agent's id")
+    swap.add_argument("agent_b", metavar="AGENT_B", help=N_("the other agent's id"))
     swap.add_argument(
-        "days", nargs="+", type=date_argument("DAY"), metavar="DAY", help="a day (YYYY-MM-DD)"
+        "days", nargs="+", type=date_argument("DAY"), metavar="DAY", help=N_("a day (YYYY-MM-DD)")
     )
     swap.set_defaults(run=_swap)
 
-    publish = command("publish", "publish a draft planning")
-    publish.add_argument("planning", help="the planning's id, as in the ward file")
+    publish = command("publish", N_("publish a draft planning"))
+    publish.add_argument("planning", help=N_("the planning's id, as in the ward file"))
     publish.set_defaults(run=_publish)
 
-    edit = command("edit", "change a code locally (not sent to the GTT)")
+    edit = command("edit", N_("change a code locally (not sent to the GTT)"))
     edit.add_argument("agent", help=AGENT_HELP)
-    edit.add_argument("day", type=date_argument("DAY"), metavar="DAY", help="the day (YYYY-MM-DD)")
-    edit.add_argument("code", help="a code of the ward's catalogue (J, M, S, N, RH, CA…)")
+    edit.add_argument(
+        "day", type=date_argument("DAY"), metavar="DAY", help=N_("the day (YYYY-MM-DD)")
+    )
+    edit.add_argument("code", help=N_("a code of the ward's catalogue (J, M, S, N, RH, CA…)"))
     edit.set_defaults(run=_edit)
 
-    pending = command("pending", "local edits the GTT has not confirmed", json=True)
-    pending.add_argument("--agent", help="only this agent's edits")
+    pending = command("pending", N_("local edits the GTT has not confirmed"), json=True)
+    pending.add_argument("--agent", help=N_("only this agent's edits"))
     pending.set_defaults(run=_pending)
 
-    codes = command("codes", "an agent's codes with their provenance", json=True)
+    codes = command("codes", N_("an agent's codes with their provenance"), json=True)
     codes.add_argument("agent", help=AGENT_HELP)
-    codes.add_argument("first", type=date_argument("FIRST"), metavar="FIRST", help="first day")
-    codes.add_argument("last", type=date_argument("LAST"), metavar="LAST", help="last day")
+    codes.add_argument("first", type=date_argument("FIRST"), metavar="FIRST", help=N_("first day"))
+    codes.add_argument("last", type=date_argument("LAST"), metavar="LAST", help=N_("last day"))
     codes.set_defaults(run=_codes)
 
 
-POST_HELP = "a post's id (`caredomain roster vacancies` lists the vacant ones)"
-AGENT_HELP = "an agent's id, as in the ward file or the GTT export"
+POST_HELP = N_("a post's id (`caredomain roster vacancies` lists the vacant ones)")
+AGENT_HELP = N_("an agent's id, as in the ward file or the GTT export")
 
 
 def roster_zone(context: ServiceContext) -> ZoneInfo:
@@ -155,15 +167,15 @@ def show_candidates(
         return f" {names.agent(agent).name}" if names and names.knows(agent) else ""
 
     if not found.candidates:
-        console.print(f"{indent}no candidate")
+        console.print(indent + _("no candidate"))
     for number, candidate in enumerate(found.candidates, start=1):
-        head, _, rest = str(candidate).partition("  ")
+        head, _sep, rest = str(candidate).partition("  ")
         console.print(f"{indent}{number}. {head}{name(candidate.agent)}: {rest}")
     for excluded in found.excluded or ():
-        console.print(
-            f"{indent}   excluded {excluded.agent}{name(excluded.agent)}: "
-            f"{'; '.join(excluded.reasons)}"
+        line = _("excluded {agent}{name}: {reasons}").format(
+            agent=excluded.agent, name=name(excluded.agent), reasons="; ".join(excluded.reasons)
         )
+        console.print(f"{indent}   {line}")
 
 
 def _load(args: argparse.Namespace, console: Console) -> int:
@@ -171,10 +183,13 @@ def _load(args: argparse.Namespace, console: Console) -> int:
     ward = load_ward(read_file(path), source=str(path))
     with open_context(console, args.db, create=True) as context:
         change = roster_services.set_up_ward(context, ACTOR, ward, source=str(path))
-    console.print(
-        f"loaded {path}: {len(change.agents)} agents, {len(change.plannings)} plannings, "
-        f"{len(change.posts)} posts"
+    agents, plannings, posts = len(change.agents), len(change.plannings), len(change.posts)
+    counts = (
+        ngettext("{n} agents", "{n} agents", agents).format(n=agents),
+        ngettext("{n} plannings", "{n} plannings", plannings).format(n=plannings),
+        ngettext("{n} posts", "{n} posts", posts).format(n=posts),
     )
+    console.print(_("loaded {path}: {counts}").format(path=path, counts=", ".join(counts)))
     return 0
 
 
@@ -185,7 +200,10 @@ def _vacancies(args: argparse.Namespace, console: Console) -> int:
             console.emit({"date": args.date, "vacancies": _vacancy_documents(context, args, found)})
             return 0
         if not found:
-            console.print("no vacant post" + (f" on {args.date.isoformat()}" if args.date else ""))
+            if args.date:
+                console.print(_("no vacant post on {day}").format(day=args.date.isoformat()))
+            else:
+                console.print(_("no vacant post"))
             return 0
         with context.store.unit_of_work(write=False) as uow:
             roster = roster_services.load_roster(uow, first=args.date, last=args.date)
@@ -225,7 +243,9 @@ def _candidates(args: argparse.Namespace, console: Console) -> int:
         post = roster_json.post(found.post, roster.unit_of(found.post), roster.settings.zone)
         console.emit({"post": post, **roster_json.candidate_list(found, roster)})
         return 0
-    console.print(f"candidates for {found.post.id} ({found.post.fill}):")
+    console.print(
+        _("candidates for {post} ({fill}):").format(post=found.post.id, fill=found.post.fill)
+    )
     show_candidates(console, found, "  ", roster)
     return 0
 
@@ -233,7 +253,7 @@ def _candidates(args: argparse.Namespace, console: Console) -> int:
 def _assign(args: argparse.Namespace, console: Console) -> int:
     with open_context(console, args.db) as context:
         events = roster_services.assign(context, ACTOR, args.post, args.agent)
-    console.print(f"{args.agent} assigned to {args.post}")
+    console.print(_("{agent} assigned to {post}").format(agent=args.agent, post=args.post))
     _show(console, events)
     return 0
 
@@ -241,7 +261,7 @@ def _assign(args: argparse.Namespace, console: Console) -> int:
 def _close(args: argparse.Namespace, console: Console) -> int:
     with open_context(console, args.db) as context:
         events = roster_services.close(context, ACTOR, args.post)
-    console.print(f"{args.post} closed")
+    console.print(_("{post} closed").format(post=args.post))
     _show(console, events)
     return 0
 
@@ -250,16 +270,16 @@ def _swap(args: argparse.Namespace, console: Console) -> int:
     with open_context(console, args.db) as context:
         events = roster_services.swap(context, ACTOR, args.agent_a, args.agent_b, args.days)
     days = ", ".join(day.isoformat() for day in args.days)
-    console.print(f"{args.agent_a} and {args.agent_b} swapped {days}")
+    console.print(_("{a} and {b} swapped {days}").format(a=args.agent_a, b=args.agent_b, days=days))
     _show(console, events)
-    console.print(f"note: {NOT_SENT_UPSTREAM}")
+    console.print(_("note: {text}").format(text=NOT_SENT_UPSTREAM))
     return 0
 
 
 def _publish(args: argparse.Namespace, console: Console) -> int:
     with open_context(console, args.db) as context:
         roster_services.publish(context, ACTOR, args.planning)
-    console.print(f"{args.planning} published")
+    console.print(_("{planning} published").format(planning=args.planning))
     return 0
 
 
@@ -267,11 +287,19 @@ def _edit(args: argparse.Namespace, console: Console) -> int:
     with open_context(console, args.db) as context:
         events = roster_services.edit_code_locally(context, ACTOR, args.agent, args.day, args.code)
     if not events:
-        console.print(f"{args.agent} already holds {args.code} on {args.day.isoformat()}")
+        console.print(
+            _("{agent} already holds {code} on {day}").format(
+                agent=args.agent, code=args.code, day=args.day.isoformat()
+            )
+        )
         return 0
-    console.print(f"{args.agent} {args.day.isoformat()}: {args.code} (local edit)")
+    console.print(
+        _("{agent} {day}: {code} (local edit)").format(
+            agent=args.agent, code=args.code, day=args.day.isoformat()
+        )
+    )
     _show(console, events)
-    console.print(f"note: {NOT_SENT_UPSTREAM}")
+    console.print(_("note: {text}").format(text=NOT_SENT_UPSTREAM))
     return 0
 
 
@@ -283,13 +311,12 @@ def _pending(args: argparse.Namespace, console: Console) -> int:
         console.emit({"edits": [roster_json.local_edit(edit, zone) for edit in edits]})
         return 0
     if not edits:
-        console.print("no local edit pending")
+        console.print(_("no local edit pending"))
         return 0
-    console.print("local edits the GTT has not confirmed (the next feed may overwrite them):")
+    console.print(_("local edits the GTT has not confirmed (the next feed may overwrite them):"))
     for edit in edits:
-        console.print(
-            f"  {edit} at {edit.edited_at.astimezone(zone).isoformat(timespec='minutes')}"
-        )
+        at = edit.edited_at.astimezone(zone).isoformat(timespec="minutes")
+        console.print("  " + _("{edit} at {time}").format(edit=edit, time=at))
     return 0
 
 
@@ -309,15 +336,17 @@ def _codes(args: argparse.Namespace, console: Console) -> int:
         return 0
     for code in codes:
         if code.edit is not None:
-            origin = f"local edit by {code.edit.edited_by}, GTT says {code.gtt_code or '-'}"
+            origin = _("local edit by {actor}, GTT says {code}").format(
+                actor=code.edit.edited_by, code=code.gtt_code or "-"
+            )
         else:
             assert code.extracted_at is not None
             extracted = code.extracted_at.astimezone(zone).isoformat(timespec="minutes")
-            origin = f"GTT, extracted {extracted}"
+            origin = _("GTT, extracted {time}").format(time=extracted)
         console.print(f"  {code.day.isoformat()}  {code.code:<5} {origin}")
     return 0
 
 
 def _show(console: Console, events: list[Any]) -> None:
     for event in events:
-        console.print(f"  event {event.kind}")
+        console.print("  " + _("event {kind}").format(kind=event.kind))

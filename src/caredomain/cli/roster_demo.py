@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from attrs import evolve
 
+from caredomain.cli.i18n import _, ngettext
 from caredomain.cli.roster import show_candidates, show_post
 from caredomain.clock import FixedClock
 from caredomain.organisation import PARIS
@@ -43,21 +44,26 @@ def roster_chapter(demo: DemoRun) -> None:
         uow.commit()
     roster_services.set_up_ward(context, demo.admin, ward, source=SAMPLE_WARD)
     (planning,) = ward.plannings
-    console.print(f"== Roster: {planning.unit}, planning {planning.id} ({planning.status})")
-    console.print(
-        f"{len(ward.agents)} agents, {len(ward.posts)} posts; feed {ward.settings.feed_schedule}"
+    heading = _("Roster: {unit}, planning {planning} ({status})").format(
+        unit=planning.unit, planning=planning.id, status=planning.status
     )
+    console.print(f"== {heading}")
+    agents = ngettext("{n} agents", "{n} agents", len(ward.agents)).format(n=len(ward.agents))
+    posts = ngettext("{n} posts", "{n} posts", len(ward.posts)).format(n=len(ward.posts))
+    feed = _("feed {schedule}").format(schedule=ward.settings.feed_schedule)
+    console.print(f"{agents}, {posts}; {feed}")
 
     spec = demo.plugins.feed_reader_specs().get("gtt-csv")
     reader = spec.create({}) if spec is not None else None
     if not isinstance(reader, FolderReader):
-        console.print("no GTT reader plugin (caredomain_gtt) is loaded: the feed is skipped")
+        console.print(_("no GTT reader plugin (caredomain_gtt) is loaded: the feed is skipped"))
         return
     with tempfile.TemporaryDirectory(prefix="caredomain-gtt-") as inbox:
         for name in SAMPLE_EXPORTS:
             with importlib.resources.as_file(data.joinpath(name)) as sample:
                 shutil.copy(sample, Path(inbox) / name)
-        console.print(f"GTT exports dropped in the feed folder: {', '.join(SAMPLE_EXPORTS)}")
+        dropped = _("GTT exports dropped in the feed folder: {files}")
+        console.print(dropped.format(files=", ".join(SAMPLE_EXPORTS)))
         replay = evolve(context, clock=FixedClock(SAMPLE_NOW))
         runs = roster_services.process_folder(replay, reader.folder(inbox))
     for run in runs:
@@ -68,7 +74,7 @@ def roster_chapter(demo: DemoRun) -> None:
     with context.store.unit_of_work(write=False) as uow:
         roster = roster_services.load_roster(uow)
     console.print()
-    console.print("Vacant posts and their candidates:")
+    console.print(_("Vacant posts and their candidates:"))
     for post in roster_services.vacancies(context, demo.admin):
         console.print("  " + show_post(post, roster.unit_of(post), roster.settings.zone))
         found = roster_services.find_candidates(context, demo.admin, post.id, limit=3, explain=True)

@@ -27,6 +27,7 @@ from caredomain.cli.common import (
     existing_sqlite_url,
     parse_date,
 )
+from caredomain.cli.i18n import N_, _, ngettext, weekday
 from caredomain.cli.options import Shared, add_command_options, add_group_options
 from caredomain.errors import InvalidInput
 from caredomain.organisation import OrganisationId
@@ -65,31 +66,31 @@ def add_parser(subparsers: Any) -> None:
     add_group_options(parser, shared)
     commands = parser.add_subparsers(dest="slots_command", required=True, metavar="COMMAND")
 
-    refresh = commands.add_parser("refresh", help="plan the slots as of today (run it nightly)")
+    refresh = commands.add_parser("refresh", help=N_("plan the slots as of today (run it nightly)"))
     add_command_options(refresh, shared, json=True)
     refresh.set_defaults(run=_command(_refresh))
 
-    free = commands.add_parser("free", help="list the free slots of a type")
+    free = commands.add_parser("free", help=N_("list the free slots of a type"))
     add_command_options(free, shared, json=True)
     free.add_argument("--type", required=True, help=TYPE_HELP)
     free.add_argument("--place", help=PLACE_HELP)
-    free.add_argument("--from", dest="first", help="first day, YYYY-MM-DD (default today)")
-    free.add_argument("--days", default="14", help="how many days, 1 to 366 (default 14)")
+    free.add_argument("--from", dest="first", help=N_("first day, YYYY-MM-DD (default today)"))
+    free.add_argument("--days", default="14", help=N_("how many days, 1 to 366 (default 14)"))
     free.set_defaults(run=_command(_free))
 
-    why = commands.add_parser("why", help="say why each slot of a type on a day is not free")
+    why = commands.add_parser("why", help=N_("say why each slot of a type on a day is not free"))
     add_command_options(why, shared, json=True)
     why.add_argument("--type", required=True, help=TYPE_HELP)
-    why.add_argument("--date", required=True, help="the day, YYYY-MM-DD")
+    why.add_argument("--date", required=True, help=N_("the day, YYYY-MM-DD"))
     why.add_argument("--place", help=PLACE_HELP)
     why.set_defaults(run=_command(_why))
 
 
-TYPE_HELP = (
+TYPE_HELP = N_(
     "an appointment type's id, from the organisation's configuration file "
     "(`caredomain slots free` with a wrong id lists the known ones)"
 )
-PLACE_HELP = "only at this place: its id (a wrong id lists the known ones)"
+PLACE_HELP = N_("only at this place: its id (a wrong id lists the known ones)")
 
 
 Command = Callable[[argparse.Namespace, Console, ServiceContext, OrganisationId], None]
@@ -123,7 +124,7 @@ def _refresh(
     organisation_id: OrganisationId,
 ) -> None:
     with console.progress() as progress:
-        progress.show(f"{organisation_id}: planning the slots")
+        progress.show(_("{organisation}: planning the slots").format(organisation=organisation_id))
         report = refresh_slots(context, SLOT_PLANNER, organisation_id)
     settings = slot_settings(context, OPERATOR, organisation_id)
     if console.json:
@@ -145,10 +146,12 @@ def _refresh(
             }
         )
         return
-    console.print(f"{organisation_id}: slots planned as of {report.day.isoformat()}")
-    replanned = ", ".join(report.replanned) or "none (no counter's settings changed)"
-    console.print(f"  counters replanned in full: {replanned}")
-    console.print(f"  appointments deprogrammed: {len(report.deprogrammed)}")
+    planned = _("{organisation}: slots planned as of {day}")
+    console.print(planned.format(organisation=organisation_id, day=report.day.isoformat()))
+    replanned = ", ".join(report.replanned) or _("none (no counter's settings changed)")
+    console.print("  " + _("counters replanned in full: {counters}").format(counters=replanned))
+    deprogrammed = _("appointments deprogrammed: {n}").format(n=len(report.deprogrammed))
+    console.print(f"  {deprogrammed}")
     for item in report.deprogrammed:
         console.print(f"    {describe_deprogramming(item, settings)}")
 
@@ -187,11 +190,12 @@ def _free(
             )
         )
         return
-    where = f" at {settings.place(place_id).name}" if place_id else ""
-    console.print(
-        f"{kind.label} ({kind.id}){where}: {len(slots)} free {kind.duration_minutes}-minute "
-        f"slot{'s' if len(slots) != 1 else ''} over {days} day{'s' if days != 1 else ''}"
-    )
+    where = _(" at {place}").format(place=settings.place(place_id).name) if place_id else ""
+    counted = ngettext(
+        "{n} free {minutes}-minute slot", "{n} free {minutes}-minute slots", len(slots)
+    ).format(n=len(slots), minutes=kind.duration_minutes)
+    over = ngettext("over {n} day", "over {n} days", days).format(n=days)
+    console.print(f"{kind.label} ({kind.id}){where}: {counted} {over}")
     by_day_and_counter = groupby(
         sorted(slots, key=lambda s: (s.start.date(), s.counter_id, s.start_second)),
         key=lambda s: (s.start.date(), s.counter_id),
@@ -252,15 +256,18 @@ def _why(
     if console.json:
         console.emit(_why_document(organisation_id, kind, day, answers))
         return
-    console.print(f"{kind.label} ({kind.id}) on {_day(day)}")
+    console.print(_("{type} ({id}) on {day}").format(type=kind.label, id=kind.id, day=_day(day)))
     if not answers:
-        console.print("  no counter serves this type")
+        console.print("  " + _("no counter serves this type"))
     for answer in answers:
         place = settings.place(answer.place_id)
-        free = len(answer.free())
-        console.print(f"{place.name} ({place.id}): {free} of {len(answer.slots)} slots free")
+        free_count = len(answer.free())
+        free = ngettext("{free} of {n} slots free", "{free} of {n} slots free", free_count)
+        free = free.format(free=free_count, n=len(answer.slots))
+        console.print(f"{place.name} ({place.id}): {free}")
         for counter_id, reason in answer.without_slots:
-            console.print(f"  {settings.counter(counter_id).name}: no slot expected: {reason}")
+            none = _("no slot expected: {reason}").format(reason=reason)
+            console.print(f"  {settings.counter(counter_id).name}: {none}")
         for counter_id, slots in groupby(answer.slots, key=lambda s: s.counter_id):
             console.print(f"  {settings.counter(counter_id).name}")
             for line in _runs(list(slots)):
@@ -316,8 +323,8 @@ def _runs(slots: list[SlotAvailability]) -> Iterable[str]:
             runs.append([slot])
     for run in runs:
         span = f"{_hhmm(run[0].wall.start_minute)}-{_hhmm(run[-1].wall.end_minute)}"
-        count = f"{len(run)} slot{'s' if len(run) != 1 else ''}"
-        said = "; ".join(str(reason) for reason in run[0].reasons) or "free"
+        count = ngettext("{n} slot", "{n} slots", len(run)).format(n=len(run))
+        said = "; ".join(str(reason) for reason in run[0].reasons) or _("free")
         yield f"{span}  {count:>9}  {said}"
 
 
@@ -328,8 +335,9 @@ def _type(settings: SlotSettings, wanted: str) -> AppointmentType:
     for kind in settings.types:
         if kind.id == wanted:
             return kind
-    known = ", ".join(kind.id for kind in settings.types) or "none"
-    raise InvalidInput(f"no such appointment type (known: {known})", field="--type", text=wanted)
+    known = ", ".join(kind.id for kind in settings.types) or _("none")
+    refused = _("no such appointment type (known: {known})").format(known=known)
+    raise InvalidInput(refused, field="--type", text=wanted)
 
 
 def _place(settings: SlotSettings, wanted: str | None) -> PlaceId | None:
@@ -337,8 +345,9 @@ def _place(settings: SlotSettings, wanted: str | None) -> PlaceId | None:
         return None
     if any(place.id == wanted for place in settings.places):
         return PlaceId(wanted)
-    known = ", ".join(place.id for place in settings.places) or "none"
-    raise InvalidInput(f"no such place (known: {known})", field="--place", text=wanted)
+    known = ", ".join(place.id for place in settings.places) or _("none")
+    refused = _("no such place (known: {known})").format(known=known)
+    raise InvalidInput(refused, field="--place", text=wanted)
 
 
 def _date(text: str, option: str) -> date:
@@ -350,12 +359,13 @@ def _date(text: str, option: str) -> date:
 
 def _days(text: str) -> int:
     if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 366:
-        raise InvalidInput("a whole number of days from 1 to 366", field="--days", text=text)
+        expected = _("a whole number of days from 1 to 366")
+        raise InvalidInput(expected, field="--days", text=text)
     return int(text)
 
 
 def _day(day: date) -> str:
-    return f"{day.strftime('%a')} {day.isoformat()}"
+    return f"{weekday(day)} {day.isoformat()}"
 
 
 def _hhmm(minute: int) -> str:

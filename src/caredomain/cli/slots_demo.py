@@ -15,6 +15,7 @@ from attrs import evolve
 
 from caredomain.access import Actor, ActorId, Role
 from caredomain.calendar import Closure
+from caredomain.cli.i18n import _, ngettext
 from caredomain.cli.slots_command import describe_deprogramming, format_time
 from caredomain.clock import FixedClock
 from caredomain.services import (
@@ -51,15 +52,16 @@ def slots_chapter(demo: DemoRun) -> None:
     organisation_id = demo.organisation.id
     saved = configure_slots(context, admin, organisation_id, sample_configuration().slots)
     settings = slot_settings(context, admin, organisation_id)
-    console.print(f"== Appointment slots of {demo.organisation.name}")
+    console.print("== " + _("Appointment slots of {name}").format(name=demo.organisation.name))
     _describe(demo, settings)
     for warning in saved.warnings:
-        console.print(f"  warning {warning}")
+        console.print("  " + _("warning {warning}").format(warning=warning))
 
     kind = settings.types[0]
     free = free_slots(context, admin, organisation_id, kind.id, days=14)
     console.print()
-    console.print(f"Next free slots of {kind.label} ({len(free)} in the next 14 days):")
+    heading = _("Next free slots of {type} ({n} in the next 14 days):")
+    console.print(heading.format(type=kind.label, n=len(free)))
     for slot in free[:SHOWN]:
         counter = settings.counter(slot.counter_id)
         place = settings.place(counter.place_id)
@@ -68,7 +70,7 @@ def slots_chapter(demo: DemoRun) -> None:
             f"  {counter.name}, {place.name}"
         )
     if not free:
-        console.print("  none")
+        console.print("  " + _("none"))
         return
 
     first = free[0]
@@ -85,10 +87,13 @@ def slots_chapter(demo: DemoRun) -> None:
         option=option[0] if option else None,
     )
     console.print()
-    console.print(
-        f"{CITIZEN.name} books on the portal: {format_time(appointment.start, with_day=True)}, "
-        f"{settings.counter(appointment.counter_id).name}, option {appointment.option}"
+    booked = _("{name} books on the portal: {time}, {counter}, option {option}").format(
+        name=CITIZEN.name,
+        time=format_time(appointment.start, with_day=True),
+        counter=settings.counter(appointment.counter_id).name,
+        option=appointment.option,
     )
+    console.print(booked)
 
     day = appointment.start.date()
     closure = Closure.on(day, "Fermeture exceptionnelle : formation des agents")
@@ -96,36 +101,50 @@ def slots_chapter(demo: DemoRun) -> None:
         context, admin, organisation_id, calendar=lambda calendar: calendar.with_closure(closure)
     )
     console.print()
-    console.print(
-        f"Before saving {closure}: it would deprogram "
-        f"{len(preview.report.deprogrammed)} appointment(s)"
+    count = len(preview.report.deprogrammed)
+    before = ngettext(
+        "Before saving {closure}: it would deprogram {n} appointment(s)",
+        "Before saving {closure}: it would deprogram {n} appointment(s)",
+        count,
     )
+    console.print(before.format(closure=closure, n=count))
     done = add_closure(context, admin, organisation_id, closure)
-    console.print(f"Saved {closure}. Deprogrammed, the booking kept and the citizen to be told:")
+    saved_text = _("Saved {closure}. Deprogrammed, the booking kept and the citizen to be told:")
+    console.print(saved_text.format(closure=closure))
     for item in done.report.deprogrammed:
         console.print(f"  {describe_deprogramming(item, settings)}")
-        console.print(f"  status {item.appointment.status.value}, id {item.appointment.id}")
+        status = _("status {status}, id {id}")
+        console.print(
+            "  " + status.format(status=item.appointment.status.value, id=item.appointment.id)
+        )
 
 
 def _describe(demo: DemoRun, settings: SlotSettings) -> None:
     console = demo.console
     for kind in settings.types:
-        notice = f", notice {kind.notice}" if kind.notice else ""
-        options = f", options {', '.join(kind.options)}" if kind.options else ""
-        portal = ", on the portal" if kind.on_portal else ""
-        console.print(
-            f"type {kind.label}: {kind.duration_minutes}-minute slots, "
-            f"window {kind.window}{notice}{options}{portal}"
+        notice = _(", notice {notice}").format(notice=kind.notice) if kind.notice else ""
+        options = ", ".join(kind.options)
+        options = _(", options {options}").format(options=options) if kind.options else ""
+        portal = _(", on the portal") if kind.on_portal else ""
+        line = _("type {type}: {minutes}-minute slots, window {window}").format(
+            type=kind.label, minutes=kind.duration_minutes, window=kind.window
         )
+        console.print(f"{line}{notice}{options}{portal}")
     for counter in settings.counters:
         place = settings.place(counter.place_id)
-        console.print(f"counter {counter.name} at {place.name}, {place.address}")
+        console.print(
+            _("counter {counter} at {place}, {address}").format(
+                counter=counter.name, place=place.name, address=place.address
+            )
+        )
         for application in settings.applications_of(counter.id):
             week = settings.week(application.week)
-            console.print(
-                f"  reference week {week.name!r} from {application.first.isoformat()} "
-                f"to {application.last.isoformat()}:"
+            line = _("reference week {name} from {first} to {last}:").format(
+                name=repr(week.name),
+                first=application.first.isoformat(),
+                last=application.last.isoformat(),
             )
+            console.print(f"  {line}")
             for weekday, text in week.texts().items():
                 console.print(f"    {weekday:<9} {text.replace(chr(10), ', ')}")
 

@@ -33,7 +33,9 @@ from caredomain.cli.common import (
     read_file,
     sqlite_url,
 )
+from caredomain.cli.i18n import N_, _, ngettext, weekday
 from caredomain.cli.options import Shared, add_command_options, add_group_options, date_argument
+from caredomain.interventions import VisitData
 from caredomain.interventions import services as visits
 from caredomain.interventions.agency import load_agency
 from caredomain.interventions.alarm import Alarm
@@ -62,27 +64,29 @@ def add_parser(subparsers: Any) -> None:
         add_command_options(sub, shared, json=json)
         return sub
 
-    load = command("load", "save an agency file: caregivers, clients, planning")
+    load = command("load", N_("save an agency file: caregivers, clients, planning"))
     load.add_argument(
         "agency",
-        help="the agency's TOML file: caregivers, clients, services, planned interventions "
-        "(the home-care page of the documentation describes it)",
+        help=N_(
+            "the agency's TOML file: caregivers, clients, services, planned interventions "
+            "(the home-care page of the documentation describes it)"
+        ),
     )
     load.set_defaults(run=_load)
 
-    reconcile = command("reconcile", "planned against actual for a day", json=True)
+    reconcile = command("reconcile", N_("planned against actual for a day"), json=True)
     reconcile.add_argument(
-        "--date", type=date_argument("--date"), required=True, help="the day (YYYY-MM-DD)"
+        "--date", type=date_argument("--date"), required=True, help=N_("the day (YYYY-MM-DD)")
     )
-    reconcile.add_argument("--caregiver", help="only this caregiver's visits: her id")
+    reconcile.add_argument("--caregiver", help=N_("only this caregiver's visits: her id"))
     reconcile.set_defaults(run=_reconcile)
 
-    log = command("log", "a caregiver's visits, punches and entries", json=True)
-    log.add_argument("--caregiver", required=True, help="the caregiver's id")
-    log.add_argument("--date", type=date_argument("--date"), help="only this day (YYYY-MM-DD)")
+    log = command("log", N_("a caregiver's visits, punches and entries"), json=True)
+    log.add_argument("--caregiver", required=True, help=N_("the caregiver's id"))
+    log.add_argument("--date", type=date_argument("--date"), help=N_("only this day (YYYY-MM-DD)"))
     log.set_defaults(run=_log)
 
-    alarms = command("alarms", "fire the alarms now due, then list them", json=True)
+    alarms = command("alarms", N_("fire the alarms now due, then list them"), json=True)
     alarms.set_defaults(run=_alarms)
 
 
@@ -114,11 +118,20 @@ def _load(args: argparse.Namespace, console: Console) -> int:
     agency = load_agency(read_file(path), source=str(path))
     with _context(console, sqlite_url(args.db)) as context:
         done = visits.set_up_agency(context, ACTOR, agency)
-    console.print(
-        f"{agency.organisation.name} ({done.organisation_id}): {done.caregivers} caregiver(s), "
-        f"{done.clients} client(s), {done.services} service(s), "
-        f"{done.interventions} planned intervention(s); {len(done.events)} event(s)"
+    counts = ", ".join(
+        (
+            ngettext("{n} caregiver(s)", "{n} caregiver(s)", done.caregivers).format(
+                n=done.caregivers
+            ),
+            ngettext("{n} client(s)", "{n} client(s)", done.clients).format(n=done.clients),
+            ngettext("{n} service(s)", "{n} service(s)", done.services).format(n=done.services),
+            ngettext(
+                "{n} planned intervention(s)", "{n} planned intervention(s)", done.interventions
+            ).format(n=done.interventions),
+        )
     )
+    events = ngettext("{n} event(s)", "{n} event(s)", len(done.events)).format(n=len(done.events))
+    console.print(f"{agency.organisation.name} ({done.organisation_id}): {counts}; {events}")
     return 0
 
 
@@ -135,10 +148,12 @@ def _reconcile(args: argparse.Namespace, console: Console) -> int:
         document = {"organisation": organisation.id, "date": args.date, "as_of": now}
         console.emit({**document, **unstructure(result)})
         return 0
-    day = args.date.strftime("%a %Y-%m-%d")
+    day = f"{weekday(args.date)} {args.date.isoformat()}"
+    as_of = organisation.local(now).isoformat(timespec="minutes")
     console.print(
-        f"{organisation.name}: visits of {day}, as of "
-        f"{organisation.local(now).isoformat(timespec='minutes')}"
+        _("{organisation}: visits of {day}, as of {time}").format(
+            organisation=organisation.name, day=day, time=as_of
+        )
     )
     for line in show_reconciliation(result, organisation, names):
         console.print(line)
@@ -149,20 +164,27 @@ def show_reconciliation(
     result: Reconciliation, organisation: Organisation, names: dict[str, str]
 ) -> list[str]:
     """The anomalies, then the actual times to apply, one line each."""
-    lines = [f"Anomalies ({len(result.anomalies)}):"]
+    lines = [_("Anomalies ({n}):").format(n=len(result.anomalies))]
     lines += [
         f"  {a.intervention_id}  {names.get(a.caregiver_id, a.caregiver_id)}  "
         f"{a.kind.value}: {a.message}"
         for a in result.anomalies
-    ] or ["  none"]
-    lines.append(f"Actual times to apply ({len(result.actuals)}):")
+    ] or ["  " + _("none")]
+    lines.append(_("Actual times to apply ({n}):").format(n=len(result.actuals)))
+    times = _("planned {planned}  actual {actual} ({minutes} min)")
+
+    def span(start: datetime | None, end: datetime | None) -> str:
+        return f"{_clock(start, organisation)}-{_clock(end, organisation)}"
+
     lines += [
-        f"  {t.intervention_id}  {names.get(t.caregiver_id, t.caregiver_id)}  planned "
-        f"{_clock(t.planned_start, organisation)}-{_clock(t.planned_end, organisation)}  "
-        f"actual {_clock(t.actual_start, organisation)}-{_clock(t.actual_end, organisation)} "
-        f"({t.minutes} min)"
+        f"  {t.intervention_id}  {names.get(t.caregiver_id, t.caregiver_id)}  "
+        + times.format(
+            planned=span(t.planned_start, t.planned_end),
+            actual=span(t.actual_start, t.actual_end),
+            minutes=t.minutes,
+        )
         for t in result.actuals
-    ] or ["  none"]
+    ] or ["  " + _("none")]
     return lines
 
 
@@ -187,7 +209,10 @@ def _log(args: argparse.Namespace, console: Console) -> int:
 
 def show_visit_log(log: visits.VisitLog, organisation: Organisation, day: str | None) -> list[str]:
     """A caregiver's visits: planned, actual, punches, corrections and entries."""
-    lines = [f"{log.caregiver}{', ' + day if day else ''}: {len(log.records)} visit(s)"]
+    visits_text = ngettext("{n} visit(s)", "{n} visit(s)", len(log.records))
+    lines = [
+        f"{log.caregiver}{', ' + day if day else ''}: " + visits_text.format(n=len(log.records))
+    ]
     for record in log.records:
         planned = record.intervention
         client = record.client.name if record.client else planned.client_id
@@ -202,30 +227,46 @@ def show_visit_log(log: visits.VisitLog, organisation: Organisation, day: str | 
 def _record_lines(record: visits.VisitRecord, organisation: Organisation) -> list[str]:
     visit = record.visit
     if visit is None:
-        lines = ["not clocked"]
+        lines = [_("not clocked")]
     else:
-        end = "open" if visit.end is None else _clock(visit.end, organisation)
-        lines = [f"visit {_clock(visit.start, organisation)}-{end}"]
+        end = _("open") if visit.end is None else _clock(visit.end, organisation)
+        lines = [_("visit {start}-{end}").format(start=_clock(visit.start, organisation), end=end)]
     for entry in record.punches:
         punch = entry.punch
-        how = f"badge {punch.badge}" if punch.badge else f"by hand ({punch.reason})"
-        status = "ok" if entry.refusal is None else f"refused [{entry.refusal.code}]"
+        if punch.badge:
+            how = _("badge {badge}").format(badge=punch.badge)
+        else:
+            how = _("by hand ({reason})").format(reason=punch.reason)
+        status = "ok" if entry.refusal is None else _("refused [{code}]")
         lines.append(
-            f"punch {punch.kind.value:3} {_clock(punch.device_time, organisation)} "
-            f"{punch.method.value}, {how}: {status}"
+            _("punch {kind} {time} {method}, {how}: {status}").format(
+                kind=f"{punch.kind.value:3}",
+                time=_clock(punch.device_time, organisation),
+                method=punch.method.value,
+                how=how,
+                status=status.format(code=entry.refusal.code if entry.refusal else ""),
+            )
         )
+    correction = _("correction {reason} by {actor}: {text}")
     lines += [
-        f"correction {c.reason.value} by {c.by}: {c.text}".rstrip(": ") for c in record.corrections
+        correction.format(reason=c.reason.value, actor=c.by, text=c.text).rstrip(": ")
+        for c in record.corrections
     ]
-    data = record.data
-    if data.entries:
-        report = data.report.text if data.report else "-"
-        tasks = ", ".join(sorted(data.tasks_done)) or "-"
-        lines.append(
-            f"km {data.km}, expenses {data.expenses_total}, {len(data.comments)} comment(s); "
-            f"tasks {tasks}; report: {report}"
-        )
+    if record.data.entries:
+        lines.append(_entries_line(record.data))
     return lines
+
+
+def _entries_line(data: VisitData) -> str:
+    """What the caregiver entered for the visit: kilometres, expenses, tasks, report."""
+    comments = ngettext("{n} comment(s)", "{n} comment(s)", len(data.comments))
+    return _("km {km}, expenses {expenses}, {comments}; tasks {tasks}; report: {report}").format(
+        km=data.km,
+        expenses=data.expenses_total,
+        comments=comments.format(n=len(data.comments)),
+        tasks=", ".join(sorted(data.tasks_done)) or "-",
+        report=data.report.text if data.report else "-",
+    )
 
 
 def _alarms(args: argparse.Namespace, console: Console) -> int:
@@ -242,7 +283,12 @@ def _alarms(args: argparse.Namespace, console: Console) -> int:
             }
         )
         return 0
-    console.print(f"{organisation.name}: {len(fired)} alarm(s) fired now, {len(listed)} in all")
+    fired_now = ngettext("{n} alarm(s) fired now", "{n} alarm(s) fired now", len(fired))
+    console.print(
+        f"{organisation.name}: "
+        + fired_now.format(n=len(fired))
+        + _(", {n} in all").format(n=len(listed))
+    )
     for alarm in listed:
         console.print("  " + show_alarm(alarm, organisation))
     return 0
@@ -255,8 +301,11 @@ def show_alarm(alarm: Alarm, organisation: Organisation) -> str:
         return organisation.local(moment).strftime("%Y-%m-%d %H:%M:%S")
 
     state = {
-        "countdown": f"counting down until {at(alarm.deadline)}",
-        "cancelled": f"cancelled at {at(alarm.cancelled_at)}" if alarm.cancelled_at else "",
-        "fired": f"fired at {at(alarm.fired_at)}" if alarm.fired_at else "",
+        "countdown": _("counting down until {time}").format(time=at(alarm.deadline)),
+        "cancelled": _("cancelled at {time}").format(time=at(alarm.cancelled_at))
+        if alarm.cancelled_at
+        else "",
+        "fired": _("fired at {time}").format(time=at(alarm.fired_at)) if alarm.fired_at else "",
     }[alarm.state.value]
-    return f"{alarm.id}  {alarm.caregiver_name}  triggered {at(alarm.triggered_at)}, {state}"
+    triggered = _("triggered {time}").format(time=at(alarm.triggered_at))
+    return f"{alarm.id}  {alarm.caregiver_name}  {triggered}, {state}"

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from attrs import evolve
 
 from caredomain.access import Actor, ActorId, Role
+from caredomain.cli.i18n import _, ngettext, weekday
 from caredomain.cli.notify import embedded_senders, run_dispatch, sender_paths
 from caredomain.cli.visits import show_alarm, show_reconciliation, show_visit_log
 from caredomain.clock import FixedClock
@@ -67,11 +68,18 @@ def visits_chapter(demo: DemoRun) -> None:
     clock = FixedClock(_at(organisation, time(7, 0)))
     context = evolve(demo.context, clock=clock)
     visits.set_up_agency(context, demo.admin, agency)
-    console.print(f"== Home care: {organisation.name} (CCAS), {DAY.strftime('%a %Y-%m-%d')}")
+    day = f"{weekday(DAY)} {DAY.isoformat()}"
     console.print(
-        f"{len(agency.caregivers)} caregivers, {len(agency.clients)} clients, "
-        f"{len(agency.interventions)} planned visits"
+        "== " + _("Home care: {name} (CCAS), {day}").format(name=organisation.name, day=day)
     )
+    caregivers, clients = len(agency.caregivers), len(agency.clients)
+    planned = len(agency.interventions)
+    counts = (
+        ngettext("{n} caregivers", "{n} caregivers", caregivers).format(n=caregivers),
+        ngettext("{n} clients", "{n} clients", clients).format(n=clients),
+        ngettext("{n} planned visits", "{n} planned visits", planned).format(n=planned),
+    )
+    console.print(", ".join(counts))
     marie = Actor(ActorId(MARIE), {Role.AGENT}, name="Marie Dupont")
     _morning(context, clock, marie, organisation)
     log = visits.visit_log(context, demo.admin, organisation.id, MARIE, DAY)
@@ -80,7 +88,7 @@ def visits_chapter(demo: DemoRun) -> None:
 
     clock.set(_at(organisation, time(12, 0)))
     console.print()
-    console.print("Reconciliation of Marie's morning, at 12:00:")
+    console.print(_("Reconciliation of Marie's morning, at 12:00:"))
     result = visits.reconcile_visits(
         context, demo.admin, organisation.id, day=DAY, caregiver_id=MARIE
     )
@@ -192,23 +200,30 @@ def _alarm(
         context, marie, organisation.id, MARIE, alarm_id=ALARM_ID, at=pressed, gps=fix
     )
     countdown = alarm.settings.countdown.seconds
-    console.print(f"DATI alarm triggered by Marie at 10:15:00 (countdown {countdown} s)")
+    triggered = _("DATI alarm triggered by Marie at 10:15:00 (countdown {seconds} s)")
+    console.print(triggered.format(seconds=countdown))
     if alarm.state is AlarmState.FIRED:
-        console.print("  (it went off in an earlier run of the demo: it fires once)")
+        console.print("  " + _("(it went off in an earlier run of the demo: it fires once)"))
     for seconds in (5, 10):
         clock.set(pressed + timedelta(seconds=seconds))
         fired = visits.tick_alarms(context, organisation.id)
-        what = f"fired: call {fired[0].call.number}, speaker on" if fired else "nothing fired"
-        console.print(f"  tick at +{seconds} s: {what}")
+        what = _("nothing fired")
+        if fired:
+            what = _("fired: call {number}, speaker on").format(number=fired[0].call.number)
+        console.print("  " + _("tick at +{seconds} s: {what}").format(seconds=seconds, what=what))
     (alarm,) = [a for a in visits.alarms(context, demo.admin, organisation.id) if a.id == ALARM_ID]
     console.print("  " + show_alarm(alarm, organisation))
     mail = _dispatched_mail(demo, context)
     if mail is None:
-        console.print("  no e-mail in the outbox")
+        console.print("  " + _("no e-mail in the outbox"))
         return
     maildir = sender_paths(_database(context.store.url))["mail"]
-    console.print(f"E-mail ({mail.status.value}) to {mail.recipient}, in the Maildir {maildir}:")
-    console.print(f"  Subject: {mail.subject}")
+    console.print(
+        _("E-mail ({status}) to {recipient}, in the Maildir {path}:").format(
+            status=mail.status.value, recipient=mail.recipient, path=maildir
+        )
+    )
+    console.print("  " + _("Subject: {subject}").format(subject=mail.subject))
     for line in mail.body.splitlines():
         console.print(f"  {line}".rstrip())
 

@@ -22,7 +22,12 @@ from caredomain.cli import roster_json
 from caredomain.cli.commands import COMMANDS
 from caredomain.cli.common import Console, existing_sqlite_url, read_file
 from caredomain.cli.i18n import N_, _
-from caredomain.cli.options import Shared, add_command_options, add_group_options, whole_number
+from caredomain.cli.options import (
+    Shared,
+    add_group_options,
+    subcommand_maker,
+    whole_number,
+)
 from caredomain.cli.progress import Progress
 from caredomain.cli.roster import ACTOR, roster_zone, show_candidates, show_post
 from caredomain.errors import InvalidInput
@@ -51,9 +56,10 @@ def add_parser(subparsers: Any) -> None:
     _reader_options(parser, suppress=False)
     commands = parser.add_subparsers(dest="gtt_command", required=True, metavar="COMMAND")
 
+    with_options = subcommand_maker(commands, shared)
+
     def command(name: str, help: str, *, json: bool = False) -> argparse.ArgumentParser:
-        sub: argparse.ArgumentParser = commands.add_parser(name, help=help)
-        add_command_options(sub, shared, json=json)
+        sub = with_options(name, help, json=json)
         _reader_options(sub, suppress=True)
         return sub
 

@@ -38,6 +38,7 @@ __all__ = [
     "add_language_option",
     "configure_logging",
     "date_argument",
+    "subcommand_maker",
     "whole_number",
 ]
 
@@ -118,6 +119,18 @@ class Shared:
 def add_group_options(parser: argparse.ArgumentParser, shared: Shared) -> None:
     """The group's copy of its shared options, with their defaults."""
     _add(parser, shared, suppress=False)
+
+
+def subcommand_maker(commands: Any, group: Shared) -> Callable[..., argparse.ArgumentParser]:
+    """``command(name, help, json=False)``: a subcommand of a group's ``commands``, with the
+    group's options after its last word (:func:`add_command_options`)."""
+
+    def command(name: str, help: str, *, json: bool = False) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = commands.add_parser(name, help=help)
+        add_command_options(sub, group, json=json)
+        return sub
+
+    return command
 
 
 def add_command_options(

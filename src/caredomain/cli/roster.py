@@ -22,9 +22,9 @@ from caredomain.cli.common import Console, existing_sqlite_url, read_file, sqlit
 from caredomain.cli.i18n import N_, _, ngettext
 from caredomain.cli.options import (
     Shared,
-    add_command_options,
     add_group_options,
     date_argument,
+    subcommand_maker,
     whole_number,
 )
 from caredomain.roster import (
@@ -64,10 +64,7 @@ def add_parser(subparsers: Any) -> None:
     add_group_options(parser, shared)
     commands = parser.add_subparsers(dest="roster_command", required=True, metavar="COMMAND")
 
-    def command(name: str, help: str, *, json: bool = False) -> argparse.ArgumentParser:
-        sub: argparse.ArgumentParser = commands.add_parser(name, help=help)
-        add_command_options(sub, shared, json=json)
-        return sub
+    command = subcommand_maker(commands, shared)
 
     load = command("load", N_("save a ward file: agents, plannings, posts"))
     load.add_argument(

@@ -34,7 +34,12 @@ from caredomain.cli.common import (
     sqlite_url,
 )
 from caredomain.cli.i18n import N_, _, ngettext, weekday
-from caredomain.cli.options import Shared, add_command_options, add_group_options, date_argument
+from caredomain.cli.options import (
+    Shared,
+    add_group_options,
+    date_argument,
+    subcommand_maker,
+)
 from caredomain.interventions import VisitData
 from caredomain.interventions import services as visits
 from caredomain.interventions.agency import load_agency
@@ -59,10 +64,7 @@ def add_parser(subparsers: Any) -> None:
     add_group_options(parser, shared)
     commands = parser.add_subparsers(dest="visits_command", required=True, metavar="COMMAND")
 
-    def command(name: str, help: str, *, json: bool = False) -> argparse.ArgumentParser:
-        sub: argparse.ArgumentParser = commands.add_parser(name, help=help)
-        add_command_options(sub, shared, json=json)
-        return sub
+    command = subcommand_maker(commands, shared)
 
     load = command("load", N_("save an agency file: caregivers, clients, planning"))
     load.add_argument(

@@ -274,3 +274,23 @@ def test_a_mistyped_store_is_an_error_not_a_new_empty_store(
     assert "no such store file" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "mistyped.db").exists()
+
+
+def test_the_demo_writes_its_sample_files_for_a_pip_user(tmp_path: Path) -> None:
+    result = _caredomain("demo", "--samples", "samples", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    written = sorted(p.name for p in (tmp_path / "samples").iterdir())
+    assert written == [
+        "GTT_20261122_180000.csv",
+        "GTT_20261123_100000.csv",
+        "gtt_codes_fr.toml",
+        "sample_agency.toml",
+        "sample_organisation.toml",
+        "sample_ward.toml",
+    ]
+    assert not (tmp_path / "caredomain-demo.db").exists()  # it stopped there
+    loaded = _caredomain("roster", "load", "samples/sample_ward.toml", "--db", "w.db", cwd=tmp_path)
+    assert loaded.returncode == 0, loaded.stderr
+    again = _caredomain("demo", "--samples", "samples", cwd=tmp_path)
+    assert again.returncode == 2
+    assert "already exists; not overwritten" in again.stderr

@@ -9,6 +9,7 @@ import argparse
 import importlib.resources
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from attrs import evolve, frozen
@@ -26,6 +27,7 @@ from caredomain.cli.slots_demo import slots_chapter
 from caredomain.cli.visits_demo import visits_chapter
 from caredomain.configuration import Configuration, load_configuration
 from caredomain.embedding import open_context
+from caredomain.errors import InvalidInput
 from caredomain.hours import Weekday
 from caredomain.organisation import Organisation
 from caredomain.plugins import Plugins
@@ -50,6 +52,15 @@ def add_parser(subparsers: Any) -> None:
         default=30,
         help=N_("how many days of the opening calendar to show (default 30)"),
     )
+    parser.add_argument(
+        "--samples",
+        metavar="DIR",
+        help=N_(
+            "write the sample files the demo uses (an organisation, a ward, a home-care "
+            "agency, the code catalogue, two GTT exports) into DIR, to start your own from "
+            "them, and stop"
+        ),
+    )
     parser.set_defaults(run=run)
 
 
@@ -57,6 +68,28 @@ def sample_configuration() -> Configuration:
     """The sample organisation shipped in the package."""
     text = importlib.resources.files("caredomain.data").joinpath(SAMPLE).read_text("utf-8")
     return load_configuration(text, source=SAMPLE)
+
+
+def write_samples(folder: Path) -> list[Path]:
+    """Copy the sample files shipped in the package into ``folder``; one already there is
+    refused, naming it, before anything is written."""
+    shipped = importlib.resources.files("caredomain.data").iterdir()
+    samples = sorted(
+        (entry for entry in shipped if entry.name.endswith((".toml", ".csv"))),
+        key=lambda entry: entry.name,
+    )
+    taken = [folder / entry.name for entry in samples if (folder / entry.name).exists()]
+    if taken:
+        raise InvalidInput(_("already exists; not overwritten"), source=str(taken[0]))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for entry in samples:
+            (folder / entry.name).write_bytes(entry.read_bytes())
+    except OSError as error:
+        raise InvalidInput(
+            _("cannot write: {reason}").format(reason=error.strerror), source=str(folder)
+        ) from None
+    return [folder / entry.name for entry in samples]
 
 
 @frozen
@@ -73,6 +106,10 @@ class DemoRun:
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
+    if args.samples is not None:
+        for written in write_samples(Path(args.samples)):
+            console.print(_("wrote {path}").format(path=written))
+        return 0
     plugins = console.plugins()
     with open_context(sqlite_url(args.db), plugins=plugins) as context:
         store = context.store

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable, Mapping
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,7 @@ from caredomain.cli.common import (
 from caredomain.cli.i18n import N_, _, ngettext
 from caredomain.cli.options import Shared, add_command_options, add_group_options, whole_number
 from caredomain.cli.progress import Progress
+from caredomain.clock import Clock
 from caredomain.configuration import Configuration, load_configuration
 from caredomain.errors import InvalidInput
 from caredomain.notifications.configuration import NotificationConfiguration, SenderChoice
@@ -200,7 +200,11 @@ def _dispatch(args: argparse.Namespace, console: Console) -> int:
         context = ServiceContext(store=store)
         with console.progress() as progress:
             return _passes(
-                args, console, progress, lambda: run_dispatch(context, senders, settings)
+                args,
+                console,
+                progress,
+                lambda: run_dispatch(context, senders, settings),
+                context.clock,
             )
     finally:
         store.close()
@@ -211,6 +215,7 @@ def _passes(
     console: Console,
     progress: Progress,
     dispatch: Callable[[], DispatchReport],
+    clock: Clock,
 ) -> int:
     """Dispatch passes until ``--once`` is done or the user interrupts; with ``--json``, one
     document a pass, on one line each (a single document with ``--once``)."""
@@ -219,7 +224,7 @@ def _passes(
         number += 1
         progress.show(_("dispatching the outbox, pass {number}").format(number=number))
         report = dispatch()
-        at = datetime.now().astimezone()
+        at = clock.now().astimezone()
         if report.claimed or args.once:
             progress.clear()
             if console.json:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, time, timedelta
-from enum import Enum
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -17,11 +16,11 @@ from caredomain.cli.progress import Progress
 from caredomain.errors import InvalidInput
 from caredomain.organisation import OrganisationId
 from caredomain.plugins import Plugins, load_plugins
+from caredomain.serialization import unstructure
 
 __all__ = [
     "DEFAULT_DB",
     "Console",
-    "as_json",
     "choose_organisation",
     "existing_sqlite_url",
     "parse_date",
@@ -59,10 +58,12 @@ class Console:
             print(text, file=self.out)
 
     def emit(self, document: Any, *, one_line: bool = False) -> None:
-        """The result as one JSON document (see :func:`as_json`); ``one_line`` for a stream
-        of documents, one a line (JSON Lines)."""
+        """The result as one JSON document, what JSON cannot hold as it is written by the one
+        converter (:func:`caredomain.serialization.unstructure`: datetimes ISO 8601 with
+        their offset, enums by value, sets as sorted lists, durations in seconds);
+        ``one_line`` for a stream of documents, one a line (JSON Lines)."""
         indent = None if one_line else 2
-        json.dump(document, self.out, ensure_ascii=False, indent=indent, default=as_json)
+        json.dump(document, self.out, ensure_ascii=False, indent=indent, default=unstructure)
         print(file=self.out, flush=one_line)
 
     def error(self, text: str) -> None:
@@ -86,20 +87,6 @@ class Console:
         for failure in plugins.failures:
             self.warn(_("plugin not loaded: {failure}").format(failure=failure))
         return plugins
-
-
-def as_json(value: Any) -> Any:
-    """What JSON cannot hold as it is: datetimes ISO 8601 with their offset, dates ISO,
-    durations in seconds, enums by value, sets and tuples as sorted or ordered lists."""
-    if isinstance(value, date | datetime | time):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, frozenset | set):
-        return sorted(value, key=str)
-    raise TypeError(f"{type(value).__name__} has no JSON form")
 
 
 def read_file(path: str | Path) -> bytes:

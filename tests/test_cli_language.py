@@ -20,23 +20,23 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-import caredomain.cli
 from caredomain.cli import build_parser, i18n, main
 from caredomain.cli.commands import COMMANDS
 
-CLI = Path(caredomain.cli.__file__).parent
+SOURCES = Path(__file__).resolve().parents[1] / "src"  # the core's and the adapters'
 PO = resources.files("caredomain") / "locale" / "fr" / "LC_MESSAGES" / "caredomain.po"
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "Text": None, "counted": (1, 2)}
 PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}|%\((\w+)\)[sdr]")
 ARGPARSE_HELP = "show this help message and exit"  # argparse's own, left in English
 LOCALE = ("CAREDOMAIN_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
 
 
 def _extracted() -> dict[str, str | tuple[str, ...]]:
-    """Every text of the command line marked for translation, by msgid."""
+    """Every text for people marked for translation in the command line, the core and the
+    adapters, by msgid."""
     found: dict[str, str | tuple[str, ...]] = {}
     for _file, _line, message, _comments, _context in extract_from_dir(
-        CLI, method_map=[("**.py", "python")], keywords=KEYWORDS
+        SOURCES, method_map=[("**.py", "python")], keywords=KEYWORDS
     ):
         found[message[0] if isinstance(message, tuple) else message] = message
     return found
@@ -212,7 +212,7 @@ def test_an_unknown_language_is_refused_in_one_line(
     assert status == 2
     assert out == ""
     assert len(err.splitlines()) == 1
-    assert err.startswith(f"caredomain : erreur : {where}: fr ou en attendu (got ")
+    assert err.startswith(f"caredomain : erreur : {where} : fr ou en attendu (reçu ")
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,8 @@ Everything the public API raises on purpose is a :class:`CareDomainError`:
 
 from __future__ import annotations
 
+from caredomain.text import Text
+
 __all__ = [
     "CareDomainError",
     "Conflict",
@@ -44,7 +46,14 @@ def excerpt(text: str, limit: int = EXCERPT) -> str:
 
 
 class CareDomainError(Exception):
-    """Root of every error caredomain raises on purpose."""
+    """Root of every error caredomain raises on purpose. Its ``str`` is a
+    :class:`~caredomain.text.Text` where its message is one, so that whoever shows it can
+    translate it."""
+
+    def __str__(self) -> str:
+        if len(self.args) == 1 and isinstance(self.args[0], Text):
+            return self.args[0]
+        return super().__str__()
 
 
 class InvalidInput(CareDomainError, ValueError):
@@ -79,20 +88,30 @@ class InvalidInput(CareDomainError, ValueError):
         )
 
     def __str__(self) -> str:
-        where = self.source or ""
-        if self.line is not None:
-            where += f"{':' if where else 'line '}{self.line}"
+        got = Text(" (got {text})", text=excerpt(self.text)) if self.text is not None else ""
+        where = self._where()
+        if where is None:
+            return Text("{message}{got}", message=self.message, got=got)
+        return Text("{where}: {message}{got}", where=where, message=self.message, got=got)
+
+    def _where(self) -> str | None:
+        """``source:line: field``, as much of it as is known."""
+        if self.line is None:
+            where: str | None = self.source
+        elif self.source:
+            where = f"{self.source}:{self.line}"
+        else:
+            where = Text("line {line}", line=self.line)
         if self.field:
-            where += f"{': ' if where else ''}{self.field}"
-        shown = f" (got {excerpt(self.text)})" if self.text is not None else ""
-        return f"{where}: {self.message}{shown}" if where else f"{self.message}{shown}"
+            return Text("{where}: {field}", where=where, field=self.field) if where else self.field
+        return where
 
 
 class RuleViolation(CareDomainError):
     """A domain rule refused an action."""
 
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"[{code}] {message}")
+        super().__init__(Text("[{code}] {message}", code=code, message=message))
         self.code = code
         self.message = message
 

@@ -11,7 +11,7 @@ from typing import Any, TextIO
 
 from attrs import frozen
 
-from caredomain.cli.i18n import _
+from caredomain.cli.i18n import _, shown
 from caredomain.cli.progress import Progress
 from caredomain.errors import InvalidInput
 from caredomain.organisation import OrganisationId
@@ -48,14 +48,14 @@ class Console:
     json: bool = False
 
     def print(self, text: str = "") -> None:
-        """A line of the command's result, as text."""
-        print(text, file=self.out)
+        """A line of the command's result, as text (translated if the core built it)."""
+        print(shown(text), file=self.out)
 
     def info(self, text: str = "") -> None:
         """A line that is not the result (a banner, what is about to happen): shown unless
         ``-q`` or ``--json``."""
         if not (self.quiet or self.json):
-            print(text, file=self.out)
+            print(shown(text), file=self.out)
 
     def emit(self, document: Any, *, one_line: bool = False) -> None:
         """The result as one JSON document, what JSON cannot hold as it is written by the one
@@ -67,11 +67,11 @@ class Console:
         print(file=self.out, flush=one_line)
 
     def error(self, text: str) -> None:
-        print(_("caredomain: error: {message}").format(message=text), file=self.err)
+        print(_("caredomain: error: {message}").format(message=shown(text)), file=self.err)
 
     def warn(self, text: str) -> None:
         if not self.quiet:
-            print(_("caredomain: warning: {message}").format(message=text), file=self.err)
+            print(_("caredomain: warning: {message}").format(message=shown(text)), file=self.err)
 
     def progress(self) -> Progress:
         """A progress line on standard error, drawn only when it is a terminal and neither

@@ -21,7 +21,7 @@ from attrs import field, frozen
 from caredomain.cli import roster_json
 from caredomain.cli.commands import COMMANDS
 from caredomain.cli.common import Console, existing_sqlite_url, read_file
-from caredomain.cli.i18n import N_, _
+from caredomain.cli.i18n import N_, _, shown
 from caredomain.cli.options import (
     Shared,
     add_group_options,
@@ -310,7 +310,7 @@ def _show_outcomes(
         progress.clear()
         console.print(f"{outcome.source} -> {outcome.moved_to}")
         if outcome.error:
-            console.print(f"  {outcome.error}")
+            console.print(f"  {shown(outcome.error)}")
         elif outcome.run is not None:
             for line in outcome.run.lines(schedule.zone)[1:]:
                 console.print(line)

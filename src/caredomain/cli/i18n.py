@@ -6,6 +6,11 @@ form, :func:`N_` where a text is defined before the language is known and transl
 it is shown). Placeholders are named and filled after translation
 (``_("{n} free slots").format(n=…)``), so that a translation can move them.
 
+The texts the core builds (a GTT file's report, a rule's reason, an error's message) are
+:class:`caredomain.text.Text`: English strings that keep their template and values, marked
+in the code with ``Text`` and ``counted``; :func:`shown` translates them from the same
+catalogue where the command line prints them.
+
 The French catalogue is the Babel ``.po`` file shipped in the package
 (``caredomain/locale/fr/LC_MESSAGES/caredomain.po``). It is compiled in memory the first time a
 text is translated, once per process: no compiled file in git, no build step, and nothing
@@ -27,6 +32,7 @@ from datetime import date
 from importlib import resources
 
 from caredomain.errors import InvalidInput
+from caredomain.text import Text
 
 __all__ = [
     "DEFAULT",
@@ -36,6 +42,7 @@ __all__ = [
     "choose",
     "language",
     "ngettext",
+    "shown",
     "use",
     "wanted",
     "weekday",
@@ -99,6 +106,15 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form of a text that agrees with the count ``n``, in the chosen language."""
     return _translations(_Chosen.language).ngettext(singular, plural, n)
+
+
+def shown(text: str) -> str:
+    """``text`` in the chosen language if the core built it as a :class:`Text`, else as it
+    is (a name, an identifier, a server's own words)."""
+    if not isinstance(text, Text):
+        return text
+    translations = _translations(_Chosen.language)
+    return text.translated(translations.gettext, translations.ngettext)
 
 
 def N_(message: str) -> str:  # noqa: N802 - the name gettext's tools look for

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from attrs import evolve
 
-from caredomain.cli.i18n import _, ngettext
+from caredomain.cli.i18n import _, ngettext, shown
 from caredomain.cli.roster import show_candidates, show_post
 from caredomain.clock import FixedClock
 from caredomain.organisation import PARIS
@@ -69,8 +69,8 @@ def roster_chapter(demo: DemoRun) -> None:
     for run in runs:
         console.print()
         zone = ward.settings.zone
-        for line in run.run.lines(zone) if run.run else [f"{run.source}: {run.error}"]:
-            console.print(line.replace(str(Path(run.source).parent) + "/", ""))
+        for line in run.run.lines(zone) if run.run else [f"{run.source}: {shown(run.error or '')}"]:
+            console.print(shown(line).replace(str(Path(run.source).parent) + "/", ""))
     with context.store.unit_of_work(write=False) as uow:
         roster = roster_services.load_roster(uow)
     console.print()

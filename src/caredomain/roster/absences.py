@@ -13,6 +13,7 @@ from attrs import evolve, frozen
 from caredomain.roster.events import AgentReassigned, AgentUnassigned, PostVacated
 from caredomain.roster.model import AgentId, Post, PostId
 from caredomain.roster.state import EventDraft, Roster
+from caredomain.text import Text
 
 __all__ = ["Postings", "Reinstatement", "Unassignment", "absence_unassigns"]
 
@@ -29,7 +30,13 @@ class Unassignment:
     code: str
 
     def __str__(self) -> str:
-        return f"{self.agent} off {self.post} on {self.day.isoformat()} ({self.code})"
+        return Text(
+            "{agent} off {post} on {day} ({code})",
+            agent=self.agent,
+            post=self.post,
+            day=self.day.isoformat(),
+            code=self.code,
+        )
 
 
 @frozen
@@ -42,7 +49,13 @@ class Reinstatement:
     code: str | None
 
     def __str__(self) -> str:
-        return f"{self.agent} back on {self.post} on {self.day.isoformat()} ({self.code or '-'})"
+        return Text(
+            "{agent} back on {post} on {day} ({code})",
+            agent=self.agent,
+            post=self.post,
+            day=self.day.isoformat(),
+            code=self.code or "-",
+        )
 
 
 class Postings:

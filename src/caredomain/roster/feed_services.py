@@ -29,6 +29,7 @@ from caredomain.roster.plausible import PlausibleRange, feed_dates_are_plausible
 from caredomain.roster.ports import AppliedBatch, FeedFolder
 from caredomain.roster.state import Roster
 from caredomain.services.context import ServiceContext
+from caredomain.text import Text
 
 __all__ = [
     "GTT_FEED_ACTOR",
@@ -60,8 +61,12 @@ class FeedRun:
         assert done is not None
         extracted = done.extracted_at.astimezone(zone) if zone else done.extracted_at
         return [
-            f"{done.source} (extracted {extracted.isoformat(timespec='minutes')}): already "
-            f"applied at {done.applied_at.isoformat(timespec='seconds')}, not applied again",
+            Text(
+                "{source} (extracted {when}): already applied at {applied}, not applied again",
+                source=done.source,
+                when=extracted.isoformat(timespec="minutes"),
+                applied=done.applied_at.isoformat(timespec="seconds"),
+            ),
             f"  {done.summary}",
         ]
 

@@ -13,6 +13,7 @@ from caredomain.ports import FeedRejection
 from caredomain.roster.absences import Reinstatement, Unassignment
 from caredomain.roster.days import LocalEdit
 from caredomain.roster.model import Post
+from caredomain.text import Text, counted
 
 __all__ = ["EditResolution", "FeedReport"]
 
@@ -26,9 +27,13 @@ class EditResolution:
     line: int
 
     def __str__(self) -> str:
-        return (
-            f"{self.edit.agent} {self.edit.day.isoformat()}: local {self.edit.code} "
-            f"(by {self.edit.edited_by}), GTT {self.gtt_code}"
+        return Text(
+            "{agent} {day}: local {code} (by {by}), GTT {gtt_code}",
+            agent=self.edit.agent,
+            day=self.edit.day.isoformat(),
+            code=self.edit.code,
+            by=self.edit.edited_by,
+            gtt_code=self.gtt_code,
         )
 
 
@@ -70,22 +75,44 @@ class FeedReport:
         )
 
     def lines(self, zone: tzinfo | None = None) -> list[str]:
-        """The report for people, one line each; times on the wall clock of ``zone``."""
+        """The report for people, one line each (each a :class:`~caredomain.text.Text`);
+        times on the wall clock of ``zone``."""
         extracted = self.extracted_at.astimezone(zone) if zone else self.extracted_at
-        head = f"{self.source} (extracted {extracted.isoformat(timespec='minutes')})"
+        when = extracted.isoformat(timespec="minutes")
+        head = Text("{source} (extracted {when})", source=self.source, when=when)
         if self.refused:
-            head += f": REFUSED, nothing applied ({len(self.rejected)} bad rows, strict policy)"
-        out = [
+            head = Text(
+                "{head}: REFUSED, nothing applied ({bad}, strict policy)",
+                head=head,
+                bad=counted("{n} bad row", "{n} bad rows", n=len(self.rejected)),
+            )
+        out: list[str] = [
             head,
-            f"  rows read {self.read}, applied {self.applied}, unchanged {self.unchanged}, "
-            f"stale {self.stale}, rejected {len(self.rejected)}",
+            Text(
+                "  rows read {read}, applied {applied}, unchanged {unchanged}, stale {stale}, "
+                "rejected {rejected}",
+                read=self.read,
+                applied=self.applied,
+                unchanged=self.unchanged,
+                stale=self.stale,
+                rejected=len(self.rejected),
+            ),
         ]
-        out += [f"  rejected line {r.line}: {r.reason}" for r in self.rejected]
-        out += [f"  local edit merged: {m}" for m in self.merged]
-        out += [f"  local edit OVERWRITTEN: {o}" for o in self.overwritten]
-        out += [f"  unassigned: {u}" for u in self.unassigned]
         out += [
-            f"  vacated: {post.id} on {post.day.isoformat()} {post.fill}" for post in self.vacated
+            Text("  rejected line {line}: {reason}", line=r.line, reason=r.reason)
+            for r in self.rejected
         ]
-        out += [f"  reassigned: {r}" for r in self.reassigned]
+        out += [Text("  local edit merged: {edit}", edit=str(m)) for m in self.merged]
+        out += [Text("  local edit OVERWRITTEN: {edit}", edit=str(o)) for o in self.overwritten]
+        out += [Text("  unassigned: {change}", change=str(u)) for u in self.unassigned]
+        out += [
+            Text(
+                "  vacated: {post} on {day} {fill}",
+                post=post.id,
+                day=post.day.isoformat(),
+                fill=post.fill,
+            )
+            for post in self.vacated
+        ]
+        out += [Text("  reassigned: {change}", change=str(r)) for r in self.reassigned]
         return out

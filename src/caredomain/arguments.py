@@ -31,6 +31,7 @@ from typing import Any, NoReturn, ParamSpec, TypeVar
 from attrs import Attribute
 
 from caredomain.errors import InvalidInput
+from caredomain.text import Text
 from caredomain.validation import member_of
 
 __all__ = ["checked", "checked_fields", "conform"]
@@ -82,19 +83,28 @@ class _Call:
     def positional(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> list[Any]:
         names = self.positional_names
         if len(args) > len(names):
-            self._refuse(f"takes {len(names)} positional arguments but {len(args)} were given")
+            self._refuse(
+                Text(
+                    "takes {allowed} positional arguments but {given} were given",
+                    allowed=len(names),
+                    given=len(args),
+                )
+            )
         given = set(names[: len(args)])
         if given & kwargs.keys():
-            self._refuse(f"got several values for {', '.join(sorted(given & kwargs.keys()))}")
+            several = ", ".join(sorted(given & kwargs.keys()))
+            self._refuse(Text("got several values for {names}", names=several))
         missing = self.required - given - kwargs.keys()
         if missing:
-            self._refuse(f"missing {', '.join(sorted(missing))}")
+            self._refuse(Text("missing {names}", names=", ".join(sorted(missing))))
         return [self._conformed(name, value) for name, value in zip(names, args, strict=False)]
 
     def keywords(self, kwargs: Mapping[str, Any]) -> dict[str, Any]:
         unknown = kwargs.keys() - self.names
         if unknown:
-            self._refuse(f"got an unexpected keyword argument {', '.join(sorted(unknown))}")
+            self._refuse(
+                Text("got an unexpected keyword argument {names}", names=", ".join(sorted(unknown)))
+            )
         return {name: self._conformed(name, value) for name, value in kwargs.items()}
 
     def _conformed(self, name: str, value: object) -> Any:
@@ -104,7 +114,7 @@ class _Call:
         return conform(expected[0], value, name)
 
     def _refuse(self, what: str) -> NoReturn:
-        raise InvalidInput(f"{self.function.__name__}: {what}")
+        raise InvalidInput(Text("{function}: {what}", function=self.function.__name__, what=what))
 
 
 def checked_fields(cls: type, fields: list[Attribute[Any]]) -> list[Attribute[Any]]:
@@ -192,7 +202,7 @@ def conform(hint: Any, value: object, field: str) -> Any:
         return _one_of(typing.get_args(hint), value, field)
     if origin is typing.Literal:
         if value not in typing.get_args(hint):
-            raise _refused(field, " or ".join(map(repr, typing.get_args(hint))), value)
+            raise _refused(field, _alternatives(map(repr, typing.get_args(hint))), value)
         return value
     kind = hint if origin is None else origin  # Sequence[str]: its kind of container
     if kind is Any or not isinstance(kind, type):  # Any, a type variable: anything goes
@@ -220,7 +230,7 @@ def _items(kind: type, arguments: tuple[Any, ...], value: Iterable[Any], field: 
     if kind is tuple and arguments[1:] != (Ellipsis,):
         return value  # a record of fixed length: no use case takes one
     if isinstance(value, str | bytes):  # "IDE" is one skill, never the skills I, D and E
-        raise _refused(field, f"a collection of {_name(item)}", value)
+        raise _refused(field, Text("a collection of {items}", items=_name(item)), value)
     items = [conform(item, v, f"{field}[{i}]") for i, v in enumerate(value)]
     if isinstance(value, frozenset | set | list | tuple):
         return type(value)(items)
@@ -251,7 +261,7 @@ def _instance(kind: type, value: object, field: str) -> Any:
     if (kind is int and isinstance(value, bool)) or not _is_a(value, kind):
         raise _refused(field, _name(kind), value)
     if kind is datetime and value.tzinfo is None:  # type: ignore[attr-defined]
-        raise InvalidInput("expected an aware datetime (with a time zone)", field=field)
+        raise InvalidInput(Text("expected an aware datetime (with a time zone)"), field=field)
     return value
 
 
@@ -263,17 +273,28 @@ def _is_a(value: object, kind: type) -> bool:
 
 def _refused(field: str, expected: str, value: object) -> InvalidInput:
     return InvalidInput(
-        f"expected {expected}, not {type(value).__name__}", field=field, text=_shown(value)
+        Text("expected {expected}, not {kind}", expected=expected, kind=type(value).__name__),
+        field=field,
+        text=_shown(value),
     )
 
 
 def _names(choices: tuple[Any, ...]) -> str:
-    return " or ".join(_name(c) for c in choices if c is not type(None))
+    return _alternatives(_name(c) for c in choices if c is not type(None))
+
+
+def _alternatives(names: Iterable[str]) -> str:
+    """``a or b or c``, each name kept as it is (a :class:`Text` is translated)."""
+    joined: str | None = None
+    for name in names:
+        joined = name if joined is None else Text("{either} or {other}", either=joined, other=name)
+    return joined or ""
 
 
 def _name(kind: Any) -> str:
+    """A type as an error names it: a class by its name, an enumeration by its values."""
     if isinstance(kind, type) and issubclass(kind, Enum):
-        return "one of " + ", ".join(str(member.value) for member in kind)
+        return Text("one of {members}", members=", ".join(str(member.value) for member in kind))
     return getattr(kind, "__name__", str(kind))
 
 

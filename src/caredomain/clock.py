@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from caredomain.errors import InvalidInput
+from caredomain.text import Text
 
 __all__ = ["Clock", "FixedClock", "SystemClock", "require_aware"]
 
@@ -13,7 +14,9 @@ __all__ = ["Clock", "FixedClock", "SystemClock", "require_aware"]
 def require_aware(moment: datetime, what: str = "datetime") -> datetime:
     """Return ``moment`` if it carries a time zone; naive datetimes are refused."""
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise InvalidInput("a timezone-aware datetime is required", field=what, text=str(moment))
+        raise InvalidInput(
+            Text("a timezone-aware datetime is required"), field=what, text=str(moment)
+        )
     return moment
 
 
@@ -45,7 +48,7 @@ class FixedClock:
     def advance(self, delta: timedelta) -> datetime:
         """Move forward by ``delta`` (never backward) and return the new instant."""
         if delta < timedelta(0):
-            raise InvalidInput("a clock cannot go backward", field="delta", text=str(delta))
+            raise InvalidInput(Text("a clock cannot go backward"), field="delta", text=str(delta))
         self._now += delta
         return self._now
 

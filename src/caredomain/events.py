@@ -14,6 +14,7 @@ from attrs import field, frozen
 
 from caredomain.clock import require_aware
 from caredomain.errors import InvalidInput
+from caredomain.text import Text
 
 __all__ = ["Event", "IdFactory", "OrganisationConfigured", "event_class", "event_kinds"]
 
@@ -50,7 +51,7 @@ def event_class(kind: str) -> type[Event]:
     try:
         return _EVENT_CLASSES[kind]
     except KeyError:
-        raise InvalidInput("unknown event kind", field="kind", text=kind) from None
+        raise InvalidInput(Text("unknown event kind"), field="kind", text=kind) from None
 
 
 def event_kinds() -> list[str]:

@@ -20,6 +20,7 @@ from attrs import field, frozen
 from dateutil.relativedelta import relativedelta
 
 from caredomain.errors import InvalidInput
+from caredomain.text import Text
 from caredomain.validation import member_of
 
 __all__ = [
@@ -62,7 +63,7 @@ class Weekday(IntEnum):
         try:
             return cls[key.upper()]
         except KeyError:
-            raise InvalidInput("not a weekday", text=name) from None
+            raise InvalidInput(Text("not a weekday"), text=name) from None
 
     @property
     def key(self) -> str:
@@ -104,7 +105,7 @@ def _minute_of_day(hours: int, minutes: int, *, is_end: bool) -> int | None:
 def _check_minute(instance: object, attribute: object, value: int) -> None:
     if not 0 <= value <= MINUTES_PER_DAY:
         name = getattr(attribute, "name", "minute")
-        raise InvalidInput("must lie between 0 and 1440", field=name, text=str(value))
+        raise InvalidInput(Text("must lie between 0 and 1440"), field=name, text=str(value))
 
 
 @frozen(order=True)
@@ -117,7 +118,7 @@ class TimeRange:
     def __attrs_post_init__(self) -> None:
         if self.end_minute <= self.start_minute:
             raise InvalidInput(
-                "the end of a range must come after its start", field="end", text=str(self)
+                Text("the end of a range must come after its start"), field="end", text=str(self)
             )
 
     @classmethod
@@ -125,14 +126,14 @@ class TimeRange:
         """Read one ``XXhXX-XXhXX`` value, such as ``08h30-12h00``."""
         match = _RANGE.match(text.strip())
         if match is None:
-            raise InvalidInput("expected one range written XXhXX-XXhXX", text=text)
+            raise InvalidInput(Text("expected one range written XXhXX-XXhXX"), text=text)
         h1, m1, h2, m2 = (int(part) for part in match.groups())
         start = _minute_of_day(h1, m1, is_end=False)
         end = _minute_of_day(h2, m2, is_end=True)
         if start is None or end is None:
-            raise InvalidInput("not a time of day", text=text)
+            raise InvalidInput(Text("not a time of day"), text=text)
         if end <= start:
-            raise InvalidInput("the end of a range must come after its start", text=text)
+            raise InvalidInput(Text("the end of a range must come after its start"), text=text)
         return cls(start, end)
 
     @classmethod
@@ -175,7 +176,7 @@ def parse_ranges(text: str, *, source: str | None = None) -> tuple[TimeRange, ..
         for earlier_line, earlier in ranges:
             if current.overlaps(earlier):
                 raise InvalidInput(
-                    f"overlaps {earlier} on line {earlier_line}",
+                    Text("overlaps {range} on line {line}", range=str(earlier), line=earlier_line),
                     source=source,
                     line=number,
                     text=line,
@@ -199,12 +200,16 @@ def _seven_days(
 ) -> tuple[tuple[TimeRange, ...], ...]:
     days = tuple(tuple(sorted(day)) for day in value)
     if len(days) != 7:
-        raise InvalidInput("a reference week has seven days", field="days", text=str(len(days)))
+        raise InvalidInput(
+            Text("a reference week has seven days"), field="days", text=str(len(days))
+        )
     for weekday, ranges in zip(Weekday, days, strict=True):
         for first, second in pairwise(ranges):
             if first.overlaps(second):
                 raise InvalidInput(
-                    f"{first} overlaps {second}", field=weekday.key, text=str(second)
+                    Text("{first} overlaps {second}", first=str(first), second=str(second)),
+                    field=weekday.key,
+                    text=str(second),
                 )
     return days
 
@@ -236,7 +241,10 @@ class ReferenceWeek:
                 raise error.located(source=source, field=day_name) from None
             if weekday in days:
                 raise InvalidInput(
-                    f"{weekday.key} is given twice", source=source, field=day_name, text=day_name
+                    Text("{day} is given twice", day=weekday.key),
+                    source=source,
+                    field=day_name,
+                    text=day_name,
                 )
             try:
                 days[weekday] = parse_ranges(text, source=source)
@@ -273,13 +281,22 @@ def _read_duration(
     match = _DURATION.match(text)
     if match is None:
         raise InvalidInput(
-            f"expected a whole number followed by a unit ({legend})", field=field_name, text=text
+            Text("expected a whole number followed by a unit ({legend})", legend=legend),
+            field=field_name,
+            text=text,
         )
     try:
         unit = units(match.group(2))
     except ValueError:
         raise InvalidInput(
-            f"unknown unit {match.group(2)!r} for {what}; use {legend}", field=field_name, text=text
+            Text(
+                "unknown unit {unit} for {what}; use {legend}",
+                unit=repr(match.group(2)),
+                what=what,
+                legend=legend,
+            ),
+            field=field_name,
+            text=text,
         ) from None
     return int(match.group(1)), unit
 
@@ -293,7 +310,7 @@ class WindowUnit(StrEnum):
     YEAR = "y"
 
 
-_WINDOW_UNITS = "d = days, w = weeks, m = months, y = years"
+_WINDOW_UNITS = Text("d = days, w = weeks, m = months, y = years")
 _SHORTEST_DAYS = {WindowUnit.DAY: 1, WindowUnit.WEEK: 7, WindowUnit.MONTH: 28, WindowUnit.YEAR: 365}
 # Five years at most, in each unit.
 _WINDOW_MAX = {WindowUnit.DAY: 1830, WindowUnit.WEEK: 261, WindowUnit.MONTH: 60, WindowUnit.YEAR: 5}
@@ -305,10 +322,12 @@ def _window_unit(value: object) -> WindowUnit:
 
 def _positive_window(instance: OpeningWindow, attribute: object, amount: int) -> None:
     if amount < 1:
-        raise InvalidInput("an opening window must be at least 1", field="window", text=str(amount))
+        raise InvalidInput(
+            Text("an opening window must be at least 1"), field="window", text=str(amount)
+        )
     if amount > _WINDOW_MAX[instance.unit]:
         raise InvalidInput(
-            "an opening window cannot exceed five years", field="window", text=f"{amount}"
+            Text("an opening window cannot exceed five years"), field="window", text=f"{amount}"
         )
 
 
@@ -322,7 +341,11 @@ class OpeningWindow:
     @classmethod
     def parse(cls, text: str) -> OpeningWindow:
         amount, unit = _read_duration(
-            text, WindowUnit, what="an opening window", field_name="window", legend=_WINDOW_UNITS
+            text,
+            WindowUnit,
+            what=Text("an opening window"),
+            field_name="window",
+            legend=_WINDOW_UNITS,
         )
         return cls(amount, unit)
 
@@ -364,7 +387,7 @@ class NoticeUnit(StrEnum):
     DAY = "d"
 
 
-_NOTICE_UNITS = "m = minutes, h = hours, d = days"
+_NOTICE_UNITS = Text("m = minutes, h = hours, d = days")
 _NOTICE_MINUTES_PER_UNIT = {NoticeUnit.MINUTE: 1, NoticeUnit.HOUR: 60, NoticeUnit.DAY: 1440}
 _NOTICE_MAX_MINUTES = 366 * 1440
 
@@ -376,7 +399,7 @@ def _notice_unit(value: object) -> NoticeUnit:
 def _bounded_notice(instance: MinimumNotice, attribute: object, amount: int) -> None:
     if amount < 0 or amount * _NOTICE_MINUTES_PER_UNIT[instance.unit] > _NOTICE_MAX_MINUTES:
         raise InvalidInput(
-            "a minimum notice lies between 0 and one year", field="notice", text=str(amount)
+            Text("a minimum notice lies between 0 and one year"), field="notice", text=str(amount)
         )
 
 
@@ -390,7 +413,11 @@ class MinimumNotice:
     @classmethod
     def parse(cls, text: str) -> MinimumNotice:
         amount, unit = _read_duration(
-            text, NoticeUnit, what="a minimum notice", field_name="notice", legend=_NOTICE_UNITS
+            text,
+            NoticeUnit,
+            what=Text("a minimum notice"),
+            field_name="notice",
+            legend=_NOTICE_UNITS,
         )
         return cls(amount, unit)
 

@@ -12,6 +12,7 @@ from caredomain.arguments import checked_fields
 from caredomain.calendar import OpeningCalendar
 from caredomain.clock import require_aware
 from caredomain.errors import InvalidInput
+from caredomain.text import Text
 
 __all__ = ["PARIS", "Organisation", "OrganisationId"]
 
@@ -19,12 +20,12 @@ OrganisationId = NewType("OrganisationId", str)
 PARIS = ZoneInfo("Europe/Paris")
 
 
-Text = TypeVar("Text", bound=str)
+Str = TypeVar("Str", bound=str)
 
 
-def _not_blank(instance: object, attribute: Attribute[Text], value: Text) -> None:
+def _not_blank(instance: object, attribute: Attribute[Str], value: Str) -> None:
     if not value.strip():
-        raise InvalidInput("must not be blank", field=attribute.name, text=value)
+        raise InvalidInput(Text("must not be blank"), field=attribute.name, text=value)
 
 
 @frozen(field_transformer=checked_fields)

@@ -25,6 +25,7 @@ from caredomain.errors import CareDomainError, InvalidInput
 from caredomain.events import Event
 from caredomain.interventions.platform import MobilePlatformSpec
 from caredomain.ports import FeedReaderSpec, SenderSpec, Store
+from caredomain.text import Text
 
 __all__ = [
     "DISABLE_VARIABLE",
@@ -56,7 +57,7 @@ class PluginFailure:
     error: str
 
     def __str__(self) -> str:
-        return f"{self.name}: {self.error}"
+        return Text("{name}: {error}", name=self.name, error=self.error)
 
 
 @frozen
@@ -91,12 +92,12 @@ class Plugins:
         try:
             self._manager.register(plugin, name=name)
         except (pluggy.PluginValidationError, ValueError) as error:
-            raise PluginLoadError(f"plugin {name!r} is not valid: {error}") from None
+            raise PluginLoadError(_not_valid(name, error)) from None
         try:
             self._manager.check_pending()
         except pluggy.PluginValidationError as error:
             self._manager.unregister(plugin)
-            raise PluginLoadError(f"plugin {name!r} is not valid: {error}") from None
+            raise PluginLoadError(_not_valid(name, error)) from None
         self._versions[name] = version
 
     def load_entry_point(self, entry_point: EntryPoint) -> None:
@@ -105,7 +106,11 @@ class Plugins:
             plugin = entry_point.load()
         except Exception as error:
             raise PluginLoadError(
-                f"plugin {entry_point.name!r} failed to import: {type(error).__name__}: {error}"
+                Text(
+                    "plugin {name} failed to import: {error}",
+                    name=repr(entry_point.name),
+                    error=_raised(error),
+                )
             ) from None
         version = entry_point.dist.version if entry_point.dist is not None else None
         self.register(plugin, entry_point.name, version)
@@ -122,7 +127,11 @@ class Plugins:
         if store is None:
             scheme = url.split(":", 1)[0] if ":" in url else url
             raise InvalidInput(
-                f"no plugin opens stores of scheme {scheme!r} (loaded: {', '.join(self.names)})",
+                Text(
+                    "no plugin opens stores of scheme {scheme} (loaded: {names})",
+                    scheme=repr(scheme),
+                    names=", ".join(self.names),
+                ),
                 field="url",
                 text=scheme,
             )
@@ -152,7 +161,7 @@ class Plugins:
             try:
                 impl.function(event=event)
             except Exception as error:
-                failure = PluginFailure(impl.plugin_name, f"{type(error).__name__}: {error}")
+                failure = PluginFailure(impl.plugin_name, _raised(error))
                 log.warning(
                     "plugin %s failed on %s %s: %s",
                     impl.plugin_name,
@@ -181,6 +190,16 @@ class Plugins:
                 )
             )
         return infos
+
+
+def _not_valid(name: str, error: Exception) -> Text:
+    return Text("plugin {name} is not valid: {error}", name=repr(name), error=str(error))
+
+
+def _raised(error: Exception) -> Text:
+    """An exception as a failure shows it: its class, then its message (a :class:`Text`
+    where caredomain wrote it)."""
+    return Text("{kind}: {error}", kind=type(error).__name__, error=str(error))
 
 
 Spec = TypeVar("Spec", SenderSpec, FeedReaderSpec, MobilePlatformSpec)

@@ -30,6 +30,7 @@ from caredomain.sending import (
     SendResult,
     SendStatus,
 )
+from caredomain.text import Text
 
 if TYPE_CHECKING:  # the roster's port imports this module: name it for type checkers only
     from caredomain.interventions.ports import InterventionRepository
@@ -197,7 +198,7 @@ class RunColumn(Sequence[str]):
 
     def __init__(self, values: Sequence[str], starts: Sequence[int], size: int) -> None:
         if len(values) != len(starts) or (starts and (starts[0] != 0 or starts[-1] >= size)):
-            raise InvalidInput("runs do not match the column's size", text=str(size))
+            raise InvalidInput(Text("runs do not match the column's size"), text=str(size))
         self._values = tuple(values)
         self._starts = tuple(starts)
         self._size = size
@@ -273,7 +274,7 @@ def _column(values: Iterable[Any]) -> Sequence[Any]:
 def _utc(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise InvalidInput(
-            "a timezone-aware datetime is required", field="extracted_at", text=str(moment)
+            Text("a timezone-aware datetime is required"), field="extracted_at", text=str(moment)
         )
     return moment.astimezone(UTC)
 
@@ -312,7 +313,9 @@ class FeedBatch:
 
     def __attrs_post_init__(self) -> None:
         if not len(self.agents) == len(self.days) == len(self.codes) == len(self.lines):
-            raise InvalidInput("the columns of a feed batch differ in length", source=self.source)
+            raise InvalidInput(
+                Text("the columns of a feed batch differ in length"), source=self.source
+            )
 
     def covered_days(self) -> frozenset[date]:
         """The days the rows speak of: ``distinct_days`` when the reader gave them (it met

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from caredomain.errors import InvalidInput
+from caredomain.text import Text
 
 __all__ = ["Secret", "scrub", "shown_url", "url_without_credentials"]
 
@@ -78,11 +79,13 @@ def url_without_credentials(url: str, *, field: str = "url") -> str:
     text = url.strip()
     parts = urlsplit(text)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise InvalidInput("expected an http or https URL", field=field, text=shown_url(text))
+        raise InvalidInput(Text("expected an http or https URL"), field=field, text=shown_url(text))
     if parts.username or parts.password or parts.query or parts.fragment:
         raise InvalidInput(
-            "no credentials, query or fragment in the URL: a token or password is a setting "
-            "of its own",
+            Text(
+                "no credentials, query or fragment in the URL: a token or password is a "
+                "setting of its own"
+            ),
             field=field,
             text=shown_url(text),
         )

@@ -29,6 +29,7 @@ from caredomain.errors import InvalidInput
 from caredomain.events import Event, event_class
 from caredomain.hours import MinimumNotice, OpeningWindow, ReferenceWeek, TimeRange, Weekday
 from caredomain.strict import register_strict_hooks, shown_value, toml_type
+from caredomain.text import Text
 
 __all__ = ["load_toml", "make_converter", "parse_toml", "structure", "unstructure"]
 
@@ -38,7 +39,7 @@ T = TypeVar("T")
 def _from_text(parse: Callable[[str], T], what: str) -> Callable[[Any, type], T]:
     def hook(value: Any, _: type) -> T:
         if not isinstance(value, str):
-            raise InvalidInput(f"expected {what} written as text", text=repr(value))
+            raise InvalidInput(Text("expected {what} written as text", what=what), text=repr(value))
         try:
             return parse(value)
         except InvalidInput as error:  # the converter's path names the field
@@ -54,25 +55,25 @@ def _structure_datetime(value: Any, _: type) -> datetime:
         try:
             moment = datetime.fromisoformat(value)
         except ValueError:
-            raise InvalidInput("not an ISO 8601 date and time", text=value) from None
+            raise InvalidInput(Text("not an ISO 8601 date and time"), text=value) from None
     else:
-        raise InvalidInput("expected a date and time", text=repr(value))
+        raise InvalidInput(Text("expected a date and time"), text=repr(value))
     if moment.utcoffset() is None:
-        raise InvalidInput("a timezone-aware datetime is required", text=str(moment))
+        raise InvalidInput(Text("a timezone-aware datetime is required"), text=str(moment))
     return moment
 
 
 def _structure_date(value: Any, _: type) -> date:
     if isinstance(value, datetime):
-        raise InvalidInput("expected a date without a time", text=str(value))
+        raise InvalidInput(Text("expected a date without a time"), text=str(value))
     if isinstance(value, date):
         return value
     if isinstance(value, str):
         try:
             return date.fromisoformat(value)
         except ValueError:
-            raise InvalidInput("not an ISO 8601 date (YYYY-MM-DD)", text=value) from None
-    raise InvalidInput("expected a date", text=repr(value))
+            raise InvalidInput(Text("not an ISO 8601 date (YYYY-MM-DD)"), text=value) from None
+    raise InvalidInput(Text("expected a date"), text=repr(value))
 
 
 def _structure_time(value: Any, _: type) -> time:
@@ -82,18 +83,18 @@ def _structure_time(value: Any, _: type) -> time:
         try:
             return time.fromisoformat(value)
         except ValueError:
-            raise InvalidInput("not a time of day (HH:MM)", text=value) from None
-    raise InvalidInput("expected a time of day", text=repr(value))
+            raise InvalidInput(Text("not a time of day (HH:MM)"), text=value) from None
+    raise InvalidInput(Text("expected a time of day"), text=repr(value))
 
 
 def _structure_zone(value: Any, _: type) -> ZoneInfo:
     if not isinstance(value, str):
-        raise InvalidInput("expected an IANA time zone name", text=repr(value))
+        raise InvalidInput(Text("expected an IANA time zone name"), text=repr(value))
     try:
         return ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidInput(
-            "unknown time zone (use an IANA name such as Europe/Paris)", text=value
+            Text("unknown time zone (use an IANA name such as Europe/Paris)"), text=value
         ) from None
 
 
@@ -102,36 +103,42 @@ def _structure_weekday(value: Any, _: type) -> Weekday:
     if isinstance(value, str):
         return Weekday.named(value)
     raise InvalidInput(
-        f"expected a weekday name such as 'monday', not {toml_type(value)}", text=repr(value)
+        Text("expected a weekday name such as 'monday', not {kind}", kind=toml_type(value)),
+        text=repr(value),
     )
 
 
 def _structure_reference_week(value: Any, _: type) -> ReferenceWeek:
     if not isinstance(value, dict):
         raise InvalidInput(
-            f"expected a table with a name and hours per weekday, not {toml_type(value)}",
+            Text(
+                "expected a table with a name and hours per weekday, not {kind}",
+                kind=toml_type(value),
+            ),
             text=shown_value(value),
         )
     if not isinstance(value.get("name"), str):
         raise InvalidInput(
-            f"expected the week's name as text, not {toml_type(value.get('name'))}",
+            Text("expected the week's name as text, not {kind}", kind=toml_type(value.get("name"))),
             field="name",
             text=shown_value(value.get("name")),
         )
     extra = set(value) - {"name", "hours"}
     if extra:
-        raise InvalidInput(f"unexpected keys: {', '.join(sorted(extra))}", text=sorted(extra)[0])
+        raise InvalidInput(
+            Text("unexpected keys: {keys}", keys=", ".join(sorted(extra))), text=sorted(extra)[0]
+        )
     hours = value.get("hours", {})
     if not isinstance(hours, dict):
         raise InvalidInput(
-            f"expected a table of weekdays, not {toml_type(hours)}",
+            Text("expected a table of weekdays, not {kind}", kind=toml_type(hours)),
             field="hours",
             text=shown_value(hours),
         )
     for day, text in hours.items():
         if not isinstance(text, str):
             raise InvalidInput(
-                f"expected the day's ranges as text, not {toml_type(text)}",
+                Text("expected the day's ranges as text, not {kind}", kind=toml_type(text)),
                 field=f"hours.{day}",
                 text=shown_value(text),
             )
@@ -149,20 +156,20 @@ def _structure_decimal(value: Any, _: type) -> Decimal:
     """Amounts are written as text (``"12.50"``) so that no binary float rounds them; an
     integer is accepted too."""
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise InvalidInput("expected a decimal number written as text", text=repr(value))
+        raise InvalidInput(Text("expected a decimal number written as text"), text=repr(value))
     try:
         number = Decimal(value)
     except InvalidOperation:
-        raise InvalidInput("not a decimal number", text=str(value)) from None
+        raise InvalidInput(Text("not a decimal number"), text=str(value)) from None
     if not number.is_finite():
-        raise InvalidInput("expected a finite decimal number", text=str(value))
+        raise InvalidInput(Text("expected a finite decimal number"), text=str(value))
     return number
 
 
 def _structure_timedelta(value: Any, _: type) -> timedelta:
     """Durations are numbers of seconds."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidInput("expected a duration in seconds", text=repr(value))
+        raise InvalidInput(Text("expected a duration in seconds"), text=repr(value))
     return timedelta(seconds=value)
 
 
@@ -177,7 +184,7 @@ def _unstructure_event(event: Event) -> dict[str, Any]:
 
 def _structure_event(value: Any, _: type) -> Event:
     if not isinstance(value, dict) or not isinstance(value.get("kind"), str):
-        raise InvalidInput("expected an event with its kind", text=repr(value))
+        raise InvalidInput(Text("expected an event with its kind"), text=repr(value))
     data = {k: v for k, v in value.items() if k != "kind"}
     return _converter.structure(data, event_class(value["kind"]))
 
@@ -217,9 +224,9 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(Weekday, _structure_weekday)
     converter.register_unstructure_hook(Weekday, lambda weekday: weekday.key)
     for cls, what in (
-        (TimeRange, "a range XXhXX-XXhXX"),
-        (OpeningWindow, "an opening window such as '2m'"),
-        (MinimumNotice, "a minimum notice such as '60m'"),
+        (TimeRange, Text("a range XXhXX-XXhXX")),
+        (OpeningWindow, Text("an opening window such as '2m'")),
+        (MinimumNotice, Text("a minimum notice such as '60m'")),
     ):
         converter.register_structure_hook(cls, _from_text(cls.parse, what))
         converter.register_unstructure_hook(cls, str)
@@ -255,12 +262,16 @@ def structure(data: Any, cls: type[T], *, source: str | None = None) -> T:
         return _converter.structure(data, cls)
     except (ClassValidationError, IterableValidationError) as error:
         problems = _problems(error, "")
-        first_path, first_message, first_text = problems[0]
-        others = "".join(
-            f"; also {path or '(top)'}: {message}" for path, message, _ in problems[1:]
-        )
+        first_path, message, first_text = problems[0]
+        for path, other, _ in problems[1:]:
+            message = Text(
+                "{message}; also {path}: {other}",
+                message=message,
+                path=path or Text("(top)"),
+                other=other,
+            )
         raise InvalidInput(
-            first_message + others,
+            message,
             source=source,
             field=first_path or None,
             text=first_text,
@@ -282,16 +293,17 @@ def parse_toml(data: str | bytes, *, source: str | None = None) -> dict[str, Any
     except tomllib.TOMLDecodeError as error:
         match = _TOML_POSITION.search(str(error))
         raise InvalidInput(
-            f"not valid TOML: {error}",
+            Text("not valid TOML: {reason}", reason=str(error)),
             source=source,
             line=int(match.group(1)) if match else None,
         ) from None
     except ValueError as error:  # an integer of more digits than Python converts
         reason = str(error).partition(":")[0]
-        raise InvalidInput(f"not valid TOML: {reason}", source=source) from None
+        raise InvalidInput(Text("not valid TOML: {reason}", reason=reason), source=source) from None
     except RecursionError:
         raise InvalidInput(
-            "not valid TOML: arrays or tables nested too deeply", source=source
+            Text("not valid TOML: {reason}", reason=Text("arrays or tables nested too deeply")),
+            source=source,
         ) from None
 
 
@@ -300,8 +312,11 @@ def _decoded(data: bytes, source: str | None) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InvalidInput(
-            f"not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start} "
-            "(save the file as UTF-8)",
+            Text(
+                "not UTF-8: byte 0x{byte:02x} at offset {offset} (save the file as UTF-8)",
+                byte=data[error.start],
+                offset=error.start,
+            ),
             source=source,
             line=data.count(b"\n", 0, error.start) + 1,
         ) from None
@@ -355,12 +370,17 @@ def _problems(error: BaseException, path: str) -> list[Problem]:
 def _leaf_problem(error: BaseException, path: str) -> Problem:
     if isinstance(error, InvalidInput):
         # A line inside a value (a reference week's text) is not the file's: say it here.
-        message = error.message if error.line is None else f"line {error.line}: {error.message}"
+        message = (
+            error.message
+            if error.line is None
+            else Text("line {line}: {message}", line=error.line, message=error.message)
+        )
         return (_join(path, error.field) if error.field else path, message, error.text)
     if isinstance(error, ForbiddenExtraKeysError):
-        return (path, f"unknown keys: {', '.join(sorted(error.extra_fields))}", None)
+        keys = ", ".join(sorted(error.extra_fields))
+        return (path, Text("unknown keys: {keys}", keys=keys), None)
     if isinstance(error, KeyError):  # cattrs' note already names the missing key
-        return (path, "required but missing", None)
+        return (path, Text("required but missing"), None)
     if isinstance(error, (ValueError, TypeError)):
-        return (path, f"invalid value: {error}", None)
-    return (path, f"{type(error).__name__}: {error}", None)
+        return (path, Text("invalid value: {error}", error=str(error)), None)
+    return (path, Text("{kind}: {error}", kind=type(error).__name__, error=str(error)), None)

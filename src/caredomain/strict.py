@@ -41,6 +41,7 @@ from cattrs.cols import (
 )
 
 from caredomain.errors import InvalidInput
+from caredomain.text import Text
 
 __all__ = ["register_strict_hooks", "shown_value", "toml_type"]
 
@@ -51,19 +52,20 @@ Hook = Callable[[Any, Any], Any]
 
 
 _TOML_TYPES: tuple[tuple[type | tuple[type, ...], str], ...] = (
-    (bool, "a boolean"),  # before int: a boolean is an int to Python
-    (int, "an integer"),
-    (float, "a float"),
-    (str, "text"),
-    (Mapping, "a table"),
-    ((list, tuple), "an array"),
-    ((datetime, date, time), "a date or time"),
-    (type(None), "nothing"),
+    (bool, Text("a boolean")),  # before int: a boolean is an int to Python
+    (int, Text("an integer")),
+    (float, Text("a float")),
+    (str, Text("text")),
+    (Mapping, Text("a table")),
+    ((list, tuple), Text("an array")),
+    ((datetime, date, time), Text("a date or time")),
+    (type(None), Text("nothing")),
 )
 
 
 def toml_type(value: object) -> str:
-    """The TOML name of ``value``'s type, as an error shows it."""
+    """The TOML name of ``value``'s type, as an error shows it: a :class:`Text` (a Python
+    class's own name for a type TOML does not have)."""
     for kinds, name in _TOML_TYPES:
         if isinstance(value, kinds):
             return name
@@ -79,12 +81,15 @@ def shown_value(value: object) -> str:
 
 
 def _refused(expected: str, value: object) -> InvalidInput:
-    return InvalidInput(f"expected {expected}, not {toml_type(value)}", text=shown_value(value))
+    return InvalidInput(
+        Text("expected {expected}, not {kind}", expected=expected, kind=toml_type(value)),
+        text=shown_value(value),
+    )
 
 
 def _structure_text(value: Any, cls: Any) -> Any:
     if not isinstance(value, str):
-        raise _refused("text", value)
+        raise _refused(Text("text"), value)
     if cls is str:
         return value
     if issubclass(cls, Enum):
@@ -92,38 +97,40 @@ def _structure_text(value: Any, cls: Any) -> Any:
             return cls(value)
         except ValueError:
             members = ", ".join(str(member.value) for member in cls)
-            raise InvalidInput(f"expected one of {members}", text=shown_value(value)) from None
+            raise InvalidInput(
+                Text("expected one of {members}", members=members), text=shown_value(value)
+            ) from None
     return cls(value)
 
 
 def _structure_bool(value: Any, _: type) -> bool:
     if not isinstance(value, bool):
-        raise _refused("a boolean (true or false)", value)
+        raise _refused(Text("a boolean (true or false)"), value)
     return value
 
 
 def _structure_int(value: Any, cls: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _refused("a whole number (an integer)", value)
+        raise _refused(Text("a whole number (an integer)"), value)
     return value if cls is int else cls(value)
 
 
 def _structure_float(value: Any, _: type) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _refused("a number", value)
+        raise _refused(Text("a number"), value)
     try:
         number = float(value)
     except OverflowError:  # an integer too large for any float
         number = math.inf
     if not math.isfinite(number):
-        raise InvalidInput("expected a finite number", text=shown_value(value))
+        raise InvalidInput(Text("expected a finite number"), text=shown_value(value))
     return number
 
 
 def _array(inner: Hook) -> Hook:
     def hook(value: Any, cls: Any) -> Any:
         if not isinstance(value, list | tuple):
-            raise _refused("an array (a list in [ ])", value)
+            raise _refused(Text("an array (a list in [ ])"), value)
         return inner(value, cls)
 
     return hook
@@ -132,7 +139,7 @@ def _array(inner: Hook) -> Hook:
 def _table(inner: Hook) -> Hook:
     def hook(value: Any, cls: Any) -> Any:
         if not isinstance(value, Mapping):
-            raise _refused("a table", value)
+            raise _refused(Text("a table"), value)
         return inner(value, cls)
 
     return hook

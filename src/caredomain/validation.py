@@ -7,6 +7,7 @@ from enum import Enum
 from typing import TypeVar
 
 from caredomain.errors import InvalidInput
+from caredomain.text import Text
 
 __all__ = ["member_of", "members_of"]
 
@@ -19,7 +20,9 @@ def member_of(enum: type[E], value: object, field: str) -> E:
         return enum(value)
     except ValueError:
         known = ", ".join(str(member.value) for member in enum)
-        raise InvalidInput(f"expected one of {known}", field=field, text=str(value)) from None
+        raise InvalidInput(
+            Text("expected one of {members}", members=known), field=field, text=str(value)
+        ) from None
 
 
 def members_of(enum: type[E], values: Iterable[object], field: str) -> frozenset[E]:

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from caredomain.errors import CareDomainError, Conflict, Forbidden, InvalidInput
+from caredomain.text import Text
 from caredomain_sqlite.url import SqliteLocation
 
 __all__ = ["DEFAULT_CONNECTIONS", "Connections", "Lent", "is_busy", "translation"]
@@ -61,7 +62,7 @@ class Lent:
             raise translation(error, self.location) from error
         except OverflowError:  # a parameter past SQLite's 64-bit integers (a limit of 2**63)
             raise InvalidInput(
-                "a number too large for the store (at most 2**63 - 1)", source=self.source
+                Text("a number too large for the store (at most 2**63 - 1)"), source=self.source
             ) from None
 
 
@@ -70,7 +71,7 @@ class Connections:
 
     def __init__(self, location: SqliteLocation, *, most: int = DEFAULT_CONNECTIONS) -> None:
         if isinstance(most, bool) or not isinstance(most, int) or most < 1:
-            raise InvalidInput("must be a whole number, 1 or more", field="connections")
+            raise InvalidInput(Text("must be a whole number, 1 or more"), field="connections")
         self.location = location
         self.source = location.url()
         self._most = 1 if location.in_memory else most
@@ -93,12 +94,15 @@ class Connections:
         with self._changed:
             if thread in self._holders:
                 raise Conflict(
-                    f"{self.source}: a unit of work is already open on this store in this "
-                    "thread; finish it before opening another"
+                    Text(
+                        "{store}: a unit of work is already open on this store in this thread; "
+                        "finish it before opening another",
+                        store=self.source,
+                    )
                 )
             self._wait_for(lambda: self._closed or self._idle or self._opened < self._most)
             if self._closed:
-                raise Forbidden(f"{self.source}: the store is closed")
+                raise Forbidden(Text("{store}: the store is closed", store=self.source))
             if self._idle:
                 connection = self._idle.pop()
             else:
@@ -129,8 +133,12 @@ class Connections:
     def _wait_for(self, ready: Callable[[], object]) -> None:
         if not self._changed.wait_for(ready, timeout=self.location.timeout):
             raise Conflict(
-                f"{self.source}: other threads kept this store busy for more than "
-                f"{self.location.timeout:g} s; try again"
+                Text(
+                    "{store}: other threads kept this store busy for more than {seconds:g} s; "
+                    "try again",
+                    store=self.source,
+                    seconds=self.location.timeout,
+                )
             )
 
     def _open_or_count_back(self) -> sqlite3.Connection:
@@ -153,14 +161,19 @@ def translation(error: sqlite3.Error, location: SqliteLocation) -> CareDomainErr
     code = getattr(error, "sqlite_errorcode", -1) & 0xFF
     if is_busy(error):
         return Conflict(
-            f"{source}: another writer held the database for more than "
-            f"{location.timeout:g} s; try again"
+            Text(
+                "{store}: another writer held the database for more than {seconds:g} s; try again",
+                store=source,
+                seconds=location.timeout,
+            )
         )
     if isinstance(error, sqlite3.IntegrityError):
-        return Conflict(f"{source}: {error}")
+        return Conflict(Text("{store}: {error}", store=source, error=str(error)))
     if code in _UNREADABLE_CODES:
-        return InvalidInput("cannot open as a SQLite database", source=source, text=str(error))
-    return CareDomainError(f"{source}: {error}")
+        return InvalidInput(
+            Text("cannot open as a SQLite database"), source=source, text=str(error)
+        )
+    return CareDomainError(Text("{store}: {error}", store=source, error=str(error)))
 
 
 def is_busy(error: sqlite3.Error) -> bool:

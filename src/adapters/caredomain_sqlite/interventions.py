@@ -41,6 +41,7 @@ from caredomain.interventions.visit_data import (
 )
 from caredomain.organisation import OrganisationId
 from caredomain.serialization import structure, unstructure
+from caredomain.text import Text
 
 if TYPE_CHECKING:
     from caredomain_sqlite.store import SqliteUnitOfWork
@@ -71,7 +72,9 @@ def _loaded(document: str, cls: type[T], source: str) -> T:
     try:
         data = json.loads(document)
     except json.JSONDecodeError as error:
-        raise InvalidInput(f"stored document is not JSON: {error}", source=source) from None
+        raise InvalidInput(
+            Text("stored document is not JSON: {error}", error=str(error)), source=source
+        ) from None
     return structure(data, cls, source=source)
 
 
@@ -145,7 +148,11 @@ class SqliteInterventions:
         )
         if not rows:
             return None
-        return _loaded(rows[0][0], cls, f"{key} of {organisation_id}")
+        return _loaded(
+            rows[0][0],
+            cls,
+            Text("{what} of {organisation}", what=key, organisation=organisation_id),
+        )
 
     def _save_document(self, organisation_id: OrganisationId, key: str, value: object) -> None:
         self._unit.change(
@@ -256,7 +263,7 @@ class SqliteInterventions:
             "starts_at, id",
         )
         found = [
-            _loaded(document, PlannedIntervention, f"intervention {ident!r}")
+            _loaded(document, PlannedIntervention, Text("intervention {id}", id=repr(ident)))
             for _, ident, caregiver, document in rows
             if ids is None or caregivers is None or caregiver in caregivers
         ]
@@ -319,7 +326,11 @@ class SqliteInterventions:
     ) -> list[LogEntry]:
         rows = self._log("care_punches", organisation_id, caregivers, interventions)
         return [
-            _loaded(document, LogEntry, f"punch log entry at position {position}")
+            _loaded(
+                document,
+                LogEntry,
+                Text("punch log entry at position {position}", position=position),
+            )
             for position, _, _, document in rows
         ]
 
@@ -350,7 +361,9 @@ class SqliteInterventions:
     ) -> list[Correction]:
         rows = self._log("care_corrections", organisation_id, caregivers, interventions)
         return [
-            _loaded(document, Correction, f"correction at position {position}")
+            _loaded(
+                document, Correction, Text("correction at position {position}", position=position)
+            )
             for position, _, _, document in rows
         ]
 
@@ -404,7 +417,10 @@ class SqliteInterventions:
         rows = _query(
             self._unit, where, "SELECT caregiver, document FROM care_threads", "caregiver"
         )
-        return [_loaded(document, Thread, f"thread of {who!r}") for who, document in rows]
+        return [
+            _loaded(document, Thread, Text("thread of {who}", who=repr(who)))
+            for who, document in rows
+        ]
 
     def save_threads(self, organisation_id: OrganisationId, threads: Iterable[Thread]) -> None:
         self._unit.change_many(
@@ -433,7 +449,10 @@ class SqliteInterventions:
             "SELECT submitted_at, id, document FROM care_requests",
             "submitted_at, id",
         )
-        found = [_loaded(doc, StaffRequest, f"request {ident!r}") for _, ident, doc in rows]
+        found = [
+            _loaded(doc, StaffRequest, Text("request {id}", id=repr(ident)))
+            for _, ident, doc in rows
+        ]
         return sorted(found, key=lambda r: (r.submitted_at, r.id))
 
     def save_staff_requests(
@@ -478,7 +497,7 @@ class SqliteInterventions:
             "triggered_at, id",
         )
         found = [
-            _loaded(document, Alarm, f"alarm {ident!r}")
+            _loaded(document, Alarm, Text("alarm {id}", id=repr(ident)))
             for _, ident, state, document in rows
             if ids is None or states is None or state in {s.value for s in states}
         ]
@@ -504,7 +523,10 @@ class SqliteInterventions:
     ) -> list[Device]:
         where = _Where(organisation_id).equal("caregiver", caregiver_id).among("id", ids)
         rows = _query(self._unit, where, "SELECT id, document FROM care_devices", "id")
-        return [_loaded(document, Device, f"device {ident!r}") for ident, document in rows]
+        return [
+            _loaded(document, Device, Text("device {id}", id=repr(ident)))
+            for ident, document in rows
+        ]
 
     def save_devices(self, organisation_id: OrganisationId, devices: Iterable[Device]) -> None:
         self._unit.change_many(
@@ -517,8 +539,7 @@ class SqliteInterventions:
 
 def _entry(position: int, kind: str, document: str) -> VisitEntry:
     cls = _ENTRY_KINDS.get(kind)
+    source = Text("visit entry at position {position}", position=position)
     if cls is None:
-        raise InvalidInput(
-            "unknown kind of visit entry", source=f"visit entry at position {position}", text=kind
-        )
-    return _loaded(document, cls, f"visit entry at position {position}")
+        raise InvalidInput(Text("unknown kind of visit entry"), source=source, text=kind)
+    return _loaded(document, cls, source)

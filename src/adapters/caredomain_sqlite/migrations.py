@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from caredomain.errors import InvalidInput
+from caredomain.text import Text
 
 __all__ = ["LATEST_VERSION", "MIGRATIONS", "Migration", "migrate", "recorded_version"]
 
@@ -357,8 +358,12 @@ def migrate(
 def _checked(version: int, latest: int, source: str) -> int:
     if version > latest:
         raise InvalidInput(
-            f"the database has schema version {version}, newer than this caredomain knows "
-            f"({latest}); upgrade caredomain to open it",
+            Text(
+                "the database has schema version {version}, newer than this caredomain knows "
+                "({latest}); upgrade caredomain to open it",
+                version=version,
+                latest=latest,
+            ),
             source=source,
         )
     return version

@@ -18,6 +18,7 @@ from caredomain.errors import InvalidInput, NotFound
 from caredomain.notifications.outbox import OutboxMessage, OutboxStatus, Outcome
 from caredomain.ports import CalendarEntry
 from caredomain.serialization import structure, unstructure
+from caredomain.text import Text
 
 if TYPE_CHECKING:
     from caredomain_sqlite.store import SqliteUnitOfWork
@@ -63,11 +64,13 @@ def _document(message: OutboxMessage) -> str:
 
 def _message(row: Sequence[Any]) -> OutboxMessage:
     key, status, channel, kind, topic, due_at, attempts, last_error, detail, sent_at, doc = row
-    source = f"outbox message {key!r}"
+    source = Text("outbox message {key}", key=repr(key))
     try:
         data = json.loads(doc)
     except json.JSONDecodeError as error:
-        raise InvalidInput(f"stored document is not JSON: {error}", source=source) from None
+        raise InvalidInput(
+            Text("stored document is not JSON: {error}", error=str(error)), source=source
+        ) from None
     calendar = data.get("calendar")
     return OutboxMessage(
         key=key,
@@ -245,7 +248,7 @@ class SqliteNotifications:
     def get(self, key: str) -> OutboxMessage:
         rows = self._unit.query(f"SELECT {_COLUMNS} FROM outbox WHERE key = ?", (key,))
         if not rows:
-            raise NotFound(f"no outbox message {key!r}")
+            raise NotFound(Text("no outbox message {key}", key=repr(key)))
         return _message(rows[0])
 
     def counts(self) -> dict[OutboxStatus, int]:
@@ -256,7 +259,7 @@ class SqliteNotifications:
         self, *, status: OutboxStatus | None = None, topic: str | None = None, limit: int = 100
     ) -> list[OutboxMessage]:
         if limit < 0:
-            raise InvalidInput("must be zero or more", field="limit", text=str(limit))
+            raise InvalidInput(Text("must be zero or more"), field="limit", text=str(limit))
         conditions, params = [], []
         if status is not None:
             conditions.append("status = ?")

@@ -33,6 +33,7 @@ from caredomain.roster.model import (
 from caredomain.roster.ports import AppliedBatch
 from caredomain.roster.schedule import FeedSchedule
 from caredomain.serialization import structure, unstructure
+from caredomain.text import Text
 
 if TYPE_CHECKING:
     from caredomain_sqlite.store import SqliteUnitOfWork
@@ -336,7 +337,7 @@ class SqliteRoster:
 
     def applied_batches(self, limit: int = 20) -> list[AppliedBatch]:
         if limit < 0:
-            raise InvalidInput("must be zero or more", field="limit", text=str(limit))
+            raise InvalidInput(Text("must be zero or more"), field="limit", text=str(limit))
         rows = self._unit.query(
             "SELECT source, extracted_at, size, applied_at, summary FROM gtt_batches "
             "ORDER BY applied_at DESC, extracted_at DESC LIMIT ?",

@@ -26,6 +26,7 @@ from caredomain.slots.appointments import Appointment
 from caredomain.slots.model import AppointmentId, CounterId
 from caredomain.slots.ports import PlanBasis
 from caredomain.slots.settings import SlotSettings
+from caredomain.text import Text
 
 if TYPE_CHECKING:
     from caredomain_sqlite.store import SqliteUnitOfWork
@@ -43,12 +44,16 @@ def _parsed(document: str, source: str) -> Any:
     try:
         return json.loads(document)
     except json.JSONDecodeError as error:
-        raise InvalidInput(f"stored document is not JSON: {error}", source=source) from None
+        raise InvalidInput(
+            Text("stored document is not JSON: {error}", error=str(error)), source=source
+        ) from None
 
 
 def _second(moment: datetime, what: str) -> int:
     if moment.utcoffset() is None:
-        raise InvalidInput("a timezone-aware datetime is required", field=what, text=str(moment))
+        raise InvalidInput(
+            Text("a timezone-aware datetime is required"), field=what, text=str(moment)
+        )
     return int(moment.timestamp())
 
 
@@ -66,7 +71,7 @@ class SqliteSlots:
         )
         if not rows:
             return None
-        source = f"slot settings of {organisation_id!r}"
+        source = Text("slot settings of {organisation}", organisation=repr(organisation_id))
         return structure(_parsed(rows[0][0], source), SlotSettings, source=source)
 
     def save_settings(self, organisation_id: OrganisationId, settings: SlotSettings) -> None:
@@ -82,7 +87,7 @@ class SqliteSlots:
         )
         if not rows:
             return None
-        source = f"slot plan of {organisation_id!r}"
+        source = Text("slot plan of {organisation}", organisation=repr(organisation_id))
         planned_on, basis = rows[0]
         data = _parsed(basis, source)
         return PlanBasis(
@@ -110,7 +115,7 @@ class SqliteSlots:
             (organisation_id, appointment_id),
         )
         if not rows:
-            raise NotFound(f"no appointment {appointment_id!r}")
+            raise NotFound(Text("no appointment {id}", id=repr(appointment_id)))
         return _appointment(rows[0][0], appointment_id)
 
     def appointments(
@@ -125,7 +130,7 @@ class SqliteSlots:
         limit: int | None = None,
     ) -> list[Appointment]:
         if limit is not None and limit < 0:
-            raise InvalidInput("must be zero or more", field="limit", text=str(limit))
+            raise InvalidInput(Text("must be zero or more"), field="limit", text=str(limit))
         where = ["organisation = ?"]
         params: list[Any] = [organisation_id]
         if booked_only:
@@ -195,11 +200,15 @@ class SqliteSlots:
                 if not isinstance(error.__cause__, sqlite3.IntegrityError):
                     raise
                 raise Conflict(
-                    f"seat {appointment.seat} of counter {appointment.counter_id} at "
-                    f"{appointment.start.isoformat()} is already booked"
+                    Text(
+                        "seat {seat} of counter {counter} at {start} is already booked",
+                        seat=appointment.seat,
+                        counter=appointment.counter_id,
+                        start=appointment.start.isoformat(),
+                    )
                 ) from error
 
 
 def _appointment(document: str, appointment_id: str) -> Appointment:
-    source = f"appointment {appointment_id!r}"
+    source = Text("appointment {id}", id=repr(appointment_id))
     return structure(_parsed(document, source), Appointment, source=source)

@@ -34,6 +34,7 @@ from caredomain.events import Event
 from caredomain.organisation import Organisation, OrganisationId
 from caredomain.ports import EventJournal, OrganisationRepository
 from caredomain.serialization import structure, unstructure
+from caredomain.text import Text, counted
 from caredomain_sqlite.connections import DEFAULT_CONNECTIONS, Connections, Lent
 from caredomain_sqlite.interventions import SqliteInterventions
 from caredomain_sqlite.migrations import migrate
@@ -145,7 +146,7 @@ class SqliteUnitOfWork:
 
     def __enter__(self) -> Self:
         if self._stage is not _Stage.NEW:
-            raise Forbidden("a unit of work is used once: open a new one")
+            raise Forbidden(Text("a unit of work is used once: open a new one"))
         lent = self._connections.lend()
         try:
             lent.run("BEGIN IMMEDIATE" if self._write else "BEGIN")
@@ -201,14 +202,14 @@ class SqliteUnitOfWork:
     def _require_writable(self) -> Lent:
         lent = self._require_open()
         if not self._write:
-            raise Forbidden("this unit of work is read-only: open one with write=True")
+            raise Forbidden(Text("this unit of work is read-only: open one with write=True"))
         return lent
 
     def _require_open(self) -> Lent:
         if self._stage is _Stage.NEW:
-            raise Forbidden("enter the unit of work (with store.unit_of_work() as uow) first")
+            raise Forbidden(Text("enter the unit of work (with store.unit_of_work() as uow) first"))
         if self._stage is _Stage.FINISHED or self._lent is None:
-            raise Forbidden("this unit of work has committed or rolled back: open a new one")
+            raise Forbidden(Text("this unit of work has committed or rolled back: open a new one"))
         return self._lent
 
     def _finish(self) -> None:
@@ -235,7 +236,9 @@ def _loaded(document: str, cls: type[T], *, source: str) -> T:
     try:
         data = json.loads(document)
     except json.JSONDecodeError as error:
-        raise InvalidInput(f"stored document is not JSON: {error}", source=source) from None
+        raise InvalidInput(
+            Text("stored document is not JSON: {error}", error=str(error)), source=source
+        ) from None
     return structure(data, cls, source=source)
 
 
@@ -258,8 +261,10 @@ class SqliteOrganisations:
             "SELECT document FROM organisations WHERE id = ?", (organisation_id,)
         )
         if not rows:
-            raise NotFound(f"no organisation {organisation_id!r}")
-        return _loaded(rows[0][0], Organisation, source=f"organisation {organisation_id!r}")
+            raise NotFound(Text("no organisation {id}", id=repr(organisation_id)))
+        return _loaded(
+            rows[0][0], Organisation, source=Text("organisation {id}", id=repr(organisation_id))
+        )
 
     def add(self, organisation: Organisation) -> None:
         added = self._unit.change(
@@ -267,7 +272,7 @@ class SqliteOrganisations:
             (organisation.id, _document(organisation)),
         )
         if not added:
-            raise Conflict(f"organisation {organisation.id!r} already exists")
+            raise Conflict(Text("organisation {id} already exists", id=repr(organisation.id)))
 
     def replace(self, organisation: Organisation) -> None:
         replaced = self._unit.change(
@@ -275,11 +280,11 @@ class SqliteOrganisations:
             (_document(organisation), organisation.id),
         )
         if not replaced:
-            raise NotFound(f"no organisation {organisation.id!r} to replace")
+            raise NotFound(Text("no organisation {id} to replace", id=repr(organisation.id)))
 
     def remove(self, organisation_id: OrganisationId) -> None:
         if not self._unit.change("DELETE FROM organisations WHERE id = ?", (organisation_id,)):
-            raise NotFound(f"no organisation {organisation_id!r} to remove")
+            raise NotFound(Text("no organisation {id} to remove", id=repr(organisation_id)))
 
     def ids(self) -> list[OrganisationId]:
         rows = self._unit.query("SELECT id FROM organisations ORDER BY id")
@@ -309,13 +314,18 @@ class SqliteEventJournal:
             ids = [row[0] for row in rows]
             repeated = sorted(event_id for event_id, n in Counter(ids).items() if n > 1)
             if repeated:
-                raise Conflict(f"events given twice: {', '.join(map(repr, repeated))}") from None
+                twice = ", ".join(map(repr, repeated))
+                raise Conflict(Text("events given twice: {ids}", ids=twice)) from None
             taken = self._recorded(ids)
             if taken:
-                shown = ", ".join(map(repr, taken))
-                verb = "is" if len(taken) == 1 else "are"
-                noun = "event" if len(taken) == 1 else "events"
-                raise Conflict(f"{noun} {shown} {verb} already in the journal") from None
+                raise Conflict(
+                    counted(
+                        "event {ids} is already in the journal",
+                        "events {ids} are already in the journal",
+                        n=len(taken),
+                        ids=", ".join(map(repr, taken)),
+                    )
+                ) from None
             raise
 
     def _recorded(self, ids: list[str]) -> list[str]:
@@ -341,7 +351,7 @@ class SqliteEventJournal:
 
     def since(self, position: int = 0, limit: int = 1000) -> list[tuple[int, Event]]:
         if limit < 0:
-            raise InvalidInput("must be zero or more", field="limit", text=str(limit))
+            raise InvalidInput(Text("must be zero or more"), field="limit", text=str(limit))
         rows = self._unit.query(
             "SELECT position, document FROM events WHERE position > ? ORDER BY position LIMIT ?",
             (_int64(position), _int64(limit)),
@@ -350,4 +360,6 @@ class SqliteEventJournal:
 
     @staticmethod
     def _event(position: int, document: str) -> Event:
-        return _loaded(document, Event, source=f"event at position {position}")
+        return _loaded(
+            document, Event, source=Text("event at position {position}", position=position)
+        )

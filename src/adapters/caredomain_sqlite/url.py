@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, quote, unquote
 from attrs import Attribute, field, frozen
 
 from caredomain.errors import InvalidInput
+from caredomain.text import Text
 
 __all__ = [
     "DEFAULT_CACHE_MIB",
@@ -43,22 +44,22 @@ _KNOWN_PARAMETERS = frozenset({"timeout", "cache_mib"})
 
 def _named(instance: SqliteLocation, attribute: Attribute[str], path: str) -> None:
     if not path:
-        raise InvalidInput("names no database file", field="path", text=path)
+        raise InvalidInput(Text("names no database file"), field="path", text=path)
     if "\x00" in path:
-        raise InvalidInput("a file name cannot hold a NUL character", field="path", text=path)
+        raise InvalidInput(Text("a file name cannot hold a NUL character"), field="path", text=path)
 
 
 def _seconds(instance: SqliteLocation, attribute: Attribute[float], timeout: float) -> None:
     if not (math.isfinite(timeout) and timeout >= 0):
         raise InvalidInput(
-            "must be a number of seconds, zero or more", field="timeout", text=str(timeout)
+            Text("must be a number of seconds, zero or more"), field="timeout", text=str(timeout)
         )
 
 
 def _mebibytes(instance: SqliteLocation, attribute: Attribute[int], size: int) -> None:
     if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 65536:
         raise InvalidInput(
-            "must be a whole number of MiB, 1 to 65536", field="cache_mib", text=str(size)
+            Text("must be a whole number of MiB, 1 to 65536"), field="cache_mib", text=str(size)
         )
 
 
@@ -79,25 +80,30 @@ class SqliteLocation:
     def parse(cls, url: str) -> SqliteLocation:
         """The location a ``sqlite://`` URL names, or InvalidInput naming the URL."""
         if not is_sqlite_url(url):
-            raise InvalidInput("not a sqlite:// URL", source=url)
+            raise InvalidInput(Text("not a sqlite:// URL"), source=url)
         _, separator, after = url.partition("://")
         if not separator:
             raise InvalidInput(
-                "expected sqlite:///relative.db, sqlite:////absolute.db or sqlite:///:memory:",
+                Text(
+                    "expected sqlite:///relative.db, sqlite:////absolute.db or sqlite:///:memory:"
+                ),
                 source=url,
             )
         rest, _, query = after.partition("?")
         if "#" in rest or "#" in query:
-            raise InvalidInput("a sqlite URL has no fragment (#)", source=url)
+            raise InvalidInput(Text("a sqlite URL has no fragment (#)"), source=url)
         host, slash, database = rest.partition("/")
         if host:
             raise InvalidInput(
-                "a sqlite URL has no host: write sqlite:///relative.db or sqlite:////absolute.db",
+                Text(
+                    "a sqlite URL has no host: write sqlite:///relative.db or "
+                    "sqlite:////absolute.db"
+                ),
                 source=url,
                 text=host,
             )
         if slash and not database:
-            raise InvalidInput("the URL names no database file", source=url)
+            raise InvalidInput(Text("the URL names no database file"), source=url)
         try:
             parameters = _parameters(url, query)
             return cls(
@@ -146,10 +152,10 @@ def _parameters(url: str, query: str) -> dict[str, str]:
     try:
         parameters = dict(parse_qsl(query, keep_blank_values=True, strict_parsing=bool(query)))
     except ValueError:
-        raise InvalidInput("malformed query", source=url, text=query) from None
+        raise InvalidInput(Text("malformed query"), source=url, text=query) from None
     unknown = sorted(set(parameters) - _KNOWN_PARAMETERS)
     if unknown:
-        raise InvalidInput("unknown parameter", source=url, field=unknown[0])
+        raise InvalidInput(Text("unknown parameter"), source=url, field=unknown[0])
     return parameters
 
 
@@ -162,5 +168,9 @@ def _number(
     try:
         return kind(text)
     except ValueError:
-        what = "a number of seconds, zero or more" if name == "timeout" else "a whole number"
-        raise InvalidInput(f"must be {what}", field=name, text=text) from None
+        refused = (
+            Text("must be a number of seconds, zero or more")
+            if name == "timeout"
+            else Text("must be a whole number")
+        )
+        raise InvalidInput(refused, field=name, text=text) from None

@@ -63,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser(_chosen(words)).parse_args(words)
         i18n.use(i18n.choose(args.lang, os.environ))  # the same, unless `--lang` was abbreviated
     except ArgumentRefused as refused:
-        console.error(str(refused))
+        console.error(str(refused.error))
         return 2
     except InvalidInput as error:
         console.error(str(error))

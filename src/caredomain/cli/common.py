@@ -85,7 +85,7 @@ class Console:
         for info in plugins.describe():
             log.debug("plugin %s (%s): %s", info.name, info.module, ", ".join(info.hooks))
         for failure in plugins.failures:
-            self.warn(_("plugin not loaded: {failure}").format(failure=failure))
+            self.warn(_("plugin not loaded: {failure}").format(failure=shown(str(failure))))
         return plugins
 
 

@@ -19,7 +19,7 @@ from caredomain.access import Actor
 from caredomain.calendar import Closure, OpeningCalendar
 from caredomain.cli.commands import COMMANDS
 from caredomain.cli.common import Console, sqlite_url
-from caredomain.cli.i18n import N_, _, ngettext, weekday, weekday_name
+from caredomain.cli.i18n import N_, _, ngettext, shown, weekday, weekday_name
 from caredomain.cli.notify_demo import notifications_chapter
 from caredomain.cli.options import add_command_options, date_argument, whole_number
 from caredomain.cli.roster_demo import roster_chapter
@@ -166,7 +166,7 @@ def calendar_chapter(demo: DemoRun) -> None:
         )
     )
     console.print(_("open on {days}").format(days=_weekday_span(organisation.calendar)))
-    console.print(_("added for the demo: {closure}").format(closure=closure))
+    console.print(_("added for the demo: {closure}").format(closure=shown(str(closure))))
     console.print()
     heading = ngettext(
         "Opening calendar, {n} days from {day}:",
@@ -177,7 +177,7 @@ def calendar_chapter(demo: DemoRun) -> None:
     for status in opening_calendar(
         demo.context, demo.admin, organisation.id, first=demo.today, days=demo.days
     ):
-        reasons = "; ".join(str(reason) for reason in status.reasons)
+        reasons = "; ".join(shown(str(reason)) for reason in status.reasons)
         state = _("open") if status.is_open else _("closed  {reasons}").format(reasons=reasons)
         console.print(f"  {weekday(status.day)} {status.day.isoformat()}  {state}")
     console.print()

@@ -7,7 +7,7 @@ from typing import Any
 
 from caredomain.cli.commands import COMMANDS
 from caredomain.cli.common import Console
-from caredomain.cli.i18n import _
+from caredomain.cli.i18n import _, shown
 from caredomain.cli.options import add_command_options
 
 
@@ -39,6 +39,6 @@ def run(args: argparse.Namespace, console: Console) -> int:
             console.print(f"    {hook}")
     for failure in plugins.failures:
         console.print(
-            _("{name}  NOT LOADED: {error}").format(name=failure.name, error=failure.error)
+            _("{name}  NOT LOADED: {error}").format(name=failure.name, error=shown(failure.error))
         )
     return 1 if plugins.failures else 0

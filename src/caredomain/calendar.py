@@ -19,6 +19,7 @@ from attrs import Factory, evolve, field, frozen
 from caredomain.arguments import checked_fields
 from caredomain.errors import InvalidInput
 from caredomain.hours import Weekday
+from caredomain.text import Text
 from caredomain.validation import members_of
 
 __all__ = [
@@ -91,8 +92,11 @@ class PublicHolidays:
         unknown = sorted(self.disabled - self.names())
         if unknown:
             raise InvalidInput(
-                f"no public holiday of that name in {self.region}; "
-                f"known: {', '.join(sorted(self.names()))}",
+                Text(
+                    "no public holiday of that name in {region}; known: {known}",
+                    region=self.region,
+                    known=", ".join(sorted(self.names())),
+                ),
                 field="disabled",
                 text=unknown[0],
             )
@@ -129,7 +133,7 @@ class PublicHolidays:
 def _check_closure(instance: Closure, attribute: object, last: date) -> None:
     if last < instance.first:
         raise InvalidInput(
-            "a closure cannot end before it starts", field="last", text=last.isoformat()
+            Text("a closure cannot end before it starts"), field="last", text=last.isoformat()
         )
 
 
@@ -154,9 +158,24 @@ class Closure:
         span = (
             self.first.isoformat()
             if self.first == self.last
-            else f"{self.first.isoformat()} to {self.last.isoformat()}"
+            else Text("{first} to {last}", first=self.first.isoformat(), last=self.last.isoformat())
         )
-        return f"closure {span}" + (f" ({self.label})" if self.label else "")
+        if self.label:
+            return Text("closure {span} ({label})", span=span, label=self.label)
+        return Text("closure {span}", span=span)
+
+
+_CLOSED_ON = (
+    Text("closed on Mondays"),
+    Text("closed on Tuesdays"),
+    Text("closed on Wednesdays"),
+    Text("closed on Thursdays"),
+    Text("closed on Fridays"),
+    Text("closed on Saturdays"),
+    Text("closed on Sundays"),
+)
+"""Why an unticked weekday is closed, by weekday number: one text each, since the weekday's
+name changes with the language and French does not put it in the plural."""
 
 
 @frozen(field_transformer=checked_fields)
@@ -166,7 +185,7 @@ class ClosedWeekday:
     weekday: Weekday
 
     def __str__(self) -> str:
-        return f"closed on {self.weekday.name.capitalize()}s"
+        return _CLOSED_ON[self.weekday]
 
 
 @frozen(field_transformer=checked_fields)
@@ -176,7 +195,7 @@ class PublicHoliday:
     name: str
 
     def __str__(self) -> str:
-        return f"public holiday: {self.name}"
+        return Text("public holiday: {name}", name=self.name)
 
 
 ClosedReason = ClosedWeekday | PublicHoliday | Closure

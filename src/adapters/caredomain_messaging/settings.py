@@ -12,6 +12,7 @@ from email.utils import parseaddr
 from caredomain.errors import InvalidInput
 from caredomain.secret import Secret
 from caredomain.strict import toml_type
+from caredomain.text import Text
 
 __all__ = ["Secret", "SenderSettings"]
 
@@ -25,13 +26,22 @@ class SenderSettings:
         for key, value in sorted(self._settings.items()):
             if key not in known:
                 raise InvalidInput(
-                    f"unknown setting of sender {name}; known: {', '.join(sorted(known))}",
+                    Text(
+                        "unknown setting of sender {sender}; known: {known}",
+                        sender=name,
+                        known=", ".join(sorted(known)),
+                    ),
                     field=key,
                     text=key,
                 )
             if not isinstance(value, str):  # not quoted: it may be a secret
                 raise InvalidInput(
-                    f"sender {name}: expected text, not {toml_type(value)}", field=key
+                    Text(
+                        "sender {sender}: expected text, not {type}",
+                        sender=name,
+                        type=toml_type(value),
+                    ),
+                    field=key,
                 )
 
     def _where(self, key: str) -> str:
@@ -40,7 +50,9 @@ class SenderSettings:
     def text(self, key: str, default: str | None = None) -> str:
         value = self._settings.get(key, default)
         if value is None or not str(value).strip():
-            raise InvalidInput(f"sender {self.name} needs this setting", field=self._where(key))
+            raise InvalidInput(
+                Text("sender {sender} needs this setting", sender=self.name), field=self._where(key)
+            )
         return str(value).strip()
 
     def optional(self, key: str) -> str | None:
@@ -60,11 +72,13 @@ class SenderSettings:
             value = int(str(raw).strip())
         except ValueError:
             raise InvalidInput(
-                "expected a whole number", field=self._where(key), text=raw
+                Text("expected a whole number"), field=self._where(key), text=raw
             ) from None
         if not low <= value <= high:
             raise InvalidInput(
-                f"expected a number from {low} to {high}", field=self._where(key), text=raw
+                Text("expected a number from {low} to {high}", low=low, high=high),
+                field=self._where(key),
+                text=raw,
             )
         return value
 
@@ -76,11 +90,13 @@ class SenderSettings:
             value = float(str(raw).strip())
         except ValueError:
             raise InvalidInput(
-                "expected a number of seconds", field=self._where(key), text=raw
+                Text("expected a number of seconds"), field=self._where(key), text=raw
             ) from None
         if not 0 < value <= 600:
             raise InvalidInput(
-                "expected more than 0 and at most 600 seconds", field=self._where(key), text=raw
+                Text("expected more than 0 and at most 600 seconds"),
+                field=self._where(key),
+                text=raw,
             )
         return value
 
@@ -88,7 +104,9 @@ class SenderSettings:
         value = self._settings.get(key, default).strip().lower()
         if value not in choices:
             raise InvalidInput(
-                f"expected one of {', '.join(sorted(choices))}", field=self._where(key), text=value
+                Text("expected one of {choices}", choices=", ".join(sorted(choices))),
+                field=self._where(key),
+                text=value,
             )
         return value
 
@@ -101,7 +119,7 @@ class SenderSettings:
             return True
         if value in {"false", "no", "0", "off"}:
             return False
-        raise InvalidInput("expected true or false", field=self._where(key), text=raw)
+        raise InvalidInput(Text("expected true or false"), field=self._where(key), text=raw)
 
     def address(self, key: str, default: str | None = None) -> tuple[str, str]:
         """A mail address setting (``Name <addr@domain>`` or ``addr@domain``): the
@@ -109,5 +127,5 @@ class SenderSettings:
         value = self.text(key, default)
         _, bare = parseaddr(value)
         if "@" not in bare or bare.startswith("@") or bare.endswith("@"):
-            raise InvalidInput("expected a mail address", field=self._where(key), text=value)
+            raise InvalidInput(Text("expected a mail address"), field=self._where(key), text=value)
         return value, bare

@@ -47,6 +47,7 @@ import httpx
 from caredomain.errors import InvalidInput
 from caredomain.ports import OutboundMessage, SendResult, SendStatus
 from caredomain.secret import scrub, shown_url, url_without_credentials
+from caredomain.text import Text
 from caredomain_messaging.connection import send_through
 from caredomain_messaging.gsm import sms_encoding
 from caredomain_messaging.mail import reference
@@ -104,7 +105,7 @@ class SmsHttpSender:
         read = SenderSettings("sms-http", settings, _HTTP_KNOWN)
         username, password = read.optional("username"), read.secret("password")
         if (username is None) != (password is None):
-            raise InvalidInput("username and password go together", field="username")
+            raise InvalidInput(Text("username and password go together"), field="username")
         return cls(
             read.text("url"),
             payload_format=read.choice("format", {"json", "form"}, "json"),

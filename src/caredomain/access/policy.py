@@ -24,6 +24,7 @@ from attrs import field, frozen
 
 from caredomain.access.actors import Actor, Role
 from caredomain.errors import Forbidden
+from caredomain.text import Text
 
 __all__ = [
     "POLICY",
@@ -197,16 +198,25 @@ def may_attempt(actor: Actor | None, *actions: Action) -> bool:
 def authorize(actor: Actor | None, action: Action, resource: Resource) -> None:
     """Return if ``actor`` may perform ``action`` on ``resource``; raise Forbidden otherwise."""
     if not is_allowed(actor, action, resource):
-        raise Forbidden(f"{_who(actor)} may not {action.value} on {resource}")
+        raise Forbidden(
+            Text(
+                "{who} may not {action} on {resource}",
+                who=_who(actor),
+                action=action.value,
+                resource=str(resource),
+            )
+        )
 
 
 def authorize_action(actor: Actor | None, *actions: Action) -> None:
     """Return if ``actor`` may take one of ``actions`` on some resource; raise Forbidden
     otherwise. Every use case calls it first, before any lookup."""
     if not may_attempt(actor, *actions):
-        wanted = " or ".join(action.value for action in actions)
-        raise Forbidden(f"{_who(actor)} may not {wanted}")
+        wanted: str = actions[0].value if actions else ""
+        for action in actions[1:]:
+            wanted = Text("{either} or {other}", either=wanted, other=action.value)
+        raise Forbidden(Text("{who} may not {action}", who=_who(actor), action=wanted))
 
 
 def _who(actor: object) -> str:
-    return str(actor.id) if isinstance(actor, Actor) else "nobody"
+    return str(actor.id) if isinstance(actor, Actor) else Text("nobody")

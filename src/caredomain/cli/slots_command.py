@@ -27,7 +27,7 @@ from caredomain.cli.common import (
     existing_sqlite_url,
     parse_date,
 )
-from caredomain.cli.i18n import N_, _, ngettext, weekday
+from caredomain.cli.i18n import N_, _, ngettext, shown, weekday
 from caredomain.cli.options import Shared, add_command_options, add_group_options
 from caredomain.errors import InvalidInput
 from caredomain.organisation import OrganisationId
@@ -162,7 +162,7 @@ def describe_deprogramming(item: Deprogramming, settings: SlotSettings) -> str:
     counter = settings.counter(appointment.counter_id)
     return (
         f"{appointment.beneficiary.name}, {format_time(appointment.start, with_day=True)}, "
-        f"{counter.name}: {item.reason}"
+        f"{counter.name}: {shown(str(item.reason))}"
     )
 
 
@@ -266,7 +266,7 @@ def _why(
         free = free.format(free=free_count, n=len(answer.slots))
         console.print(f"{place.name} ({place.id}): {free}")
         for counter_id, reason in answer.without_slots:
-            none = _("no slot expected: {reason}").format(reason=reason)
+            none = _("no slot expected: {reason}").format(reason=shown(str(reason)))
             console.print(f"  {settings.counter(counter_id).name}: {none}")
         for counter_id, slots in groupby(answer.slots, key=lambda s: s.counter_id):
             console.print(f"  {settings.counter(counter_id).name}")
@@ -324,7 +324,7 @@ def _runs(slots: list[SlotAvailability]) -> Iterable[str]:
     for run in runs:
         span = f"{_hhmm(run[0].wall.start_minute)}-{_hhmm(run[-1].wall.end_minute)}"
         count = ngettext("{n} slot", "{n} slots", len(run)).format(n=len(run))
-        said = "; ".join(str(reason) for reason in run[0].reasons) or _("free")
+        said = "; ".join(shown(str(reason)) for reason in run[0].reasons) or _("free")
         yield f"{span}  {count:>9}  {said}"
 
 

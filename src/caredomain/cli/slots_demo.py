@@ -15,7 +15,7 @@ from attrs import evolve
 
 from caredomain.access import Actor, ActorId, Role
 from caredomain.calendar import Closure
-from caredomain.cli.i18n import _, ngettext
+from caredomain.cli.i18n import _, ngettext, shown
 from caredomain.cli.slots_command import describe_deprogramming, format_time
 from caredomain.clock import FixedClock
 from caredomain.services import (
@@ -55,7 +55,7 @@ def slots_chapter(demo: DemoRun) -> None:
     console.print("== " + _("Appointment slots of {name}").format(name=demo.organisation.name))
     _describe(demo, settings)
     for warning in saved.warnings:
-        console.print("  " + _("warning {warning}").format(warning=warning))
+        console.print("  " + _("warning {warning}").format(warning=shown(str(warning))))
 
     kind = settings.types[0]
     free = free_slots(context, admin, organisation_id, kind.id, days=14)
@@ -107,10 +107,10 @@ def slots_chapter(demo: DemoRun) -> None:
         "Before saving {closure}: it would deprogram {n} appointment(s)",
         count,
     )
-    console.print(before.format(closure=closure, n=count))
+    console.print(before.format(closure=shown(str(closure)), n=count))
     done = add_closure(context, admin, organisation_id, closure)
     saved_text = _("Saved {closure}. Deprogrammed, the booking kept and the citizen to be told:")
-    console.print(saved_text.format(closure=closure))
+    console.print(saved_text.format(closure=shown(str(closure))))
     for item in done.report.deprogrammed:
         console.print(f"  {describe_deprogramming(item, settings)}")
         status = _("status {status}, id {id}")

@@ -35,6 +35,7 @@ from caredomain.errors import InvalidInput
 from caredomain.notifications.outbox import RetryPolicy
 from caredomain.notifications.reminders import ReminderPolicy, parse_lead
 from caredomain.strict import toml_type
+from caredomain.text import Text
 
 __all__ = ["ENV_SUFFIX", "NotificationConfiguration", "SenderChoice"]
 
@@ -49,7 +50,10 @@ def _setting_text(key: str, value: object) -> str:
         return str(value)
     # Not quoted: the value of a misplaced secret must not reach an error.
     raise InvalidInput(
-        f"a sender setting is text, a number or true/false, not {toml_type(value)}",
+        Text(
+            "a sender setting is text, a number or true/false, not {type}",
+            type=toml_type(value),
+        ),
         field=f"settings.{key}",
     )
 
@@ -57,7 +61,8 @@ def _setting_text(key: str, value: object) -> str:
 def _settings(value: Mapping[str, Any]) -> Mapping[str, str]:
     if not isinstance(value, Mapping):
         raise InvalidInput(
-            f"expected a table of settings, not {toml_type(value)}", field="settings"
+            Text("expected a table of settings, not {type}", type=toml_type(value)),
+            field="settings",
         )
     return MappingProxyType(
         {str(key): _setting_text(str(key), item) for key, item in value.items()}
@@ -67,7 +72,7 @@ def _settings(value: Mapping[str, Any]) -> Mapping[str, str]:
 def _sender_name(instance: object, attribute: Attribute[Any], value: str) -> None:
     if not value.strip():
         raise InvalidInput(
-            "name a sender, such as smtp or maildir", field=attribute.name, text=value
+            Text("name a sender, such as smtp or maildir"), field=attribute.name, text=value
         )
 
 
@@ -85,7 +90,7 @@ class SenderChoice:
             if key.endswith(ENV_SUFFIX):
                 if value not in environ:
                     raise InvalidInput(
-                        "the environment variable it names is not set",
+                        Text("the environment variable it names is not set"),
                         field=f"{where}.settings.{key}",
                         text=value,
                     )
@@ -108,7 +113,7 @@ def _between(low: int, high: int) -> Any:
     def check(instance: object, attribute: Attribute[Any], value: int) -> None:
         if isinstance(value, bool) or not low <= value <= high:
             raise InvalidInput(
-                f"expected a whole number from {low} to {high}",
+                Text("expected a whole number from {low} to {high}", low=low, high=high),
                 field=attribute.name,
                 text=str(value),
             )

@@ -32,6 +32,7 @@ from caredomain.slots.events import (
     AppointmentMarkedNoShow,
     AppointmentRescheduled,
 )
+from caredomain.text import Text
 
 __all__ = [
     "ALARM_FIELDS",
@@ -143,13 +144,21 @@ class KindRegistry:
         if known is not None:
             if known == kind:
                 return known
-            raise Conflict(f"a notification kind {kind.key!r} is already registered")
+            raise Conflict(
+                Text("a notification kind {kind} is already registered", kind=repr(kind.key))
+            )
         if kind.event_class is not None:
             if kind.event_class in self._by_class:
                 taken = self._by_class[kind.event_class].key
-                raise Conflict(f"{kind.event_class.__name__} is already notified as {taken!r}")
+                raise Conflict(
+                    Text(
+                        "{event} is already notified as {kind}",
+                        event=kind.event_class.__name__,
+                        kind=repr(taken),
+                    )
+                )
             if kind.describe is None:
-                raise InvalidInput("a kind with an event class needs describe", text=kind.key)
+                raise InvalidInput(Text("a kind with an event class needs describe"), text=kind.key)
             self._by_class[kind.event_class] = kind
         self._kinds[kind.key] = kind
         return kind
@@ -161,7 +170,9 @@ class KindRegistry:
             kind = next((k for c, k in self._by_class.items() if c.__name__ == key), None)
         if kind is None:
             known = ", ".join(sorted(self._kinds))
-            raise InvalidInput(f"unknown notification kind; known: {known}", text=key)
+            raise InvalidInput(
+                Text("unknown notification kind; known: {known}", known=known), text=key
+            )
         return kind
 
     def for_event(self, event: Event) -> EventKind | None:
@@ -197,7 +208,7 @@ APPOINTMENT_FIELDS = (*_COMMON, MergeField(7, "Précédente date du rendez-vous"
 
 def _appointment(event: Event) -> Occurrence:
     if not isinstance(event, AppointmentEvent):
-        raise InvalidInput("not an appointment event", text=event.kind)
+        raise InvalidInput(Text("not an appointment event"), text=event.kind)
     beneficiary = event.beneficiary
     return Occurrence(
         organisation_id=event.organisation_id,
@@ -309,7 +320,9 @@ CAREGIVER_MESSAGE_FIELDS = (
 def _organisation_of(event: AlarmFired | CaregiverMessageReceived) -> str:
     if not event.organisation_id:
         raise InvalidInput(
-            "the event names no organisation", field="organisation_id", text=event.event_id
+            Text("the event names no organisation"),
+            field="organisation_id",
+            text=event.event_id,
         )
     return event.organisation_id
 
@@ -317,7 +330,7 @@ def _organisation_of(event: AlarmFired | CaregiverMessageReceived) -> str:
 def _alarm_fired(event: Event) -> Occurrence:
     """The alarm's e-mail, to the address set for the agency; the domain wrote its texts."""
     if not isinstance(event, AlarmFired):
-        raise InvalidInput("not an alarm event", text=event.kind)
+        raise InvalidInput(Text("not an alarm event"), text=event.kind)
     return Occurrence(
         organisation_id=_organisation_of(event),
         scope=None,
@@ -331,7 +344,7 @@ def _caregiver_message(event: Event) -> Occurrence:
     """A caregiver's message, to her manager's address when the thread alerts by e-mail
     (``mail_to``); without one the message is kept as skipped, with the reason."""
     if not isinstance(event, CaregiverMessageReceived):
-        raise InvalidInput("not a caregiver message event", text=event.kind)
+        raise InvalidInput(Text("not a caregiver message event"), text=event.kind)
     return Occurrence(
         organisation_id=_organisation_of(event),
         scope=None,

@@ -38,6 +38,7 @@ from caredomain.arguments import checked_fields
 from caredomain.clock import require_aware
 from caredomain.errors import InvalidInput
 from caredomain.ports import CalendarEntry, OutboundMessage, SendResult, SendStatus
+from caredomain.text import Text
 
 __all__ = [
     "OutboxMessage",
@@ -75,7 +76,7 @@ def _utc_or_none(moment: datetime | None) -> datetime | None:
 
 def _not_negative(instance: object, attribute: Attribute[Any], value: int) -> None:
     if value < 0:
-        raise InvalidInput("must be zero or more", field=attribute.name, text=str(value))
+        raise InvalidInput(Text("must be zero or more"), field=attribute.name, text=str(value))
 
 
 @frozen(kw_only=True)
@@ -120,12 +121,12 @@ class OutboxMessage:
 
 def _positive(instance: object, attribute: Attribute[Any], value: int) -> None:
     if value < 1:
-        raise InvalidInput("must be at least 1", field=attribute.name, text=str(value))
+        raise InvalidInput(Text("must be at least 1"), field=attribute.name, text=str(value))
 
 
 def _positive_delta(instance: object, attribute: Attribute[Any], value: timedelta) -> None:
     if value <= timedelta(0):
-        raise InvalidInput("must be longer than zero", field=attribute.name, text=str(value))
+        raise InvalidInput(Text("must be longer than zero"), field=attribute.name, text=str(value))
 
 
 @frozen(field_transformer=checked_fields)

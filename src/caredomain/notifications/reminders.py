@@ -22,6 +22,7 @@ from attrs import Attribute, field, frozen
 
 from caredomain.arguments import checked_fields
 from caredomain.errors import InvalidInput
+from caredomain.text import Text
 
 __all__ = ["DEFAULT_LEAD", "ReminderPolicy", "Schedule", "parse_lead"]
 
@@ -35,19 +36,21 @@ def parse_lead(text: str, *, field_name: str = "reminder_lead") -> timedelta:
     match = _LEAD.fullmatch(text.strip()) if isinstance(text, str) else None
     if match is None:
         raise InvalidInput(
-            "expected a whole number and m (minutes), h (hours) or d (days), such as 6h",
+            Text("expected a whole number and m (minutes), h (hours) or d (days), such as 6h"),
             field=field_name,
             text=str(text),
         )
     lead = int(match.group(1)) * _UNIT[match.group(2)]
     if lead <= timedelta(0):
-        raise InvalidInput("a reminder lead must be longer than zero", field=field_name, text=text)
+        raise InvalidInput(
+            Text("a reminder lead must be longer than zero"), field=field_name, text=text
+        )
     return lead
 
 
 def _positive(instance: object, attribute: Attribute[Any], value: timedelta) -> None:
     if value <= timedelta(0):
-        raise InvalidInput("must be longer than zero", field=attribute.name, text=str(value))
+        raise InvalidInput(Text("must be longer than zero"), field=attribute.name, text=str(value))
 
 
 @frozen
@@ -71,12 +74,15 @@ class ReminderPolicy:
         if due > queued_at:
             return Schedule(due)
         if starts_at <= queued_at:
-            return Schedule(queued_at, "the appointment has already started")
+            return Schedule(queued_at, Text("the appointment has already started"))
         if confirmed:
             return Schedule(
                 queued_at,
-                f"booked less than {_hours(self.lead)} ahead: the confirmation sent on this "
-                "channel stands for the reminder",
+                Text(
+                    "booked less than {lead} ahead: the confirmation sent on this "
+                    "channel stands for the reminder",
+                    lead=_hours(self.lead),
+                ),
             )
         return Schedule(queued_at)
 

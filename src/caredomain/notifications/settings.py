@@ -35,6 +35,7 @@ from caredomain.notifications.kinds import KINDS, EventKind, KindRegistry
 from caredomain.notifications.texts import Texts, default_texts
 from caredomain.serialization import parse_toml
 from caredomain.strict import shown_value, toml_type
+from caredomain.text import Text
 
 __all__ = [
     "ChannelTable",
@@ -171,7 +172,7 @@ def _texts_data(table: TextTable) -> dict[str, dict[str, dict[str, str]]]:
 
 def _table(value: object, where: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise InvalidInput("expected a table", field=where or None, text=repr(value)[:80])
+        raise InvalidInput(Text("expected a table"), field=where or None, text=repr(value)[:80])
     return value
 
 
@@ -179,7 +180,11 @@ def _only(table: Mapping[str, Any], keys: set[str], where: str) -> None:
     extra = sorted(set(table) - keys)
     if extra:
         raise InvalidInput(
-            f"unknown keys: {', '.join(extra)} (expected {', '.join(sorted(keys))})",
+            Text(
+                "unknown keys: {keys} (expected {expected})",
+                keys=", ".join(extra),
+                expected=", ".join(sorted(keys)),
+            ),
             field=where or None,
             text=extra[0],
         )
@@ -188,14 +193,18 @@ def _only(table: Mapping[str, Any], keys: set[str], where: str) -> None:
 def _kind(kinds: KindRegistry, key: object, where: str) -> EventKind:
     if not isinstance(key, str) or key not in kinds:
         known = ", ".join(sorted(kind.key for kind in kinds))
-        raise InvalidInput(f"unknown notification kind; known: {known}", field=where, text=str(key))
+        raise InvalidInput(
+            Text("unknown notification kind; known: {known}", known=known),
+            field=where,
+            text=str(key),
+        )
     return kinds.get(key)
 
 
 def _channel(value: object, where: str) -> NotificationChannel:
     if not isinstance(value, str):
         raise InvalidInput(
-            f"expected mail, sms or none as a channel, not {toml_type(value)}",
+            Text("expected mail, sms or none as a channel, not {type}", type=toml_type(value)),
             field=where,
             text=shown_value(value),
         )
@@ -203,7 +212,7 @@ def _channel(value: object, where: str) -> NotificationChannel:
         return NotificationChannel(value)
     except ValueError:
         raise InvalidInput(
-            "expected mail, sms or none as a channel", field=where, text=shown_value(value)
+            Text("expected mail, sms or none as a channel"), field=where, text=shown_value(value)
         ) from None
 
 
@@ -214,7 +223,7 @@ def _read_channels(value: object, kinds: KindRegistry, where: str) -> ChannelTab
         _kind(kinds, key, path)
         if isinstance(channels, str) or not isinstance(channels, list):
             raise InvalidInput(
-                'expected a list of channels such as ["mail", "sms"]',
+                Text('expected a list of channels such as ["mail", "sms"]'),
                 field=path,
                 text=repr(channels),
             )
@@ -235,10 +244,12 @@ def _read_texts(value: object, kinds: KindRegistry, where: str) -> TextTable:
             body, subject = texts.get("body"), texts.get("subject")
             if not isinstance(body, str):
                 raise InvalidInput(
-                    "expected the body as text", field=f"{path}.body", text=repr(body)
+                    Text("expected the body as text"), field=f"{path}.body", text=repr(body)
                 )
             if subject is not None and not isinstance(subject, str):
-                raise InvalidInput("expected text", field=f"{path}.subject", text=repr(subject))
+                raise InvalidInput(
+                    Text("expected text"), field=f"{path}.subject", text=repr(subject)
+                )
             table[(key, channel)] = Texts.parse(kind, channel, body, subject, where=path)
     return table
 

@@ -19,6 +19,7 @@ from typing import Any
 from attrs import field, frozen
 
 from caredomain.errors import InvalidInput
+from caredomain.text import Text
 
 __all__ = ["Template", "TemplateError"]
 
@@ -33,7 +34,16 @@ class TemplateError(InvalidInput):
         line = template.count("\n", 0, offset) + 1
         column = offset - (template.rfind("\n", 0, offset) + 1) + 1
         snippet = template[offset : offset + 20]
-        super().__init__(f"{message} (line {line}, column {column})", field=where, text=snippet)
+        super().__init__(
+            Text(
+                "{message} (line {line}, column {column})",
+                message=message,
+                line=line,
+                column=column,
+            ),
+            field=where,
+            text=snippet,
+        )
         self.offset = offset
         self.row = line
         self.column = column
@@ -43,7 +53,7 @@ Part = str | int
 
 
 def _fields_text(allowed: Collection[int]) -> str:
-    return ", ".join(f"{{{number}}}" for number in sorted(allowed)) or "none"
+    return ", ".join(f"{{{number}}}" for number in sorted(allowed)) or Text("none")
 
 
 def _field(inner: str, start: int, text: str, allowed: Collection[int], where: str | None) -> int:
@@ -53,24 +63,36 @@ def _field(inner: str, start: int, text: str, allowed: Collection[int], where: s
         return TemplateError(message, template=text, offset=at, where=where)
 
     if not inner:
-        raise refuse(f"an empty field {{}}: write its number, one of {_fields_text(allowed)}")
+        raise refuse(
+            Text(
+                "an empty field {{}}: write its number, one of {fields}",
+                fields=_fields_text(allowed),
+            )
+        )
     for index, char in enumerate(inner, start=start + 1):
         if char in ".[":
-            raise refuse("attribute or index access is not allowed in a field", index)
+            raise refuse(Text("attribute or index access is not allowed in a field"), index)
         if char == ":":
-            raise refuse("a format specification is not allowed in a field", index)
+            raise refuse(Text("a format specification is not allowed in a field"), index)
         if char == "!":
-            raise refuse("a conversion is not allowed in a field", index)
+            raise refuse(Text("a conversion is not allowed in a field"), index)
     if not (inner.isascii() and inner.isdigit()):
         raise refuse(
-            f"unknown field {{{inner}}}: fields are numbers, here {_fields_text(allowed)} "
-            "(write {{ and }} for literal braces)"
+            Text(
+                "unknown field {field}: fields are numbers, here {fields} "
+                "(write {{{{ and }}}} for literal braces)",
+                field="{" + inner + "}",
+                fields=_fields_text(allowed),
+            )
         )
     number = int(inner)
     if str(number) != inner or number not in allowed:
         raise refuse(
-            f"field {{{inner}}} is not available for this notification; "
-            f"available: {_fields_text(allowed)}"
+            Text(
+                "field {field} is not available for this notification; available: {fields}",
+                field="{" + inner + "}",
+                fields=_fields_text(allowed),
+            )
         )
     return number
 
@@ -91,7 +113,7 @@ def parse(text: str, allowed: Collection[int], *, where: str | None = None) -> t
             opening = text.find("{", index + 1)
             if end == -1 or (opening != -1 and opening < end):
                 raise TemplateError(
-                    "unclosed '{' (write '{{' for a literal brace)",
+                    Text("unclosed '{{' (write '{{{{' for a literal brace)"),
                     template=text,
                     offset=index,
                     where=where,
@@ -104,7 +126,7 @@ def parse(text: str, allowed: Collection[int], *, where: str | None = None) -> t
         elif char == "}":
             if not text.startswith("}", index + 1):
                 raise TemplateError(
-                    "stray '}' (write '}}' for a literal brace)",
+                    Text("stray '}}' (write '}}}}' for a literal brace)"),
                     template=text,
                     offset=index,
                     where=where,
@@ -121,7 +143,7 @@ def parse(text: str, allowed: Collection[int], *, where: str | None = None) -> t
 
 def _text(instance: object, attribute: Any, value: str) -> None:
     if not isinstance(value, str):
-        raise InvalidInput("a template is text", field=attribute.name, text=repr(value))
+        raise InvalidInput(Text("a template is text"), field=attribute.name, text=repr(value))
 
 
 @frozen
@@ -143,12 +165,15 @@ class Template:
         """Check ``text`` against the ``allowed`` field numbers; ``one_line`` refuses line
         breaks (a mail subject). Errors name ``where`` and the line and column."""
         if not isinstance(text, str):
-            raise InvalidInput("a template is text", field=where, text=repr(text))
+            raise InvalidInput(Text("a template is text"), field=where, text=repr(text))
         if one_line:
             for index, char in enumerate(text):
                 if char in "\r\n":
                     raise TemplateError(
-                        "a line break is not allowed here", template=text, offset=index, where=where
+                        Text("a line break is not allowed here"),
+                        template=text,
+                        offset=index,
+                        where=where,
                     )
         return cls(text, parse(text, allowed, where=where))
 

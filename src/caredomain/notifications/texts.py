@@ -18,6 +18,7 @@ from caredomain.arguments import checked_fields
 from caredomain.errors import InvalidInput
 from caredomain.notifications.kinds import EventKind
 from caredomain.notifications.templates import Template
+from caredomain.text import Text
 
 __all__ = ["DEFAULT_TEXTS", "Texts", "default_texts"]
 
@@ -35,9 +36,12 @@ class Texts:
     ) -> Texts:
         """Check the texts against ``kind``'s fields; a mail needs a one-line subject."""
         if channel == "mail" and subject is None:
-            raise InvalidInput("a mail needs a subject", field=f"{where}.subject")
+            raise InvalidInput(Text("a mail needs a subject"), field=f"{where}.subject")
         if channel != "mail" and subject is not None:
-            raise InvalidInput(f"a {channel} message has no subject", field=f"{where}.subject")
+            raise InvalidInput(
+                Text("a {channel} message has no subject", channel=channel),
+                field=f"{where}.subject",
+            )
         return cls(
             Template.parse(body, kind.numbers, where=f"{where}.body"),
             None

@@ -54,6 +54,7 @@ from caredomain.ports import (
     SendStatus,
 )
 from caredomain.services.context import ServiceContext
+from caredomain.text import Text
 
 __all__ = ["DispatchReport", "dispatch_notifications"]
 
@@ -105,7 +106,7 @@ def dispatch_notifications(
     """
     authorize(actor, Action.NOTIFICATION_DISPATCH, Resource("outbox"))
     if lease <= timedelta(0):
-        raise InvalidInput("must be longer than zero", field="lease", text=str(lease))
+        raise InvalidInput(Text("must be longer than zero"), field="lease", text=str(lease))
     run = _Run(
         context,
         senders,

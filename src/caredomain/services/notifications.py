@@ -25,6 +25,7 @@ from caredomain.plugins import Plugins
 from caredomain.ports import Sender
 from caredomain.services.context import ServiceContext
 from caredomain.services.dispatch import DispatchReport, dispatch_notifications
+from caredomain.text import Text
 
 __all__ = [
     "NOTIFIER_ACTOR",
@@ -115,16 +116,21 @@ def senders_for(
         where = f"notifications.{channel}"
         spec = offered.get(choice.sender)
         if spec is None:
-            known = ", ".join(sorted(offered)) or "none"
+            known = ", ".join(sorted(offered)) or Text("none")
             raise InvalidInput(
-                f"no plugin offers this sender (offered: {known})",
+                Text("no plugin offers this sender (offered: {known})", known=known),
                 source=source,
                 field=f"{where}.sender",
                 text=choice.sender,
             )
         if spec.channel != channel:
             raise InvalidInput(
-                f"sender {spec.name} sends {spec.channel}, not {channel}",
+                Text(
+                    "sender {sender} sends {sends}, not {channel}",
+                    sender=spec.name,
+                    sends=spec.channel,
+                    channel=channel,
+                ),
                 source=source,
                 field=f"{where}.sender",
                 text=choice.sender,
@@ -247,7 +253,11 @@ def requeue_dead_letters(
             if found.status is not OutboxStatus.DEAD:
                 raise RuleViolation(
                     "outbox.not_dead",
-                    f"{key} is {found.status.value}, not a dead letter: nothing to requeue",
+                    Text(
+                        "{key} is {status}, not a dead letter: nothing to requeue",
+                        key=key,
+                        status=found.status.value,
+                    ),
                 )
         requeued = repository.requeue(keys, now=context.clock.now())
         uow.commit()

@@ -11,6 +11,7 @@ from caredomain.errors import InvalidInput, NotFound
 from caredomain.events import OrganisationConfigured
 from caredomain.organisation import Organisation, OrganisationId
 from caredomain.services.context import ServiceContext
+from caredomain.text import Text
 
 __all__ = ["configure_organisation", "opening_calendar", "organisation_ids"]
 
@@ -50,7 +51,7 @@ def opening_calendar(
     """Each day from ``first`` (the organisation's today by default), open or why closed."""
     authorize(actor, Action.CALENDAR_VIEW, Resource("organisation", organisation_id))
     if days < 1:
-        raise InvalidInput("at least one day", field="days", text=str(days))
+        raise InvalidInput(Text("at least one day"), field="days", text=str(days))
     with context.store.unit_of_work(write=False) as uow:
         organisation = uow.organisations.get(organisation_id)
     start = first or organisation.today(context.clock.now())

@@ -23,6 +23,7 @@ from caredomain.slots.model import AppointmentId, AppointmentType, PlaceId, Type
 from caredomain.slots.rules import NOT_ON_PORTAL, portal_refusal, service_refusal
 from caredomain.slots.settings import SlotSettings
 from caredomain.slots.why import Availability
+from caredomain.text import Text
 
 __all__ = [
     "MAX_DAYS",
@@ -54,7 +55,9 @@ def free_slots(
     portal, only what the portal offers. By start, then counter."""
     authorize_channel(actor, channel)
     if isinstance(days, bool) or not 1 <= days <= MAX_DAYS:
-        raise InvalidInput(f"from 1 to {MAX_DAYS} days", field="days", text=str(days))
+        raise InvalidInput(
+            Text("from 1 to {most} days", most=MAX_DAYS), field="days", text=str(days)
+        )
     now = context.clock.now()
 
     def seats(organisation: Organisation, settings: SlotSettings) -> SeatScope:
@@ -137,7 +140,13 @@ def find_appointment(
     kind = settings.type(settings.counter(appointment.counter_id).type_id)
     own = Resource("appointment", appointment.id, owner=appointment.beneficiary.id)
     if not (_may_manage(actor, kind) or is_allowed(actor, Action.APPOINTMENT_SELF_SERVICE, own)):
-        raise Forbidden(f"{actor.id} may not see appointment {appointment.id}")
+        raise Forbidden(
+            Text(
+                "{who} may not see appointment {appointment}",
+                who=actor.id,
+                appointment=appointment.id,
+            )
+        )
     return appointment
 
 

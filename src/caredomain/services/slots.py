@@ -48,6 +48,7 @@ from caredomain.slots.configuration import Reconfigured
 from caredomain.slots.deprogramming import Deprogramming, RefreshReport
 from caredomain.slots.model import AppointmentId, CounterId
 from caredomain.slots.settings import SlotSettings
+from caredomain.text import Text
 
 __all__ = [
     "MAX_DAYS",
@@ -131,7 +132,7 @@ def remove_closure(
 
     def without(old: OpeningCalendar) -> OpeningCalendar:
         if closure not in old.closures:
-            raise NotFound(f"no {closure}")
+            raise NotFound(Text("no {closure}", closure=str(closure)))
         return old.without_closure(closure)
 
     return _reconfigure(context, actor, organisation_id, calendar=without)

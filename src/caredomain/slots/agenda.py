@@ -67,6 +67,7 @@ from caredomain.slots.rules import (
 )
 from caredomain.slots.settings import SlotSettings
 from caredomain.slots.why import Availability, Explainer
+from caredomain.text import Text
 
 __all__ = ["Agenda", "IdFactory"]
 
@@ -95,7 +96,9 @@ class Agenda:
         self._events: list[Event] = []
         for appointment in appointments:
             if appointment.id in self._appointments:
-                raise InvalidInput("appointment listed twice", field="id", text=appointment.id)
+                raise InvalidInput(
+                    Text("appointment listed twice"), field="id", text=appointment.id
+                )
             self._appointments[appointment.id] = appointment
             if appointment.is_booked:
                 self._seats.hold(appointment)
@@ -122,7 +125,9 @@ class Agenda:
         try:
             return self._appointments[appointment_id]
         except KeyError:
-            raise NotFound(f"no appointment {appointment_id!r}") from None
+            raise NotFound(
+                Text("no appointment {appointment}", appointment=repr(appointment_id))
+            ) from None
 
     def taken(self, counter_id: CounterId, start: datetime) -> int:
         """How many booked appointments hold a seat of that slot."""
@@ -328,11 +333,14 @@ class Agenda:
         counter, new_kind = self._counter_and_type(counter_id)
         if new_kind.id != kind.id:
             raise RuleViolation(
-                "appointment.other_type", f"counter {counter_id} serves another type"
+                "appointment.other_type",
+                Text("counter {counter} serves another type", counter=counter_id),
             )
         second = _slot_second(start)
         if current.is_booked and (counter_id, second) == (old_counter.id, current.start_second):
-            raise RuleViolation("appointment.same_slot", "the appointment is already at that slot")
+            raise RuleViolation(
+                "appointment.same_slot", Text("the appointment is already at that slot")
+            )
         refusals = request_refusals(
             kind,
             self._settings.place(counter.place_id),
@@ -417,8 +425,14 @@ class Agenda:
         ordinal = datetime.fromtimestamp(second, zone).toordinal()
         counter_plan = self._plan.counter(counter.id) if self._plan else None
         if counter_plan is None or not counter_plan.has(ordinal, second):
-            why = "; ".join(r.message for r in self._explainer(now).slot(counter, second))
-            return (Reason("slot.not_planned", f"no bookable slot then: {why}"),)
+            why = ""
+            for reason in self._explainer(now).slot(counter, second):
+                why = (
+                    Text("{why}; {reason}", why=why, reason=reason.message)
+                    if why
+                    else reason.message
+                )
+            return (Reason("slot.not_planned", Text("no bookable slot then: {why}", why=why)),)
         return slot_refusals(
             second,
             now=now_second(now),
@@ -431,7 +445,7 @@ class Agenda:
         for appointment_id in self._seats.of(counter_id).get(second, {}).values():
             if self._appointments[appointment_id].beneficiary.id == beneficiary.id:
                 raise RuleViolation(
-                    "slot.already_booked", "the beneficiary already holds a seat of this slot"
+                    "slot.already_booked", Text("the beneficiary already holds a seat of this slot")
                 )
 
     def _replace(self, old: Appointment, new: Appointment) -> None:
@@ -464,7 +478,7 @@ class Agenda:
 def _slot_second(start: datetime) -> int:
     moment = require_aware(start, "start").timestamp()
     if moment != int(moment):
-        raise InvalidInput("a slot starts on a whole second", field="start", text=str(start))
+        raise InvalidInput(Text("a slot starts on a whole second"), field="start", text=str(start))
     return int(moment)
 
 

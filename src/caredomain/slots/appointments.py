@@ -13,6 +13,7 @@ from caredomain.arguments import checked_fields
 from caredomain.clock import require_aware
 from caredomain.errors import InvalidInput
 from caredomain.slots.model import AppointmentId, CounterId
+from caredomain.text import Text
 
 __all__ = ["Appointment", "AppointmentStatus", "Beneficiary", "Channel"]
 
@@ -34,7 +35,7 @@ class AppointmentStatus(StrEnum):
 
 def _not_blank(instance: object, attribute: Attribute[Any], value: str) -> None:
     if not value.strip():
-        raise InvalidInput("must not be blank", field=attribute.name, text=value)
+        raise InvalidInput(Text("must not be blank"), field=attribute.name, text=value)
 
 
 @frozen(field_transformer=checked_fields)

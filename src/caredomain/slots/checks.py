@@ -27,6 +27,7 @@ from attrs import frozen
 from caredomain.errors import RuleViolation
 from caredomain.slots.model import AppointmentType, Counter
 from caredomain.slots.settings import SettingsChanges, SlotSettings
+from caredomain.text import Text, counted
 
 __all__ = ["SettingWarning", "check_settings"]
 
@@ -40,7 +41,12 @@ class SettingWarning:
     message: str
 
     def __str__(self) -> str:
-        return f"[{self.code}] {self.subject}: {self.message}"
+        return Text(
+            "[{code}] {subject}: {message}",
+            code=self.code,
+            subject=self.subject,
+            message=self.message,
+        )
 
 
 def check_settings(
@@ -79,8 +85,13 @@ def _check_notice(kind: AppointmentType) -> None:
     if kind.notice is not None and kind.notice.delta > kind.window.shortest:
         raise RuleViolation(
             "type.notice_exceeds_window",
-            f"type {kind.id}: a minimum notice of {kind.notice} is longer than "
-            f"the opening window {kind.window}, so no slot could ever be booked",
+            Text(
+                "type {type}: a minimum notice of {notice} is longer than "
+                "the opening window {window}, so no slot could ever be booked",
+                type=kind.id,
+                notice=str(kind.notice),
+                window=str(kind.window),
+            ),
         )
 
 
@@ -93,8 +104,14 @@ def _check_counter(settings: SlotSettings, counter: Counter, today: date) -> lis
         if longest and kind.duration_minutes > longest:
             raise RuleViolation(
                 "counter.duration_exceeds_hours",
-                f"counter {counter.id}: {kind.duration_minutes}-minute slots fit in no range "
-                f"of reference week {week.name!r} (longest {longest} minutes)",
+                Text(
+                    "counter {counter}: {duration}-minute slots fit in no range "
+                    "of reference week {week} (longest {longest} minutes)",
+                    counter=counter.id,
+                    duration=kind.duration_minutes,
+                    week=repr(week.name),
+                    longest=longest,
+                ),
             )
         short = sorted(
             {str(r) for day in week.days for r in day if r.minutes < kind.duration_minutes}
@@ -104,8 +121,13 @@ def _check_counter(settings: SlotSettings, counter: Counter, today: date) -> lis
                 SettingWarning(
                     "week.short_range",
                     counter.id,
-                    f"ranges {', '.join(short)} of week {week.name!r} are shorter than "
-                    f"one {kind.duration_minutes}-minute slot and yield none",
+                    Text(
+                        "ranges {ranges} of week {week} are shorter than "
+                        "one {duration}-minute slot and yield none",
+                        ranges=", ".join(short),
+                        week=repr(week.name),
+                        duration=kind.duration_minutes,
+                    ),
                 )
             )
     coverage = _coverage_warning(settings, counter, today, kind.window.last_day(today))
@@ -123,15 +145,25 @@ def _coverage_warning(
         return SettingWarning(
             "counter.no_reference_week",
             counter.id,
-            f"no reference week is applied from {first.isoformat()} to {last.isoformat()}: "
-            "the counter will have no slot",
+            Text(
+                "no reference week is applied from {first} to {last}: "
+                "the counter will have no slot",
+                first=first.isoformat(),
+                last=last.isoformat(),
+            ),
         )
     if covered < total:
         return SettingWarning(
             "counter.uncovered_days",
             counter.id,
-            f"{total - covered} of the {total} days from {first.isoformat()} to "
-            f"{last.isoformat()} have no reference week applied",
+            counted(
+                "{n} of the {total} days from {first} to {last} have no reference week applied",
+                "{n} of the {total} days from {first} to {last} have no reference week applied",
+                n=total - covered,
+                total=total,
+                first=first.isoformat(),
+                last=last.isoformat(),
+            ),
         )
     return None
 

@@ -18,6 +18,7 @@ from caredomain.slots.checks import SettingWarning
 from caredomain.slots.deprogramming import RefreshReport
 from caredomain.slots.model import AppointmentType, CounterId
 from caredomain.slots.settings import SettingsChanges, SlotSettings
+from caredomain.text import Text
 
 __all__ = ["Reconfigured", "authorize_changes", "refuse_removing_used_counters"]
 
@@ -71,6 +72,9 @@ def refuse_removing_used_counters(
         if appointment.counter_id in removed:
             raise RuleViolation(
                 "counter.in_use",
-                f"counter {appointment.counter_id} has appointments; apply an empty "
-                "reference week to close it instead",
+                Text(
+                    "counter {counter} has appointments; apply an empty "
+                    "reference week to close it instead",
+                    counter=appointment.counter_id,
+                ),
             )

@@ -17,12 +17,13 @@ from caredomain.slots.planner import PlanUpdate
 from caredomain.slots.rules import Reason, now_second
 from caredomain.slots.settings import SlotSettings
 from caredomain.slots.why import Explainer
+from caredomain.text import Text
 
 __all__ = ["Deprogramming", "RefreshReport", "deprogrammings", "refresh_report"]
 
-SEATS_REDUCED = Reason("slot.seats_reduced", "the counter now has fewer seats than bookings")
+SEATS_REDUCED = Reason("slot.seats_reduced", Text("the counter now has fewer seats than bookings"))
 HOURS_CHANGED = Reason(
-    "slot.hours_changed", "the counter's opening hours no longer include this slot"
+    "slot.hours_changed", Text("the counter's opening hours no longer include this slot")
 )
 
 

@@ -35,6 +35,7 @@ from caredomain.slots.rules import (
     portal_refusal,
 )
 from caredomain.slots.settings import SlotSettings
+from caredomain.text import Text
 
 __all__ = ["FreeSlotIndex", "Seats", "Slot"]
 
@@ -84,8 +85,13 @@ class Seats:
         holder = slot.setdefault(appointment.seat, appointment.id)
         if holder != appointment.id:
             raise Conflict(
-                f"seat {appointment.seat} of counter {appointment.counter_id} at "
-                f"{appointment.start.isoformat()} is already held by {holder}"
+                Text(
+                    "seat {seat} of counter {counter} at {start} is already held by {holder}",
+                    seat=appointment.seat,
+                    counter=appointment.counter_id,
+                    start=appointment.start.isoformat(),
+                    holder=holder,
+                )
             )
 
     def release(self, appointment: Appointment) -> None:

@@ -16,6 +16,7 @@ from attrs import Attribute, field, frozen
 from caredomain.arguments import checked_fields
 from caredomain.errors import InvalidInput
 from caredomain.hours import MINUTES_PER_DAY, MinimumNotice, OpeningWindow
+from caredomain.text import Text
 
 __all__ = [
     "MAX_SEATS",
@@ -42,7 +43,7 @@ MAX_SEATS = 1000
 
 def _not_blank(instance: object, attribute: Attribute[Any], value: str) -> None:
     if not value.strip():
-        raise InvalidInput("must not be blank", field=attribute.name, text=value)
+        raise InvalidInput(Text("must not be blank"), field=attribute.name, text=value)
 
 
 def _names(value: Iterable[str]) -> frozenset[str]:
@@ -52,7 +53,7 @@ def _names(value: Iterable[str]) -> frozenset[str]:
 def _check_names(instance: object, attribute: Attribute[Any], value: frozenset[str]) -> None:
     for name in sorted(value):
         if not name.strip():
-            raise InvalidInput("must not hold a blank name", field=attribute.name, text=name)
+            raise InvalidInput(Text("must not hold a blank name"), field=attribute.name, text=name)
 
 
 def _options(value: Iterable[str]) -> tuple[str, ...]:
@@ -67,16 +68,18 @@ def _check_options(
     seen: set[str] = set()
     for option in value:
         if not option.strip():
-            raise InvalidInput("an option must not be blank", field=attribute.name, text=option)
+            raise InvalidInput(
+                Text("an option must not be blank"), field=attribute.name, text=option
+            )
         if option in seen:
-            raise InvalidInput("an option is listed twice", field=attribute.name, text=option)
+            raise InvalidInput(Text("an option is listed twice"), field=attribute.name, text=option)
         seen.add(option)
 
 
 def _duration(instance: object, attribute: Attribute[Any], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MINUTES_PER_DAY:
         raise InvalidInput(
-            "a duration is a whole number of minutes from 1 to 1440",
+            Text("a duration is a whole number of minutes from 1 to 1440"),
             field=attribute.name,
             text=str(value),
         )
@@ -130,7 +133,9 @@ class Place:
 def _seats(instance: object, attribute: Attribute[Any], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_SEATS:
         raise InvalidInput(
-            f"a counter has from 1 to {MAX_SEATS} seats", field=attribute.name, text=str(value)
+            Text("a counter has from 1 to {most} seats", most=MAX_SEATS),
+            field=attribute.name,
+            text=str(value),
         )
 
 
@@ -160,7 +165,9 @@ class Counter:
 def _check_last(instance: WeekApplication, attribute: object, last: date) -> None:
     if last < instance.first:
         raise InvalidInput(
-            "an application cannot end before it starts", field="last", text=last.isoformat()
+            Text("an application cannot end before it starts"),
+            field="last",
+            text=last.isoformat(),
         )
 
 

@@ -20,6 +20,7 @@ from caredomain.errors import RuleViolation, SlotTaken
 from caredomain.hours import MinimumNotice
 from caredomain.slots.appointments import Appointment, AppointmentStatus, Beneficiary, Channel
 from caredomain.slots.model import AppointmentType, Place
+from caredomain.text import Text
 
 __all__ = [
     "FULL",
@@ -61,21 +62,23 @@ class Reason:
         return RuleViolation(self.code, self.message)
 
     def __str__(self) -> str:
-        return f"[{self.code}] {self.message}"
+        return Text("[{code}] {message}", code=self.code, message=self.message)
 
 
-PAST = Reason("slot.past", "the slot has already started")
+PAST = Reason("slot.past", Text("the slot has already started"))
 MIN_NOTICE = Reason(
-    "slot.min_notice", "the minimum notice before the slot has passed: the slot is closed"
+    "slot.min_notice", Text("the minimum notice before the slot has passed: the slot is closed")
 )
-FULL = Reason(FULL_CODE, "every seat of the slot is booked")
-NOT_ON_PORTAL = Reason("slot.not_on_portal", "this type or place is not offered on the portal")
+FULL = Reason(FULL_CODE, Text("every seat of the slot is booked"))
+NOT_ON_PORTAL = Reason(
+    "slot.not_on_portal", Text("this type or place is not offered on the portal")
+)
 SERVICE_NOT_ALLOWED = Reason(
-    "slot.service_not_allowed", "the type is managed only by other services"
+    "slot.service_not_allowed", Text("the type is managed only by other services")
 )
-OPTION_REQUIRED = Reason("slot.option_required", "choose one of the type's options")
+OPTION_REQUIRED = Reason("slot.option_required", Text("choose one of the type's options"))
 SKIPPED_HOUR = Reason(
-    "slot.skipped_hour", "the slot falls in an hour the clock skips (daylight saving)"
+    "slot.skipped_hour", Text("the slot falls in an hour the clock skips (daylight saving)")
 )
 
 
@@ -98,8 +101,12 @@ def window_refusal(day: date, first: date, last: date) -> Reason | None:
         return None
     return Reason(
         "slot.outside_window",
-        f"{day.isoformat()} is outside the opening window "
-        f"({first.isoformat()} to {last.isoformat()})",
+        Text(
+            "{day} is outside the opening window ({first} to {last})",
+            day=day.isoformat(),
+            first=first.isoformat(),
+            last=last.isoformat(),
+        ),
     )
 
 
@@ -190,7 +197,10 @@ def partner_refusal(kind: AppointmentType, beneficiary: Beneficiary) -> Reason |
     if kind.partner_types and beneficiary.partner_type not in kind.partner_types:
         return Reason(
             "slot.partner_type",
-            f"the type is open to partner types {', '.join(sorted(kind.partner_types))}",
+            Text(
+                "the type is open to partner types {types}",
+                types=", ".join(sorted(kind.partner_types)),
+            ),
         )
     return None
 
@@ -200,7 +210,10 @@ def option_refusal(options: Sequence[str], option: str | None) -> Reason | None:
     if option is None:
         return OPTION_REQUIRED if options else None
     if option not in options:
-        return Reason("slot.unknown_option", f"{option!r} is not an option of this counter")
+        return Reason(
+            "slot.unknown_option",
+            Text("{option} is not an option of this counter", option=repr(option)),
+        )
     return None
 
 
@@ -218,7 +231,7 @@ def change_refusal(appointment: Appointment, now: datetime) -> Reason | None:
     if not appointment.is_booked:
         return _not_active(appointment)
     if now.timestamp() >= appointment.start_second:
-        return Reason("appointment.started", "the appointment has already started")
+        return Reason("appointment.started", Text("the appointment has already started"))
     return None
 
 
@@ -227,10 +240,18 @@ def no_show_refusal(appointment: Appointment, now: datetime) -> Reason | None:
     if not appointment.is_booked:
         return _not_active(appointment)
     if now.timestamp() < appointment.start_second:
-        return Reason("appointment.not_started", "the appointment has not started yet")
+        return Reason("appointment.not_started", Text("the appointment has not started yet"))
     return None
 
 
+_IS = {
+    AppointmentStatus.BOOKED: Text("the appointment is booked"),
+    AppointmentStatus.CANCELLED: Text("the appointment is cancelled"),
+    AppointmentStatus.NO_SHOW: Text("the appointment is no show"),
+    AppointmentStatus.DEPROGRAMMED: Text("the appointment is deprogrammed"),
+}
+"""The appointment's status for people, one whole text each (a French participle agrees)."""
+
+
 def _not_active(appointment: Appointment) -> Reason:
-    status = appointment.status.value.replace("_", " ")
-    return Reason("appointment.not_active", f"the appointment is {status}")
+    return Reason("appointment.not_active", _IS[appointment.status])

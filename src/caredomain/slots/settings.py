@@ -29,6 +29,7 @@ from caredomain.slots.model import (
     WeekName,
 )
 from caredomain.slots.opening import CounterInputs, Span, last_day
+from caredomain.text import Text
 
 __all__ = ["SettingsChanges", "SlotSettings"]
 
@@ -56,12 +57,27 @@ def _applications(value: Iterable[WeekApplication]) -> tuple[WeekApplication, ..
     return tuple(value)
 
 
+_DEFINED_TWICE = {
+    "type": lambda name: Text("type {name} is defined twice", name=name),
+    "place": lambda name: Text("place {name} is defined twice", name=name),
+    "counter": lambda name: Text("counter {name} is defined twice", name=name),
+    "week": lambda name: Text("week {name} is defined twice", name=name),
+}
+_NO_SUCH = {
+    "appointment type": lambda key: Text("no appointment type {key}", key=key),
+    "place": lambda key: Text("no place {key}", key=key),
+    "counter": lambda key: Text("no counter {key}", key=key),
+    "reference week": lambda key: Text("no reference week {key}", key=key),
+}
+"""One whole text for each kind of thing, so that a translation can agree with it."""
+
+
 def _unique(items: Iterable[T], key: str, what: str) -> dict[str, T]:
     found: dict[str, T] = {}
     for position, item in enumerate(items):
         name = getattr(item, key)
         if name in found:
-            raise InvalidInput(f"{what} {name!r} is defined twice", field=f"{what}s[{position}]")
+            raise InvalidInput(_DEFINED_TWICE[what](repr(name)), field=f"{what}s[{position}]")
         found[name] = item
     return found
 
@@ -137,10 +153,14 @@ class SlotSettings:
             where = f"applications[{position}]"
             if application.counter_id not in counters:
                 raise InvalidInput(
-                    "no such counter", field=f"{where}.counter_id", text=application.counter_id
+                    Text("no such counter"),
+                    field=f"{where}.counter_id",
+                    text=application.counter_id,
                 )
             if application.week not in weeks:
-                raise InvalidInput("no such week", field=f"{where}.week", text=application.week)
+                raise InvalidInput(
+                    Text("no such week"), field=f"{where}.week", text=application.week
+                )
             applications.setdefault(application.counter_id, []).append(application)
         return _Index(
             types,
@@ -252,7 +272,9 @@ class SlotSettings:
     def without_type(self, type_id: TypeId) -> SlotSettings:
         self.type(type_id)
         if self.counters_of(type_id):
-            raise RuleViolation("type.in_use", f"counters still serve type {type_id}")
+            raise RuleViolation(
+                "type.in_use", Text("counters still serve type {type}", type=type_id)
+            )
         return self._derive((), types=tuple(t for t in self.types if t.id != type_id))
 
     def with_place(self, place: Place) -> SlotSettings:
@@ -261,7 +283,9 @@ class SlotSettings:
     def without_place(self, place_id: PlaceId) -> SlotSettings:
         self.place(place_id)
         if any(c.place_id == place_id for c in self.counters):
-            raise RuleViolation("place.in_use", f"counters are still at place {place_id}")
+            raise RuleViolation(
+                "place.in_use", Text("counters are still at place {place}", place=place_id)
+            )
         return self._derive((), places=tuple(p for p in self.places if p.id != place_id))
 
     def with_counter(self, counter: Counter) -> SlotSettings:
@@ -284,7 +308,10 @@ class SlotSettings:
     def without_week(self, name: WeekName) -> SlotSettings:
         self.week(name)
         if any(a.week == name for a in self.applications):
-            raise RuleViolation("week.in_use", f"reference week {name!r} is applied to counters")
+            raise RuleViolation(
+                "week.in_use",
+                Text("reference week {week} is applied to counters", week=repr(name)),
+            )
         return self._derive((), weeks=tuple(w for w in self.weeks if w.name != name))
 
     def with_application(self, application: WeekApplication) -> SlotSettings:
@@ -295,7 +322,7 @@ class SlotSettings:
 
     def without_application(self, application: WeekApplication) -> SlotSettings:
         if application not in self.applications:
-            raise NotFound(f"no such application: {application}")
+            raise NotFound(Text("no such application: {application}", application=str(application)))
         kept = list(self.applications)
         kept.remove(application)
         return self._derive({application.counter_id}, applications=tuple(kept))
@@ -330,14 +357,16 @@ def _check_counter(
     kind = types.get(counter.type_id)
     if kind is None:
         raise InvalidInput(
-            "no such appointment type", field=f"{where}.type_id", text=counter.type_id
+            Text("no such appointment type"), field=f"{where}.type_id", text=counter.type_id
         )
     if counter.place_id not in places:
-        raise InvalidInput("no such place", field=f"{where}.place_id", text=counter.place_id)
+        raise InvalidInput(Text("no such place"), field=f"{where}.place_id", text=counter.place_id)
     foreign = sorted(set(counter.options or ()) - set(kind.options))
     if foreign:
         raise InvalidInput(
-            f"not an option of type {kind.id}", field=f"{where}.options", text=foreign[0]
+            Text("not an option of type {type}", type=kind.id),
+            field=f"{where}.options",
+            text=foreign[0],
         )
 
 
@@ -353,7 +382,7 @@ def _get(table: Mapping[str, T], key: str, what: str) -> T:
     try:
         return table[key]
     except KeyError:
-        raise NotFound(f"no {what} {key!r}") from None
+        raise NotFound(_NO_SUCH[what](repr(key))) from None
 
 
 def _replace(items: tuple[T, ...], item: T, key: str) -> tuple[T, ...]:

@@ -32,11 +32,22 @@ from caredomain.slots.rules import (
 )
 from caredomain.slots.settings import SlotSettings
 from caredomain.slots.wallclock import day_clock
+from caredomain.text import Text
 
 __all__ = ["Availability", "Explainer", "SlotAvailability"]
 
-NOT_PLANNED = Reason("slot.not_planned", "the slots have not been planned yet")
-NOT_A_SLOT = Reason("slot.not_planned", "no slot of this counter starts at that time")
+NOT_PLANNED = Reason("slot.not_planned", Text("the slots have not been planned yet"))
+NOT_A_SLOT = Reason("slot.not_planned", Text("no slot of this counter starts at that time"))
+_WEEKDAYS = (
+    Text("mondays"),
+    Text("tuesdays"),
+    Text("wednesdays"),
+    Text("thursdays"),
+    Text("fridays"),
+    Text("saturdays"),
+    Text("sundays"),
+)
+"""A weekday in the plural, by number, as a reason names it: "opens no slot on mondays"."""
 
 
 @frozen
@@ -112,14 +123,22 @@ class Explainer:
         if week is None:
             return [], Reason(
                 "counter.no_reference_week",
-                f"no reference week is applied to counter {counter.id} on {day.isoformat()}",
+                Text(
+                    "no reference week is applied to counter {counter} on {day}",
+                    counter=counter.id,
+                    day=day.isoformat(),
+                ),
             )
         weekday = Weekday.of(day)
         expected = list(wall_slots(week.ranges_on(weekday), kind.duration_minutes))
         if not expected:
             return [], Reason(
                 "counter.no_hours",
-                f"reference week {week.name!r} opens no slot on {weekday.key}s",
+                Text(
+                    "reference week {week} opens no slot on {weekdays}",
+                    week=repr(week.name),
+                    weekdays=_WEEKDAYS[weekday],
+                ),
             )
         shared = list(closed_day_reasons(self.organisation.calendar.closed_reasons(day)))
         counter_plan = self.plan.counter(counter.id) if self.plan else None

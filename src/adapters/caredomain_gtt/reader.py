@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, TextIO, cast
 
 from caredomain.errors import InvalidInput, excerpt
 from caredomain.ports import FeedBatch, FeedRejection, RunColumn
-from caredomain.text import Text
+from caredomain.text import Text, counted
 from caredomain_gtt.columns import Days, column_reader
 from caredomain_gtt.runs import RunLayout, read_by_runs
 from caredomain_gtt.settings import Extraction, GttSettings
@@ -347,7 +347,12 @@ class GttCsvReader:
                 rejected.append(
                     FeedRejection(
                         line,
-                        Text("expected {width} fields, got {got}", width=width, got=len(row)),
+                        counted(
+                            "expected {width} fields, got {n}",
+                            "expected {width} fields, got {n}",
+                            n=len(row),
+                            width=width,
+                        ),
                         text,
                     )
                 )

@@ -132,18 +132,18 @@ class Candidate:
         sides = [r for r in (self.rest_before, self.rest_after) if r is not None]
         return min(sides) if sides else None
 
-    def __str__(self) -> str:
+    @property
+    def summary(self) -> str:
+        """Her hours and rest for people: ``0 h this week, no shift around``."""
         rest = (
             Text("no shift around")
             if self.rest is None
             else Text("rest {rest}", rest=hours_text(self.rest))
         )
-        return Text(
-            "{agent}  {hours} this week, {rest}",
-            agent=self.agent,
-            hours=hours_text(self.week_hours),
-            rest=rest,
-        )
+        return Text("{hours} this week, {rest}", hours=hours_text(self.week_hours), rest=rest)
+
+    def __str__(self) -> str:
+        return Text("{agent}  {summary}", agent=self.agent, summary=self.summary)
 
 
 @frozen

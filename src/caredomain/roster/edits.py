@@ -22,7 +22,7 @@ from caredomain.text import Text
 
 __all__ = ["NOT_SENT_UPSTREAM", "edit_code"]
 
-NOT_SENT_UPSTREAM = (
+NOT_SENT_UPSTREAM = Text(
     "local edits are not sent to the GTT: make the same change in the GTT, "
     "or the next feed will overwrite it"
 )

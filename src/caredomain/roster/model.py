@@ -130,9 +130,8 @@ class Fill:
         return not self.closed and self.assigned < self.required
 
     def __str__(self) -> str:
-        if self.closed:
-            return Text("{fill} closed", fill=f"{self.assigned}/{self.required}")
-        return f"{self.assigned}/{self.required}"
+        fill = f"{self.assigned}/{self.required}"
+        return Text("{fill} closed", fill=fill) if self.closed else fill
 
 
 def _utc(value: datetime) -> datetime:

@@ -168,8 +168,13 @@ def show_candidates(
     if not found.candidates:
         console.print(indent + _("no candidate"))
     for number, candidate in enumerate(found.candidates, start=1):
-        summary = shown(candidate.summary)
-        console.print(f"{indent}{number}. {candidate.agent}{name(candidate.agent)}: {summary}")
+        line = _("{number}. {agent}{name}: {summary}").format(
+            number=number,
+            agent=candidate.agent,
+            name=name(candidate.agent),
+            summary=shown(candidate.summary),
+        )
+        console.print(indent + line)
     for excluded in found.excluded or ():
         line = _("excluded {agent}{name}: {reasons}").format(
             agent=excluded.agent,

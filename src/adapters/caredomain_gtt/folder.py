@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from caredomain.errors import InvalidInput
 from caredomain.ports import FeedBatch
+from caredomain.text import Text
 
 if TYPE_CHECKING:
     from caredomain_gtt.reader import GttCsvReader
@@ -34,7 +35,7 @@ class GttFolder:
 
     def __init__(self, inbox: Path, reader: GttCsvReader) -> None:
         if not inbox.is_dir():
-            raise InvalidInput("not a folder", source=str(inbox))
+            raise InvalidInput(Text("not a folder"), source=str(inbox))
         self.inbox = inbox
         self.reader = reader
 
@@ -59,7 +60,9 @@ class GttFolder:
         try:
             return Path(source).stat().st_size
         except OSError as error:
-            raise InvalidInput(f"cannot stat: {error.strerror}", source=source) from None
+            raise InvalidInput(
+                Text("cannot stat: {reason}", reason=error.strerror), source=source
+            ) from None
 
     def done(self, source: str, report: Sequence[str]) -> str:
         return self._move(source, DONE, report)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, TextIO, cast
 
 from caredomain.errors import InvalidInput, excerpt
 from caredomain.ports import FeedBatch, FeedRejection, RunColumn
+from caredomain.text import Text, counted
 from caredomain_gtt.columns import Days, column_reader
 from caredomain_gtt.runs import RunLayout, read_by_runs
 from caredomain_gtt.settings import Extraction, GttSettings
@@ -132,7 +133,9 @@ class GttCsvReader:
             # Python function, "utf-8" in C, which a million-row export notices.
             file = path.open(encoding="utf-8" if with_bom else encoding, newline="")
         except OSError as error:
-            raise InvalidInput(f"cannot open: {error.strerror}", source=str(path)) from None
+            raise InvalidInput(
+                Text("cannot open: {reason}", reason=error.strerror), source=str(path)
+            ) from None
         try:
             if with_bom and file.read(1) != BOM:
                 file.seek(0)
@@ -140,7 +143,9 @@ class GttCsvReader:
         except UnicodeDecodeError:
             raise self._undecodable(path) from None
         except csv.Error as error:
-            raise InvalidInput(f"not readable as CSV: {error}", source=str(path)) from None
+            raise InvalidInput(
+                Text("not readable as CSV: {reason}", reason=str(error)), source=str(path)
+            ) from None
         finally:
             file.close()
 
@@ -164,14 +169,26 @@ class GttCsvReader:
             start = data.rfind(b"\n", 0, error.start) + 1
             end = data.find(b"\n", error.start)
             text = data[start : end if end >= 0 else len(data)].decode(encoding, "replace")
-            hint = " (is it cp1252 or latin-1? set encoding)" if encoding.startswith("utf") else ""
+            byte = f"{data[error.start]:#04x}"
+            message = (
+                Text(
+                    "byte {byte} cannot be read as {encoding} (is it cp1252 or latin-1? set "
+                    "encoding)",
+                    byte=byte,
+                    encoding=encoding,
+                )
+                if encoding.startswith("utf")
+                else Text("byte {byte} cannot be read as {encoding}", byte=byte, encoding=encoding)
+            )
             return InvalidInput(
-                f"byte {data[error.start]:#04x} cannot be read as {encoding}{hint}",
+                message,
                 source=str(path),
                 line=line,
                 text=text.rstrip("\r"),
             )
-        return InvalidInput(f"cannot be read as {encoding}", source=str(path))
+        return InvalidInput(
+            Text("cannot be read as {encoding}", encoding=encoding), source=str(path)
+        )
 
     def _preamble(self, path: Path, file: TextIO) -> tuple[datetime, int]:
         """The extraction time, and the line of the column headers."""
@@ -187,12 +204,14 @@ class GttCsvReader:
         try:
             mtime = os.stat(path).st_mtime
         except OSError as error:
-            raise InvalidInput(f"cannot stat: {error.strerror}", source=str(path)) from None
+            raise InvalidInput(
+                Text("cannot stat: {reason}", reason=error.strerror), source=str(path)
+            ) from None
         try:
             return datetime.fromtimestamp(mtime, UTC), 1
         except (OverflowError, OSError, ValueError):
             raise InvalidInput(
-                "no extraction time: the modification time is no date (setting extraction)",
+                Text("no extraction time: the modification time is no date (setting extraction)"),
                 source=str(path),
                 text=str(mtime),
             ) from None
@@ -204,7 +223,11 @@ class GttCsvReader:
             moment = datetime.strptime(text, pattern)
         except ValueError:
             raise InvalidInput(
-                f"no extraction time: expected {pattern!r} (setting {setting})",
+                Text(
+                    "no extraction time: expected {pattern} (setting {setting})",
+                    pattern=repr(pattern),
+                    setting=setting,
+                ),
                 source=str(path),
                 line=line,
                 text=text,
@@ -215,7 +238,7 @@ class GttCsvReader:
             return moment.astimezone(UTC)
         except OverflowError:  # 01/01/0001 00:00 in Paris is in year 0 in UTC
             raise InvalidInput(
-                "extraction time out of the range of dates (years 1 to 9999 in UTC)",
+                Text("extraction time out of the range of dates (years 1 to 9999 in UTC)"),
                 source=str(path),
                 line=line,
                 text=text,
@@ -225,7 +248,7 @@ class GttCsvReader:
         settings = self.settings
         header = next(reader, None)
         if header is None:
-            raise InvalidInput("the file has no column headers", source=str(path), line=line)
+            raise InvalidInput(Text("the file has no column headers"), source=str(path), line=line)
         names = [name.strip().casefold() for name in header]
         found = []
         for setting, wanted in (
@@ -235,10 +258,21 @@ class GttCsvReader:
         ):
             key = wanted.strip().casefold()
             if names.count(key) != 1:
-                problem = "no column" if key not in names else "more than one column"
-                shown = excerpt(", ".join(h.strip() for h in header))
+                columns = excerpt(", ".join(h.strip() for h in header))
                 raise InvalidInput(
-                    f"{problem} named {excerpt(wanted)} (setting {setting}; columns: {shown})",
+                    Text(
+                        "no column named {name} (setting {setting}; columns: {columns})",
+                        name=excerpt(wanted),
+                        setting=setting,
+                        columns=columns,
+                    )
+                    if key not in names
+                    else Text(
+                        "more than one column named {name} (setting {setting}; columns: {columns})",
+                        name=excerpt(wanted),
+                        setting=setting,
+                        columns=columns,
+                    ),
                     source=str(path),
                     line=line,
                     field=setting,
@@ -311,21 +345,33 @@ class GttCsvReader:
             text = settings.delimiter.join(row)
             if len(row) != width:
                 rejected.append(
-                    FeedRejection(line, f"expected {width} fields, got {len(row)}", text)
+                    FeedRejection(
+                        line,
+                        counted(
+                            "expected {width} fields, got {n}",
+                            "expected {width} fields, got {n}",
+                            n=len(row),
+                            width=width,
+                        ),
+                        text,
+                    )
                 )
                 continue
             agent, code = row[agent_at], row[code_at]
             if settings.trim:
                 agent, code = agent.strip(), code.strip()
             day = day_of[row[day_at]]
-            reason = None
+            reason: str | None = None
             if not agent:
-                reason = f"no agent (column {settings.agent_column})"
+                reason = Text("no agent (column {column})", column=settings.agent_column)
             elif day is None:
-                formats = _shown(settings.date_formats)
-                reason = f"not a day: {excerpt(row[day_at])} (date_formats {formats})"
+                reason = Text(
+                    "not a day: {text} (date_formats {formats})",
+                    text=excerpt(row[day_at]),
+                    formats=_shown(settings.date_formats),
+                )
             elif not code:
-                reason = f"no code (column {settings.code_column})"
+                reason = Text("no code (column {column})", column=settings.code_column)
             if reason is not None or day is None:
                 rejected.append(FeedRejection(line, reason or "", text))
                 continue
@@ -341,9 +387,9 @@ def _shown(formats: Sequence[str]) -> str:
     return ",".join(names.get(pattern, pattern) for pattern in formats)
 
 
-_UNICODE = "export it as UTF-8 or cp1252 instead"
+_UNICODE = Text("export it as UTF-8 or cp1252 instead")
 _BYTE_ORDER_MARKS = (
-    (codecs.BOM_UTF8, "UTF-8", 'set encoding = "utf-8"'),
+    (codecs.BOM_UTF8, "UTF-8", Text('set encoding = "utf-8"')),
     (codecs.BOM_UTF32_LE, "UTF-32", _UNICODE),  # before UTF-16 LE, which it starts with
     (codecs.BOM_UTF32_BE, "UTF-32", _UNICODE),
     (codecs.BOM_UTF16_LE, "UTF-16", _UNICODE),
@@ -361,13 +407,20 @@ def _byte_order_mark(path: Path, encoding: str) -> str | None:
         with path.open("rb") as raw:
             head = raw.read(4)
     except OSError as error:
-        raise InvalidInput(f"cannot open: {error.strerror}", source=str(path)) from None
+        raise InvalidInput(
+            Text("cannot open: {reason}", reason=error.strerror), source=str(path)
+        ) from None
     for mark, name, advice in _BYTE_ORDER_MARKS:
         if head.startswith(mark):
             if not codecs.lookup(encoding).name.startswith(name.lower()):
                 raise InvalidInput(
-                    f"the file starts with a {name} byte-order mark, but the reader is set to "
-                    f"{encoding}: {advice}",
+                    Text(
+                        "the file starts with a {name} byte-order mark, but the reader is set to "
+                        "{encoding}: {advice}",
+                        name=name,
+                        encoding=encoding,
+                        advice=advice,
+                    ),
                     source=str(path),
                     line=1,
                 )

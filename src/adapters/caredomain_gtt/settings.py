@@ -42,6 +42,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from attrs import field, frozen
 
 from caredomain.errors import InvalidInput
+from caredomain.text import Text
 
 __all__ = ["Extraction", "GttSettings"]
 
@@ -81,7 +82,9 @@ def _delimiter(value: str) -> str:
     delimiter = _DELIMITERS.get(value, value)
     if len(delimiter) != 1 or delimiter in '\r\n"' or delimiter.isalnum():
         raise InvalidInput(
-            "a delimiter is one character such as ; , | or tab", field="delimiter", text=value
+            Text("a delimiter is one character such as ; , | or tab"),
+            field="delimiter",
+            text=value,
         )
     return delimiter
 
@@ -93,7 +96,9 @@ def _encoding(value: str) -> str:
         name = ""
     if name not in _ENCODINGS:
         raise InvalidInput(
-            "expected utf-8 (with or without BOM), cp1252 or latin-1", field="encoding", text=value
+            Text("expected utf-8 (with or without BOM), cp1252 or latin-1"),
+            field="encoding",
+            text=value,
         )
     return _ENCODINGS[name]
 
@@ -105,7 +110,7 @@ def _date_formats(value: str) -> tuple[str, ...]:
         pattern = _DATE_FORMATS.get(name.lower(), name if "%" in name else None)
         if pattern is None:
             raise InvalidInput(
-                "expected dd/mm/yyyy, iso or a strptime pattern such as %d.%m.%Y",
+                Text("expected dd/mm/yyyy, iso or a strptime pattern such as %d.%m.%Y"),
                 field="date_formats",
                 text=part,
             )
@@ -118,7 +123,7 @@ def _zone(value: str) -> ZoneInfo:
         return ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidInput(
-            "unknown time zone (use an IANA name)", field="zone", text=value
+            Text("unknown time zone (use an IANA name)"), field="zone", text=value
         ) from None
 
 
@@ -127,7 +132,7 @@ def _extraction(value: str) -> Extraction:
         return Extraction(value)
     except ValueError:
         raise InvalidInput(
-            "expected header, filename or mtime", field="extraction", text=value
+            Text("expected header, filename or mtime"), field="extraction", text=value
         ) from None
 
 
@@ -160,20 +165,22 @@ class GttSettings:
         unknown = sorted(set(values) - KEYS)
         if unknown:
             raise InvalidInput(
-                f"unknown setting (known: {', '.join(sorted(KEYS))})",
+                Text("unknown setting (known: {known})", known=", ".join(sorted(KEYS))),
                 source=source,
                 field=unknown[0],
             )
         for key, value in values.items():
             if not isinstance(value, str):
-                raise InvalidInput("expected text", source=source, field=key, text=repr(value))
+                raise InvalidInput(
+                    Text("expected text"), source=source, field=key, text=repr(value)
+                )
         trim = values.get("trim", "no")
         if trim not in ("yes", "no"):
-            raise InvalidInput("expected yes or no", source=source, field="trim", text=trim)
+            raise InvalidInput(Text("expected yes or no"), source=source, field="trim", text=trim)
         policy = values.get("policy", "strict")
         if policy not in ("strict", "lenient"):
             raise InvalidInput(
-                "expected strict or lenient", source=source, field="policy", text=policy
+                Text("expected strict or lenient"), source=source, field="policy", text=policy
             )
         try:
             return cls(

@@ -281,7 +281,9 @@ def _watch(args: argparse.Namespace, console: Console) -> int:
         folder = reader.folder(args.folder)
         schedule = _schedule(args, session)
         console.info(
-            _("watching {folder} {schedule}").format(folder=args.folder, schedule=schedule)
+            _("watching {folder} {schedule}").format(
+                folder=args.folder, schedule=shown(str(schedule))
+            )
         )
         done = 0
         try:

@@ -19,7 +19,7 @@ from caredomain.access import Actor
 from caredomain.cli import roster_json
 from caredomain.cli.commands import COMMANDS
 from caredomain.cli.common import Console, existing_sqlite_url, read_file, sqlite_url
-from caredomain.cli.i18n import N_, _, ngettext
+from caredomain.cli.i18n import N_, _, ngettext, shown
 from caredomain.cli.options import (
     Shared,
     add_group_options,
@@ -36,6 +36,7 @@ from caredomain.roster import (
     load_ward,
 )
 from caredomain.roster import services as roster_services
+from caredomain.roster.availability import joined_reasons
 from caredomain.services import ServiceContext
 
 __all__ = ["add_parser", "open_context", "show_candidates", "show_post"]
@@ -152,7 +153,8 @@ def roster_zone(context: ServiceContext) -> ZoneInfo:
 
 
 def show_post(post: Post, unit: str, zone: ZoneInfo) -> str:
-    return f"{post.id}  {unit}  {post.day.isoformat()} {post.shift_text(zone)}  {post.fill}"
+    fill = shown(str(post.fill))
+    return f"{post.id}  {unit}  {post.day.isoformat()} {post.shift_text(zone)}  {fill}"
 
 
 def show_candidates(
@@ -166,11 +168,18 @@ def show_candidates(
     if not found.candidates:
         console.print(indent + _("no candidate"))
     for number, candidate in enumerate(found.candidates, start=1):
-        head, _sep, rest = str(candidate).partition("  ")
-        console.print(f"{indent}{number}. {head}{name(candidate.agent)}: {rest}")
+        line = _("{number}. {agent}{name}: {summary}").format(
+            number=number,
+            agent=candidate.agent,
+            name=name(candidate.agent),
+            summary=shown(candidate.summary),
+        )
+        console.print(indent + line)
     for excluded in found.excluded or ():
         line = _("excluded {agent}{name}: {reasons}").format(
-            agent=excluded.agent, name=name(excluded.agent), reasons="; ".join(excluded.reasons)
+            agent=excluded.agent,
+            name=name(excluded.agent),
+            reasons=shown(joined_reasons(excluded.reasons)),
         )
         console.print(f"{indent}   {line}")
 
@@ -241,7 +250,9 @@ def _candidates(args: argparse.Namespace, console: Console) -> int:
         console.emit({"post": post, **roster_json.candidate_list(found, roster)})
         return 0
     console.print(
-        _("candidates for {post} ({fill}):").format(post=found.post.id, fill=found.post.fill)
+        _("candidates for {post} ({fill}):").format(
+            post=found.post.id, fill=shown(str(found.post.fill))
+        )
     )
     show_candidates(console, found, "  ", roster)
     return 0
@@ -269,7 +280,7 @@ def _swap(args: argparse.Namespace, console: Console) -> int:
     days = ", ".join(day.isoformat() for day in args.days)
     console.print(_("{a} and {b} swapped {days}").format(a=args.agent_a, b=args.agent_b, days=days))
     _show(console, events)
-    console.print(_("note: {text}").format(text=NOT_SENT_UPSTREAM))
+    console.print(_("note: {text}").format(text=shown(NOT_SENT_UPSTREAM)))
     return 0
 
 
@@ -296,7 +307,7 @@ def _edit(args: argparse.Namespace, console: Console) -> int:
         )
     )
     _show(console, events)
-    console.print(_("note: {text}").format(text=NOT_SENT_UPSTREAM))
+    console.print(_("note: {text}").format(text=shown(NOT_SENT_UPSTREAM)))
     return 0
 
 
@@ -313,7 +324,7 @@ def _pending(args: argparse.Namespace, console: Console) -> int:
     console.print(_("local edits the GTT has not confirmed (the next feed may overwrite them):"))
     for edit in edits:
         at = edit.edited_at.astimezone(zone).isoformat(timespec="minutes")
-        console.print("  " + _("{edit} at {time}").format(edit=edit, time=at))
+        console.print("  " + _("{edit} at {time}").format(edit=shown(str(edit)), time=at))
     return 0
 
 

@@ -50,7 +50,7 @@ def roster_chapter(demo: DemoRun) -> None:
     console.print(f"== {heading}")
     agents = ngettext("{n} agents", "{n} agents", len(ward.agents)).format(n=len(ward.agents))
     posts = ngettext("{n} posts", "{n} posts", len(ward.posts)).format(n=len(ward.posts))
-    feed = _("feed {schedule}").format(schedule=ward.settings.feed_schedule)
+    feed = _("feed {schedule}").format(schedule=shown(str(ward.settings.feed_schedule)))
     console.print(f"{agents}, {posts}; {feed}")
 
     spec = demo.plugins.feed_reader_specs().get("gtt-csv")

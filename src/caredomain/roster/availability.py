@@ -23,11 +23,20 @@ from attrs import frozen
 
 from caredomain.roster.codes import CodeCatalogue
 from caredomain.roster.model import AgentId, Post, PostId
+from caredomain.text import Text, counted
 
 if TYPE_CHECKING:
     from caredomain.roster.state import Roster, RosterChange
 
-__all__ = ["FULL_REST", "Availability", "Candidate", "Exclusion", "Shift", "obstacles"]
+__all__ = [
+    "FULL_REST",
+    "Availability",
+    "Candidate",
+    "Exclusion",
+    "Shift",
+    "joined_reasons",
+    "obstacles",
+]
 
 FULL_REST = timedelta(hours=24)
 """Rest from this much on counts as full rest when ranking candidates."""
@@ -44,6 +53,19 @@ def hours_text(duration: timedelta) -> str:
     return f"{hours} h" + (f" {rest:02d}" if rest else "")
 
 
+def joined_reasons(reasons: Sequence[str]) -> str:
+    """``reasons`` one after the other, ``a; b; c``: a :class:`~caredomain.text.Text` that
+    translates each reason (halves nested in halves, so that a long list stays shallow)."""
+    if len(reasons) <= 1:
+        return reasons[0] if reasons else ""
+    half = len(reasons) // 2
+    return Text(
+        "{first}; {rest}",
+        first=joined_reasons(reasons[:half]),
+        rest=joined_reasons(reasons[half:]),
+    )
+
+
 def obstacles(
     post: Post,
     skills: frozenset[str],
@@ -55,24 +77,41 @@ def obstacles(
 ) -> list[str]:
     """Why an agent with ``skills``, holding ``code`` on the post's day and posted on
     ``shifts`` (other than this post), cannot take ``post``; empty if she can."""
-    reasons = []
+    reasons: list[str] = []
     if catalogue.is_absence(code):
-        reasons.append(f"absent: {code}")
+        reasons.append(Text("absent: {code}", code=code))
     missing = sorted(post.skills - skills)
     if missing:
-        reasons.append(f"missing skill{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
+        reasons.append(
+            counted(
+                "missing skill: {skills}",
+                "missing skills: {skills}",
+                n=len(missing),
+                skills=", ".join(missing),
+            )
+        )
     for start, end, post_id in shifts:
         if post_id == post.id:
             continue
         if start < post.end and post.start < end:
-            reasons.append(f"already posted: {post_id}")
+            reasons.append(Text("already posted: {post}", post=post_id))
         elif end <= post.start and post.start - end < minimum_rest:
             reasons.append(
-                f"rest {hours_text(post.start - end)} < {hours_text(minimum_rest)} after {post_id}"
+                Text(
+                    "rest {rest} < {minimum} after {post}",
+                    rest=hours_text(post.start - end),
+                    minimum=hours_text(minimum_rest),
+                    post=post_id,
+                )
             )
         elif post.end <= start and start - post.end < minimum_rest:
             reasons.append(
-                f"rest {hours_text(start - post.end)} < {hours_text(minimum_rest)} before {post_id}"
+                Text(
+                    "rest {rest} < {minimum} before {post}",
+                    rest=hours_text(start - post.end),
+                    minimum=hours_text(minimum_rest),
+                    post=post_id,
+                )
             )
     return reasons
 
@@ -93,9 +132,18 @@ class Candidate:
         sides = [r for r in (self.rest_before, self.rest_after) if r is not None]
         return min(sides) if sides else None
 
+    @property
+    def summary(self) -> str:
+        """Her hours and rest for people: ``0 h this week, no shift around``."""
+        rest = (
+            Text("no shift around")
+            if self.rest is None
+            else Text("rest {rest}", rest=hours_text(self.rest))
+        )
+        return Text("{hours} this week, {rest}", hours=hours_text(self.week_hours), rest=rest)
+
     def __str__(self) -> str:
-        rest = "no shift around" if self.rest is None else f"rest {hours_text(self.rest)}"
-        return f"{self.agent}  {hours_text(self.week_hours)} this week, {rest}"
+        return Text("{agent}  {summary}", agent=self.agent, summary=self.summary)
 
 
 @frozen
@@ -106,7 +154,7 @@ class Exclusion:
     reasons: tuple[str, ...]
 
     def __str__(self) -> str:
-        return f"{self.agent}: {'; '.join(self.reasons)}"
+        return Text("{agent}: {reasons}", agent=self.agent, reasons=joined_reasons(self.reasons))
 
 
 def _week(day: date) -> Week:
@@ -202,7 +250,7 @@ class Availability:
                 minimum_rest=roster.settings.minimum_rest,
             )
             if agent in post.assigned:
-                reasons.insert(0, "already on this post")
+                reasons.insert(0, Text("already on this post"))
             if reasons:
                 excluded.append(Exclusion(agent, tuple(reasons)))
         return excluded

@@ -21,6 +21,7 @@ from attrs import Attribute, field, frozen
 from caredomain.arguments import checked_fields
 from caredomain.errors import InvalidInput
 from caredomain.serialization import load_toml
+from caredomain.text import Text
 from caredomain.validation import member_of
 
 __all__ = [
@@ -61,7 +62,9 @@ def check_code_text(text: str, what: str = "code") -> str:
         or not all(ch.isalnum() or ch in _CODE_PUNCTUATION for ch in text)
     ):
         raise InvalidInput(
-            f"a code is 1 to {MAX_CODE_LENGTH} letters, digits or _+./- (no spaces)",
+            Text(
+                "a code is 1 to {most} letters, digits or _+./- (no spaces)", most=MAX_CODE_LENGTH
+            ),
             field=what,
             text=text,
         )
@@ -92,7 +95,9 @@ class Code:
 
     def __attrs_post_init__(self) -> None:
         if self.kind is CodeKind.PRESENCE and self.category is not None:
-            raise InvalidInput("a presence code has no category", field="category", text=self.code)
+            raise InvalidInput(
+                Text("a presence code has no category"), field="category", text=self.code
+            )
         if self.kind is CodeKind.ABSENCE and self.category is None:
             object.__setattr__(self, "category", AbsenceCategory.OTHER)
 
@@ -114,7 +119,9 @@ def _codes(values: Iterable[Code]) -> tuple[Code, ...]:
     seen: set[str] = set()
     for index, code in enumerate(codes):
         if code.code in seen:
-            raise InvalidInput("a code appears twice", field=f"codes[{index}].code", text=code.code)
+            raise InvalidInput(
+                Text("a code appears twice"), field=f"codes[{index}].code", text=code.code
+            )
         seen.add(code.code)
     return codes
 
@@ -150,7 +157,7 @@ class CodeCatalogue:
         try:
             return self._by_code[code]
         except KeyError:
-            raise InvalidInput("unknown code", field="code", text=code) from None
+            raise InvalidInput(Text("unknown code"), field="code", text=code) from None
 
     def is_absence(self, code: str | None) -> bool:
         return code in self.absences
@@ -163,11 +170,11 @@ class CodeCatalogue:
             new = other.get(code.code)
             if new is None:
                 raise InvalidInput(
-                    "a code in use cannot be removed from the catalogue", text=code.code
+                    Text("a code in use cannot be removed from the catalogue"), text=code.code
                 )
             if (new.kind, new.category) != (code.kind, code.category):
                 raise InvalidInput(
-                    "a code in use cannot change its kind or category", text=code.code
+                    Text("a code in use cannot change its kind or category"), text=code.code
                 )
         return other
 

@@ -24,6 +24,7 @@ from attrs import field, frozen
 from caredomain.clock import require_aware
 from caredomain.errors import InvalidInput
 from caredomain.roster.model import AgentId
+from caredomain.text import Text
 
 __all__ = [
     "NEVER",
@@ -72,8 +73,22 @@ class LocalEdit:
     previous: str | None = None  # the code the agent held before the edit
 
     def __str__(self) -> str:
-        was = f" (was {self.previous})" if self.previous else ""
-        return f"{self.agent} {self.day.isoformat()} {self.code}{was} by {self.edited_by}"
+        if self.previous:
+            return Text(
+                "{agent} {day} {code} (was {previous}) by {by}",
+                agent=self.agent,
+                day=self.day.isoformat(),
+                code=self.code,
+                previous=self.previous,
+                by=self.edited_by,
+            )
+        return Text(
+            "{agent} {day} {code} by {by}",
+            agent=self.agent,
+            day=self.day.isoformat(),
+            code=self.code,
+            by=self.edited_by,
+        )
 
 
 @frozen
@@ -226,9 +241,11 @@ def _decode_times(text: str, length: int, agent: str) -> tuple[int, ...]:
             count, _, value = run.partition("*")
             times.extend([int(value)] * int(count))
     except ValueError:
-        raise InvalidInput("corrupt extraction times", field=f"agent {agent}", text=text) from None
+        raise InvalidInput(
+            Text("corrupt extraction times"), field=f"agent {agent}", text=text
+        ) from None
     if len(times) != length:
         raise InvalidInput(
-            "extraction times do not match the codes", field=f"agent {agent}", text=text
+            Text("extraction times do not match the codes"), field=f"agent {agent}", text=text
         )
     return tuple(times)

@@ -18,10 +18,11 @@ from caredomain.roster.absences import Postings, absence_unassigns
 from caredomain.roster.days import LocalEdit
 from caredomain.roster.events import LocalCodeEdited
 from caredomain.roster.state import Roster, RosterChange
+from caredomain.text import Text
 
 __all__ = ["NOT_SENT_UPSTREAM", "edit_code"]
 
-NOT_SENT_UPSTREAM = (
+NOT_SENT_UPSTREAM = Text(
     "local edits are not sent to the GTT: make the same change in the GTT, "
     "or the next feed will overwrite it"
 )
@@ -39,7 +40,7 @@ def edit_code(
     """
     agent = roster.agent(agent_id).id
     if code not in roster.catalogue:
-        raise InvalidInput("unknown code (codes are never guessed)", field="code", text=code)
+        raise InvalidInput(Text("unknown code (codes are never guessed)"), field="code", text=code)
     ordinal = day.toordinal()
     record = roster.gtt_days(agent)
     gtt_code = record.code_at(ordinal) if record else None

@@ -52,6 +52,7 @@ from caredomain.roster.events import GttBatchApplied, LocalEditOverwritten
 from caredomain.roster.model import AgentId
 from caredomain.roster.report import EditResolution, FeedReport
 from caredomain.roster.state import EventDraft, Roster, RosterChange
+from caredomain.text import Text
 
 __all__ = [
     "CodeChanges",
@@ -123,13 +124,18 @@ def gtt_merges_or_overwrites_local_edit(edit: LocalEdit, code: str) -> bool:
 def never_guessed(roster: Roster, agent: str, code: str) -> str | None:
     """Why a row cannot be applied — an unknown agent or code, never guessed — or ``None``."""
     if not roster.knows(agent):
-        return f"unknown agent {excerpt(agent)}"
+        return Text("unknown agent {agent}", agent=excerpt(agent))
     if code not in roster.catalogue:
         near = [
             known.code for known in roster.catalogue if known.code.casefold() == code.casefold()
         ]
-        hint = f" (codes are case-sensitive: {near[0]!r} exists)" if near else ""
-        return f"unknown code {excerpt(code)}{hint}"
+        if near:
+            return Text(
+                "unknown code {code} (codes are case-sensitive: {near} exists)",
+                code=excerpt(code),
+                near=repr(near[0]),
+            )
+        return Text("unknown code {code}", code=excerpt(code))
     return None
 
 
@@ -487,7 +493,7 @@ class _Work:
         if agent not in self.known:
             reason = never_guessed(self.roster, agent, "")
             for day, code, line in zip(days, codes, lines, strict=True):
-                self.reject(line, agent, day, code, reason or "unknown agent")
+                self.reject(line, agent, day, code, reason or Text("unknown agent"))
             return
         self._row_by_row(agent, days, codes, lines)
 
@@ -610,7 +616,11 @@ class _Work:
             ordinal = self.ordinal(day)
             if ordinal in seen:
                 self.reject(
-                    line, agent, day, code, f"agent-day already given on line {seen[ordinal]}"
+                    line,
+                    agent,
+                    day,
+                    code,
+                    Text("agent-day already given on line {line}", line=seen[ordinal]),
                 )
                 continue
             seen[ordinal] = line

@@ -25,6 +25,7 @@ from caredomain.clock import require_aware
 from caredomain.errors import InvalidInput
 from caredomain.organisation import PARIS
 from caredomain.roster.schedule import FeedSchedule
+from caredomain.text import Text
 from caredomain.validation import member_of
 
 __all__ = [
@@ -52,13 +53,13 @@ MAX_PLAUSIBLE_YEARS = 100
 MAX_SHIFT = timedelta(hours=24)
 
 
-Text = TypeVar("Text", bound=str)
+Str = TypeVar("Str", bound=str)
 
 
-def _identifier(instance: object, attribute: Attribute[Text], value: Text) -> None:
+def _identifier(instance: object, attribute: Attribute[Str], value: Str) -> None:
     if not value or value != value.strip() or any(ch.isspace() for ch in value):
         raise InvalidInput(
-            "must be non-blank text without spaces", field=attribute.name, text=value
+            Text("must be non-blank text without spaces"), field=attribute.name, text=value
         )
 
 
@@ -66,7 +67,7 @@ def _skills(values: Iterable[str]) -> frozenset[str]:
     skills = frozenset(values)
     for skill in skills:
         if not isinstance(skill, str) or not skill.strip():
-            raise InvalidInput("a skill is non-blank text", field="skills", text=repr(skill))
+            raise InvalidInput(Text("a skill is non-blank text"), field="skills", text=repr(skill))
     return skills
 
 
@@ -129,7 +130,8 @@ class Fill:
         return not self.closed and self.assigned < self.required
 
     def __str__(self) -> str:
-        return f"{self.assigned}/{self.required}" + (" closed" if self.closed else "")
+        fill = f"{self.assigned}/{self.required}"
+        return Text("{fill} closed", fill=fill) if self.closed else fill
 
 
 def _utc(value: datetime) -> datetime:
@@ -140,7 +142,7 @@ def _utc(value: datetime) -> datetime:
 def _positive(instance: object, attribute: Attribute[int], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise InvalidInput(
-            "must be a whole number, 1 or more", field=attribute.name, text=str(value)
+            Text("must be a whole number, 1 or more"), field=attribute.name, text=str(value)
         )
 
 
@@ -164,19 +166,25 @@ class Post:
     def __attrs_post_init__(self) -> None:
         if not self.start < self.end <= self.start + MAX_SHIFT:
             raise InvalidInput(
-                "a shift ends after it starts, at most 24 hours later",
+                Text("a shift ends after it starts, at most 24 hours later"),
                 field="end",
                 text=f"{self.start.isoformat()} to {self.end.isoformat()}",
             )
         if len(self.assigned) > self.required:
             raise InvalidInput(
-                f"{len(self.assigned)} agents assigned to a post that requires {self.required}",
+                Text(
+                    "{assigned} agents assigned to a post that requires {required}",
+                    assigned=len(self.assigned),
+                    required=self.required,
+                ),
                 field="assigned",
                 text=self.id,
             )
         if set(self.assigned) & set(self.stood_down):
             raise InvalidInput(
-                "an agent cannot be both assigned and stood down", field="stood_down", text=self.id
+                Text("an agent cannot be both assigned and stood down"),
+                field="stood_down",
+                text=self.id,
             )
 
     @classmethod
@@ -234,7 +242,7 @@ def shift_bounds(day: date, shift: str, zone: ZoneInfo) -> tuple[datetime, datet
     at or before the start is on the next day (a night shift)."""
     parts = shift.strip().split("-")
     if len(parts) != 2:
-        raise InvalidInput("expected a shift written HHhMM-HHhMM", field="shift", text=shift)
+        raise InvalidInput(Text("expected a shift written HHhMM-HHhMM"), field="shift", text=shift)
     first, last = (_clock_time(part, shift) for part in parts)
     start = datetime(day.year, day.month, day.day, *first, tzinfo=zone)
     end_day = day if last > first else day + timedelta(days=1)
@@ -251,24 +259,26 @@ def _clock_time(text: str, shift: str) -> tuple[int, int]:
         or int(hours) > 23
         or int(minutes) > 59
     ):
-        raise InvalidInput("expected a shift written HHhMM-HHhMM", field="shift", text=shift)
+        raise InvalidInput(Text("expected a shift written HHhMM-HHhMM"), field="shift", text=shift)
     return int(hours), int(minutes)
 
 
 def _minimum_rest(value: timedelta) -> timedelta:
     if not timedelta(0) <= value <= timedelta(hours=48):
-        raise InvalidInput("must be between 0 and 48 hours", field="minimum_rest", text=str(value))
+        raise InvalidInput(
+            Text("must be between 0 and 48 hours"), field="minimum_rest", text=str(value)
+        )
     return value
 
 
 def _plausible_years(value: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput(
-            "expected a whole number of years", field="plausible_years", text=repr(value)
+            Text("expected a whole number of years"), field="plausible_years", text=repr(value)
         )
     if not 1 <= value <= MAX_PLAUSIBLE_YEARS:
         raise InvalidInput(
-            f"must be between 1 and {MAX_PLAUSIBLE_YEARS} years",
+            Text("must be between 1 and {most} years", most=MAX_PLAUSIBLE_YEARS),
             field="plausible_years",
             text=str(value),
         )

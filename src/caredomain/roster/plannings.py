@@ -8,10 +8,11 @@ from datetime import timedelta
 from functools import partial
 
 from caredomain.errors import InvalidInput, RuleViolation
-from caredomain.roster.availability import obstacles
+from caredomain.roster.availability import joined_reasons, obstacles
 from caredomain.roster.events import PlanningPublished
 from caredomain.roster.model import Agent, AgentId, Planning, Post
 from caredomain.roster.state import Roster, RosterChange
+from caredomain.text import Text
 
 __all__ = ["publish_planning", "set_up"]
 
@@ -45,12 +46,16 @@ def set_up(
     for post in new_posts.values():
         where = f"post {post.id}"
         if post.planning not in new_plannings and not roster.has_planning(post.planning):
-            raise InvalidInput("unknown planning", source=source, field=where, text=post.planning)
+            raise InvalidInput(
+                Text("unknown planning"), source=source, field=where, text=post.planning
+            )
         for agent_id in post.assigned:
             agent = new_agents.get(agent_id)
             if agent is None:
                 if not roster.knows(agent_id):
-                    raise InvalidInput("unknown agent", source=source, field=where, text=agent_id)
+                    raise InvalidInput(
+                        Text("unknown agent"), source=source, field=where, text=agent_id
+                    )
                 agent = roster.agent(agent_id)
             others = [
                 (other.start, other.end, other.id)
@@ -67,7 +72,11 @@ def set_up(
             )
             if reasons:
                 raise InvalidInput(
-                    f"{agent_id} cannot hold this post: {'; '.join(reasons)}",
+                    Text(
+                        "{agent} cannot hold this post: {reasons}",
+                        agent=agent_id,
+                        reasons=joined_reasons(reasons),
+                    ),
                     source=source,
                     field=where,
                     text=agent_id,
@@ -81,6 +90,9 @@ def publish_planning(roster: Roster, planning_id: str, *, by: str) -> RosterChan
     """Publish a draft planning: its agents see it, and its posts' vacancies show."""
     planning = roster.planning(planning_id)
     if planning.published:
-        raise RuleViolation("roster.already_published", f"{planning.id} is already published")
+        raise RuleViolation(
+            "roster.already_published",
+            Text("{planning} is already published", planning=planning.id),
+        )
     draft = partial(PlanningPublished, planning_id=planning.id, unit=planning.unit, by=by)
     return RosterChange(plannings=[planning.publish()], drafts=[draft])

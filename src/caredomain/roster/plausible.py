@@ -32,6 +32,7 @@ from caredomain.clock import require_aware
 from caredomain.errors import InvalidInput
 from caredomain.ports import FeedBatch, FeedRejection
 from caredomain.roster.feed import ReadInFull
+from caredomain.text import Text
 
 __all__ = ["CLOCK_SLACK", "PlausibleRange", "feed_dates_are_plausible"]
 
@@ -64,9 +65,13 @@ class PlausibleRange:
 
     def why_not(self, what: str) -> str:
         """Why ``what`` (a day) is refused."""
-        return (
-            f"{what} is not plausible: expected from {self.first_day.isoformat()} to "
-            f"{self.last_day.isoformat()} (plausible_years {self.years} around the clock's date)"
+        return Text(
+            "{what} is not plausible: expected from {first} to {last} "
+            "(plausible_years {years} around the clock's date)",
+            what=what,
+            first=self.first_day.isoformat(),
+            last=self.last_day.isoformat(),
+            years=self.years,
         )
 
 
@@ -78,10 +83,13 @@ def feed_dates_are_plausible(batch: FeedBatch, plausible: PlausibleRange) -> Fee
     extracted = batch.extracted_at
     if not plausible.earliest <= extracted <= plausible.latest:
         raise InvalidInput(
-            f"extraction time not plausible: expected from "
-            f"{plausible.earliest.isoformat(timespec='minutes')} to "
-            f"{plausible.latest.isoformat(timespec='minutes')} (plausible_years "
-            f"{plausible.years} before the clock's time, a day after it)",
+            Text(
+                "extraction time not plausible: expected from {earliest} to {latest} "
+                "(plausible_years {years} before the clock's time, a day after it)",
+                earliest=plausible.earliest.isoformat(timespec="minutes"),
+                latest=plausible.latest.isoformat(timespec="minutes"),
+                years=plausible.years,
+            ),
             source=batch.source,
             text=extracted.astimezone(plausible.latest.tzinfo).isoformat(timespec="minutes"),
         )
@@ -93,7 +101,9 @@ def feed_dates_are_plausible(batch: FeedBatch, plausible: PlausibleRange) -> Fee
     keep = list(map(plausible.holds, batch.days))
     rows = zip(batch.lines, batch.agents, batch.days, batch.codes, keep, strict=True)
     rejected = [
-        FeedRejection(line, plausible.why_not(f"day {day.isoformat()}"), f"{agent};{day};{code}")
+        FeedRejection(
+            line, plausible.why_not(Text("day {day}", day=day.isoformat())), f"{agent};{day};{code}"
+        )
         for line, agent, day, code, kept in rows
         if not kept
     ]

@@ -110,7 +110,7 @@ class FeedReport:
                 "  vacated: {post} on {day} {fill}",
                 post=post.id,
                 day=post.day.isoformat(),
-                fill=post.fill,
+                fill=str(post.fill),
             )
             for post in self.vacated
         ]

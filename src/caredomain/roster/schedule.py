@@ -18,6 +18,7 @@ from dateutil.rrule import DAILY, MINUTELY, rrule, rruleset
 
 from caredomain.clock import require_aware
 from caredomain.errors import InvalidInput
+from caredomain.text import Text
 
 __all__ = ["FeedSchedule"]
 
@@ -41,19 +42,21 @@ class FeedSchedule:
 
     def __attrs_post_init__(self) -> None:
         if (self.every is None) == (not self.at):
-            raise InvalidInput("a feed schedule runs either every N hours or at set times")
+            raise InvalidInput(Text("a feed schedule runs either every N hours or at set times"))
         if self.every is not None and not (
             _MIN_EVERY <= self.every <= _MAX_EVERY
             and self.every % timedelta(minutes=1) == timedelta(0)
         ):
             raise InvalidInput(
-                "between every hour and once a day, in whole minutes",
+                Text("between every hour and once a day, in whole minutes"),
                 field="every",
                 text=str(self.every),
             )
         if len(self.at) > _MAX_TIMES:
             raise InvalidInput(
-                f"at most {_MAX_TIMES} times a day", field="at", text=str(len(self.at))
+                Text("at most {most} times a day", most=_MAX_TIMES),
+                field="at",
+                text=str(len(self.at)),
             )
 
     @classmethod
@@ -65,14 +68,16 @@ class FeedSchedule:
         if len(words) == 2 and words[0] == "at":
             return cls(at=[_time_of_day(part) for part in words[1].split(",")], zone=zone)
         raise InvalidInput(
-            "expected 'every 2h', 'every 90m' or 'at 06:00,12:00'", field="schedule", text=text
+            Text("expected 'every 2h', 'every 90m' or 'at 06:00,12:00'"),
+            field="schedule",
+            text=text,
         )
 
     def next_runs(self, after: datetime, n: int = 1) -> list[datetime]:
         """The next ``n`` runs strictly after ``after``, on the zone's wall clock."""
         require_aware(after, "after")
         if n < 0:
-            raise InvalidInput("must be zero or more", field="n", text=str(n))
+            raise InvalidInput(Text("must be zero or more"), field="n", text=str(n))
         if n == 0:
             return []
         if self.every is not None:
@@ -122,7 +127,15 @@ class FeedSchedule:
         return "at " + ",".join(moment.strftime("%H:%M") for moment in self.at)
 
     def __str__(self) -> str:
-        return f"{self.spec} ({self.zone.key})"
+        """The schedule for people, with its zone: ``every 2h (Europe/Paris)``."""
+        zone = self.zone.key
+        if self.every is not None:
+            minutes = int(self.every / timedelta(minutes=1))
+            if minutes % 60 == 0:
+                return Text("every {hours}h ({zone})", hours=minutes // 60, zone=zone)
+            return Text("every {minutes}m ({zone})", minutes=minutes, zone=zone)
+        times = ",".join(moment.strftime("%H:%M") for moment in self.at)
+        return Text("at {times} ({zone})", times=times, zone=zone)
 
 
 def _duration(text: str) -> timedelta:
@@ -131,7 +144,7 @@ def _duration(text: str) -> timedelta:
         number = value.removesuffix(unit)
         if number != value and number.isascii() and number.isdigit():
             return int(number) * size
-    raise InvalidInput("expected hours '2h' or minutes '90m'", field="every", text=text)
+    raise InvalidInput(Text("expected hours '2h' or minutes '90m'"), field="every", text=text)
 
 
 def _time_of_day(text: str) -> time:
@@ -139,7 +152,7 @@ def _time_of_day(text: str) -> time:
     try:
         moment = time.fromisoformat(value)
     except ValueError:
-        raise InvalidInput("expected a time of day HH:MM", field="at", text=text) from None
+        raise InvalidInput(Text("expected a time of day HH:MM"), field="at", text=text) from None
     if moment.second or moment.microsecond or not value.isascii():
-        raise InvalidInput("expected a time of day HH:MM", field="at", text=text)
+        raise InvalidInput(Text("expected a time of day HH:MM"), field="at", text=text)
     return moment

@@ -38,6 +38,7 @@ from caredomain.roster.vacancies import (
     swap_days,
 )
 from caredomain.services.context import ServiceContext
+from caredomain.text import Text
 
 __all__ = [
     "assign",
@@ -128,7 +129,9 @@ def day_codes(
     own; managers those of their units' agents)."""
     authorize_action(actor, Action.ROSTER_VIEW)
     if last < first:
-        raise InvalidInput("the last day comes before the first", field="last", text=str(last))
+        raise InvalidInput(
+            Text("the last day comes before the first"), field="last", text=str(last)
+        )
     with context.store.unit_of_work(write=False) as uow:
         roster = load_roster(uow, first=first, last=last)
         units = agent_units(uow).get(AgentId(agent), frozenset())

@@ -28,6 +28,7 @@ from caredomain.roster.model import (
     PostId,
     RosterSettings,
 )
+from caredomain.text import Text
 
 if TYPE_CHECKING:
     from caredomain.roster.availability import Availability
@@ -137,7 +138,7 @@ class Roster:
         try:
             return self._agents[AgentId(agent_id)]
         except KeyError:
-            raise NotFound(f"no agent {agent_id!r}") from None
+            raise NotFound(Text("no agent {agent}", agent=repr(agent_id))) from None
 
     def knows(self, agent_id: str) -> bool:
         return agent_id in self._agents or agent_id in self._agent_ids
@@ -157,7 +158,7 @@ class Roster:
         try:
             return self._plannings[PlanningId(planning_id)]
         except KeyError:
-            raise NotFound(f"no planning {planning_id!r}") from None
+            raise NotFound(Text("no planning {planning}", planning=repr(planning_id))) from None
 
     def has_planning(self, planning_id: str) -> bool:
         return planning_id in self._plannings
@@ -169,7 +170,7 @@ class Roster:
         try:
             return self._posts[PostId(post_id)]
         except KeyError:
-            raise NotFound(f"no post {post_id!r}") from None
+            raise NotFound(Text("no post {post}", post=repr(post_id))) from None
 
     def posts(self, *, planning: str | None = None, day: date | None = None) -> list[Post]:
         """Posts, by day and start, optionally of one planning or one day."""

@@ -13,11 +13,18 @@ from functools import partial
 from attrs import evolve, frozen
 
 from caredomain.errors import InvalidInput, RuleViolation
-from caredomain.roster.availability import Candidate, Exclusion, Shift, obstacles
+from caredomain.roster.availability import (
+    Candidate,
+    Exclusion,
+    Shift,
+    joined_reasons,
+    obstacles,
+)
 from caredomain.roster.days import LocalEdit
 from caredomain.roster.events import AgentAssigned, DaysSwapped, PostClosed
 from caredomain.roster.model import AgentId, Post, PostId
 from caredomain.roster.state import Roster, RosterChange
+from caredomain.text import Text
 
 __all__ = [
     "CandidateList",
@@ -49,7 +56,7 @@ def candidates(
     planned that ISO week, then longest rest. ``explain`` adds every excluded agent with
     the reasons (``absent: MAL``, ``missing skill: IDE``, ``rest 9 h < 11 h after P7``)."""
     if limit < 1:
-        raise InvalidInput("at least one candidate", field="limit", text=str(limit))
+        raise InvalidInput(Text("at least one candidate"), field="limit", text=str(limit))
     post = roster.post(post_id)
     index = roster.availability()
     found = index.candidates(post, limit)
@@ -71,9 +78,15 @@ def assign_agent(roster: Roster, post_id: str, agent_id: str, *, by: str) -> Ros
     post = roster.post(post_id)
     agent = roster.agent(agent_id)
     if agent.id in post.assigned:
-        raise RuleViolation("roster.already_assigned", f"{agent.id} already holds {post.id}")
+        raise RuleViolation(
+            "roster.already_assigned",
+            Text("{agent} already holds {post}", agent=agent.id, post=post.id),
+        )
     if not post.has_room():
-        raise RuleViolation("roster.post_full", f"{post.id} has no vacant position ({post.fill})")
+        raise RuleViolation(
+            "roster.post_full",
+            Text("{post} has no vacant position ({fill})", post=post.id, fill=str(post.fill)),
+        )
     reasons = obstacles(
         post,
         agent.skills,
@@ -84,7 +97,13 @@ def assign_agent(roster: Roster, post_id: str, agent_id: str, *, by: str) -> Ros
     )
     if reasons:
         raise RuleViolation(
-            "roster.cannot_assign", f"{agent.id} cannot take {post.id}: {'; '.join(reasons)}"
+            "roster.cannot_assign",
+            Text(
+                "{agent} cannot take {post}: {reasons}",
+                agent=agent.id,
+                post=post.id,
+                reasons=joined_reasons(reasons),
+            ),
         )
     # The manager handled the vacancy: nobody stood down comes back to this post by herself.
     new = evolve(post, assigned=[*post.assigned, agent.id], stood_down=())
@@ -104,9 +123,12 @@ def close_post(roster: Roster, post_id: str, *, by: str) -> RosterChange:
     """Close a post's vacant positions: it no longer shows as vacant (``0/1 closed``)."""
     post = roster.post(post_id)
     if post.closed:
-        raise RuleViolation("roster.post_closed", f"{post.id} is already closed")
+        raise RuleViolation("roster.post_closed", Text("{post} is already closed", post=post.id))
     if not post.fill.vacant:
-        raise RuleViolation("roster.post_not_vacant", f"{post.id} has no vacant position to close")
+        raise RuleViolation(
+            "roster.post_not_vacant",
+            Text("{post} has no vacant position to close", post=post.id),
+        )
     new = evolve(post, closed=True, stood_down=())
     draft = partial(
         PostClosed,
@@ -124,7 +146,7 @@ class SwapRefused(RuleViolation):
 
     def __init__(self, reasons: Iterable[str]) -> None:
         self.reasons = tuple(reasons)
-        super().__init__("roster.swap_refused", "; ".join(self.reasons))
+        super().__init__("roster.swap_refused", joined_reasons(self.reasons))
 
 
 def swap_days(
@@ -148,14 +170,16 @@ def swap_days(
     a, b = roster.agent(agent_a).id, roster.agent(agent_b).id
     swapped = sorted(set(days))
     if not swapped:
-        raise InvalidInput("name at least one day to swap", field="days")
+        raise InvalidInput(Text("name at least one day to swap"), field="days")
     if a == b:
-        raise SwapRefused([f"{a} cannot swap days with herself"])
+        raise SwapRefused([Text("{agent} cannot swap days with herself", agent=a)])
     exchange = _Exchange(roster, a, b)
     for day in swapped:
         exchange.day(day)
     if not exchange.moved and not exchange.codes and not exchange.reasons:
-        exchange.reasons.append(f"{a} and {b} hold the same codes and posts on those days")
+        exchange.reasons.append(
+            Text("{a} and {b} hold the same codes and posts on those days", a=a, b=b)
+        )
     exchange.check_posts()
     if exchange.reasons:
         raise SwapRefused(exchange.reasons)
@@ -190,12 +214,23 @@ class _Exchange:
             known = roster.catalogue.get(code) if code else None
             if known is not None and not known.exchangeable:
                 self.reasons.append(
-                    f"{agent} holds {known.code} ({known.label}) on {day.isoformat()}, "
-                    "which cannot be exchanged"
+                    Text(
+                        "{agent} holds {code} ({label}) on {day}, which cannot be exchanged",
+                        agent=agent,
+                        code=known.code,
+                        label=known.label,
+                        day=day.isoformat(),
+                    )
                 )
         if (held[a] is None) != (held[b] is None):
             lacking = a if held[a] is None else b
-            self.reasons.append(f"{lacking} has no code on {day.isoformat()} yet to exchange")
+            self.reasons.append(
+                Text(
+                    "{agent} has no code on {day} yet to exchange",
+                    agent=lacking,
+                    day=day.isoformat(),
+                )
+            )
         elif held[a] != held[b]:
             self.codes[(a, day)] = held[b] or ""
             self.codes[(b, day)] = held[a] or ""
@@ -228,7 +263,11 @@ class _Exchange:
                     catalogue=roster.catalogue,
                     minimum_rest=roster.settings.minimum_rest,
                 ):
-                    self.reasons.append(f"{holder} on {post.id}: {reason}")
+                    self.reasons.append(
+                        Text(
+                            "{agent} on {post}: {reason}", agent=holder, post=post.id, reason=reason
+                        )
+                    )
 
     def edits(self, by: str, at: datetime) -> tuple[list[LocalEdit], list[tuple[AgentId, date]]]:
         """The codes changing hands, as local edits (or withdrawn ones, back to the GTT's)."""

@@ -28,6 +28,7 @@ from caredomain.roster.model import (
 )
 from caredomain.roster.schedule import FeedSchedule
 from caredomain.serialization import load_toml
+from caredomain.text import Text
 
 __all__ = ["Ward", "load_ward"]
 
@@ -117,7 +118,10 @@ def load_ward(text: str | bytes, *, source: str | None = None) -> Ward:
     for index, post in enumerate(document.posts):
         if post.id in seen:
             raise InvalidInput(
-                "a post id appears twice", source=source, field=f"posts[{index}].id", text=post.id
+                Text("a post id appears twice"),
+                source=source,
+                field=f"posts[{index}].id",
+                text=post.id,
             )
         seen.add(post.id)
         try:

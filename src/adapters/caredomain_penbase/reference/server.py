@@ -205,7 +205,7 @@ class PenbaseServer:
         )
         with self._lock:
             if device_id in self.devices:
-                raise Conflict(f"device {device_id!r} is enrolled already")
+                raise Conflict(Text("device {device} is enrolled already", device=repr(device_id)))
             self.devices[device_id] = device
             self._tokens[_digest(token)] = device_id
         return device

@@ -173,3 +173,29 @@ def test_the_demo_runs_twice_and_the_alarm_fires_once(tmp_path: Path) -> None:
     assert "  iv-0302-jeanne  Marie Dupont  late-start: started 17 min late" in result.stdout
     mails = [_mail(path) for path in (tmp_path / "twice-mail" / "new").iterdir()]
     assert sum(m["Subject"] == "Alerte DATI : Marie Dupont" for m in mails) == 1
+
+
+def test_visits_reconcile_in_french(demo: tuple[Path, str]) -> None:
+    folder, _ = demo
+    result = _caredomain(
+        "visits", "--db", "demo.db", "reconcile", "--date", "2026-03-02", "--lang", "fr", cwd=folder
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert (
+        "  iv-0302-andre  Karim Benali  no-visit: aucune intervention pointée pour 08:30-09:30"
+        in out
+    )
+    assert "  iv-0302-jeanne  Marie Dupont  late-start: commencée avec 17 min de retard" in out
+    assert "started 17 min late" not in out
+
+
+def test_visits_errors_in_french(demo: tuple[Path, str]) -> None:
+    folder, _ = demo
+    result = _caredomain(
+        "visits", "--db", "demo.db", "log", "--caregiver", "nobody", "--lang", "fr", cwd=folder
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "caredomain : erreur : aucun intervenant 'nobody' dans 'mairie-sarreguemines'\n"
+    )

@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterator
 
 from caredomain.errors import InvalidInput
+from caredomain.text import Text
 
 __all__ = [
     "MAX_ANSWER_BYTES",
@@ -65,12 +66,16 @@ class _Refused:
 def read(body: bytes, *, limit: int, where: str = "body") -> object:
     """The JSON value of ``body``, or :class:`InvalidInput` naming ``where`` is wrong."""
     if len(body) > limit:
-        raise InvalidInput(f"larger than {limit} bytes", field=where, text=f"{len(body)} bytes")
+        raise InvalidInput(
+            Text("larger than {limit} bytes", limit=limit), field=where, text=f"{len(body)} bytes"
+        )
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as error:
         raise InvalidInput(
-            f"not UTF-8 (byte {error.start})", field=where, text=repr(body[error.start :][:8])
+            Text("not UTF-8 (byte {byte})", byte=error.start),
+            field=where,
+            text=repr(body[error.start :][:8]),
         ) from None
     _check_depth(text, where)
     refused: list[_Refused] = []
@@ -79,11 +84,16 @@ def read(body: bytes, *, limit: int, where: str = "body") -> object:
             text,
             parse_int=lambda raw: _number(raw, int, refused),
             parse_float=lambda raw: _number(raw, float, refused),
-            parse_constant=lambda raw: _refuse("not a finite number", raw, refused),
+            parse_constant=lambda raw: _refuse(Text("not a finite number"), raw, refused),
         )
     except json.JSONDecodeError as error:
         raise InvalidInput(
-            f"not JSON: {error.msg} at line {error.lineno} column {error.colno}",
+            Text(
+                "not JSON: {error} at line {line} column {column}",
+                error=error.msg,
+                line=error.lineno,
+                column=error.colno,
+            ),
             field=where,
             text=excerpt(text[error.pos : error.pos + _EXCERPT]),
         ) from None
@@ -100,7 +110,7 @@ def _check_depth(text: str, where: str) -> None:
             depth += 1
             if depth > MAX_DEPTH:
                 raise InvalidInput(
-                    f"arrays and objects nested deeper than {MAX_DEPTH}",
+                    Text("arrays and objects nested deeper than {depth}", depth=MAX_DEPTH),
                     field=where,
                     text=f"at character {token.start()}",
                 )
@@ -110,10 +120,12 @@ def _check_depth(text: str, where: str) -> None:
 
 def _number(raw: str, kind: type[int] | type[float], refused: list[_Refused]) -> object:
     if len(raw) > MAX_NUMBER_CHARS:
-        return _refuse(f"a number of more than {MAX_NUMBER_CHARS} characters", raw, refused)
+        return _refuse(
+            Text("a number of more than {n} characters", n=MAX_NUMBER_CHARS), raw, refused
+        )
     number = kind(raw)
     if not math.isfinite(number):
-        return _refuse("not a finite number", raw, refused)
+        return _refuse(Text("not a finite number"), raw, refused)
     return number
 
 
@@ -130,7 +142,7 @@ def _check_values(value: object, where: str) -> None:
             raise InvalidInput(leaf.message, field=path or where, text=leaf.text)
         if isinstance(leaf, str) and not _encodable(leaf):
             raise InvalidInput(
-                "text holding a lone surrogate (not Unicode)",
+                Text("text holding a lone surrogate (not Unicode)"),
                 field=path or where,
                 text=excerpt(leaf),
             )

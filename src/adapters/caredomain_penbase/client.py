@@ -46,6 +46,7 @@ from caredomain.interventions.model import Caregiver, CaregiverId, Client
 from caredomain.interventions.phonebook import EmergencyNumber, check_emergency_numbers
 from caredomain.interventions.platform import Inbound, PlanningPush
 from caredomain.secret import scrub
+from caredomain.text import Text, counted
 from caredomain.validation import member_of
 from caredomain_penbase import bounded_json, wire
 from caredomain_penbase.settings import PenbaseSettings, Secret, shown_url
@@ -69,7 +70,15 @@ class PenbaseUnavailable(CareDomainError):
     """The platform did not answer, or kept failing, through every try."""
 
     def __init__(self, platform: str, attempts: int, last_error: str) -> None:
-        super().__init__(f"{platform}: gave up after {attempts} tries; last error: {last_error}")
+        super().__init__(
+            counted(
+                "{platform}: gave up after {n} try; last error: {last}",
+                "{platform}: gave up after {n} tries; last error: {last}",
+                n=attempts,
+                platform=platform,
+                last=last_error,
+            )
+        )
         self.platform = platform
         self.attempts = attempts
         self.last_error = last_error
@@ -214,7 +223,9 @@ class PenbaseClient:
         for message in messages:
             if not message.from_office:
                 raise InvalidInput(
-                    "only office messages go to the phones", field="direction", text=message.id
+                    Text("only office messages go to the phones"),
+                    field="direction",
+                    text=message.id,
                 )
         for message in messages:
             self._request("PUT", _path("v1", "messages", message.id), wire.message_json(message))
@@ -244,7 +255,9 @@ class PenbaseClient:
                 return wire.inbound(page.cursor, items)
             if page.cursor == cursor:
                 raise InvalidInput(
-                    "more items, but the cursor did not move", source=self.name, field="cursor"
+                    Text("more items, but the cursor did not move"),
+                    source=self.name,
+                    field="cursor",
                 )
             cursor = page.cursor
         log.warning(
@@ -279,15 +292,17 @@ class PenbaseClient:
         missing_ok: bool = False,
     ) -> _Reply:
         attempts = self._settings.attempts
-        last = ""
+        last: str = ""
         for attempt in range(1, attempts + 1):
             wait = 0.0
             try:
                 reply = self._send(method, path, body, params=params, headers=headers)
             except httpx.TimeoutException:
-                last = f"no answer within {self._settings.timeout:g} s"
+                last = Text("no answer within {timeout:g} s", timeout=self._settings.timeout)
             except httpx.RequestError as error:
-                last = f"unreachable ({type(error).__name__}: {error})"
+                last = Text(
+                    "unreachable ({kind}: {error})", kind=type(error).__name__, error=str(error)
+                )
             else:
                 status = reply.status
                 if status < 300 or (missing_ok and status == _NOT_FOUND):
@@ -318,7 +333,10 @@ class PenbaseClient:
                 content += chunk
                 if len(content) > bounded_json.MAX_ANSWER_BYTES:
                     raise InvalidInput(
-                        f"an answer larger than {bounded_json.MAX_ANSWER_BYTES} bytes",
+                        Text(
+                            "an answer larger than {limit} bytes",
+                            limit=bounded_json.MAX_ANSWER_BYTES,
+                        ),
                         source=self.name,
                         field=f"{method} /{path}",
                     )
@@ -350,8 +368,21 @@ class PenbaseClient:
         shown, field = _server_message(reply)
         message = self._scrubbed(shown)
         if status < 400:
-            message = f"a redirect, which the contract does not use: {message}"
+            message = Text(
+                "a redirect, which the contract does not use: {message}", message=message
+            )
         refusal = _REFUSALS.get(status)
         if refusal is not None:
-            return refusal(f"{self.name}: HTTP {status}: {message}")
-        return InvalidInput(f"HTTP {status}: {message}", source=self.name, field=field)
+            return refusal(
+                Text(
+                    "{platform}: HTTP {status}: {message}",
+                    platform=self.name,
+                    status=status,
+                    message=message,
+                )
+            )
+        return InvalidInput(
+            Text("HTTP {status}: {message}", status=status, message=message),
+            source=self.name,
+            field=field,
+        )

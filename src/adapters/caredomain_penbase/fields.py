@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from caredomain.errors import InvalidInput
+from caredomain.text import Text
 from caredomain_penbase.bounded_json import excerpt
 
 __all__ = ["MAX_DECIMAL_DIGITS", "MAX_DECIMAL_PLACES", "Fields"]
@@ -44,7 +45,9 @@ class Fields:
 
     def __init__(self, data: object, path: str) -> None:
         if not isinstance(data, dict):
-            raise InvalidInput("expected a JSON object", field=path or "body", text=_shown(data))
+            raise InvalidInput(
+                Text("expected a JSON object"), field=path or "body", text=_shown(data)
+            )
         self._data: Mapping[str, object] = data
         self.path = path
 
@@ -55,7 +58,7 @@ class Fields:
         """The value of ``name``; a missing field (or ``null``) is refused."""
         value = self._data.get(name)
         if value is None:
-            raise InvalidInput("this field is required", field=self.where(name))
+            raise InvalidInput(Text("this field is required"), field=self.where(name))
         return value
 
     def has(self, name: str) -> bool:
@@ -64,7 +67,7 @@ class Fields:
     def text(self, name: str) -> str:
         value = self.raw(name)
         if not isinstance(value, str):
-            raise InvalidInput("expected text", field=self.where(name), text=_shown(value))
+            raise InvalidInput(Text("expected text"), field=self.where(name), text=_shown(value))
         return value
 
     def optional_text(self, name: str, default: str | None = None) -> str | None:
@@ -75,19 +78,23 @@ class Fields:
             return default
         value = self.raw(name)
         if not isinstance(value, bool):
-            raise InvalidInput("expected true or false", field=self.where(name), text=_shown(value))
+            raise InvalidInput(
+                Text("expected true or false"), field=self.where(name), text=_shown(value)
+            )
         return value
 
     def number(self, name: str) -> float:
         value = self.raw(name)
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise InvalidInput("expected a number", field=self.where(name), text=_shown(value))
+            raise InvalidInput(
+                Text("expected a number"), field=self.where(name), text=_shown(value)
+            )
         try:
             number = float(value)
         except OverflowError:
             number = math.inf
         if not math.isfinite(number):
-            raise InvalidInput("expected a finite number", field=self.where(name))
+            raise InvalidInput(Text("expected a finite number"), field=self.where(name))
         return number
 
     def decimal(self, name: str) -> Decimal:
@@ -100,13 +107,16 @@ class Fields:
             number = None
         if number is None or not number.is_finite():
             raise InvalidInput(
-                "expected a decimal number as text", field=where, text=excerpt(value)
+                Text("expected a decimal number as text"), field=where, text=excerpt(value)
             )
         places = -int(number.as_tuple().exponent)
         if number.adjusted() >= MAX_DECIMAL_DIGITS or places > MAX_DECIMAL_PLACES:
             raise InvalidInput(
-                f"expected at most {MAX_DECIMAL_DIGITS} digits before the point and "
-                f"{MAX_DECIMAL_PLACES} after it",
+                Text(
+                    "expected at most {digits} digits before the point and {places} after it",
+                    digits=MAX_DECIMAL_DIGITS,
+                    places=MAX_DECIMAL_PLACES,
+                ),
                 field=where,
                 text=excerpt(value),
             )
@@ -119,17 +129,23 @@ class Fields:
             moment = datetime.fromisoformat(value)
         except ValueError:
             raise InvalidInput(
-                "expected an ISO 8601 date and time", field=self.where(name), text=excerpt(value)
+                Text("expected an ISO 8601 date and time"),
+                field=self.where(name),
+                text=excerpt(value),
             ) from None
         if moment.utcoffset() is None:
             raise InvalidInput(
-                "the time needs its offset (+01:00, Z)", field=self.where(name), text=excerpt(value)
+                Text("the time needs its offset (+01:00, Z)"),
+                field=self.where(name),
+                text=excerpt(value),
             )
         try:
             moment.astimezone(UTC)
         except OverflowError:
             raise InvalidInput(
-                "a time that cannot be told in UTC", field=self.where(name), text=excerpt(value)
+                Text("a time that cannot be told in UTC"),
+                field=self.where(name),
+                text=excerpt(value),
             ) from None
         return moment
 
@@ -142,7 +158,7 @@ class Fields:
             return date.fromisoformat(value)
         except ValueError:
             raise InvalidInput(
-                "expected an ISO 8601 date (YYYY-MM-DD)",
+                Text("expected an ISO 8601 date (YYYY-MM-DD)"),
                 field=self.where(name),
                 text=excerpt(value),
             ) from None
@@ -159,17 +175,17 @@ class Fields:
             return []
         values = self.raw(name)
         if not isinstance(values, list):
-            raise InvalidInput("expected a list", field=self.where(name), text=_shown(values))
+            raise InvalidInput(Text("expected a list"), field=self.where(name), text=_shown(values))
         return [Fields(value, f"{self.where(name)}[{i}]") for i, value in enumerate(values)]
 
     def texts(self, name: str) -> list[str]:
         values = self.raw(name)
         if not isinstance(values, list):
-            raise InvalidInput("expected a list", field=self.where(name), text=_shown(values))
+            raise InvalidInput(Text("expected a list"), field=self.where(name), text=_shown(values))
         for i, value in enumerate(values):
             if not isinstance(value, str):
                 raise InvalidInput(
-                    "expected text", field=f"{self.where(name)}[{i}]", text=_shown(value)
+                    Text("expected text"), field=f"{self.where(name)}[{i}]", text=_shown(value)
                 )
         return list(values)
 

@@ -32,6 +32,7 @@ from attrs import Attribute, field, frozen
 from caredomain.errors import InvalidInput
 from caredomain.secret import Secret, shown_url, url_without_credentials
 from caredomain.strict import toml_type
+from caredomain.text import Text
 
 __all__ = ["DEFAULT_TOKEN_ENV", "KNOWN", "PenbaseSettings", "Secret", "shown_url"]
 
@@ -58,7 +59,7 @@ def base_url(url: str) -> str:
 
 def _secret(instance: object, attribute: Attribute[Secret], value: Secret) -> None:
     if not isinstance(value, Secret) or not value.reveal().strip():
-        raise InvalidInput("the office token is required", field=attribute.name)
+        raise InvalidInput(Text("the office token is required"), field=attribute.name)
 
 
 @frozen(kw_only=True)
@@ -101,15 +102,19 @@ class _Reader:
         for key, value in sorted(self._settings.items()):
             if key not in KNOWN:
                 raise InvalidInput(
-                    f"unknown setting of penbase; known: {', '.join(KNOWN)}", field=key, text=key
+                    Text("unknown setting of penbase; known: {known}", known=", ".join(KNOWN)),
+                    field=key,
+                    text=key,
                 )
             if not isinstance(value, str):  # not quoted: it may be the token
-                raise InvalidInput(f"expected text, not {toml_type(value)}", field=key)
+                raise InvalidInput(
+                    Text("expected text, not {kind}", kind=toml_type(value)), field=key
+                )
 
     def text(self, key: str) -> str:
         value = self._settings.get(key, "").strip()
         if not value:
-            raise InvalidInput("penbase needs this setting", field=key)
+            raise InvalidInput(Text("penbase needs this setting"), field=key)
         return value
 
     def token(self, environ: Mapping[str, str]) -> Secret:
@@ -120,7 +125,7 @@ class _Reader:
         value = environ.get(variable, "").strip()
         if not value:
             raise InvalidInput(
-                "no office token: set token, or the environment variable token_env names",
+                Text("no office token: set token, or the environment variable token_env names"),
                 field="token_env",
                 text=variable,
             )
@@ -135,8 +140,12 @@ class _Reader:
         try:
             value = int(raw.strip()) if whole else float(raw.strip())
         except ValueError:
-            what = "a whole number" if whole else "a number"
-            raise InvalidInput(f"expected {what}", field=key, text=raw) from None
+            expected = Text("expected a whole number") if whole else Text("expected a number")
+            raise InvalidInput(expected, field=key, text=raw) from None
         if not low <= value <= high:
-            raise InvalidInput(f"expected a number from {low:g} to {high:g}", field=key, text=raw)
+            raise InvalidInput(
+                Text("expected a number from {low:g} to {high:g}", low=low, high=high),
+                field=key,
+                text=raw,
+            )
         return value

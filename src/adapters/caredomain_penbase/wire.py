@@ -48,6 +48,7 @@ from caredomain.interventions.visit_data import (
     TasksDone,
     VisitEntry,
 )
+from caredomain.text import Text
 from caredomain_penbase.bounded_json import excerpt
 from caredomain_penbase.fields import Fields
 
@@ -531,7 +532,7 @@ def parse_item(fields: Fields) -> tuple[str, InboundItem]:
     parser = _PARSERS.get(kind)
     if parser is None:
         raise InvalidInput(
-            f"unknown item type; known: {', '.join(ITEM_TYPES)}",
+            Text("unknown item type; known: {known}", known=", ".join(ITEM_TYPES)),
             field=fields.where("type"),
             text=kind,
         )
@@ -554,7 +555,9 @@ def page_from(data: object) -> Page:
     cursor = fields.text("cursor")
     if not 0 < len(cursor) <= MAX_CURSOR_CHARS:
         raise InvalidInput(
-            f"a cursor is 1 to {MAX_CURSOR_CHARS} characters", field="cursor", text=excerpt(cursor)
+            Text("a cursor is 1 to {most} characters", most=MAX_CURSOR_CHARS),
+            field="cursor",
+            text=excerpt(cursor),
         )
     items = tuple(parse_item(item)[1] for item in fields.objects("items"))
     return Page(cursor, fields.flag("more"), items)

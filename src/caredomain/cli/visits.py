@@ -33,7 +33,7 @@ from caredomain.cli.common import (
     read_file,
     sqlite_url,
 )
-from caredomain.cli.i18n import N_, _, ngettext, weekday
+from caredomain.cli.i18n import N_, _, ngettext, shown, weekday
 from caredomain.cli.options import (
     Shared,
     add_group_options,
@@ -169,7 +169,7 @@ def show_reconciliation(
     lines = [_("Anomalies ({n}):").format(n=len(result.anomalies))]
     lines += [
         f"  {a.intervention_id}  {names.get(a.caregiver_id, a.caregiver_id)}  "
-        f"{a.kind.value}: {a.message}"
+        f"{a.kind.value}: {shown(a.message)}"
         for a in result.anomalies
     ] or ["  " + _("none")]
     lines.append(_("Actual times to apply ({n}):").format(n=len(result.actuals)))

@@ -85,6 +85,7 @@ from caredomain.interventions.phonebook import (
 from caredomain.interventions.ports import AgencySettings
 from caredomain.organisation import Organisation
 from caredomain.serialization import load_toml
+from caredomain.text import Text
 
 __all__ = ["Agency", "load_agency"]
 
@@ -167,13 +168,15 @@ def _unique(records: Sequence[Service | Caregiver | Client], where: str) -> None
     seen: set[str] = set()
     for index, record in enumerate(records):
         if record.id in seen:
-            raise InvalidInput("the id is used twice", field=f"{where}[{index}].id", text=record.id)
+            raise InvalidInput(
+                Text("the id is used twice"), field=f"{where}[{index}].id", text=record.id
+            )
         seen.add(record.id)
 
 
 def _known(value: str, ids: Iterable[str], where: str) -> None:
     if value not in set(ids):
-        raise InvalidInput("no such id in the file", field=where, text=value)
+        raise InvalidInput(Text("no such id in the file"), field=where, text=value)
 
 
 def _planning(document: _AgencyFile) -> tuple[PlannedIntervention, ...]:
@@ -183,7 +186,7 @@ def _planning(document: _AgencyFile) -> tuple[PlannedIntervention, ...]:
     for index, row in enumerate(document.planning):
         where = f"planning[{index}]"
         if row.id in seen:
-            raise InvalidInput("the id is used twice", field=f"{where}.id", text=row.id)
+            raise InvalidInput(Text("the id is used twice"), field=f"{where}.id", text=row.id)
         seen.add(row.id)
         _known(row.caregiver, (c.id for c in document.caregivers), f"{where}.caregiver")
         _known(row.client, (c.id for c in document.clients), f"{where}.client")

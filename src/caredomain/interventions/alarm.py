@@ -57,6 +57,7 @@ from caredomain.interventions.model import (
 from caredomain.interventions.phone_events import IdFactory
 from caredomain.interventions.phonebook import PhoneNumber
 from caredomain.organisation import Organisation
+from caredomain.text import Text
 from caredomain.validation import member_of
 
 __all__ = [
@@ -94,7 +95,7 @@ def _countdown(value: timedelta | float) -> timedelta:
         return value
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidInput(
-            "a countdown is a duration in seconds", field="countdown", text=str(value)
+            Text("a countdown is a duration in seconds"), field="countdown", text=str(value)
         )
     return timedelta(seconds=value)
 
@@ -102,7 +103,11 @@ def _countdown(value: timedelta | float) -> timedelta:
 def _countdown_range(instance: object, attribute: Attribute[timedelta], value: timedelta) -> None:
     if not MIN_COUNTDOWN <= value <= MAX_COUNTDOWN:
         raise InvalidInput(
-            f"the countdown lasts {MIN_COUNTDOWN.seconds} s to {MAX_COUNTDOWN.seconds} s",
+            Text(
+                "the countdown lasts {low} s to {high} s",
+                low=MIN_COUNTDOWN.seconds,
+                high=MAX_COUNTDOWN.seconds,
+            ),
             field=attribute.name,
             text=str(value.total_seconds()),
         )
@@ -110,7 +115,7 @@ def _countdown_range(instance: object, attribute: Attribute[timedelta], value: t
 
 def _email(instance: object, attribute: Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not _EMAIL.fullmatch(value):
-        raise InvalidInput("not an e-mail address", field=attribute.name, text=str(value))
+        raise InvalidInput(Text("not an e-mail address"), field=attribute.name, text=str(value))
 
 
 @frozen(kw_only=True, field_transformer=checked_fields)
@@ -263,7 +268,9 @@ class Alarm:
         }
         if not consistent[self.state]:
             raise InvalidInput(
-                "an alarm is cancelled or fired, with when, or neither", field="state", text=self.id
+                Text("an alarm is cancelled or fired, with when, or neither"),
+                field="state",
+                text=self.id,
             )
 
     @classmethod
@@ -316,16 +323,19 @@ class Alarm:
         """The caregiver cancels during the countdown; see the module's rules."""
         moment = utc(at, "at")
         if by != self.caregiver_id:
-            raise Forbidden(f"only {self.caregiver_id!r} can cancel her alarm")
+            raise Forbidden(
+                Text("only {caregiver} can cancel her alarm", caregiver=repr(self.caregiver_id))
+            )
         if self.state is AlarmState.CANCELLED:
             return self, None
         if self.state is AlarmState.FIRED:
             raise RuleViolation(
-                "alarm.already_fired", "the alarm has gone off: the call and the e-mail are sent"
+                "alarm.already_fired",
+                Text("the alarm has gone off: the call and the e-mail are sent"),
             )
         if moment >= self.deadline:
             raise RuleViolation(
-                "alarm.countdown_over", "the countdown is over: the alarm is going off"
+                "alarm.countdown_over", Text("the countdown is over: the alarm is going off")
             )
         event = AlarmCancelled(
             event_id=new_id(),
@@ -374,7 +384,7 @@ class AlarmBoard:
         self._alarms: dict[AlarmId, Alarm] = {}
         for alarm in alarms:
             if alarm.id in self._alarms:
-                raise InvalidInput("alarm ids must be unique", field="alarms", text=alarm.id)
+                raise InvalidInput(Text("alarm ids must be unique"), field="alarms", text=alarm.id)
             self._alarms[alarm.id] = alarm
 
     @property
@@ -385,7 +395,7 @@ class AlarmBoard:
         try:
             return self._alarms[alarm_id]
         except KeyError:
-            raise NotFound(f"no alarm {alarm_id!r}") from None
+            raise NotFound(Text("no alarm {alarm}", alarm=repr(alarm_id))) from None
 
     def trigger(
         self,
@@ -404,7 +414,9 @@ class AlarmBoard:
         known = self._alarms.get(alarm_id)
         if known is not None:
             if known.caregiver_id != caregiver.id:
-                raise Conflict(f"alarm id {alarm_id!r} belongs to another caregiver")
+                raise Conflict(
+                    Text("alarm id {alarm} belongs to another caregiver", alarm=repr(alarm_id))
+                )
             return []
         alarm, event = Alarm.trigger(
             alarm_id,

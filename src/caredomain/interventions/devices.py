@@ -32,6 +32,7 @@ from caredomain.errors import Forbidden, InvalidInput, RuleViolation
 from caredomain.events import Event
 from caredomain.interventions.model import CaregiverId, identifier, non_blank, utc
 from caredomain.interventions.phone_events import IdFactory
+from caredomain.text import Text
 from caredomain.validation import member_of
 
 __all__ = [
@@ -188,7 +189,7 @@ def hash_token(token: str) -> str:
     if not isinstance(token, str) or len(token) < MIN_TOKEN_LENGTH:
         # The text is never echoed: it may be a real token.
         raise InvalidInput(
-            f"a device token is at least {MIN_TOKEN_LENGTH} characters", field="token"
+            Text("a device token is at least {n} characters", n=MIN_TOKEN_LENGTH), field="token"
         )
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -206,7 +207,7 @@ def _android_version(instance: object, attribute: Attribute[int | None], value: 
         return
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 99:
         raise InvalidInput(
-            "an Android major version, 1 to 99", field=attribute.name, text=str(value)
+            Text("an Android major version, 1 to 99"), field=attribute.name, text=str(value)
         )
 
 
@@ -243,13 +244,15 @@ class Device:
     def __attrs_post_init__(self) -> None:
         if self.platform is Platform.IOS and self.android_version is not None:
             raise InvalidInput(
-                "an iPhone has no Android version",
+                Text("an iPhone has no Android version"),
                 field="android_version",
                 text=str(self.android_version),
             )
         if self.blocked and (self.outbox or self.token_hash is not None):
             raise InvalidInput(
-                "a blocked device has neither a token nor data to send", field="loss", text=self.id
+                Text("a blocked device has neither a token nor data to send"),
+                field="loss",
+                text=self.id,
             )
 
     @classmethod
@@ -292,24 +295,31 @@ class Device:
         ``device.not_supported_on_ios``; ``device.end_of_visit_alert_unavailable``."""
         wanted = member_of(PhoneAction, action, "action")
         if self.blocked:
-            raise Forbidden(f"the device {self.id!r} is blocked")
+            raise Forbidden(Text("the device {device} is blocked", device=repr(self.id)))
         if wanted in self.capabilities:
             return
         if self.platform is Platform.IOS:
             raise RuleViolation(
                 "device.not_supported_on_ios",
-                f"the iOS app can only view the planning and clock in and out, not {wanted}",
+                Text(
+                    "the iOS app can only view the planning and clock in and out, not {action}",
+                    action=str(wanted),
+                ),
             )
         raise RuleViolation(
             "device.end_of_visit_alert_unavailable",
-            "the alert 5 minutes before the end of a visit needs a phone known to run "
-            "Android 8 or older",
+            Text(
+                "the alert 5 minutes before the end of a visit needs a phone known to run "
+                "Android 8 or older"
+            ),
         )
 
     def issue_token(self, token: str) -> Device:
         """The device with a new access token (the old one stops working)."""
         if self.blocked:
-            raise Forbidden(f"the device {self.id!r} is blocked: enrol the phone anew")
+            raise Forbidden(
+                Text("the device {device} is blocked: enrol the phone anew", device=repr(self.id))
+            )
         return evolve(self, token_hash=hash_token(token))
 
     def authenticate(self, token: str) -> Device:
@@ -318,7 +328,7 @@ class Device:
         presented = hashlib.sha256(str(token).encode("utf-8")).hexdigest()
         expected = self.token_hash or ""
         if self.blocked or not hmac.compare_digest(presented, expected):
-            raise Forbidden("unknown or blocked device")
+            raise Forbidden(Text("unknown or blocked device"))
         return self
 
     @property

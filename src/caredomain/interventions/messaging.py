@@ -43,6 +43,7 @@ from caredomain.interventions.phone_events import (
     StaffRequestDecided,
     StaffRequestSubmitted,
 )
+from caredomain.text import Text
 from caredomain.validation import member_of
 
 __all__ = [
@@ -120,15 +121,15 @@ class Message:
         own_end = self.recipient if to_caregiver else self.sender
         if own_end != self.caregiver_id:
             raise InvalidInput(
-                "the caregiver of the thread is an end of each of its messages",
+                Text("the caregiver of the thread is an end of each of its messages"),
                 field="recipient" if to_caregiver else "sender",
                 text=own_end,
             )
         if to_caregiver and self.kind is not MessageKind.TEXT:
-            raise InvalidInput("the office sends text messages", field="kind", text=self.kind)
+            raise InvalidInput(Text("the office sends text messages"), field="kind", text=self.kind)
         if not to_caregiver and self.acknowledged_at is not None:
             raise InvalidInput(
-                "only office messages are acknowledged",
+                Text("only office messages are acknowledged"),
                 field="acknowledged_at",
                 text=self.acknowledged_at.isoformat(),
             )
@@ -175,7 +176,9 @@ def _thread_messages(values: Iterable[Message]) -> tuple[Message, ...]:
     messages = tuple(sorted(values, key=_oldest_first))
     ids = [message.id for message in messages]
     if len(set(ids)) != len(ids):
-        raise InvalidInput("message ids must be unique", field="messages", text=", ".join(ids))
+        raise InvalidInput(
+            Text("message ids must be unique"), field="messages", text=", ".join(ids)
+        )
     return messages
 
 
@@ -192,14 +195,22 @@ class Thread:
         for message in self.messages:
             if message.caregiver_id != self.caregiver_id:
                 raise InvalidInput(
-                    "a message of another caregiver's thread", field="messages", text=message.id
+                    Text("a message of another caregiver's thread"),
+                    field="messages",
+                    text=message.id,
                 )
 
     def message(self, message_id: MessageId) -> Message:
         for message in self.messages:
             if message.id == message_id:
                 return message
-        raise NotFound(f"no message {message_id!r} in the thread of {self.caregiver_id!r}")
+        raise NotFound(
+            Text(
+                "no message {message} in the thread of {caregiver}",
+                message=repr(message_id),
+                caregiver=repr(self.caregiver_id),
+            )
+        )
 
     def blocking(self) -> tuple[Message, ...]:
         """The office messages that block the caregiver's app, oldest first."""
@@ -249,7 +260,13 @@ class Thread:
         alerted by e-mail (``mail_to``) when the thread's "Alerter par email" is on and he
         has an address."""
         if caregiver.id != self.caregiver_id:
-            raise Forbidden(f"{caregiver.id!r} cannot write in the thread of {self.caregiver_id!r}")
+            raise Forbidden(
+                Text(
+                    "{writer} cannot write in the thread of {caregiver}",
+                    writer=repr(caregiver.id),
+                    caregiver=repr(self.caregiver_id),
+                )
+            )
         message = Message(
             id=message_id,
             caregiver_id=self.caregiver_id,
@@ -296,9 +313,15 @@ class Thread:
         counts."""
         message = self.message(message_id)
         if message.from_office and by != self.caregiver_id:
-            raise Forbidden(f"{by!r} cannot read a message sent to {self.caregiver_id!r}")
+            raise Forbidden(
+                Text(
+                    "{reader} cannot read a message sent to {caregiver}",
+                    reader=repr(by),
+                    caregiver=repr(self.caregiver_id),
+                )
+            )
         if not message.from_office and by == self.caregiver_id:
-            raise Forbidden("a caregiver does not read her own messages as the office")
+            raise Forbidden(Text("a caregiver does not read her own messages as the office"))
         if message.read_at is not None:
             return self
         return self._with(evolve(message, read_at=at))
@@ -311,10 +334,16 @@ class Thread:
         (Forbidden), and only an office message (``message.not_from_office``)."""
         message = self.message(message_id)
         if by != message.caregiver_id:
-            raise Forbidden(f"{by!r} cannot acknowledge a message sent to {message.recipient!r}")
+            raise Forbidden(
+                Text(
+                    "{reader} cannot acknowledge a message sent to {recipient}",
+                    reader=repr(by),
+                    recipient=repr(message.recipient),
+                )
+            )
         if not message.from_office:
             raise RuleViolation(
-                "message.not_from_office", "only messages from the office are acknowledged"
+                "message.not_from_office", Text("only messages from the office are acknowledged")
             )
         if message.acknowledged_at is not None:
             return self, None
@@ -339,7 +368,12 @@ class Thread:
         for known in self.messages:
             if known.id == message.id:
                 if not known.same_as(message):
-                    raise Conflict(f"message id {message.id!r} is already used by another message")
+                    raise Conflict(
+                        Text(
+                            "message id {message} is already used by another message",
+                            message=repr(message.id),
+                        )
+                    )
                 return True
         return False
 
@@ -397,21 +431,21 @@ class StaffRequest:
     def __attrs_post_init__(self) -> None:
         if self.last_day < self.first_day:
             raise InvalidInput(
-                "the last day comes on or after the first",
+                Text("the last day comes on or after the first"),
                 field="last_day",
                 text=self.last_day.isoformat(),
             )
         decided = self.decided_by is not None and self.decided_at is not None
         if decided != (self.status is not RequestStatus.PENDING):
             raise InvalidInput(
-                "a decided request has who decided and when, a pending one neither",
+                Text("a decided request has who decided and when, a pending one neither"),
                 field="status",
                 text=self.status,
             )
         refused = self.status is RequestStatus.REFUSED
         if refused != bool(self.refusal_reason and self.refusal_reason.strip()):
             raise InvalidInput(
-                "a refused request has a reason, and only a refused one",
+                Text("a refused request has a reason, and only a refused one"),
                 field="refusal_reason",
                 text=str(self.refusal_reason),
             )
@@ -483,13 +517,16 @@ class StaffRequest:
         decision on a decided request is refused (``request.already_decided``)."""
         wanted = _request_status(status)
         if wanted is RequestStatus.PENDING:
-            raise InvalidInput("a decision approves or refuses", field="status", text=wanted)
+            raise InvalidInput(Text("a decision approves or refuses"), field="status", text=wanted)
         if wanted is self.status:
             return self, None
         if not self.pending:
-            raise RuleViolation(
-                "request.already_decided", f"the request {self.id!r} is already {self.status}"
+            already = (
+                Text("the request {request} is already approved", request=repr(self.id))
+                if self.status is RequestStatus.APPROVED
+                else Text("the request {request} is already refused", request=repr(self.id))
             )
+            raise RuleViolation("request.already_decided", already)
         decided = evolve(
             self,
             status=wanted,

@@ -19,6 +19,7 @@ from attrs import Attribute, field, frozen
 from caredomain.arguments import checked_fields
 from caredomain.clock import require_aware
 from caredomain.errors import InvalidInput
+from caredomain.text import Text
 from caredomain.validation import member_of
 
 __all__ = [
@@ -48,22 +49,22 @@ ServiceId = NewType("ServiceId", str)
 InterventionId = NewType("InterventionId", str)
 PunchId = NewType("PunchId", str)
 
-Text = TypeVar("Text", bound=str)
+Str = TypeVar("Str", bound=str)
 
 EARTH_RADIUS_M = 6_371_000.0
 
 
-def identifier(instance: object, attribute: Attribute[Text], value: Text) -> None:
+def identifier(instance: object, attribute: Attribute[Str], value: Str) -> None:
     """Ids are non-blank text without spaces."""
     if not isinstance(value, str) or not value or any(ch.isspace() for ch in value):
         raise InvalidInput(
-            "must be non-blank text without spaces", field=attribute.name, text=str(value)
+            Text("must be non-blank text without spaces"), field=attribute.name, text=str(value)
         )
 
 
 def non_blank(instance: object, attribute: Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise InvalidInput("must not be blank", field=attribute.name, text=str(value))
+        raise InvalidInput(Text("must not be blank"), field=attribute.name, text=str(value))
 
 
 def utc(value: datetime, what: str = "datetime") -> datetime:
@@ -115,9 +116,11 @@ class GeoPoint:
 
     def __attrs_post_init__(self) -> None:
         if not -90.0 <= self.latitude <= 90.0:
-            raise InvalidInput("latitude is from -90 to 90", field="latitude", text=str(self))
+            raise InvalidInput(Text("latitude is from -90 to 90"), field="latitude", text=str(self))
         if not -180.0 <= self.longitude <= 180.0:
-            raise InvalidInput("longitude is from -180 to 180", field="longitude", text=str(self))
+            raise InvalidInput(
+                Text("longitude is from -180 to 180"), field="longitude", text=str(self)
+            )
 
     def distance_to(self, other: GeoPoint) -> float:
         """Great-circle distance in metres (haversine): metres matter, not millimetres."""
@@ -133,7 +136,7 @@ class GeoPoint:
 
 def _accuracy(instance: object, attribute: Attribute[float], value: float) -> None:
     if not (value >= 0 and math.isfinite(value)):
-        raise InvalidInput("must be 0 or more metres", field=attribute.name, text=str(value))
+        raise InvalidInput(Text("must be 0 or more metres"), field=attribute.name, text=str(value))
 
 
 @frozen
@@ -208,7 +211,7 @@ def _tasks(values: Iterable[Task]) -> tuple[Task, ...]:
     tasks = tuple(values)
     codes = [task.code for task in tasks]
     if len(set(codes)) != len(codes):
-        raise InvalidInput("task codes must be unique", field="tasks", text=", ".join(codes))
+        raise InvalidInput(Text("task codes must be unique"), field="tasks", text=", ".join(codes))
     return tasks
 
 
@@ -238,7 +241,7 @@ class PlannedIntervention:
     def __attrs_post_init__(self) -> None:
         if self.end <= self.start:
             raise InvalidInput(
-                "the end must come after the start", field="end", text=self.end.isoformat()
+                Text("the end must come after the start"), field="end", text=self.end.isoformat()
             )
 
     def covers(self, moment: datetime) -> bool:

@@ -31,6 +31,7 @@ from caredomain.interventions.model import (
     identifier,
     non_blank,
 )
+from caredomain.text import Text
 from caredomain.validation import member_of
 
 __all__ = [
@@ -81,10 +82,12 @@ class PhoneNumber:
 
     def __attrs_post_init__(self) -> None:
         if self.kind is NumberKind.E164 and not _E164.fullmatch(self.value):
-            raise InvalidInput("not an E.164 number", field="value", text=self.value)
+            raise InvalidInput(Text("not an E.164 number"), field="value", text=self.value)
         if self.kind is NumberKind.SHORT and not (_SHORT.fullmatch(self.value) and self.region):
             raise InvalidInput(
-                "a short number is 2 to 8 digits with its region", field="value", text=self.value
+                Text("a short number is 2 to 8 digits with its region"),
+                field="value",
+                text=self.value,
             )
 
     @classmethod
@@ -107,12 +110,12 @@ def parse_phone(text: str, region: str = "FR", *, what: str = "number") -> Phone
     """``text`` as a number to dial: E.164 for a full number valid anywhere, ``short`` for a
     short number valid in ``region``; anything else is InvalidInput naming ``what``."""
     if not isinstance(text, str) or not text.strip():
-        raise InvalidInput("a phone number is required", field=what, text=str(text))
+        raise InvalidInput(Text("a phone number is required"), field=what, text=str(text))
     written = text.strip()
     try:
         number = phonenumbers.parse(written, region)
     except phonenumbers.NumberParseException:
-        raise InvalidInput("not a phone number", field=what, text=written) from None
+        raise InvalidInput(Text("not a phone number"), field=what, text=written) from None
     if phonenumbers.is_valid_number(number):
         e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         return PhoneNumber(e164, NumberKind.E164)
@@ -122,7 +125,7 @@ def parse_phone(text: str, region: str = "FR", *, what: str = "number") -> Phone
         digits = phonenumbers.national_significant_number(number)
         return PhoneNumber(digits, NumberKind.SHORT, region)
     raise InvalidInput(
-        f"not a valid phone number, nor a short number valid in {region}",
+        Text("not a valid phone number, nor a short number valid in {region}", region=region),
         field=what,
         text=written,
     )
@@ -153,17 +156,29 @@ def check_emergency_numbers(numbers: tuple[EmergencyNumber, ...]) -> None:
     if len(numbers) > MAX_EMERGENCY_NUMBERS:
         raise RuleViolation(
             "emergency.too_many",
-            f"at most {MAX_EMERGENCY_NUMBERS} emergency numbers (got {len(numbers)})",
+            Text(
+                "at most {most} emergency numbers (got {n})",
+                most=MAX_EMERGENCY_NUMBERS,
+                n=len(numbers),
+            ),
         )
     labels = [number.label.strip().casefold() for number in numbers]
     dialled = [str(number.number) for number in numbers]
     for seen, what in ((labels, "label"), (dialled, "number")):
         repeated = sorted({value for value in seen if seen.count(value) > 1})
         if repeated:
-            raise RuleViolation(
-                "emergency.duplicate",
-                f"each emergency {what} appears once ({', '.join(repeated)} is repeated)",
+            message = (
+                Text(
+                    "each emergency label appears once ({repeated} is repeated)",
+                    repeated=", ".join(repeated),
+                )
+                if what == "label"
+                else Text(
+                    "each emergency number appears once ({repeated} is repeated)",
+                    repeated=", ".join(repeated),
+                )
             )
+            raise RuleViolation("emergency.duplicate", message)
 
 
 @frozen
@@ -182,7 +197,7 @@ class EmergencyNumbers:
         wanted = label.strip().casefold()
         kept = tuple(n for n in self.numbers if n.label.strip().casefold() != wanted)
         if len(kept) == len(self.numbers):
-            raise NotFound(f"no emergency number labelled {label!r}")
+            raise NotFound(Text("no emergency number labelled {label}", label=repr(label)))
         return EmergencyNumbers(kept)
 
     def __len__(self) -> int:
@@ -216,7 +231,9 @@ def _entries(values: Iterable[DirectoryEntry]) -> tuple[DirectoryEntry, ...]:
     entries = tuple(sorted(values, key=lambda entry: (entry.name.casefold(), entry.id)))
     ids = [entry.id for entry in entries]
     if len(set(ids)) != len(ids):
-        raise InvalidInput("directory entry ids must be unique", field="entries", text=str(ids))
+        raise InvalidInput(
+            Text("directory entry ids must be unique"), field="entries", text=str(ids)
+        )
     return entries
 
 
@@ -235,7 +252,7 @@ class Directory:
     def remove(self, entry_id: DirectoryEntryId) -> Directory:
         kept = tuple(entry for entry in self.entries if entry.id != entry_id)
         if len(kept) == len(self.entries):
-            raise NotFound(f"no directory entry {entry_id!r}")
+            raise NotFound(Text("no directory entry {entry}", entry=repr(entry_id)))
         return evolve(self, entries=kept)
 
     def for_caregiver(

@@ -52,6 +52,7 @@ from caredomain.interventions.model import (
     identifier,
     utc,
 )
+from caredomain.text import Text
 from caredomain.validation import member_of
 
 __all__ = [
@@ -87,12 +88,19 @@ def whole_minutes(delta: timedelta) -> int:
 # -- the planning the punches are checked against ----------------------------------------
 
 
+_DUPLICATE_IDS = {
+    "interventions": Text("interventions ids must be unique"),
+    "clients": Text("clients ids must be unique"),
+    "services": Text("services ids must be unique"),
+}
+
+
 def _keyed(values: Iterable[T], key: str, what: str) -> dict[str, T]:
     keyed: dict[str, T] = {}
     for value in values:
         ident = getattr(value, key)
         if ident in keyed:
-            raise InvalidInput(f"{what} ids must be unique", field=what, text=ident)
+            raise InvalidInput(_DUPLICATE_IDS[what], field=what, text=ident)
         keyed[ident] = value
     return keyed
 
@@ -207,7 +215,7 @@ def _punch_ids(values: Iterable[PunchId]) -> frozenset[PunchId]:
 
 def _text(instance: object, attribute: Attribute[str], value: str) -> None:
     if not isinstance(value, str):
-        raise InvalidInput("must be text", field=attribute.name, text=repr(value))
+        raise InvalidInput(Text("must be text"), field=attribute.name, text=repr(value))
 
 
 @frozen(kw_only=True)
@@ -230,14 +238,18 @@ class Correction:
 
     def __attrs_post_init__(self) -> None:
         if self.reason is CorrectionReason.OTHER and not self.text.strip():
-            raise InvalidInput("the reason 'other' needs a text", field="text", text=self.text)
+            raise InvalidInput(
+                Text("the reason 'other' needs a text"), field="text", text=self.text
+            )
         if self.start is None and self.end is None and not self.voids:
             raise InvalidInput(
-                "a correction sets a start, an end or voids punches", field="start", text=None
+                Text("a correction sets a start, an end or voids punches"),
+                field="start",
+                text=None,
             )
         if self.start is not None and self.end is not None and self.end <= self.start:
             raise InvalidInput(
-                "the end must come after the start", field="end", text=self.end.isoformat()
+                Text("the end must come after the start"), field="end", text=self.end.isoformat()
             )
 
 
@@ -395,13 +407,18 @@ def open_visit(
 def _assignment_refusal(punch: Punch, intervention: PlannedIntervention | None) -> Refusal | None:
     if intervention is None:
         return Refusal(
-            "punch.unknown_intervention", f"no intervention {punch.intervention_id} is planned"
+            "punch.unknown_intervention",
+            Text("no intervention {intervention} is planned", intervention=punch.intervention_id),
         )
     if intervention.caregiver_id != punch.caregiver_id:
         return Refusal(
             "punch.not_assigned",
-            f"intervention {intervention.id} is planned for {intervention.caregiver_id}, "
-            f"not {punch.caregiver_id}",
+            Text(
+                "intervention {intervention} is planned for {planned}, not {caregiver}",
+                intervention=intervention.id,
+                planned=intervention.caregiver_id,
+                caregiver=punch.caregiver_id,
+            ),
         )
     return None
 
@@ -411,14 +428,26 @@ def _method_refusal(punch: Punch, client_id: ClientId, client: Client | None) ->
     of the kind the method reads (an NFC tag for badge-nfc, a QR code for badge-qr)."""
     if punch.method is PunchMethod.MANUAL:
         if punch.reason is None or not punch.reason.strip():
-            return Refusal("punch.reason_required", "a manual punch needs a reason")
+            return Refusal("punch.reason_required", Text("a manual punch needs a reason"))
         return None
     kind = punch.method.badge_kind
     badges = client.badges if client is not None else frozenset()
     if any(badge.kind is kind and badge.value == punch.badge for badge in badges):
         return None
-    read = "no badge was read" if punch.badge is None else f"badge {punch.badge!r}"
-    return Refusal("punch.wrong_badge", f"{read} is not a {kind} badge of client {client_id}")
+    read = (
+        Text("no badge was read")
+        if punch.badge is None
+        else Text("badge {badge}", badge=repr(punch.badge))
+    )
+    return Refusal(
+        "punch.wrong_badge",
+        Text(
+            "{read} is not a {kind} badge of client {client}",
+            read=read,
+            kind=str(kind),
+            client=client_id,
+        ),
+    )
 
 
 def _sequence_refusal(
@@ -430,25 +459,38 @@ def _sequence_refusal(
         if visit is not None:
             return Refusal(
                 "punch.already_clocked_in",
-                f"intervention {punch.intervention_id} was already clocked in",
+                Text(
+                    "intervention {intervention} was already clocked in",
+                    intervention=punch.intervention_id,
+                ),
             )
         if caregiver_open is not None:
             return Refusal(
                 "punch.visit_open",
-                f"{punch.caregiver_id} has a visit open (intervention "
-                f"{caregiver_open.intervention_id}): clock out of it first",
+                Text(
+                    "{caregiver} has a visit open (intervention {intervention}): "
+                    "clock out of it first",
+                    caregiver=punch.caregiver_id,
+                    intervention=caregiver_open.intervention_id,
+                ),
             )
         return None
     if visit is None or not visit.is_open:
         return Refusal(
             "punch.not_clocked_in",
-            f"no open clock-in for intervention {punch.intervention_id}",
+            Text(
+                "no open clock-in for intervention {intervention}",
+                intervention=punch.intervention_id,
+            ),
         )
     if punch.device_time <= visit.start:
         return Refusal(
             "punch.out_before_in",
-            f"the clock-out at {punch.device_time.isoformat()} is not after the start "
-            f"{visit.start.isoformat()}",
+            Text(
+                "the clock-out at {at} is not after the start {start}",
+                at=punch.device_time.isoformat(),
+                start=visit.start.isoformat(),
+            ),
         )
     return None
 
@@ -488,10 +530,17 @@ def _void_refusal(
         ):
             return Refusal(
                 "correction.unknown_punch",
-                f"no accepted punch {punch_id} for intervention {correction.intervention_id}",
+                Text(
+                    "no accepted punch {punch} for intervention {intervention}",
+                    punch=punch_id,
+                    intervention=correction.intervention_id,
+                ),
             )
         if punch_id in voided:
-            return Refusal("correction.already_voided", f"punch {punch_id} is already voided")
+            return Refusal(
+                "correction.already_voided",
+                Text("punch {punch} is already voided", punch=punch_id),
+            )
     return None
 
 
@@ -501,21 +550,30 @@ def _result_refusal(
     if end_without_start:
         return Refusal(
             "correction.not_started",
-            f"intervention {correction.intervention_id} would have an end without a start",
+            Text(
+                "intervention {intervention} would have an end without a start",
+                intervention=correction.intervention_id,
+            ),
         )
     if after is None:
         return None
     if after.end is not None and after.end <= after.start:
         return Refusal(
             "correction.end_before_start",
-            f"the visit would end at {after.end.isoformat()}, not after its start "
-            f"{after.start.isoformat()}",
+            Text(
+                "the visit would end at {end}, not after its start {start}",
+                end=after.end.isoformat(),
+                start=after.start.isoformat(),
+            ),
         )
     if after.is_open and other_open is not None:
         return Refusal(
             "correction.visit_open",
-            f"{correction.caregiver_id} already has a visit open (intervention "
-            f"{other_open.intervention_id})",
+            Text(
+                "{caregiver} already has a visit open (intervention {intervention})",
+                caregiver=correction.caregiver_id,
+                intervention=other_open.intervention_id,
+            ),
         )
     return None
 
@@ -536,12 +594,19 @@ def correction_refusal(
     if intervention is None:
         return Refusal(
             "correction.unknown_intervention",
-            f"no intervention {correction.intervention_id} is planned",
+            Text(
+                "no intervention {intervention} is planned",
+                intervention=correction.intervention_id,
+            ),
         )
     if intervention.caregiver_id != correction.caregiver_id:
         return Refusal(
             "correction.not_assigned",
-            f"intervention {intervention.id} is planned for {intervention.caregiver_id}",
+            Text(
+                "intervention {intervention} is planned for {planned}",
+                intervention=intervention.id,
+                planned=intervention.caregiver_id,
+            ),
         )
     refusal = _void_refusal(correction, {e.punch.id: e for e in entries}, corrections)
     if refusal is not None:
@@ -684,7 +749,7 @@ class PunchLog:
         for entry in sorted(entries, key=lambda e: e.sequence):
             if entry.sequence != len(self._entries) or entry.punch.id in self._by_id:
                 raise InvalidInput(
-                    "log entries are numbered from 0 without gaps, one per punch id",
+                    Text("log entries are numbered from 0 without gaps, one per punch id"),
                     field="sequence",
                     text=str(entry.sequence),
                 )
@@ -735,7 +800,9 @@ class PunchLog:
         known = self._by_id.get(punch.id)
         if known is not None:
             if not _same_punch(known.punch, punch):
-                raise Conflict(f"punch {punch.id} was already recorded with other content")
+                raise Conflict(
+                    Text("punch {punch} was already recorded with other content", punch=punch.id)
+                )
             return PunchOutcome(known, duplicate=True)
         refusal = punch_refusal(
             punch,
@@ -758,7 +825,12 @@ class PunchLog:
         known = self._correction_by_id.get(correction.id)
         if known is not None:
             if known != correction:
-                raise Conflict(f"correction {correction.id} was already made with other content")
+                raise Conflict(
+                    Text(
+                        "correction {correction} was already made with other content",
+                        correction=correction.id,
+                    )
+                )
             return ()
         intervention_id = correction.intervention_id
         refusal = correction_refusal(
@@ -783,7 +855,9 @@ class PunchLog:
 
     def _add_correction(self, correction: Correction) -> None:
         if correction.id in self._correction_by_id:
-            raise InvalidInput("correction ids must be unique", field="id", text=correction.id)
+            raise InvalidInput(
+                Text("correction ids must be unique"), field="id", text=correction.id
+            )
         self._corrections.append(correction)
         self._correction_by_id[correction.id] = correction
         self._corrections_of.setdefault(correction.intervention_id, []).append(correction)

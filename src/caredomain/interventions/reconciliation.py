@@ -35,6 +35,7 @@ from caredomain.interventions.model import (
 )
 from caredomain.interventions.punches import PunchLog, Visit, VisitPlanning, whole_minutes
 from caredomain.organisation import PARIS
+from caredomain.text import Text
 
 __all__ = [
     "ActualTimes",
@@ -52,13 +53,15 @@ WRONG_BADGE_CODE = "punch.wrong_badge"
 def _minutes(instance: object, attribute: Attribute[int], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidInput(
-            "must be a whole number of minutes, 0 or more", field=attribute.name, text=str(value)
+            Text("must be a whole number of minutes, 0 or more"),
+            field=attribute.name,
+            text=str(value),
         )
 
 
 def _metres(instance: object, attribute: Attribute[float], value: float) -> None:
     if not (math.isfinite(value) and value >= 0):
-        raise InvalidInput("must be 0 or more metres", field=attribute.name, text=str(value))
+        raise InvalidInput(Text("must be 0 or more metres"), field=attribute.name, text=str(value))
 
 
 @frozen(kw_only=True, field_transformer=checked_fields)
@@ -187,7 +190,9 @@ class _Check:
             planned = f"{self.clock(self.planned.start)}-{self.clock(self.planned.end)}"
             minutes = whole_minutes(self.planned.end - self.planned.start)
             yield self.anomaly(
-                AnomalyKind.NO_VISIT, f"no visit clocked for {planned}", minutes=minutes
+                AnomalyKind.NO_VISIT,
+                Text("no visit clocked for {planned}", planned=planned),
+                minutes=minutes,
             )
 
     def times(self, visit: Visit, as_of: datetime) -> Iterator[Anomaly]:
@@ -195,24 +200,33 @@ class _Check:
         tolerances, planned = self.tolerances, self.planned
         late = whole_minutes(visit.start - planned.start)
         if late > tolerances.late_start:
-            yield self.anomaly(AnomalyKind.LATE_START, f"started {late} min late", minutes=late)
+            yield self.anomaly(
+                AnomalyKind.LATE_START, Text("started {late} min late", late=late), minutes=late
+            )
         if visit.end is None:
             still_open = whole_minutes(as_of - planned.end)
             if still_open > tolerances.missing_clock_out:
                 yield self.anomaly(
                     AnomalyKind.MISSING_CLOCK_OUT,
-                    f"no clock-out {still_open} min after the planned end "
-                    f"({self.clock(planned.end)})",
+                    Text(
+                        "no clock-out {minutes} min after the planned end ({end})",
+                        minutes=still_open,
+                        end=self.clock(planned.end),
+                    ),
                     minutes=still_open,
                 )
             return
         early = whole_minutes(planned.end - visit.end)
         if early > tolerances.early_end:
-            yield self.anomaly(AnomalyKind.EARLY_END, f"ended {early} min early", minutes=early)
+            yield self.anomaly(
+                AnomalyKind.EARLY_END, Text("ended {early} min early", early=early), minutes=early
+            )
         over = whole_minutes(visit.end - planned.end)
         if over > tolerances.overrun:
             yield self.anomaly(
-                AnomalyKind.OVERRUN, f"ended {over} min after the planned end", minutes=over
+                AnomalyKind.OVERRUN,
+                Text("ended {over} min after the planned end", over=over),
+                minutes=over,
             )
 
     def distances(self, visit: Visit, log: PunchLog) -> Iterator[Anomaly]:
@@ -226,11 +240,24 @@ class _Check:
                 continue
             distance = home.distance_to(fix.point)
             if distance - fix.accuracy_m > self.tolerances.distance_m:
-                what = "clocked in" if entry.punch.kind is PunchKind.CLOCK_IN else "clocked out"
+                message = (
+                    Text(
+                        "clocked in {distance:.0f} m from the client's home "
+                        "(GPS accurate to {accuracy:.0f} m)",
+                        distance=distance,
+                        accuracy=fix.accuracy_m,
+                    )
+                    if entry.punch.kind is PunchKind.CLOCK_IN
+                    else Text(
+                        "clocked out {distance:.0f} m from the client's home "
+                        "(GPS accurate to {accuracy:.0f} m)",
+                        distance=distance,
+                        accuracy=fix.accuracy_m,
+                    )
+                )
                 yield self.anomaly(
                     AnomalyKind.FAR_FROM_CLIENT,
-                    f"{what} {distance:.0f} m from the client's home "
-                    f"(GPS accurate to {fix.accuracy_m:.0f} m)",
+                    message,
                     metres=round(distance),
                     punch_id=punch_id,
                 )
@@ -240,8 +267,11 @@ class _Check:
             if entry.refusal is not None and entry.refusal.code == WRONG_BADGE_CODE:
                 yield self.anomaly(
                     AnomalyKind.WRONG_BADGE,
-                    f"badge refused at {self.clock(entry.punch.device_time)}: "
-                    f"{entry.refusal.message}",
+                    Text(
+                        "badge refused at {at}: {reason}",
+                        at=self.clock(entry.punch.device_time),
+                        reason=entry.refusal.message,
+                    ),
                     punch_id=entry.punch.id,
                 )
 
@@ -266,7 +296,11 @@ def _overlaps(
         if minutes >= 1 and (later or other.intervention_id not in selected):
             yield check.anomaly(
                 AnomalyKind.OVERLAP,
-                f"overlaps the visit of intervention {other.intervention_id} by {minutes} min",
+                Text(
+                    "overlaps the visit of intervention {other} by {minutes} min",
+                    other=other.intervention_id,
+                    minutes=minutes,
+                ),
                 minutes=minutes,
                 other=other.intervention_id,
             )

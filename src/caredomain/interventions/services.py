@@ -86,6 +86,7 @@ from caredomain.interventions.visit_data import VisitData, VisitDataLog, VisitEn
 from caredomain.organisation import Organisation, OrganisationId
 from caredomain.ports import UnitOfWork
 from caredomain.services.context import ServiceContext
+from caredomain.text import Text
 
 __all__ = [
     "ALARM_CLOCK_ACTOR",
@@ -233,7 +234,11 @@ def _replan(
     for intervention in interventions:
         if intervention.caregiver_id not in known:
             raise NotFound(
-                f"intervention {intervention.id}: no caregiver {intervention.caregiver_id!r}"
+                Text(
+                    "intervention {intervention}: no caregiver {caregiver}",
+                    intervention=intervention.id,
+                    caregiver=repr(intervention.caregiver_id),
+                )
             )
     touched = [*(i.id for i in interventions), *removed]
     before = repository.interventions(organisation_id, ids=touched)
@@ -375,7 +380,13 @@ def correct_visit(
         planning = steps.load_planning(repository, organisation_id, [intervention_id])
         intervention = planning.intervention(intervention_id)
         if intervention is None:
-            raise NotFound(f"no intervention {intervention_id!r} in {organisation_id!r}")
+            raise NotFound(
+                Text(
+                    "no intervention {intervention} in {organisation}",
+                    intervention=repr(intervention_id),
+                    organisation=repr(organisation_id),
+                )
+            )
         correction = Correction(
             id=CorrectionId(correction_id or context.new_id()),
             intervention_id=intervention_id,
@@ -494,7 +505,7 @@ def reconcile_visits(
         _own(owner, organisation_id) if owner else _agency(organisation_id),
     )
     if day is None and caregiver_id is None:
-        raise InvalidInput("reconcile a day, a caregiver or both", field="day")
+        raise InvalidInput(Text("reconcile a day, a caregiver or both"), field="day")
     with context.store.unit_of_work(write=False) as uow:
         organisation = uow.organisations.get(organisation_id)
         repository = uow.interventions
@@ -743,7 +754,13 @@ def decide_staff_request(
     with context.store.unit_of_work() as uow:
         found = uow.interventions.staff_requests(organisation_id, ids=[request_id])
         if not found:
-            raise NotFound(f"no request {request_id!r} in {organisation_id!r}")
+            raise NotFound(
+                Text(
+                    "no request {request} in {organisation}",
+                    request=repr(request_id),
+                    organisation=repr(organisation_id),
+                )
+            )
         status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
         decided, event = found[0].decide(
             status, by=actor.id, at=context.clock.now(), new_id=context.new_id, reason=reason
@@ -990,7 +1007,12 @@ def enrol_device(
         steps.load_caregiver(uow, organisation_id, caregiver_id)
         ident = DeviceId(device_id or context.new_id())
         if uow.interventions.devices(organisation_id, ids=[ident]):
-            raise Conflict(f"device {ident!r} is already enrolled: enrol the phone anew")
+            raise Conflict(
+                Text(
+                    "device {device} is already enrolled: enrol the phone anew",
+                    device=repr(ident),
+                )
+            )
         device = Device.enrol(
             ident, caregiver_id, platform, token=token, mode=mode, android_version=android_version
         )
@@ -1002,7 +1024,13 @@ def enrol_device(
 def _device(uow: UnitOfWork, organisation_id: OrganisationId, device_id: DeviceId) -> Device:
     found = uow.interventions.devices(organisation_id, ids=[device_id])
     if not found:
-        raise NotFound(f"no device {device_id!r} in {organisation_id!r}")
+        raise NotFound(
+            Text(
+                "no device {device} in {organisation}",
+                device=repr(device_id),
+                organisation=repr(organisation_id),
+            )
+        )
     return found[0]
 
 
@@ -1042,5 +1070,5 @@ def authenticate_device(
     with context.store.unit_of_work(write=False) as uow:
         found = uow.interventions.devices(organisation_id, ids=[device_id])
     if not found:
-        raise Forbidden("unknown or blocked device")
+        raise Forbidden(Text("unknown or blocked device"))
     return found[0].authenticate(token)

@@ -40,6 +40,7 @@ from caredomain.interventions.visit_data import VisitDataLog, VisitEntry
 from caredomain.organisation import OrganisationId
 from caredomain.ports import UnitOfWork
 from caredomain.services.context import ServiceContext
+from caredomain.text import Text
 
 __all__ = [
     "acknowledge_message",
@@ -67,7 +68,13 @@ def load_caregiver(
     """The caregiver, or :class:`~caredomain.errors.NotFound`."""
     found = uow.interventions.caregivers(organisation_id, [CaregiverId(caregiver_id)])
     if not found:
-        raise NotFound(f"no caregiver {caregiver_id!r} in {organisation_id!r}")
+        raise NotFound(
+            Text(
+                "no caregiver {caregiver} in {organisation}",
+                caregiver=repr(caregiver_id),
+                organisation=repr(organisation_id),
+            )
+        )
     return found[0]
 
 
@@ -225,7 +232,12 @@ def keep_request(
             )
             != request
         ):
-            raise Conflict(f"request id {request.id!r} is already used by another request")
+            raise Conflict(
+                Text(
+                    "request id {request} is already used by another request",
+                    request=repr(request.id),
+                )
+            )
         return []
     repository.save_staff_requests(organisation_id, [request])
     return events
@@ -261,8 +273,11 @@ def trigger_alarm(
     if settings is None:
         raise RuleViolation(
             "alarm.not_configured",
-            f"{organisation_id} has no alarm settings: set the office e-mail "
-            "([interventions] office_email)",
+            Text(
+                "{organisation} has no alarm settings: set the office e-mail "
+                "([interventions] office_email)",
+                organisation=organisation_id,
+            ),
         )
     caregiver = load_caregiver(uow, organisation_id, caregiver_id)
     moment = at or context.clock.now()

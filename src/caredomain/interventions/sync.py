@@ -55,6 +55,7 @@ from caredomain.interventions.visit_data import VisitEntry
 from caredomain.organisation import OrganisationId
 from caredomain.ports import UnitOfWork
 from caredomain.services.context import ServiceContext
+from caredomain.text import Text
 
 __all__ = ["MAX_PULLS", "SyncReport", "sync_with_platform"]
 
@@ -91,17 +92,39 @@ class SyncReport:
 
     def lines(self) -> list[str]:
         """The report for people."""
-        lines = [
-            f"{self.platform}: pushed {self.caregivers} caregiver(s), {self.clients} "
-            f"client(s), {self.plannings} planning(s) ({self.alerts} with an alert), "
-            f"{self.messages_pushed} message(s), {self.emergency_numbers} emergency number(s); "
-            f"{self.blocked} phone(s) blocked, {self.withdrawn} record(s) withdrawn",
-            f"pulled {self.pulls} time(s): {self.punches} punch(es), {self.entries} visit "
-            f"entr(ies), {self.messages} message(s), {self.acknowledgements} "
-            f"acknowledgement(s), {self.alarm_signals} alarm signal(s), {self.requests} "
-            f"request(s); {self.duplicates} already applied; {self.fired} alarm(s) fired",
+        lines: list[str] = [
+            Text(
+                "{platform}: pushed {caregivers} caregiver(s), {clients} client(s), "
+                "{plannings} planning(s) ({alerts} with an alert), {messages} message(s), "
+                "{numbers} emergency number(s); {blocked} phone(s) blocked, "
+                "{withdrawn} record(s) withdrawn",
+                platform=self.platform,
+                caregivers=self.caregivers,
+                clients=self.clients,
+                plannings=self.plannings,
+                alerts=self.alerts,
+                messages=self.messages_pushed,
+                numbers=self.emergency_numbers,
+                blocked=self.blocked,
+                withdrawn=self.withdrawn,
+            ),
+            Text(
+                "pulled {pulls} time(s): {punches} punch(es), {entries} visit entr(ies), "
+                "{messages} message(s), {acknowledgements} acknowledgement(s), "
+                "{alarms} alarm signal(s), {requests} request(s); "
+                "{duplicates} already applied; {fired} alarm(s) fired",
+                pulls=self.pulls,
+                punches=self.punches,
+                entries=self.entries,
+                messages=self.messages,
+                acknowledgements=self.acknowledgements,
+                alarms=self.alarm_signals,
+                requests=self.requests,
+                duplicates=self.duplicates,
+                fired=self.fired,
+            ),
         ]
-        lines += [f"  refused: {reason}" for reason in self.refused]
+        lines += [Text("  refused: {reason}", reason=reason) for reason in self.refused]
         return lines
 
 
@@ -291,7 +314,9 @@ class _Applier:
             events = apply()
         except CareDomainError as error:
             self.logs.clear()  # reload the logs: never keep a punch the store refused
-            self.refused.append(f"{what} {ident}: {error}")
+            self.refused.append(
+                Text("{what} {item}: {error}", what=what, item=ident, error=str(error))
+            )
             return
         self.counts[what if events is not None else "duplicates"] += 1
         self.events += events or ()
@@ -317,8 +342,12 @@ class _Applier:
             return None
         if outcome.refusal is not None:
             self.refused.append(
-                f"punch {punch.id}: [{outcome.refusal.code}] {outcome.refusal.message} "
-                "(kept in the log)"
+                Text(
+                    "punch {punch}: [{code}] {reason} (kept in the log)",
+                    punch=punch.id,
+                    code=outcome.refusal.code,
+                    reason=outcome.refusal.message,
+                )
             )
         return outcome.events
 
@@ -419,7 +448,10 @@ def _pull(
         state = uow.interventions.platform_state(organisation_id)
         if state.cursor != cursor:
             raise Conflict(
-                f"another synchronisation of {organisation_id} pulled meanwhile; try again"
+                Text(
+                    "another synchronisation of {organisation} pulled meanwhile; try again",
+                    organisation=organisation_id,
+                )
             )
         applier = _Applier(context, uow, organisation_id)
         applier.apply(inbound)

@@ -31,6 +31,7 @@ from caredomain.interventions.model import (
     InterventionId,
     PlannedIntervention,
 )
+from caredomain.text import Text
 
 __all__ = [
     "IdFactory",
@@ -64,9 +65,11 @@ class NotTransmittedReason(StrEnum):
 
 
 _REASON_MESSAGES = {
-    NotTransmittedReason.NOT_FLAGGED: "not flagged 'transmit'",
-    NotTransmittedReason.NO_PLANNED_INTERVENTION: "no planned intervention",
-    NotTransmittedReason.NO_TRANSMITTED_CAREGIVER: "no intervention with a transmitted caregiver",
+    NotTransmittedReason.NOT_FLAGGED: Text("not flagged 'transmit'"),
+    NotTransmittedReason.NO_PLANNED_INTERVENTION: Text("no planned intervention"),
+    NotTransmittedReason.NO_TRANSMITTED_CAREGIVER: Text(
+        "no intervention with a transmitted caregiver"
+    ),
 }
 
 
@@ -91,7 +94,14 @@ class TransmissionStatus:
     def __str__(self) -> str:
         if self.eligible:
             return str(self.state)
-        return f"{self.state} ({', '.join(reason.message for reason in self.reasons)})"
+        listed = ""
+        for reason in self.reasons:
+            listed = (
+                Text("{earlier}, {next}", earlier=listed, next=reason.message)
+                if listed
+                else reason.message
+            )
+        return Text("{state} ({reasons})", state=str(self.state), reasons=listed)
 
 
 @frozen

@@ -42,6 +42,7 @@ from caredomain.interventions.model import (
     utc,
 )
 from caredomain.interventions.punches import Visit, VisitPlanning
+from caredomain.text import Text
 from caredomain.validation import member_of
 
 __all__ = [
@@ -67,25 +68,25 @@ def _decimal(value: object, what: str) -> Decimal:
     """A finite Decimal from a Decimal, an int or text; a float goes through its shortest
     text (``12.5`` is ``Decimal("12.5")``, not its binary expansion)."""
     if isinstance(value, bool) or not isinstance(value, Decimal | int | float | str):
-        raise InvalidInput("expected a number", field=what, text=repr(value))
+        raise InvalidInput(Text("expected a number"), field=what, text=repr(value))
     try:
         number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     except InvalidOperation:
-        raise InvalidInput("expected a number", field=what, text=str(value)) from None
+        raise InvalidInput(Text("expected a number"), field=what, text=str(value)) from None
     if not number.is_finite():
-        raise InvalidInput("expected a finite number", field=what, text=str(value))
+        raise InvalidInput(Text("expected a finite number"), field=what, text=str(value))
     return number
 
 
 def _cents(what: str, number: Decimal) -> None:
     if number != number.quantize(CENT):
-        raise InvalidInput("at most 2 decimals", field=what, text=str(number))
+        raise InvalidInput(Text("at most 2 decimals"), field=what, text=str(number))
 
 
 def _km(value: object) -> Decimal:
     number = _decimal(value, "km")
     if number < 0:
-        raise InvalidInput("kilometres are 0 or more", field="km", text=str(number))
+        raise InvalidInput(Text("kilometres are 0 or more"), field="km", text=str(number))
     _cents("km", number)
     return number
 
@@ -93,7 +94,7 @@ def _km(value: object) -> Decimal:
 def _amount(value: object) -> Decimal:
     number = _decimal(value, "amount")
     if number <= 0:
-        raise InvalidInput("an expense is more than 0", field="amount", text=str(number))
+        raise InvalidInput(Text("an expense is more than 0"), field="amount", text=str(number))
     _cents("amount", number)
     return number
 
@@ -104,7 +105,7 @@ def _entered_at(value: datetime) -> datetime:
 
 def _text(instance: object, attribute: Attribute[str], value: str) -> None:
     if not isinstance(value, str):
-        raise InvalidInput("must be text", field=attribute.name, text=repr(value))
+        raise InvalidInput(Text("must be text"), field=attribute.name, text=repr(value))
 
 
 class ExpenseCategory(StrEnum):
@@ -120,7 +121,7 @@ def _category(value: object) -> ExpenseCategory:
 
 def _codes(values: Iterable[str]) -> frozenset[str]:
     if isinstance(values, str):
-        raise InvalidInput("expected a list of task codes", field="tasks", text=values)
+        raise InvalidInput(Text("expected a list of task codes"), field="tasks", text=values)
     return frozenset(values)
 
 
@@ -178,13 +179,18 @@ def _phase_refusal(entry: VisitEntry, visit: Visit | None) -> RuleViolation | No
     """Kilometres, expenses and comments once clocked in; report and tasks once out."""
     if visit is None:
         return RuleViolation(
-            "visit.not_started", f"intervention {entry.intervention_id} is not clocked in"
+            "visit.not_started",
+            Text(
+                "intervention {intervention} is not clocked in", intervention=entry.intervention_id
+            ),
         )
     if not isinstance(entry, DURING) and visit.is_open:
         return RuleViolation(
             "visit.not_ended",
-            f"the report and the tasks come once intervention {entry.intervention_id} "
-            "is clocked out",
+            Text(
+                "the report and the tasks come once intervention {intervention} is clocked out",
+                intervention=entry.intervention_id,
+            ),
         )
     return None
 
@@ -198,7 +204,11 @@ def _task_refusal(
     if unknown:
         return RuleViolation(
             "visit.unknown_task",
-            f"not a task of service {intervention.service_id}: {', '.join(unknown)}",
+            Text(
+                "not a task of service {service}: {tasks}",
+                service=intervention.service_id,
+                tasks=", ".join(unknown),
+            ),
         )
     return None
 
@@ -211,12 +221,17 @@ def entry_refusal(
     intervention = planning.intervention(entry.intervention_id)
     if intervention is None:
         return RuleViolation(
-            "visit.unknown_intervention", f"no intervention {entry.intervention_id} is planned"
+            "visit.unknown_intervention",
+            Text("no intervention {intervention} is planned", intervention=entry.intervention_id),
         )
     if intervention.caregiver_id != entry.caregiver_id:
         return RuleViolation(
             "visit.not_assigned",
-            f"intervention {intervention.id} is planned for {intervention.caregiver_id}",
+            Text(
+                "intervention {intervention} is planned for {planned}",
+                intervention=intervention.id,
+                planned=intervention.caregiver_id,
+            ),
         )
     refusal = _phase_refusal(entry, visit)
     if refusal is None and isinstance(entry, TasksDone):
@@ -304,7 +319,7 @@ class VisitDataLog:
         self._by_id: dict[EntryId, VisitEntry] = {}
         for entry in entries:
             if entry.id in self._by_id:
-                raise InvalidInput("entry ids must be unique", field="id", text=entry.id)
+                raise InvalidInput(Text("entry ids must be unique"), field="id", text=entry.id)
             self._append(entry)
 
     @property
@@ -326,7 +341,9 @@ class VisitDataLog:
         known = self._by_id.get(entry.id)
         if known is not None:
             if known != entry:
-                raise Conflict(f"entry {entry.id} was already received with other content")
+                raise Conflict(
+                    Text("entry {entry} was already received with other content", entry=entry.id)
+                )
             return ()
         refusal = entry_refusal(entry, planning, visit)
         if refusal is not None:

@@ -57,6 +57,7 @@ from caredomain.interventions.messaging import Message, MessageKind
 from caredomain.interventions.model import Caregiver, CaregiverId, Client
 from caredomain.interventions.phonebook import EmergencyNumber, check_emergency_numbers
 from caredomain.interventions.platform import Acknowledgement, PhoneMessage, PlanningPush
+from caredomain.text import Text
 from caredomain.validation import member_of
 from caredomain_penbase import bounded_json, wire
 from caredomain_penbase.reference import serving
@@ -120,7 +121,7 @@ class PenbaseServer:
 
     def __init__(self, office_token: str, *, clock: Clock | None = None) -> None:
         if not office_token.strip():
-            raise InvalidInput("an office token is required", field="office_token")
+            raise InvalidInput(Text("an office token is required"), field="office_token")
         self._office = _digest(office_token)
         self._clock: Clock = clock or SystemClock()
         self._lock = threading.RLock()
@@ -176,7 +177,7 @@ class PenbaseServer:
     @property
     def url(self) -> str:
         if self._httpd is None:
-            raise CareDomainError("the Penbase server is not started")
+            raise CareDomainError(Text("the Penbase server is not started"))
         return f"http://127.0.0.1:{self._httpd.server_address[1]}/"
 
     def __repr__(self) -> str:
@@ -204,7 +205,7 @@ class PenbaseServer:
         )
         with self._lock:
             if device_id in self.devices:
-                raise Conflict(f"device {device_id!r} is enrolled already")
+                raise Conflict(Text("device {device} is enrolled already", device=repr(device_id)))
             self.devices[device_id] = device
             self._tokens[_digest(token)] = device_id
         return device

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from caredomain import Actor, ActorId, FixedClock, Forbidden, Role
 from caredomain.errors import NotFound, RuleViolation
 from caredomain.notifications import OutboxMessage, OutboxStatus, RetryPolicy
+from caredomain.notifications.outbound import OutboundMessage, SendResult, SendStatus
 from caredomain.notifications.outbox import Outcome
-from caredomain.ports import OutboundMessage, SendResult, SendStatus
 from caredomain.services import ServiceContext
 from caredomain.services.notifications import (
     NOTIFIER_ACTOR,

@@ -12,7 +12,12 @@ from attrs import evolve
 
 from caredomain.calendar import Closure
 from caredomain.notifications import Notifier, OutboxMessage, OutboxStatus, ReminderPolicy
-from caredomain.ports import CalendarMethod, OutboundMessage, SendResult, SendStatus
+from caredomain.notifications.outbound import (
+    CalendarMethod,
+    OutboundMessage,
+    SendResult,
+    SendStatus,
+)
 from caredomain.services import (
     add_closure,
     book_slot,

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from caredomain.errors import InvalidInput
-from caredomain.ports import FeedBatch
+from caredomain.roster.batch import FeedBatch
 
 if TYPE_CHECKING:
     from caredomain_gtt.reader import GttCsvReader

@@ -1,5 +1,5 @@
 """The notifications' tables (``notification_settings``, ``outbox``) behind
-:class:`~caredomain.notifications.repository.NotificationRepository`.
+:class:`~caredomain.notifications.ports.NotificationRepository`.
 
 Times are whole microseconds since the epoch, in UTC, so that "due by now" is an integer
 comparison on an index. A claim is one ``UPDATE`` inside the unit's ``BEGIN IMMEDIATE``
@@ -15,8 +15,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from caredomain.errors import InvalidInput, NotFound
+from caredomain.notifications.outbound import CalendarEntry
 from caredomain.notifications.outbox import OutboxMessage, OutboxStatus, Outcome
-from caredomain.ports import CalendarEntry
 from caredomain.serialization import structure, unstructure
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def _message(row: Sequence[Any]) -> OutboxMessage:
 
 
 class SqliteNotifications:
-    """:class:`~caredomain.notifications.repository.NotificationRepository` over SQLite."""
+    """:class:`~caredomain.notifications.ports.NotificationRepository` over SQLite."""
 
     def __init__(self, unit: SqliteUnitOfWork) -> None:
         self._unit = unit

@@ -38,9 +38,10 @@ from caredomain.configuration import Configuration, load_configuration
 from caredomain.errors import InvalidInput
 from caredomain.notifications.configuration import NotificationConfiguration, SenderChoice
 from caredomain.notifications.outbox import OutboxStatus
+from caredomain.notifications.ports import Sender
 from caredomain.organisation import Organisation
 from caredomain.plugins import Plugins
-from caredomain.ports import Sender, Store
+from caredomain.ports import Store
 from caredomain.serialization import unstructure
 from caredomain.services import ServiceContext
 from caredomain.services.notifications import (

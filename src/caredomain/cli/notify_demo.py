@@ -17,6 +17,7 @@ from caredomain.cli.notify import embedded_senders, run_dispatch, sender_paths
 from caredomain.clock import FixedClock
 from caredomain.notifications.configuration import NotificationConfiguration
 from caredomain.notifications.outbox import OutboxMessage, OutboxStatus
+from caredomain.notifications.ports import notifications_unit_of_work
 from caredomain.services import ServiceContext
 from caredomain.services.notifications import outbox_summary, senders_for
 
@@ -47,7 +48,7 @@ def notifications_chapter(demo: DemoRun) -> None:
     mail = _("mail -> Maildir {path} (open it with a mail client: mutt -f …)")
     console.print("  " + mail.format(path=paths["mail"]))
     console.print("  " + _("sms  -> {path} (one JSON object a line)").format(path=paths["sms"]))
-    with context.store.unit_of_work(write=False) as uow:
+    with notifications_unit_of_work(context.store, write=False) as uow:
         sent = [
             message
             for message in uow.notifications.messages(status=OutboxStatus.SENT, limit=100_000)
@@ -83,7 +84,7 @@ def _counts(counts: Mapping[OutboxStatus, int]) -> str:
 
 
 def _keys(context: ServiceContext, status: OutboxStatus) -> set[str]:
-    with context.store.unit_of_work(write=False) as uow:
+    with notifications_unit_of_work(context.store, write=False) as uow:
         return {m.key for m in uow.notifications.messages(status=status, limit=100_000)}
 
 

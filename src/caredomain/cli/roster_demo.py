@@ -19,7 +19,7 @@ from caredomain.clock import FixedClock
 from caredomain.organisation import PARIS
 from caredomain.roster import load_ward
 from caredomain.roster import services as roster_services
-from caredomain.roster.ports import FolderReader
+from caredomain.roster.ports import FolderReader, roster_unit_of_work
 
 if TYPE_CHECKING:
     from caredomain.cli.demo import DemoRun
@@ -39,7 +39,7 @@ def roster_chapter(demo: DemoRun) -> None:
     console, context = demo.console, demo.context
     data = importlib.resources.files("caredomain.data")
     ward = load_ward(data.joinpath(SAMPLE_WARD).read_text("utf-8"), source=SAMPLE_WARD)
-    with context.store.unit_of_work() as uow:
+    with roster_unit_of_work(context.store) as uow:
         uow.roster.clear()  # each run of the demo starts from the sample ward
         uow.commit()
     roster_services.set_up_ward(context, demo.admin, ward, source=SAMPLE_WARD)
@@ -71,7 +71,7 @@ def roster_chapter(demo: DemoRun) -> None:
         zone = ward.settings.zone
         for line in run.run.lines(zone) if run.run else [f"{run.source}: {shown(run.error or '')}"]:
             console.print(shown(line).replace(str(Path(run.source).parent) + "/", ""))
-    with context.store.unit_of_work(write=False) as uow:
+    with roster_unit_of_work(context.store, write=False) as uow:
         roster = roster_services.load_roster(uow)
     console.print()
     console.print(_("Vacant posts and their candidates:"))

@@ -34,9 +34,9 @@ from caredomain.notifications.outbox import (
     RetryPolicy,
     idempotency_key,
 )
+from caredomain.notifications.ports import NotificationRepository
 from caredomain.notifications.recipients import Recipient, mail_recipient, sms_recipient
 from caredomain.notifications.reminders import ReminderPolicy
-from caredomain.notifications.repository import NotificationRepository
 from caredomain.notifications.settings import (
     NotificationChannel,
     NotificationSettings,

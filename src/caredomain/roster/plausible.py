@@ -30,7 +30,7 @@ from dateutil.relativedelta import relativedelta
 
 from caredomain.clock import require_aware
 from caredomain.errors import InvalidInput
-from caredomain.ports import FeedBatch, FeedRejection
+from caredomain.roster.batch import FeedBatch, FeedRejection
 from caredomain.roster.feed import ReadInFull
 
 __all__ = ["CLOCK_SLACK", "PlausibleRange", "feed_dates_are_plausible"]

@@ -25,6 +25,7 @@ from caredomain.roster.feed_services import (
 )
 from caredomain.roster.loading import commit_change, load_roster
 from caredomain.roster.plannings import set_up
+from caredomain.roster.ports import roster_unit_of_work
 from caredomain.roster.staffing import (
     assign,
     close,
@@ -71,7 +72,7 @@ def configure_catalogue(context: ServiceContext, actor: Actor, catalogue: CodeCa
     """Save the code catalogue; codes already known keep their meaning (see
     :meth:`~caredomain.roster.codes.CodeCatalogue.replaced_by`)."""
     authorize(actor, Action.ROSTER_CONFIGURE, Resource("roster"))
-    with context.store.unit_of_work() as uow:
+    with roster_unit_of_work(context.store) as uow:
         current = uow.roster.catalogue()
         uow.roster.save_catalogue(current.replaced_by(catalogue) if current else catalogue)
         uow.commit()
@@ -84,7 +85,7 @@ def set_up_ward(
     """Save a ward file's settings, catalogue, agents, plannings and posts (checked: see
     :func:`~caredomain.roster.plannings.set_up`)."""
     authorize(actor, Action.ROSTER_CONFIGURE, Resource("roster"))
-    with context.store.unit_of_work() as uow:
+    with roster_unit_of_work(context.store) as uow:
         if ward.catalogue is not None:
             current = uow.roster.catalogue()
             catalogue = current.replaced_by(ward.catalogue) if current else ward.catalogue

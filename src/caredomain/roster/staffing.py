@@ -23,12 +23,12 @@ from caredomain.access import Action, Actor, Resource, authorize, authorize_acti
 from caredomain.arguments import checked
 from caredomain.errors import InvalidInput
 from caredomain.events import Event
-from caredomain.ports import UnitOfWork
 from caredomain.roster.days import DayCode, LocalEdit
 from caredomain.roster.edits import edit_code
 from caredomain.roster.loading import agent_units, commit_change, load_roster, post_resource
 from caredomain.roster.model import AgentId, Post
 from caredomain.roster.plannings import publish_planning
+from caredomain.roster.ports import RosterUnitOfWork, roster_unit_of_work
 from caredomain.roster.state import Roster
 from caredomain.roster.vacancies import (
     CandidateList,
@@ -60,7 +60,7 @@ class _AgentDays:
     """Authorizes actions on agent-days of one loaded roster; each agent's units are read
     from the store once, and only for a day on which she holds no post."""
 
-    def __init__(self, uow: UnitOfWork, roster: Roster) -> None:
+    def __init__(self, uow: RosterUnitOfWork, roster: Roster) -> None:
         self._uow, self._roster = uow, roster
         self._units: dict[AgentId, frozenset[str]] | None = None
 
@@ -92,7 +92,7 @@ def edit_code_locally(
     it. Returns the events (``LocalCodeEdited``, and ``AgentUnassigned``/``PostVacated`` if
     an absence unassigned her)."""
     authorize_action(actor, Action.ROSTER_EDIT_CODE)
-    with context.store.unit_of_work() as uow:
+    with roster_unit_of_work(context.store) as uow:
         roster = load_roster(uow, first=day, last=day)
         _AgentDays(uow, roster).authorize(actor, Action.ROSTER_EDIT_CODE, agent, day)
         change = edit_code(roster, agent, day, code, by=actor.id, at=context.clock.now())
@@ -107,7 +107,7 @@ def pending_local_edits(
     one agent (an agent may ask for her own), or, for a manager, of her units' agents."""
     # Every agent's edits is a listing of those who run units; an agent names herself.
     authorize_action(actor, Action.ROSTER_VIEW if agent is not None else Action.ROSTER_PLAN)
-    with context.store.unit_of_work(write=False) as uow:
+    with roster_unit_of_work(context.store, write=False) as uow:
         edits = uow.roster.local_edits()
         units = agent_units(uow)
 
@@ -129,7 +129,7 @@ def day_codes(
     authorize_action(actor, Action.ROSTER_VIEW)
     if last < first:
         raise InvalidInput("the last day comes before the first", field="last", text=str(last))
-    with context.store.unit_of_work(write=False) as uow:
+    with roster_unit_of_work(context.store, write=False) as uow:
         roster = load_roster(uow, first=first, last=last)
         units = agent_units(uow).get(AgentId(agent), frozenset())
     authorize(actor, Action.ROSTER_VIEW, _agent_resource(agent, units))
@@ -144,7 +144,7 @@ def day_codes(
 def publish(context: ServiceContext, actor: Actor, planning_id: str) -> list[Event]:
     """Publish a draft planning."""
     authorize_action(actor, Action.ROSTER_PLAN)
-    with context.store.unit_of_work() as uow:
+    with roster_unit_of_work(context.store) as uow:
         roster = load_roster(uow)
         planning = roster.planning(planning_id)
         resource = Resource("planning", planning.id, services={planning.unit})
@@ -157,7 +157,7 @@ def vacancies(context: ServiceContext, actor: Actor, day: date | None = None) ->
     """Vacant posts of published plannings (of ``day``, or all) of the units ``actor``
     plans; :class:`~caredomain.errors.Forbidden` to whom plans none."""
     authorize_action(actor, Action.ROSTER_PLAN)
-    with context.store.unit_of_work(write=False) as uow:
+    with roster_unit_of_work(context.store, write=False) as uow:
         roster = load_roster(uow, first=day, last=day)
     return [
         post
@@ -172,7 +172,7 @@ def find_candidates(
 ) -> CandidateList:
     """The candidates of a post (see :func:`~caredomain.roster.vacancies.candidates`)."""
     authorize_action(actor, Action.ROSTER_PLAN)
-    with context.store.unit_of_work(write=False) as uow:
+    with roster_unit_of_work(context.store, write=False) as uow:
         roster = load_roster(uow)
     authorize(actor, Action.ROSTER_PLAN, post_resource(roster, roster.post(post_id)))
     return candidates(roster, post_id, limit=limit, explain=explain)
@@ -182,7 +182,7 @@ def find_candidates(
 def assign(context: ServiceContext, actor: Actor, post_id: str, agent: str) -> list[Event]:
     """Post an agent (checked as for candidates)."""
     authorize_action(actor, Action.ROSTER_PLAN)
-    with context.store.unit_of_work() as uow:
+    with roster_unit_of_work(context.store) as uow:
         roster = load_roster(uow)
         authorize(actor, Action.ROSTER_PLAN, post_resource(roster, roster.post(post_id)))
         return commit_change(context, uow, assign_agent(roster, post_id, agent, by=actor.id))
@@ -192,7 +192,7 @@ def assign(context: ServiceContext, actor: Actor, post_id: str, agent: str) -> l
 def close(context: ServiceContext, actor: Actor, post_id: str) -> list[Event]:
     """Close a post's vacant positions."""
     authorize_action(actor, Action.ROSTER_PLAN)
-    with context.store.unit_of_work() as uow:
+    with roster_unit_of_work(context.store) as uow:
         roster = load_roster(uow)
         authorize(actor, Action.ROSTER_PLAN, post_resource(roster, roster.post(post_id)))
         return commit_change(context, uow, close_post(roster, post_id, by=actor.id))
@@ -207,7 +207,7 @@ def swap(
     every post either agent holds on those days (a rest day: one of the agent's units)."""
     authorize_action(actor, Action.ROSTER_PLAN)
     wanted = sorted(set(days))
-    with context.store.unit_of_work() as uow:
+    with roster_unit_of_work(context.store) as uow:
         roster = load_roster(uow)
         agent_days = _AgentDays(uow, roster)
         for agent in (agent_a, agent_b):

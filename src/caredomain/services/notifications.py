@@ -19,10 +19,10 @@ from caredomain.notifications.formatting import merge_texts, plain_spaces
 from caredomain.notifications.kinds import KINDS, KindRegistry, MergeValue
 from caredomain.notifications.notifier import Notifier
 from caredomain.notifications.outbox import OutboxMessage, OutboxStatus
+from caredomain.notifications.ports import Sender, notifications_unit_of_work
 from caredomain.notifications.settings import NotificationChannel, NotificationSettings
 from caredomain.organisation import Organisation, OrganisationId
 from caredomain.plugins import Plugins
-from caredomain.ports import Sender
 from caredomain.services.context import ServiceContext
 from caredomain.services.dispatch import DispatchReport, dispatch_notifications
 
@@ -74,7 +74,7 @@ def configure_notifications(
         organisation_id=organisation_id,
         saved_by=actor.id,
     )
-    with context.store.unit_of_work() as uow:
+    with notifications_unit_of_work(context.store) as uow:
         uow.organisations.get(organisation_id)
         uow.notifications.save_settings_data(organisation_id, settings.to_data())
         context.commit(uow, [event])
@@ -91,7 +91,7 @@ def notification_settings(
 ) -> NotificationSettings:
     """``organisation_id``'s saved settings, or the defaults."""
     authorize(actor, Action.NOTIFICATION_VIEW, Resource("organisation", organisation_id))
-    with context.store.unit_of_work(write=False) as uow:
+    with notifications_unit_of_work(context.store, write=False) as uow:
         data = uow.notifications.settings_data(organisation_id)
     return Notifier(kinds).settings(data, organisation_id)
 
@@ -183,7 +183,7 @@ def preview_notifications(
     and language, as the settings saved for ``organisation`` make them."""
     authorize(actor, Action.NOTIFICATION_VIEW, Resource("organisation", organisation.id))
     chosen = kinds.get(kind)
-    with context.store.unit_of_work(write=False) as uow:
+    with notifications_unit_of_work(context.store, write=False) as uow:
         data = uow.notifications.settings_data(organisation.id)
     settings = Notifier(kinds).settings(data, organisation.id)
     values = merge_texts(chosen.fields, _sample_values(organisation), organisation)
@@ -221,7 +221,7 @@ class OutboxSummary:
 @checked
 def outbox_summary(context: ServiceContext, actor: Actor, *, dead_limit: int = 50) -> OutboxSummary:
     authorize(actor, Action.NOTIFICATION_VIEW, Resource("outbox"))
-    with context.store.unit_of_work(write=False) as uow:
+    with notifications_unit_of_work(context.store, write=False) as uow:
         repository = uow.notifications
         return OutboxSummary(
             counts=repository.counts(),
@@ -240,7 +240,7 @@ def requeue_dead_letters(
     dead letter a :class:`~caredomain.errors.RuleViolation` (``outbox.not_dead``).
     Returns the keys requeued, sorted."""
     authorize(actor, Action.NOTIFICATION_DISPATCH, Resource("outbox"))
-    with context.store.unit_of_work() as uow:
+    with notifications_unit_of_work(context.store) as uow:
         repository = uow.notifications
         for key in keys or ():
             found = repository.get(key)

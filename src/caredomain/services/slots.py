@@ -26,7 +26,6 @@ from caredomain.calendar import Closure, OpeningCalendar
 from caredomain.clock import require_aware
 from caredomain.errors import NotFound
 from caredomain.organisation import OrganisationId
-from caredomain.ports import UnitOfWork
 from caredomain.services.agendas import (
     LoadedAgenda,
     ScopeOf,
@@ -47,6 +46,7 @@ from caredomain.slots.appointments import Appointment, Beneficiary, Channel
 from caredomain.slots.configuration import Reconfigured
 from caredomain.slots.deprogramming import Deprogramming, RefreshReport
 from caredomain.slots.model import AppointmentId, CounterId
+from caredomain.slots.ports import SlotsUnitOfWork, slots_unit_of_work
 from caredomain.slots.settings import SlotSettings
 
 __all__ = [
@@ -84,7 +84,7 @@ def slot_settings(
 ) -> SlotSettings:
     """The organisation's types, places, counters, reference weeks and applications."""
     authorize(actor, Action.CALENDAR_VIEW, Resource("organisation", organisation_id))
-    with context.store.unit_of_work(write=False) as uow:
+    with slots_unit_of_work(context.store, write=False) as uow:
         uow.organisations.get(organisation_id)
         return uow.slots.settings(organisation_id) or SlotSettings()
 
@@ -177,7 +177,7 @@ def preview_planning_change(
     if calendar is not None:
         _authorize_calendar(actor, organisation_id)
     now = context.clock.now()
-    with context.store.unit_of_work(write=False) as uow:
+    with slots_unit_of_work(context.store, write=False) as uow:
         loaded = _planning_agenda(context, uow, organisation_id, now, settings)
         new_calendar = _new_calendar(loaded, calendar)
         outcome = loaded.agenda.reconfigure(
@@ -199,7 +199,7 @@ def refresh_slots(
     whose inputs changed, deprogram what no longer has a slot."""
     authorize(actor, Action.SLOT_CONFIGURE, Resource("slot planning", organisation_id))
     now = context.clock.now()
-    with context.store.unit_of_work() as uow:
+    with slots_unit_of_work(context.store) as uow:
         loaded = load_agenda(
             uow, organisation_id, now=now, new_id=context.new_id, seats=upcoming(now)
         )
@@ -220,7 +220,7 @@ def _reconfigure(
     # change some settings; what she changes is then checked change by change.
     authorize_action(actor, Action.SLOT_CONFIGURE, Action.COUNTER_MANAGE)
     now = context.clock.now()
-    with context.store.unit_of_work() as uow:
+    with slots_unit_of_work(context.store) as uow:
         loaded = _planning_agenda(context, uow, organisation_id, now, settings)
         outcome = loaded.agenda.reconfigure(
             actor,
@@ -248,7 +248,7 @@ def _new_calendar(
 
 def _planning_agenda(
     context: ServiceContext,
-    uow: UnitOfWork,
+    uow: SlotsUnitOfWork,
     organisation_id: OrganisationId,
     now: datetime,
     settings: SlotSettings | None,
@@ -293,7 +293,7 @@ def book_slot(
     loser gets :class:`~caredomain.errors.SlotTaken`, a ``Conflict``."""
     authorize_channel(actor, channel)
     now = context.clock.now()
-    with context.store.unit_of_work() as uow:
+    with slots_unit_of_work(context.store) as uow:
         loaded = load_agenda(
             uow, organisation_id, now=now, new_id=context.new_id, seats=_one_slot(counter_id, start)
         )
@@ -326,7 +326,7 @@ def reschedule_appointment(
     previous date is kept for merge field {7}."""
     authorize_channel(actor, channel)
     now = context.clock.now()
-    with context.store.unit_of_work() as uow:
+    with slots_unit_of_work(context.store) as uow:
         loaded = load_agenda(
             uow,
             organisation_id,
@@ -360,7 +360,7 @@ def cancel_appointment(
     """Cancel: on the portal by the citizen, in the back office by an agent."""
     authorize_channel(actor, channel)
     now = context.clock.now()
-    with context.store.unit_of_work() as uow:
+    with slots_unit_of_work(context.store) as uow:
         loaded = _one_appointment(context, uow, organisation_id, appointment_id, now)
         cancelled = loaded.agenda.cancel(
             actor, appointment_id, channel=channel, now=now, new_id=context.new_id
@@ -379,7 +379,7 @@ def mark_appointment_no_show(
     """Record that the citizen did not come ("Absence"), once the appointment has started."""
     authorize_action(actor, Action.APPOINTMENT_MANAGE)
     now = context.clock.now()
-    with context.store.unit_of_work() as uow:
+    with slots_unit_of_work(context.store) as uow:
         loaded = _one_appointment(context, uow, organisation_id, appointment_id, now)
         missed = loaded.agenda.mark_no_show(actor, appointment_id, now=now, new_id=context.new_id)
         context.commit(uow, loaded.save(uow))
@@ -395,7 +395,7 @@ def _one_slot(counter_id: CounterId, start: datetime) -> ScopeOf:
 
 def _one_appointment(
     context: ServiceContext,
-    uow: UnitOfWork,
+    uow: SlotsUnitOfWork,
     organisation_id: OrganisationId,
     appointment_id: AppointmentId,
     now: datetime,

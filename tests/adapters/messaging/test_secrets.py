@@ -20,7 +20,7 @@ import pytest
 from caredomain import FixedClock
 from caredomain.errors import InvalidInput
 from caredomain.notifications import OutboxMessage, OutboxStatus
-from caredomain.ports import SendStatus
+from caredomain.notifications.outbound import SendStatus
 from caredomain.secret import Secret, scrub, url_without_credentials
 from caredomain.services import ServiceContext
 from caredomain.services.notifications import NOTIFIER_ACTOR, dispatch_notifications

@@ -17,17 +17,22 @@ import heapq
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from attrs import frozen
 
 from caredomain.roster.codes import CodeCatalogue
 from caredomain.roster.model import AgentId, Post, PostId
+from caredomain.roster.state import Roster, RosterChange
 
-if TYPE_CHECKING:
-    from caredomain.roster.state import Roster, RosterChange
-
-__all__ = ["FULL_REST", "Availability", "Candidate", "Exclusion", "Shift", "obstacles"]
+__all__ = [
+    "FULL_REST",
+    "Availability",
+    "Candidate",
+    "Exclusion",
+    "Shift",
+    "availability_of",
+    "obstacles",
+]
 
 FULL_REST = timedelta(hours=24)
 """Rest from this much on counts as full rest when ranking candidates."""
@@ -310,3 +315,9 @@ def _best(found: list[tuple[timedelta, AgentId, Candidate]]) -> Iterator[Candida
     """The candidates of one hours bucket, longest rest first, then by id."""
     found.sort(key=lambda item: (-item[0], item[1]))
     return (candidate for _, _, candidate in found)
+
+
+def availability_of(roster: Roster) -> Availability:
+    """The index that answers :func:`~caredomain.roster.vacancies.candidates` fast: built on
+    first use and kept in step by :meth:`Roster.apply <caredomain.roster.state.Roster.apply>`."""
+    return roster.kept(Availability)

@@ -13,7 +13,7 @@ from functools import partial
 from attrs import evolve, frozen
 
 from caredomain.errors import InvalidInput, RuleViolation
-from caredomain.roster.availability import Candidate, Exclusion, Shift, obstacles
+from caredomain.roster.availability import Candidate, Exclusion, Shift, availability_of, obstacles
 from caredomain.roster.days import LocalEdit
 from caredomain.roster.events import AgentAssigned, DaysSwapped, PostClosed
 from caredomain.roster.model import AgentId, Post, PostId
@@ -51,7 +51,7 @@ def candidates(
     if limit < 1:
         raise InvalidInput("at least one candidate", field="limit", text=str(limit))
     post = roster.post(post_id)
-    index = roster.availability()
+    index = availability_of(roster)
     found = index.candidates(post, limit)
     excluded = tuple(index.exclusions(post)) if explain else None
     return CandidateList(post, tuple(found), excluded)

@@ -25,13 +25,12 @@ from typing import TYPE_CHECKING, TextIO, cast
 from caredomain.errors import InvalidInput, excerpt
 from caredomain.roster.batch import FeedBatch, FeedRejection, RunColumn
 from caredomain_gtt.columns import Days, column_reader
+from caredomain_gtt.folder import GttFolder
 from caredomain_gtt.runs import RunLayout, read_by_runs
 from caredomain_gtt.settings import Extraction, GttSettings
 
 if TYPE_CHECKING:
     from _csv import Reader
-
-    from caredomain_gtt.folder import GttFolder
 
 __all__ = ["GttCsvReader"]
 
@@ -109,8 +108,6 @@ class GttCsvReader:
 
     def folder(self, path: str) -> GttFolder:
         """The folder source reading files dropped into ``path`` with this reader."""
-        from caredomain_gtt.folder import GttFolder
-
         return GttFolder(Path(path), self)
 
     def extraction_time(self, source: str) -> datetime:

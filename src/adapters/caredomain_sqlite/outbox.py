@@ -12,15 +12,13 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from caredomain.errors import InvalidInput, NotFound
 from caredomain.notifications.outbound import CalendarEntry
 from caredomain.notifications.outbox import OutboxMessage, OutboxStatus, Outcome
 from caredomain.serialization import structure, unstructure
-
-if TYPE_CHECKING:
-    from caredomain_sqlite.store import SqliteUnitOfWork
+from caredomain_sqlite.connections import Statements
 
 __all__ = ["SqliteNotifications"]
 
@@ -93,7 +91,7 @@ def _message(row: Sequence[Any]) -> OutboxMessage:
 class SqliteNotifications:
     """:class:`~caredomain.notifications.ports.NotificationRepository` over SQLite."""
 
-    def __init__(self, unit: SqliteUnitOfWork) -> None:
+    def __init__(self, unit: Statements) -> None:
         self._unit = unit
 
     # -- settings -------------------------------------------------------------------------

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING
 
 from attrs import evolve
 
+from caredomain.cli.demo_run import DemoRun
 from caredomain.cli.i18n import _
 from caredomain.cli.notify import embedded_senders, run_dispatch, sender_paths
 from caredomain.clock import FixedClock
@@ -20,9 +20,6 @@ from caredomain.notifications.outbox import OutboxMessage, OutboxStatus
 from caredomain.notifications.ports import notifications_unit_of_work
 from caredomain.services import ServiceContext
 from caredomain.services.notifications import outbox_summary, senders_for
-
-if TYPE_CHECKING:  # the demo imports this module
-    from caredomain.cli.demo import DemoRun
 
 __all__ = ["notifications_chapter"]
 

@@ -9,10 +9,10 @@ import shutil
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from attrs import evolve
 
+from caredomain.cli.demo_run import DemoRun
 from caredomain.cli.i18n import _, ngettext, shown
 from caredomain.cli.roster import show_candidates, show_post
 from caredomain.clock import FixedClock
@@ -20,9 +20,6 @@ from caredomain.organisation import PARIS
 from caredomain.roster import load_ward
 from caredomain.roster import services as roster_services
 from caredomain.roster.ports import FolderReader, roster_unit_of_work
-
-if TYPE_CHECKING:
-    from caredomain.cli.demo import DemoRun
 
 __all__ = ["SAMPLE_EXPORTS", "SAMPLE_WARD", "roster_chapter"]
 

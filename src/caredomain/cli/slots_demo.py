@@ -9,12 +9,12 @@ dispatches the message).
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import TYPE_CHECKING
 
 from attrs import evolve
 
 from caredomain.access import Actor, ActorId, Role
 from caredomain.calendar import Closure
+from caredomain.cli.demo_run import DemoRun, sample_configuration
 from caredomain.cli.i18n import _, ngettext
 from caredomain.cli.slots_command import describe_deprogramming, format_time
 from caredomain.clock import FixedClock
@@ -29,9 +29,6 @@ from caredomain.services import (
 )
 from caredomain.slots import Beneficiary, Channel, SlotSettings
 
-if TYPE_CHECKING:  # the demo imports this module
-    from caredomain.cli.demo import DemoRun
-
 __all__ = ["CITIZEN", "slots_chapter"]
 
 CITIZEN = Beneficiary(
@@ -45,8 +42,6 @@ SHOWN = 8  # free slots listed
 
 def slots_chapter(demo: DemoRun) -> None:
     """Configure, list, book, close the day: the booking is deprogrammed, not lost."""
-    from caredomain.cli.demo import sample_configuration
-
     console, admin = demo.console, demo.admin
     context = _on_demo_day(demo)
     organisation_id = demo.organisation.id

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import importlib.resources
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
 
 from attrs import evolve
 
 from caredomain.access import Actor, ActorId, Role
+from caredomain.cli.demo_run import DemoRun
 from caredomain.cli.i18n import _, ngettext, weekday
 from caredomain.cli.notify import embedded_senders, run_dispatch, sender_paths
 from caredomain.cli.visits import show_alarm, show_reconciliation, show_visit_log
@@ -42,9 +42,6 @@ from caredomain.notifications.ports import notifications_unit_of_work
 from caredomain.organisation import Organisation
 from caredomain.services import ServiceContext
 from caredomain.services.notifications import senders_for
-
-if TYPE_CHECKING:
-    from caredomain.cli.demo import DemoRun
 
 __all__ = ["SAMPLE_AGENCY", "sample_agency", "visits_chapter"]
 

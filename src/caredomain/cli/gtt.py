@@ -33,8 +33,8 @@ from caredomain.cli.roster import ACTOR, roster_zone, show_candidates, show_post
 from caredomain.errors import InvalidInput
 from caredomain.roster import FeedReport, FeedSchedule, RosterSettings
 from caredomain.roster import services as roster_services
-from caredomain.roster.feed_services import FeedRun, FolderRun
 from caredomain.roster.ports import FeedReader, FeedReaderSpec, FolderReader, roster_unit_of_work
+from caredomain.roster.services.feed import FeedRun, FolderRun
 from caredomain.serialization import parse_toml, structure
 from caredomain.services import ServiceContext
 

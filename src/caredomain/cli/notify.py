@@ -39,12 +39,7 @@ from caredomain.errors import InvalidInput
 from caredomain.notifications.configuration import NotificationConfiguration, SenderChoice
 from caredomain.notifications.outbox import OutboxStatus
 from caredomain.notifications.ports import Sender
-from caredomain.organisation import Organisation
-from caredomain.plugins import Plugins
-from caredomain.ports import Store
-from caredomain.serialization import unstructure
-from caredomain.services import ServiceContext
-from caredomain.services.notifications import (
+from caredomain.notifications.services import (
     NOTIFIER_ACTOR,
     DispatchReport,
     OutboxSummary,
@@ -54,6 +49,11 @@ from caredomain.services.notifications import (
     requeue_dead_letters,
     senders_for,
 )
+from caredomain.organisation import Organisation
+from caredomain.plugins import Plugins
+from caredomain.ports import Store
+from caredomain.serialization import unstructure
+from caredomain.services import ServiceContext
 
 __all__ = ["add_parser", "embedded_senders", "run_dispatch", "sender_paths"]
 

@@ -18,8 +18,8 @@ from caredomain.clock import FixedClock
 from caredomain.notifications.configuration import NotificationConfiguration
 from caredomain.notifications.outbox import OutboxMessage, OutboxStatus
 from caredomain.notifications.ports import notifications_unit_of_work
+from caredomain.notifications.services import outbox_summary, senders_for
 from caredomain.services import ServiceContext
-from caredomain.services.notifications import outbox_summary, senders_for
 
 __all__ = ["notifications_chapter"]
 

@@ -18,8 +18,9 @@ from caredomain.cli.demo_run import DemoRun, sample_configuration
 from caredomain.cli.i18n import _, ngettext
 from caredomain.cli.slots_command import describe_deprogramming, format_time
 from caredomain.clock import FixedClock
-from caredomain.services import (
-    ServiceContext,
+from caredomain.services import ServiceContext
+from caredomain.slots import Beneficiary, Channel, SlotSettings
+from caredomain.slots.services import (
     add_closure,
     book_slot,
     configure_slots,
@@ -27,7 +28,6 @@ from caredomain.services import (
     preview_planning_change,
     slot_settings,
 )
-from caredomain.slots import Beneficiary, Channel, SlotSettings
 
 __all__ = ["CITIZEN", "slots_chapter"]
 

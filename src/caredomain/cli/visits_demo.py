@@ -39,9 +39,9 @@ from caredomain.interventions.visit_data import EntryId, Mileage, Report, TasksD
 from caredomain.notifications.configuration import NotificationConfiguration
 from caredomain.notifications.outbox import OutboxMessage
 from caredomain.notifications.ports import notifications_unit_of_work
+from caredomain.notifications.services import senders_for
 from caredomain.organisation import Organisation
 from caredomain.services import ServiceContext
-from caredomain.services.notifications import senders_for
 
 __all__ = ["SAMPLE_AGENCY", "sample_agency", "visits_chapter"]
 

@@ -12,7 +12,7 @@
 * :mod:`~.repository` — the store's port for all of this (``uow.notifications``).
 
 Dispatching (taking due messages to the senders) is a service:
-:func:`caredomain.services.notifications.dispatch_notifications`.
+:func:`caredomain.notifications.services.dispatch_notifications`.
 """
 
 from caredomain.notifications.configuration import NotificationConfiguration, SenderChoice

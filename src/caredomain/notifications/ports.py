@@ -31,6 +31,7 @@ __all__ = [
     "NotificationRepository",
     "NotificationsUnitOfWork",
     "Sender",
+    "SenderOffers",
     "SenderSpec",
     "notifications_of",
     "notifications_unit_of_work",
@@ -78,6 +79,12 @@ class SenderSpec:
     channel: str
     create: Callable[[Mapping[str, str]], Sender]
     description: str = ""
+
+
+class SenderOffers(Protocol):
+    """What offers senders by name: the loaded plugins (:class:`caredomain.plugins.Plugins`)."""
+
+    def sender_specs(self) -> Mapping[str, SenderSpec]: ...
 
 
 class NotificationRepository(Protocol):

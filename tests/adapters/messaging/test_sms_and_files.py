@@ -24,9 +24,9 @@ from caredomain.notifications.outbound import (
     OutboundMessage,
     SendStatus,
 )
+from caredomain.notifications.services import NOTIFIER_ACTOR, dispatch_notifications
 from caredomain.plugins import load_plugins
 from caredomain.services import ServiceContext
-from caredomain.services.notifications import NOTIFIER_ACTOR, dispatch_notifications
 from caredomain_messaging import (
     MaildirSender,
     SmsFileSender,

@@ -23,8 +23,8 @@ from caredomain.notifications.outbound import (
     SendResult,
     SendStatus,
 )
+from caredomain.notifications.services import NOTIFIER_ACTOR, dispatch_notifications
 from caredomain.services import ServiceContext
-from caredomain.services.notifications import NOTIFIER_ACTOR, dispatch_notifications
 from caredomain_messaging import SmtpSender, message_id
 from caredomain_sqlite import SqliteStore
 

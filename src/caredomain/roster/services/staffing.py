@@ -6,7 +6,7 @@ Each asks :func:`~caredomain.access.authorize_action` before it looks anything u
 
 - a post's unit is its planning's;
 - an agent's units are those where she holds (or was stood down from) posts, on any day
-  (:func:`~caredomain.roster.loading.agent_units`); the roster model has no home unit;
+  (:func:`~caredomain.roster.services.loading.agent_units`); the roster model has no home unit;
 - an agent-day is of the units of the posts she holds that day, each of which the manager
   must manage, or, on a day without a post, of her units, one of which she must manage.
 
@@ -25,10 +25,15 @@ from caredomain.errors import InvalidInput
 from caredomain.events import Event
 from caredomain.roster.days import DayCode, LocalEdit
 from caredomain.roster.edits import edit_code
-from caredomain.roster.loading import agent_units, commit_change, load_roster, post_resource
 from caredomain.roster.model import AgentId, Post
 from caredomain.roster.plannings import publish_planning
 from caredomain.roster.ports import RosterUnitOfWork, roster_unit_of_work
+from caredomain.roster.services.loading import (
+    agent_units,
+    commit_change,
+    load_roster,
+    post_resource,
+)
 from caredomain.roster.state import Roster
 from caredomain.roster.vacancies import (
     CandidateList,

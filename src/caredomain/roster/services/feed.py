@@ -23,7 +23,6 @@ from caredomain.roster.batch import FeedBatch
 from caredomain.roster.codes import french_hospital_catalogue
 from caredomain.roster.days import AgentDays
 from caredomain.roster.feed import FeedReport, ReadInFull, apply_codes, settle_absences
-from caredomain.roster.loading import commit_change
 from caredomain.roster.model import RosterSettings
 from caredomain.roster.plausible import PlausibleRange, feed_dates_are_plausible
 from caredomain.roster.ports import (
@@ -33,6 +32,7 @@ from caredomain.roster.ports import (
     RosterUnitOfWork,
     roster_unit_of_work,
 )
+from caredomain.roster.services.loading import commit_change
 from caredomain.roster.state import Roster
 from caredomain.services.context import ServiceContext
 from caredomain.text import Text

@@ -15,13 +15,13 @@ from caredomain.access import Action, Actor, Resource, authorize, authorize_acti
 from caredomain.arguments import checked
 from caredomain.errors import Forbidden, InvalidInput
 from caredomain.organisation import Organisation, OrganisationId
-from caredomain.services.agendas import SeatScope, load_agenda, local_midnight, no_seats
 from caredomain.services.context import ServiceContext
 from caredomain.slots.appointments import Appointment, Channel
 from caredomain.slots.index import Slot
 from caredomain.slots.model import AppointmentId, AppointmentType, PlaceId, TypeId
 from caredomain.slots.ports import slots_unit_of_work
 from caredomain.slots.rules import NOT_ON_PORTAL, portal_refusal, service_refusal
+from caredomain.slots.services.agendas import SeatScope, load_agenda, local_midnight, no_seats
 from caredomain.slots.settings import SlotSettings
 from caredomain.slots.why import Availability
 

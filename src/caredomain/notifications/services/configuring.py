@@ -1,6 +1,6 @@
 """Use cases of the notifications: settings, previews, the outbox and its dead letters.
 
-Dispatch lives in :mod:`caredomain.services.dispatch` and is re-exported here.
+Dispatch lives in :mod:`caredomain.notifications.services.dispatch` and is re-exported here.
 """
 
 from __future__ import annotations
@@ -19,21 +19,17 @@ from caredomain.notifications.formatting import merge_texts, plain_spaces
 from caredomain.notifications.kinds import KINDS, KindRegistry, MergeValue
 from caredomain.notifications.notifier import Notifier
 from caredomain.notifications.outbox import OutboxMessage, OutboxStatus
-from caredomain.notifications.ports import Sender, notifications_unit_of_work
+from caredomain.notifications.ports import Sender, SenderOffers, notifications_unit_of_work
 from caredomain.notifications.settings import NotificationChannel, NotificationSettings
 from caredomain.organisation import Organisation, OrganisationId
-from caredomain.plugins import Plugins
 from caredomain.services.context import ServiceContext
-from caredomain.services.dispatch import DispatchReport, dispatch_notifications
 
 __all__ = [
     "NOTIFIER_ACTOR",
-    "DispatchReport",
     "NotificationSettingsSaved",
     "OutboxSummary",
     "Preview",
     "configure_notifications",
-    "dispatch_notifications",
     "notification_settings",
     "outbox_summary",
     "preview_notifications",
@@ -100,14 +96,15 @@ def notification_settings(
 
 
 def senders_for(
-    plugins: Plugins,
+    plugins: SenderOffers,
     choices: Mapping[str, SenderChoice],
     environ: Mapping[str, str],
     *,
     source: str | None = None,
 ) -> dict[str, Sender]:
     """The sender of each channel, built by the plugin offering it from its settings
-    (``name_env`` settings read from ``environ``). Nothing connects yet. Errors name the
+    (``name_env`` settings read from ``environ``); ``plugins`` is the loaded plugins
+    (:class:`caredomain.plugins.Plugins`). Nothing connects yet. Errors name the
     configuration path (``notifications.mail.sender``) and ``source``."""
     offered = plugins.sender_specs()
     senders: dict[str, Sender] = {}

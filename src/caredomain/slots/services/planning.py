@@ -4,7 +4,7 @@ refresh, free slots and why none, booking, rescheduling, cancelling, no-shows.
 Each takes the acting :class:`~caredomain.access.Actor`, is authorized through
 :mod:`caredomain.access` (by the :class:`~caredomain.slots.Agenda`'s methods for what
 changes, here for what is read), loads the agenda through the unit of work with only
-the appointments it needs (:mod:`caredomain.services.agendas`), and ends every write with
+the appointments it needs (:mod:`caredomain.slots.services.agendas`), and ends every write with
 :meth:`ServiceContext.commit`, which journals the events, commits and publishes them.
 
 A planning change (settings, closures, public holidays) is replanned at once and
@@ -26,7 +26,13 @@ from caredomain.calendar import Closure, OpeningCalendar
 from caredomain.clock import require_aware
 from caredomain.errors import NotFound
 from caredomain.organisation import OrganisationId
-from caredomain.services.agendas import (
+from caredomain.services.context import ServiceContext
+from caredomain.slots.appointments import Appointment, Beneficiary, Channel
+from caredomain.slots.configuration import Reconfigured
+from caredomain.slots.deprogramming import Deprogramming, RefreshReport
+from caredomain.slots.model import AppointmentId, CounterId
+from caredomain.slots.ports import SlotsUnitOfWork, slots_unit_of_work
+from caredomain.slots.services.agendas import (
     LoadedAgenda,
     ScopeOf,
     SeatScope,
@@ -34,31 +40,18 @@ from caredomain.services.agendas import (
     no_seats,
     upcoming,
 )
-from caredomain.services.context import ServiceContext
-from caredomain.services.slot_queries import (
-    MAX_DAYS,
+from caredomain.slots.services.queries import (
     authorize_channel,
-    find_appointment,
-    free_slots,
-    why_no_slot,
 )
-from caredomain.slots.appointments import Appointment, Beneficiary, Channel
-from caredomain.slots.configuration import Reconfigured
-from caredomain.slots.deprogramming import Deprogramming, RefreshReport
-from caredomain.slots.model import AppointmentId, CounterId
-from caredomain.slots.ports import SlotsUnitOfWork, slots_unit_of_work
 from caredomain.slots.settings import SlotSettings
 
 __all__ = [
-    "MAX_DAYS",
     "SLOT_PLANNER",
     "add_closure",
     "book_slot",
     "cancel_appointment",
     "change_opening_calendar",
     "configure_slots",
-    "find_appointment",
-    "free_slots",
     "mark_appointment_no_show",
     "preview_planning_change",
     "refresh_slots",
@@ -66,7 +59,6 @@ __all__ = [
     "reschedule_appointment",
     "slot_settings",
     "switch_public_holiday",
-    "why_no_slot",
 ]
 
 SLOT_PLANNER = Actor(ActorId("slot-planner"), {Role.ADMINISTRATOR}, name="Nightly slot planning")

@@ -33,14 +33,9 @@ from zoneinfo import ZoneInfo
 from caredomain import Actor, FixedClock
 from caredomain.arguments import checked
 from caredomain.cli.demo import sample_configuration
-from caredomain.services import (
-    ServiceContext,
-    book_slot,
-    configure_organisation,
-    configure_slots,
-    free_slots,
-)
+from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import Beneficiary, Channel, TypeId
+from caredomain.slots.services import book_slot, configure_slots, free_slots
 from caredomain_sqlite import SqliteStore
 
 ADMIN = Actor.administrator("admin", "Administratrice")

@@ -9,7 +9,7 @@ body in French, no attachment) are sent twice:
 * **bare**: one smtplib connection, a ``MIMEText`` built (the same headers, quoted-printable
   UTF-8) and sent per mail — the least a program sending those mails must do;
 * **outbox**: queued in a SQLite store (one transaction), then dispatched by
-  :func:`caredomain.services.notifications.dispatch_notifications` through the ``smtp``
+  :func:`caredomain.notifications.services.dispatch_notifications` through the ``smtp``
   sender: claims in batches, one connection a batch, each outcome recorded.
 
 The ratio is outbox throughput / bare throughput; the target is at least 0.7. Queueing
@@ -35,8 +35,8 @@ from email.utils import formatdate
 from pathlib import Path
 
 from caredomain.notifications import OutboxMessage
+from caredomain.notifications.services import NOTIFIER_ACTOR, dispatch_notifications
 from caredomain.services import ServiceContext
-from caredomain.services.notifications import NOTIFIER_ACTOR, dispatch_notifications
 from caredomain_messaging import SmtpSender
 from caredomain_sqlite import SqliteStore
 

@@ -47,6 +47,7 @@ from caredomain.roster import (
     candidates,
     french_hospital_catalogue,
 )
+from caredomain.roster.availability import availability_of
 from caredomain.roster.days import micros
 from caredomain.roster.model import PlanningStatus
 from caredomain.roster.services import apply_gtt_file
@@ -266,9 +267,9 @@ def candidates_figures(agents: int, queries: int) -> dict[str, float]:
         days=records,
     )
     start = time.perf_counter()
-    roster.availability()
+    availability_of(roster)
     for offset in range(7):
-        roster.availability().absent_on(monday + timedelta(days=offset))
+        availability_of(roster).absent_on(monday + timedelta(days=offset))
     index_s = time.perf_counter() - start
     for post in vacant[:20]:  # first query per week and skill set builds that ranking
         candidates(roster, post.id, limit=10)

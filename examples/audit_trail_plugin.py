@@ -27,15 +27,10 @@ from pathlib import Path
 from typing import TextIO
 
 from caredomain import Event, InvalidInput, hookimpl
-from caredomain.ports import (
-    FeedBatch,
-    FeedReaderSpec,
-    FeedRow,
-    OutboundMessage,
-    SenderSpec,
-    SendResult,
-    SendStatus,
-)
+from caredomain.notifications.outbound import OutboundMessage, SendResult, SendStatus
+from caredomain.notifications.ports import SenderSpec
+from caredomain.roster.batch import FeedBatch, FeedRow
+from caredomain.roster.ports import FeedReaderSpec
 from caredomain.serialization import unstructure
 
 

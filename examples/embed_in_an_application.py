@@ -30,16 +30,11 @@ from audit_trail_plugin import AuditTrail
 from caredomain import Actor, ActorId, FixedClock, Role, SlotTaken
 from caredomain.cli.demo import sample_configuration
 from caredomain.embedding import open_context
+from caredomain.notifications.services import outbox_summary
 from caredomain.plugins import load_plugins
-from caredomain.services import (
-    ServiceContext,
-    book_slot,
-    configure_organisation,
-    configure_slots,
-    free_slots,
-)
-from caredomain.services.notifications import outbox_summary
+from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import Beneficiary, Channel, Slot, TypeId
+from caredomain.slots.services import book_slot, configure_slots, free_slots
 
 PARIS = ZoneInfo("Europe/Paris")
 ID_CARDS = TypeId("pieces-identite")

@@ -22,20 +22,15 @@ from zoneinfo import ZoneInfo
 from caredomain import Actor, ActorId, FixedClock, InvalidInput, Role
 from caredomain.configuration import load_configuration
 from caredomain.notifications import NotificationSettings, Notifier, OutboxMessage
-from caredomain.plugins import load_plugins
-from caredomain.services import (
-    ServiceContext,
-    book_slot,
-    cancel_appointment,
-    configure_organisation,
-    configure_slots,
-)
-from caredomain.services.notifications import (
+from caredomain.notifications.services import (
     NOTIFIER_ACTOR,
     configure_notifications,
     dispatch_notifications,
 )
+from caredomain.plugins import load_plugins
+from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import Beneficiary, Channel, CounterId
+from caredomain.slots.services import book_slot, cancel_appointment, configure_slots
 
 PARIS = ZoneInfo("Europe/Paris")
 

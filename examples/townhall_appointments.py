@@ -22,12 +22,12 @@ from zoneinfo import ZoneInfo
 
 from caredomain import Actor, ActorId, Closure, FixedClock, Role
 from caredomain.configuration import load_configuration
-from caredomain.services import (
+from caredomain.services import ServiceContext, configure_organisation
+from caredomain.slots import Appointment, Beneficiary, Channel, TypeId
+from caredomain.slots.services import (
     SLOT_PLANNER,
-    ServiceContext,
     add_closure,
     book_slot,
-    configure_organisation,
     configure_slots,
     find_appointment,
     free_slots,
@@ -36,7 +36,6 @@ from caredomain.services import (
     reschedule_appointment,
     why_no_slot,
 )
-from caredomain.slots import Appointment, Beneficiary, Channel, TypeId
 from caredomain_sqlite import SqliteStore
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from audit_trail_plugin import AuditTrail
 
 from caredomain import Actor, FixedClock, Organisation, OrganisationId
+from caredomain.notifications.outbound import OutboundMessage
 from caredomain.plugins import load_plugins
-from caredomain.ports import OutboundMessage
 from caredomain.services import ServiceContext, configure_organisation
 
 

@@ -11,7 +11,8 @@ import pytest
 
 from caredomain import Actor, Organisation, OrganisationId, __version__
 from caredomain.cli.demo import sample_configuration
-from caredomain.services import ServiceContext, configure_organisation, configure_slots
+from caredomain.services import ServiceContext, configure_organisation
+from caredomain.slots.services import configure_slots
 from caredomain_sqlite import SqliteStore
 
 

@@ -19,7 +19,9 @@ import pluggy
 
 from caredomain.events import Event
 from caredomain.interventions.platform import MobilePlatformSpec
-from caredomain.ports import FeedReaderSpec, SenderSpec, Store
+from caredomain.notifications.ports import SenderSpec
+from caredomain.ports import Store
+from caredomain.roster.ports import FeedReaderSpec
 
 __all__ = ["PROJECT", "hookimpl", "hookspec"]
 
@@ -42,8 +44,9 @@ def caredomain_open_store(url: str) -> Store | None:
 def caredomain_senders(register: Callable[[SenderSpec], None]) -> None:
     """Offer channel senders (mail, SMS, push…) by calling ``register`` once for each.
 
-    A :class:`~caredomain.ports.SenderSpec` names the sender, its channel and a factory that
-    builds it from its settings, so nothing is connected until a sender is asked for.
+    A :class:`~caredomain.notifications.ports.SenderSpec` names the sender, its channel and
+    a factory that builds it from its settings, so nothing is connected until a sender is
+    asked for.
     """
 
 

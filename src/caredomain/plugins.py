@@ -24,7 +24,9 @@ from caredomain import hookspecs
 from caredomain.errors import CareDomainError, InvalidInput
 from caredomain.events import Event
 from caredomain.interventions.platform import MobilePlatformSpec
-from caredomain.ports import FeedReaderSpec, SenderSpec, Store
+from caredomain.notifications.ports import SenderSpec
+from caredomain.ports import Store
+from caredomain.roster.ports import FeedReaderSpec
 from caredomain.text import Text
 
 __all__ = [

@@ -27,15 +27,10 @@ from caredomain import (
 )
 from caredomain.arguments import _FieldCheck, checked, conform
 from caredomain.cli.demo import sample_configuration
-from caredomain.services import (
-    ServiceContext,
-    book_slot,
-    configure_organisation,
-    configure_slots,
-    free_slots,
-)
-from caredomain.services.notifications import outbox_summary
+from caredomain.notifications.services import outbox_summary
+from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import AppointmentType, Beneficiary, Channel, TypeId
+from caredomain.slots.services import book_slot, configure_slots, free_slots
 from caredomain_sqlite import SqliteStore
 
 Token = NewType("Token", str)
@@ -110,14 +105,14 @@ def test_a_use_case_called_with_too_many_arguments_is_invalid_input() -> None:
 # -- every public use case ---------------------------------------------------------------
 
 MODULES = (
-    "caredomain.services.slots",
-    "caredomain.services.slot_queries",
+    "caredomain.slots.services.planning",
+    "caredomain.slots.services.queries",
     "caredomain.services.organisations",
-    "caredomain.services.notifications",
-    "caredomain.services.dispatch",
+    "caredomain.notifications.services.configuring",
+    "caredomain.notifications.services.dispatch",
     "caredomain.roster.services",
-    "caredomain.roster.staffing",
-    "caredomain.roster.feed_services",
+    "caredomain.roster.services.staffing",
+    "caredomain.roster.services.feed",
     "caredomain.interventions.services",
 )
 

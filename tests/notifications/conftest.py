@@ -27,7 +27,7 @@ from caredomain import (
 )
 from caredomain.calendar import WORKING_WEEK
 from caredomain.notifications import Notifier
-from caredomain.services import ServiceContext, configure_organisation, configure_slots
+from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import (
     AppointmentType,
     Beneficiary,
@@ -40,6 +40,7 @@ from caredomain.slots import (
     WeekApplication,
     WeekName,
 )
+from caredomain.slots.services import configure_slots
 from caredomain_sqlite import SqliteStore
 
 PARIS = ZoneInfo("Europe/Paris")

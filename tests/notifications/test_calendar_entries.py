@@ -13,13 +13,13 @@ import icalendar
 
 from caredomain.calendar import Closure
 from caredomain.notifications import OutboxMessage
-from caredomain.services import (
+from caredomain.slots import Appointment, Beneficiary, Channel
+from caredomain.slots.services import (
     add_closure,
     book_slot,
     cancel_appointment,
     reschedule_appointment,
 )
-from caredomain.slots import Appointment, Beneficiary, Channel
 from caredomain_messaging.mail import compose
 
 

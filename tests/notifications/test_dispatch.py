@@ -15,15 +15,15 @@ from hypothesis import strategies as st
 from caredomain import Actor, ActorId, FixedClock, Forbidden, Role
 from caredomain.errors import NotFound, RuleViolation
 from caredomain.notifications import OutboxMessage, OutboxStatus, RetryPolicy
+from caredomain.notifications.outbound import OutboundMessage, SendResult, SendStatus
 from caredomain.notifications.outbox import Outcome
-from caredomain.ports import OutboundMessage, SendResult, SendStatus
-from caredomain.services import ServiceContext
-from caredomain.services.notifications import (
+from caredomain.notifications.services import (
     NOTIFIER_ACTOR,
     dispatch_notifications,
     outbox_summary,
     requeue_dead_letters,
 )
+from caredomain.services import ServiceContext
 from caredomain_sqlite import SqliteStore
 
 NOW = datetime(2026, 2, 2, 7, 0, tzinfo=UTC)

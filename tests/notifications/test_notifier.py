@@ -12,17 +12,22 @@ from attrs import evolve
 
 from caredomain.calendar import Closure
 from caredomain.notifications import Notifier, OutboxMessage, OutboxStatus, ReminderPolicy
-from caredomain.ports import CalendarMethod, OutboundMessage, SendResult, SendStatus
-from caredomain.services import (
+from caredomain.notifications.outbound import (
+    CalendarMethod,
+    OutboundMessage,
+    SendResult,
+    SendStatus,
+)
+from caredomain.notifications.services import NOTIFIER_ACTOR, dispatch_notifications
+from caredomain.services import configure_organisation
+from caredomain.slots import Appointment, Beneficiary, Channel
+from caredomain.slots.services import (
     add_closure,
     book_slot,
     cancel_appointment,
-    configure_organisation,
     mark_appointment_no_show,
     reschedule_appointment,
 )
-from caredomain.services.notifications import NOTIFIER_ACTOR, dispatch_notifications
-from caredomain.slots import Appointment, Beneficiary, Channel
 
 
 class Recorder:

@@ -20,15 +20,12 @@ from caredomain.notifications import (
     Texts,
     TypeNotifications,
 )
+from caredomain.notifications.services import configure_notifications, notification_settings
 from caredomain.notifications.settings import NotificationChannel
 from caredomain.notifications.templates import Template
-from caredomain.services import book_slot
-from caredomain.services.notifications import (
-    configure_notifications,
-    notification_settings,
-)
 from caredomain.slots import AppointmentBooked, Beneficiary, Channel, CounterId, PlaceId, TypeId
 from caredomain.slots.model import AppointmentId
+from caredomain.slots.services import book_slot
 
 PARIS = ZoneInfo("Europe/Paris")
 TUESDAY_1430 = datetime(2026, 2, 3, 14, 30, tzinfo=PARIS)

@@ -14,9 +14,10 @@ from caredomain.cli.demo import sample_configuration
 from caredomain.embedding import open_context
 from caredomain.notifications import OutboxStatus
 from caredomain.plugins import load_plugins
-from caredomain.services import ServiceContext, book_slot, configure_organisation, configure_slots
-from caredomain.services import free_slots as list_free_slots
+from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import Beneficiary, Channel, TypeId
+from caredomain.slots.services import book_slot, configure_slots
+from caredomain.slots.services import free_slots as list_free_slots
 
 PARIS = ZoneInfo("Europe/Paris")
 ADMIN = Actor.administrator("admin", "Administratrice")

@@ -11,7 +11,7 @@ import pytest
 
 GOOD = """
 from caredomain import hookimpl
-from caredomain.ports import SenderSpec
+from caredomain.notifications.ports import SenderSpec
 
 @hookimpl
 def caredomain_senders(register):

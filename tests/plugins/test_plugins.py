@@ -20,8 +20,9 @@ from caredomain import (
     OrganisationId,
     hookimpl,
 )
+from caredomain.notifications.outbound import OutboundMessage, SendStatus
+from caredomain.notifications.ports import Sender, SenderSpec
 from caredomain.plugins import PluginLoadError, Plugins, load_plugins
-from caredomain.ports import OutboundMessage, Sender, SenderSpec, SendStatus
 from caredomain.services import ServiceContext, configure_organisation
 
 NOON = datetime(2026, 11, 22, 12, tzinfo=UTC)

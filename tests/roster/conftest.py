@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from caredomain.ports import FeedBatch, FeedRow
 from caredomain.roster import Roster, Ward, french_hospital_catalogue, load_ward, set_up
+from caredomain.roster.batch import FeedBatch, FeedRow
 
 PARIS = ZoneInfo("Europe/Paris")
 MON, TUE, WED = date(2026, 11, 23), date(2026, 11, 24), date(2026, 11, 25)

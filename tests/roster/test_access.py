@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from caredomain import Actor, ActorId, FixedClock, Forbidden, NotFound, Role
-from caredomain.ports import FeedBatch, FeedRow
 from caredomain.roster import french_hospital_catalogue, load_ward
 from caredomain.roster import services as roster
+from caredomain.roster.batch import FeedBatch, FeedRow
 from caredomain.services import ServiceContext
 from caredomain_sqlite import SqliteStore
 

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from caredomain.ports import FeedBatch, FeedRejection, FeedRow
 from caredomain.roster import (
     AgentUnassigned,
     GttBatchApplied,
@@ -18,6 +17,7 @@ from caredomain.roster import (
     apply_feed,
     late_rows_never_regress,
 )
+from caredomain.roster.batch import FeedBatch, FeedRejection, FeedRow
 from caredomain.roster.feed import apply_codes, settle_absences
 
 Kit = Any

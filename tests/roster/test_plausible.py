@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from caredomain import Actor, FixedClock, InvalidInput
 from caredomain.errors import excerpt
-from caredomain.ports import FeedBatch, RecognisedRun
 from caredomain.roster import RosterSettings, load_ward
 from caredomain.roster import services as roster
+from caredomain.roster.batch import FeedBatch, RecognisedRun
 from caredomain.roster.feed import ReadInFull
 from caredomain.roster.plausible import CLOCK_SLACK, PlausibleRange, feed_dates_are_plausible
 from caredomain.services import ServiceContext

@@ -13,7 +13,6 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from caredomain.errors import InvalidInput, RuleViolation
-from caredomain.ports import FeedBatch, FeedRow, RecognisedRun
 from caredomain.roster import (
     Agent,
     AgentId,
@@ -23,6 +22,7 @@ from caredomain.roster import (
     french_hospital_catalogue,
     set_up,
 )
+from caredomain.roster.batch import FeedBatch, FeedRow, RecognisedRun
 from caredomain.roster.feed import ReadInFull
 from caredomain.testing.roster import feed_batches
 

@@ -19,7 +19,6 @@ from hypothesis.stateful import (
 )
 
 from caredomain.errors import RuleViolation
-from caredomain.ports import FeedBatch, FeedRow
 from caredomain.roster import (
     Agent,
     AgentId,
@@ -38,6 +37,7 @@ from caredomain.roster import (
     set_up,
     swap_days,
 )
+from caredomain.roster.batch import FeedBatch, FeedRow
 from caredomain.testing.roster import ReferenceFeed, feed_batches, gtt_state
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -35,26 +35,7 @@ from caredomain import (
 )
 from caredomain.calendar import WORKING_WEEK
 from caredomain.errors import SlotTaken
-from caredomain.services import (
-    SLOT_PLANNER,
-    ServiceContext,
-    add_closure,
-    book_slot,
-    cancel_appointment,
-    change_opening_calendar,
-    configure_organisation,
-    configure_slots,
-    find_appointment,
-    free_slots,
-    mark_appointment_no_show,
-    preview_planning_change,
-    refresh_slots,
-    remove_closure,
-    reschedule_appointment,
-    slot_settings,
-    switch_public_holiday,
-    why_no_slot,
-)
+from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import (
     Appointment,
     AppointmentBooked,
@@ -76,6 +57,24 @@ from caredomain.slots import (
     TypeId,
     WeekApplication,
     WeekName,
+)
+from caredomain.slots.services import (
+    SLOT_PLANNER,
+    add_closure,
+    book_slot,
+    cancel_appointment,
+    change_opening_calendar,
+    configure_slots,
+    find_appointment,
+    free_slots,
+    mark_appointment_no_show,
+    preview_planning_change,
+    refresh_slots,
+    remove_closure,
+    reschedule_appointment,
+    slot_settings,
+    switch_public_holiday,
+    why_no_slot,
 )
 from caredomain_sqlite import SqliteStore
 

@@ -32,25 +32,7 @@ from caredomain import (
     RuleViolation,
 )
 from caredomain.calendar import WORKING_WEEK
-from caredomain.services import (
-    ServiceContext,
-    add_closure,
-    book_slot,
-    cancel_appointment,
-    change_opening_calendar,
-    configure_organisation,
-    configure_slots,
-    find_appointment,
-    free_slots,
-    mark_appointment_no_show,
-    preview_planning_change,
-    refresh_slots,
-    remove_closure,
-    reschedule_appointment,
-    slot_settings,
-    switch_public_holiday,
-    why_no_slot,
-)
+from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import (
     Appointment,
     AppointmentId,
@@ -65,6 +47,23 @@ from caredomain.slots import (
     TypeId,
     WeekApplication,
     WeekName,
+)
+from caredomain.slots.services import (
+    add_closure,
+    book_slot,
+    cancel_appointment,
+    change_opening_calendar,
+    configure_slots,
+    find_appointment,
+    free_slots,
+    mark_appointment_no_show,
+    preview_planning_change,
+    refresh_slots,
+    remove_closure,
+    reschedule_appointment,
+    slot_settings,
+    switch_public_holiday,
+    why_no_slot,
 )
 from caredomain_sqlite import SqliteStore
 

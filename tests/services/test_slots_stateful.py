@@ -37,19 +37,7 @@ from caredomain import (
     Weekday,
 )
 from caredomain.calendar import WORKING_WEEK
-from caredomain.services import (
-    SLOT_PLANNER,
-    ServiceContext,
-    book_slot,
-    cancel_appointment,
-    change_opening_calendar,
-    configure_organisation,
-    configure_slots,
-    free_slots,
-    mark_appointment_no_show,
-    refresh_slots,
-    reschedule_appointment,
-)
+from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import (
     Agenda,
     Appointment,
@@ -65,6 +53,17 @@ from caredomain.slots import (
     TypeId,
     WeekApplication,
     WeekName,
+)
+from caredomain.slots.services import (
+    SLOT_PLANNER,
+    book_slot,
+    cancel_appointment,
+    change_opening_calendar,
+    configure_slots,
+    free_slots,
+    mark_appointment_no_show,
+    refresh_slots,
+    reschedule_appointment,
 )
 from caredomain_sqlite import SqliteStore
 

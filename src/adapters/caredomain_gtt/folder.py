@@ -14,26 +14,33 @@ import os
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from caredomain.errors import InvalidInput
-from caredomain.ports import FeedBatch
+from caredomain.roster.batch import FeedBatch
 from caredomain.text import Text
 
-if TYPE_CHECKING:
-    from caredomain_gtt.reader import GttCsvReader
-
-__all__ = ["DONE", "REJECTED", "GttFolder"]
+__all__ = ["DONE", "REJECTED", "ExportReader", "GttFolder"]
 
 DONE = "done"
 REJECTED = "rejected"
 _UNREADABLE = datetime.min.replace(tzinfo=UTC)
 
 
+class ExportReader(Protocol):
+    """What a folder reads its files with (:class:`caredomain_gtt.reader.GttCsvReader`)."""
+
+    def extraction_time(self, source: str) -> datetime: ...
+
+    def read(self, source: str) -> FeedBatch: ...
+
+    def read_recognising(self, source: str, known: Mapping[bytes, str]) -> FeedBatch: ...
+
+
 class GttFolder:
     """The files of ``inbox`` (``*.csv``, any case), read with ``reader``."""
 
-    def __init__(self, inbox: Path, reader: GttCsvReader) -> None:
+    def __init__(self, inbox: Path, reader: ExportReader) -> None:
         if not inbox.is_dir():
             raise InvalidInput(Text("not a folder"), source=str(inbox))
         self.inbox = inbox

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from caredomain import hookimpl
-from caredomain.ports import FeedReader, FeedReaderSpec
+from caredomain.roster.ports import FeedReader, FeedReaderSpec
 from caredomain_gtt.reader import GttCsvReader
 from caredomain_gtt.settings import GttSettings
 

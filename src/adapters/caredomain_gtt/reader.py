@@ -1,4 +1,4 @@
-"""Reading a GTT export (CSV) into a :class:`~caredomain.ports.FeedBatch`.
+"""Reading a GTT export (CSV) into a :class:`~caredomain.roster.batch.FeedBatch`.
 
 The file is read by runs of lines, each digested, and those the roster already knows are
 left unparsed (:mod:`caredomain_gtt.runs`); the others go through :mod:`csv` straight into
@@ -23,16 +23,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
 
 from caredomain.errors import InvalidInput, excerpt
-from caredomain.ports import FeedBatch, FeedRejection, RunColumn
+from caredomain.roster.batch import FeedBatch, FeedRejection, RunColumn
 from caredomain.text import Text, counted
 from caredomain_gtt.columns import Days, column_reader
+from caredomain_gtt.folder import GttFolder
 from caredomain_gtt.runs import RunLayout, read_by_runs
 from caredomain_gtt.settings import Extraction, GttSettings
 
 if TYPE_CHECKING:
     from _csv import Reader
-
-    from caredomain_gtt.folder import GttFolder
 
 __all__ = ["GttCsvReader"]
 
@@ -47,12 +46,12 @@ class GttCsvReader:
 
     def read(self, source: str) -> FeedBatch:
         """The batch of one export file. Each run of rows that is one agent's whole run of
-        lines comes with its digest (:attr:`~caredomain.ports.FeedBatch.run_digests`)."""
+        lines comes with its digest (:attr:`~caredomain.roster.batch.FeedBatch.run_digests`)."""
         return self._read(Path(source), {})
 
     def read_recognising(self, source: str, known: Mapping[bytes, str]) -> FeedBatch:
         """:meth:`read`, but each run of lines whose digest is in ``known`` (digest → agent)
-        is given as a :class:`~caredomain.ports.RecognisedRun`, not parsed."""
+        is given as a :class:`~caredomain.roster.batch.RecognisedRun`, not parsed."""
         return self._read(Path(source), known)
 
     def _read(self, path: Path, known: Mapping[bytes, str]) -> FeedBatch:
@@ -110,8 +109,6 @@ class GttCsvReader:
 
     def folder(self, path: str) -> GttFolder:
         """The folder source reading files dropped into ``path`` with this reader."""
-        from caredomain_gtt.folder import GttFolder
-
         return GttFolder(Path(path), self)
 
     def extraction_time(self, source: str) -> datetime:

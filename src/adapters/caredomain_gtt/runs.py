@@ -4,11 +4,12 @@ An export lists every agent over the same days, one line per agent-day, so each 
 are a run of as many lines as the first agent has. The body is cut into such runs of raw
 bytes, each run into groups of about ten lines, and each group is digested (SHA-256 of the
 reading settings, then the bytes; 16 bytes kept). A run's digest is its groups' digests end
-to end; a record set from a whole run keeps it (:attr:`~caredomain.ports.FeedBatch.run_digests`).
+to end; a record set from a whole run keeps it
+(:attr:`~caredomain.roster.batch.FeedBatch.run_digests`).
 
 Read against the digests the roster holds, a run whose digest is a record's — the lines that
 last stated that agent's whole record — is given as a
-:class:`~caredomain.ports.RecognisedRun`, not parsed. A run whose groups are partly a
+:class:`~caredomain.roster.batch.RecognisedRun`, not parsed. A run whose groups are partly a
 record's, in their places, is given so too, with the rows of its other groups parsed (a
 changed code costs ten lines, not the run). The other runs are parsed, each stretch of them
 in one :mod:`csv` pass.
@@ -36,7 +37,7 @@ from typing import TYPE_CHECKING, cast
 
 from attrs import field, frozen
 
-from caredomain.ports import FeedBatch, RecognisedRun, RunColumn
+from caredomain.roster.batch import FeedBatch, RecognisedRun, RunColumn
 from caredomain_gtt.columns import ColumnLoop
 
 if TYPE_CHECKING:

@@ -1,11 +1,12 @@
-"""Sending a batch through a :class:`~caredomain.ports.Connection`: what the senders'
+"""Sending a batch through a :class:`~caredomain.notifications.ports.Connection`: what the senders'
 ``send`` shares, so that a batch sent directly behaves as the dispatcher's offers do."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from caredomain.ports import Connection, OutboundMessage, SendResult, SendStatus
+from caredomain.notifications.outbound import OutboundMessage, SendResult, SendStatus
+from caredomain.notifications.ports import Connection
 
 __all__ = ["send_through"]
 

@@ -26,7 +26,7 @@ from typing import cast
 
 import icalendar
 
-from caredomain.ports import CalendarEntry, CalendarMethod, OutboundMessage
+from caredomain.notifications.outbound import CalendarEntry, CalendarMethod, OutboundMessage
 
 __all__ = ["calendar_ics", "compose", "message_id", "reference"]
 

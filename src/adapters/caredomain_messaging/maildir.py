@@ -17,7 +17,7 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from caredomain.ports import OutboundMessage, SendResult, SendStatus
+from caredomain.notifications.outbound import OutboundMessage, SendResult, SendStatus
 from caredomain_messaging.mail import compose, reference
 from caredomain_messaging.settings import SenderSettings
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from caredomain import hookimpl
-from caredomain.ports import SenderSpec
+from caredomain.notifications.ports import SenderSpec
 from caredomain_messaging.maildir import MaildirSender
 from caredomain_messaging.sms import SmsFileSender, SmsHttpSender
 from caredomain_messaging.smtp import SmtpSender

@@ -45,7 +45,7 @@ from typing import Any
 import httpx
 
 from caredomain.errors import InvalidInput
-from caredomain.ports import OutboundMessage, SendResult, SendStatus
+from caredomain.notifications.outbound import OutboundMessage, SendResult, SendStatus
 from caredomain.secret import scrub, shown_url, url_without_credentials
 from caredomain.text import Text
 from caredomain_messaging.connection import send_through

@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 
 from attrs import evolve
 
-from caredomain.ports import OutboundMessage, SendResult, SendStatus
+from caredomain.notifications.outbound import OutboundMessage, SendResult, SendStatus
 from caredomain.secret import scrub
 from caredomain_messaging.connection import send_through
 from caredomain_messaging.mail import compose

@@ -16,15 +16,24 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Protocol
 
 from caredomain.errors import CareDomainError, Conflict, Forbidden, InvalidInput
 from caredomain.text import Text
 from caredomain_sqlite.url import SqliteLocation
 
-__all__ = ["DEFAULT_CONNECTIONS", "Connections", "Lent", "is_busy", "translation"]
+__all__ = [
+    "DEFAULT_CONNECTIONS",
+    "Connections",
+    "Lent",
+    "Params",
+    "Statements",
+    "is_busy",
+    "translation",
+]
+
 
 DEFAULT_CONNECTIONS = 8
 """Units of work that may run at once on one store object; more wait for one to finish."""
@@ -35,6 +44,23 @@ _UNREADABLE_CODES = frozenset(
 )
 
 Params = tuple[Any, ...]
+
+
+class Statements(Protocol):
+    """What a repository runs its SQL through: the unit of work it belongs to
+    (:class:`caredomain_sqlite.store.SqliteUnitOfWork`)."""
+
+    def query(self, sql: str, params: Params = ()) -> list[Any]:
+        """Rows of a read, inside the unit's transaction."""
+        ...
+
+    def change(self, sql: str, params: Params = ()) -> int:
+        """Run a write; the number of rows it changed."""
+        ...
+
+    def change_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
+        """Run a write once per row of parameters, all of them or none."""
+        ...
 
 
 class Lent:

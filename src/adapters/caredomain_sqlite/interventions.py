@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterable
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from caredomain.errors import InvalidInput
 from caredomain.interventions.alarm import Alarm, AlarmId, AlarmState
@@ -42,9 +42,7 @@ from caredomain.interventions.visit_data import (
 from caredomain.organisation import OrganisationId
 from caredomain.serialization import structure, unstructure
 from caredomain.text import Text
-
-if TYPE_CHECKING:
-    from caredomain_sqlite.store import SqliteUnitOfWork
+from caredomain_sqlite.connections import Statements
 
 __all__ = ["SqliteInterventions"]
 
@@ -110,7 +108,7 @@ class _Where:
         return self
 
 
-def _query(unit: SqliteUnitOfWork, where: _Where, select: str, order: str) -> list[Any]:
+def _query(unit: Statements, where: _Where, select: str, order: str) -> list[Any]:
     """Rows whose first column is the order key (the chunks of an IN list are merged)."""
     if where.listed is None:
         return unit.query(
@@ -132,7 +130,7 @@ class SqliteInterventions:
     """:class:`~caredomain.interventions.ports.InterventionRepository` over the ``care_*``
     tables."""
 
-    def __init__(self, unit: SqliteUnitOfWork) -> None:
+    def __init__(self, unit: Statements) -> None:
         self._unit = unit
 
     def agencies(self) -> list[OrganisationId]:

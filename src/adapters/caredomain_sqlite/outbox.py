@@ -1,5 +1,5 @@
 """The notifications' tables (``notification_settings``, ``outbox``) behind
-:class:`~caredomain.notifications.repository.NotificationRepository`.
+:class:`~caredomain.notifications.ports.NotificationRepository`.
 
 Times are whole microseconds since the epoch, in UTC, so that "due by now" is an integer
 comparison on an index. A claim is one ``UPDATE`` inside the unit's ``BEGIN IMMEDIATE``
@@ -12,16 +12,14 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from caredomain.errors import InvalidInput, NotFound
+from caredomain.notifications.outbound import CalendarEntry
 from caredomain.notifications.outbox import OutboxMessage, OutboxStatus, Outcome
-from caredomain.ports import CalendarEntry
 from caredomain.serialization import structure, unstructure
 from caredomain.text import Text
-
-if TYPE_CHECKING:
-    from caredomain_sqlite.store import SqliteUnitOfWork
+from caredomain_sqlite.connections import Statements
 
 __all__ = ["SqliteNotifications"]
 
@@ -94,9 +92,9 @@ def _message(row: Sequence[Any]) -> OutboxMessage:
 
 
 class SqliteNotifications:
-    """:class:`~caredomain.notifications.repository.NotificationRepository` over SQLite."""
+    """:class:`~caredomain.notifications.ports.NotificationRepository` over SQLite."""
 
-    def __init__(self, unit: SqliteUnitOfWork) -> None:
+    def __init__(self, unit: Statements) -> None:
         self._unit = unit
 
     # -- settings -------------------------------------------------------------------------

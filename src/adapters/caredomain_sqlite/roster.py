@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from caredomain.errors import InvalidInput
@@ -34,9 +34,7 @@ from caredomain.roster.ports import AppliedBatch
 from caredomain.roster.schedule import FeedSchedule
 from caredomain.serialization import structure, unstructure
 from caredomain.text import Text
-
-if TYPE_CHECKING:
-    from caredomain_sqlite.store import SqliteUnitOfWork
+from caredomain_sqlite.connections import Statements
 
 __all__ = ["SqliteRoster"]
 
@@ -54,7 +52,7 @@ def _utc_text(moment: datetime) -> str:
 class SqliteRoster:
     """:class:`~caredomain.roster.ports.RosterRepository` over the ``roster_*`` tables."""
 
-    def __init__(self, unit: SqliteUnitOfWork) -> None:
+    def __init__(self, unit: Statements) -> None:
         self._unit = unit
 
     def _write_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:

@@ -15,7 +15,7 @@ import json
 import sqlite3
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from caredomain.calendar import OpeningCalendar
@@ -27,9 +27,7 @@ from caredomain.slots.model import AppointmentId, CounterId
 from caredomain.slots.ports import PlanBasis
 from caredomain.slots.settings import SlotSettings
 from caredomain.text import Text
-
-if TYPE_CHECKING:
-    from caredomain_sqlite.store import SqliteUnitOfWork
+from caredomain_sqlite.connections import Statements
 
 __all__ = ["SqliteSlots"]
 
@@ -60,7 +58,7 @@ def _second(moment: datetime, what: str) -> int:
 class SqliteSlots:
     """:class:`~caredomain.slots.ports.SlotRepository` over the ``slot_*`` tables."""
 
-    def __init__(self, unit: SqliteUnitOfWork) -> None:
+    def __init__(self, unit: Statements) -> None:
         self._unit = unit
 
     # -- settings and plan ------------------------------------------------------------

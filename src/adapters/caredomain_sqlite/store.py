@@ -35,7 +35,7 @@ from caredomain.organisation import Organisation, OrganisationId
 from caredomain.ports import EventJournal, OrganisationRepository
 from caredomain.serialization import structure, unstructure
 from caredomain.text import Text, counted
-from caredomain_sqlite.connections import DEFAULT_CONNECTIONS, Connections, Lent
+from caredomain_sqlite.connections import DEFAULT_CONNECTIONS, Connections, Lent, Params
 from caredomain_sqlite.interventions import SqliteInterventions
 from caredomain_sqlite.migrations import migrate
 from caredomain_sqlite.outbox import SqliteNotifications
@@ -45,7 +45,6 @@ from caredomain_sqlite.url import DEFAULT_CACHE_MIB, DEFAULT_TIMEOUT, SqliteLoca
 
 __all__ = ["SqliteEventJournal", "SqliteOrganisations", "SqliteStore", "SqliteUnitOfWork"]
 
-Params = tuple[Any, ...]
 T = TypeVar("T")
 
 

@@ -161,7 +161,7 @@ POLICY: Mapping[Action, Rule] = MappingProxyType(
         Action.ROSTER_FEED: any_of(Role.ADMINISTRATOR),
         # Seed 003: the global administrator chooses the notifications and their texts;
         # dispatch runs as the system actor "notifier"
-        # (caredomain.services.notifications.NOTIFIER_ACTOR), an administrator.
+        # (caredomain.notifications.services.NOTIFIER_ACTOR), an administrator.
         Action.NOTIFICATION_CONFIGURE: any_of(Role.ADMINISTRATOR),
         Action.NOTIFICATION_VIEW: any_of(Role.ADMINISTRATOR, Role.MANAGER),
         Action.NOTIFICATION_DISPATCH: any_of(Role.ADMINISTRATOR),

@@ -6,34 +6,28 @@ Each capability adds a chapter: a function ``(DemoRun) -> None`` appended to ``C
 from __future__ import annotations
 
 import argparse
-import importlib.resources
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from attrs import evolve, frozen
+from attrs import evolve
 
 from caredomain.__about__ import __version__
 from caredomain.access import Actor
 from caredomain.calendar import Closure, OpeningCalendar
 from caredomain.cli.commands import COMMANDS
 from caredomain.cli.common import Console, sqlite_url
+from caredomain.cli.demo_run import DemoRun, sample_configuration, write_samples
 from caredomain.cli.i18n import N_, _, ngettext, shown, weekday, weekday_name
 from caredomain.cli.notify_demo import notifications_chapter
 from caredomain.cli.options import add_command_options, date_argument, whole_number
 from caredomain.cli.roster_demo import roster_chapter
 from caredomain.cli.slots_demo import slots_chapter
 from caredomain.cli.visits_demo import visits_chapter
-from caredomain.configuration import Configuration, load_configuration
 from caredomain.embedding import open_context
-from caredomain.errors import InvalidInput
 from caredomain.hours import Weekday
-from caredomain.organisation import Organisation
-from caredomain.plugins import Plugins
-from caredomain.services import ServiceContext, configure_organisation, opening_calendar
-
-SAMPLE = "sample_organisation.toml"
+from caredomain.services import configure_organisation, opening_calendar
 
 
 def add_parser(subparsers: Any) -> None:
@@ -62,47 +56,6 @@ def add_parser(subparsers: Any) -> None:
         ),
     )
     parser.set_defaults(run=run)
-
-
-def sample_configuration() -> Configuration:
-    """The sample organisation shipped in the package."""
-    text = importlib.resources.files("caredomain.data").joinpath(SAMPLE).read_text("utf-8")
-    return load_configuration(text, source=SAMPLE)
-
-
-def write_samples(folder: Path) -> list[Path]:
-    """Copy the sample files shipped in the package into ``folder``; one already there is
-    refused, naming it, before anything is written."""
-    shipped = importlib.resources.files("caredomain.data").iterdir()
-    samples = sorted(
-        (entry for entry in shipped if entry.name.endswith((".toml", ".csv"))),
-        key=lambda entry: entry.name,
-    )
-    taken = [folder / entry.name for entry in samples if (folder / entry.name).exists()]
-    if taken:
-        raise InvalidInput(_("already exists; not overwritten"), source=str(taken[0]))
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for entry in samples:
-            (folder / entry.name).write_bytes(entry.read_bytes())
-    except OSError as error:
-        raise InvalidInput(
-            _("cannot write: {reason}").format(reason=error.strerror), source=str(folder)
-        ) from None
-    return [folder / entry.name for entry in samples]
-
-
-@frozen
-class DemoRun:
-    """What each chapter works with."""
-
-    console: Console
-    context: ServiceContext
-    plugins: Plugins
-    admin: Actor
-    organisation: Organisation
-    today: date
-    days: int
 
 
 def run(args: argparse.Namespace, console: Console) -> int:

@@ -31,11 +31,10 @@ from caredomain.cli.options import (
 from caredomain.cli.progress import Progress
 from caredomain.cli.roster import ACTOR, roster_zone, show_candidates, show_post
 from caredomain.errors import InvalidInput
-from caredomain.ports import FeedReader, FeedReaderSpec
 from caredomain.roster import FeedReport, FeedSchedule, RosterSettings
 from caredomain.roster import services as roster_services
-from caredomain.roster.feed_services import FeedRun, FolderRun
-from caredomain.roster.ports import FolderReader
+from caredomain.roster.ports import FeedReader, FeedReaderSpec, FolderReader, roster_unit_of_work
+from caredomain.roster.services.feed import FeedRun, FolderRun
 from caredomain.serialization import parse_toml, structure
 from caredomain.services import ServiceContext
 
@@ -185,7 +184,7 @@ def _session(args: argparse.Namespace, console: Console) -> Iterator[_Session]:
 def _vacancies(console: Console, session: _Session, report: FeedReport, limit: int) -> None:
     if not report.vacated:
         return
-    with session.context.store.unit_of_work(write=False) as uow:
+    with roster_unit_of_work(session.context.store, write=False) as uow:
         roster = roster_services.load_roster(uow)
     console.print("  " + _("vacant posts:"))
     for post in report.vacated:
@@ -238,7 +237,7 @@ def _applied_document(
     session: _Session, source: str, run: FeedRun, candidates: int
 ) -> dict[str, Any]:
     """A file's outcome, its posts left vacant with their candidates."""
-    with session.context.store.unit_of_work(write=False) as uow:
+    with roster_unit_of_work(session.context.store, write=False) as uow:
         roster = roster_services.load_roster(uow)
     zone = roster.settings.zone
     vacancies = []
@@ -260,7 +259,7 @@ def _applied_document(
 
 
 def _schedule(args: argparse.Namespace, session: _Session) -> FeedSchedule:
-    with session.context.store.unit_of_work(write=False) as uow:
+    with roster_unit_of_work(session.context.store, write=False) as uow:
         settings = uow.roster.settings()
     zone = (settings or RosterSettings()).zone
     if args.every:

@@ -38,12 +38,8 @@ from caredomain.configuration import Configuration, load_configuration
 from caredomain.errors import InvalidInput
 from caredomain.notifications.configuration import NotificationConfiguration, SenderChoice
 from caredomain.notifications.outbox import OutboxStatus
-from caredomain.organisation import Organisation
-from caredomain.plugins import Plugins
-from caredomain.ports import Sender, Store
-from caredomain.serialization import unstructure
-from caredomain.services import ServiceContext
-from caredomain.services.notifications import (
+from caredomain.notifications.ports import Sender
+from caredomain.notifications.services import (
     NOTIFIER_ACTOR,
     DispatchReport,
     OutboxSummary,
@@ -53,6 +49,11 @@ from caredomain.services.notifications import (
     requeue_dead_letters,
     senders_for,
 )
+from caredomain.organisation import Organisation
+from caredomain.plugins import Plugins
+from caredomain.ports import Store
+from caredomain.serialization import unstructure
+from caredomain.services import ServiceContext
 
 __all__ = ["add_parser", "embedded_senders", "run_dispatch", "sender_paths"]
 

@@ -8,20 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING
 
 from attrs import evolve
 
+from caredomain.cli.demo_run import DemoRun
 from caredomain.cli.i18n import _
 from caredomain.cli.notify import embedded_senders, run_dispatch, sender_paths
 from caredomain.clock import FixedClock
 from caredomain.notifications.configuration import NotificationConfiguration
 from caredomain.notifications.outbox import OutboxMessage, OutboxStatus
+from caredomain.notifications.ports import notifications_unit_of_work
+from caredomain.notifications.services import outbox_summary, senders_for
 from caredomain.services import ServiceContext
-from caredomain.services.notifications import outbox_summary, senders_for
-
-if TYPE_CHECKING:  # the demo imports this module
-    from caredomain.cli.demo import DemoRun
 
 __all__ = ["notifications_chapter"]
 
@@ -47,7 +45,7 @@ def notifications_chapter(demo: DemoRun) -> None:
     mail = _("mail -> Maildir {path} (open it with a mail client: mutt -f …)")
     console.print("  " + mail.format(path=paths["mail"]))
     console.print("  " + _("sms  -> {path} (one JSON object a line)").format(path=paths["sms"]))
-    with context.store.unit_of_work(write=False) as uow:
+    with notifications_unit_of_work(context.store, write=False) as uow:
         sent = [
             message
             for message in uow.notifications.messages(status=OutboxStatus.SENT, limit=100_000)
@@ -83,7 +81,7 @@ def _counts(counts: Mapping[OutboxStatus, int]) -> str:
 
 
 def _keys(context: ServiceContext, status: OutboxStatus) -> set[str]:
-    with context.store.unit_of_work(write=False) as uow:
+    with notifications_unit_of_work(context.store, write=False) as uow:
         return {m.key for m in uow.notifications.messages(status=status, limit=100_000)}
 
 

@@ -37,6 +37,7 @@ from caredomain.roster import (
 )
 from caredomain.roster import services as roster_services
 from caredomain.roster.availability import joined_reasons
+from caredomain.roster.ports import roster_unit_of_work
 from caredomain.services import ServiceContext
 
 __all__ = ["add_parser", "open_context", "show_candidates", "show_post"]
@@ -148,7 +149,7 @@ AGENT_HELP = N_("an agent's id, as in the ward file or the GTT export")
 
 def roster_zone(context: ServiceContext) -> ZoneInfo:
     """The roster's wall clock, to show times on."""
-    with context.store.unit_of_work(write=False) as uow:
+    with roster_unit_of_work(context.store, write=False) as uow:
         return (uow.roster.settings() or RosterSettings()).zone
 
 
@@ -211,7 +212,7 @@ def _vacancies(args: argparse.Namespace, console: Console) -> int:
             else:
                 console.print(_("no vacant post"))
             return 0
-        with context.store.unit_of_work(write=False) as uow:
+        with roster_unit_of_work(context.store, write=False) as uow:
             roster = roster_services.load_roster(uow, first=args.date, last=args.date)
         for post in found:
             console.print(show_post(post, roster.unit_of(post), roster.settings.zone))
@@ -226,7 +227,7 @@ def _vacancies(args: argparse.Namespace, console: Console) -> int:
 def _vacancy_documents(
     context: ServiceContext, args: argparse.Namespace, found: list[Post]
 ) -> list[dict[str, Any]]:
-    with context.store.unit_of_work(write=False) as uow:
+    with roster_unit_of_work(context.store, write=False) as uow:
         roster = roster_services.load_roster(uow, first=args.date, last=args.date)
     documents = []
     for post in found:
@@ -243,7 +244,7 @@ def _candidates(args: argparse.Namespace, console: Console) -> int:
         found = roster_services.find_candidates(
             context, ACTOR, args.post, limit=args.limit, explain=args.explain
         )
-        with context.store.unit_of_work(write=False) as uow:
+        with roster_unit_of_work(context.store, write=False) as uow:
             roster = roster_services.load_roster(uow, first=found.post.day, last=found.post.day)
     if console.json:
         post = roster_json.post(found.post, roster.unit_of(found.post), roster.settings.zone)

@@ -9,20 +9,17 @@ import shutil
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from attrs import evolve
 
+from caredomain.cli.demo_run import DemoRun
 from caredomain.cli.i18n import _, ngettext, shown
 from caredomain.cli.roster import show_candidates, show_post
 from caredomain.clock import FixedClock
 from caredomain.organisation import PARIS
 from caredomain.roster import load_ward
 from caredomain.roster import services as roster_services
-from caredomain.roster.ports import FolderReader
-
-if TYPE_CHECKING:
-    from caredomain.cli.demo import DemoRun
+from caredomain.roster.ports import FolderReader, roster_unit_of_work
 
 __all__ = ["SAMPLE_EXPORTS", "SAMPLE_WARD", "roster_chapter"]
 
@@ -39,7 +36,7 @@ def roster_chapter(demo: DemoRun) -> None:
     console, context = demo.console, demo.context
     data = importlib.resources.files("caredomain.data")
     ward = load_ward(data.joinpath(SAMPLE_WARD).read_text("utf-8"), source=SAMPLE_WARD)
-    with context.store.unit_of_work() as uow:
+    with roster_unit_of_work(context.store) as uow:
         uow.roster.clear()  # each run of the demo starts from the sample ward
         uow.commit()
     roster_services.set_up_ward(context, demo.admin, ward, source=SAMPLE_WARD)
@@ -71,7 +68,7 @@ def roster_chapter(demo: DemoRun) -> None:
         zone = ward.settings.zone
         for line in run.run.lines(zone) if run.run else [f"{run.source}: {shown(run.error or '')}"]:
             console.print(shown(line).replace(str(Path(run.source).parent) + "/", ""))
-    with context.store.unit_of_work(write=False) as uow:
+    with roster_unit_of_work(context.store, write=False) as uow:
         roster = roster_services.load_roster(uow)
     console.print()
     console.print(_("Vacant posts and their candidates:"))

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 from caredomain.roster import CandidateList, Post, Roster
 from caredomain.roster.days import DayCode, LocalEdit
-from caredomain.roster.feed_services import FeedRun
 from caredomain.roster.ports import AppliedBatch
 from caredomain.roster.report import EditResolution, FeedReport
+from caredomain.roster.services.feed import FeedRun
 
 __all__ = [
     "applied_batch",

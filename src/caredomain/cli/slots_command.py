@@ -32,15 +32,7 @@ from caredomain.cli.options import Shared, add_command_options, add_group_option
 from caredomain.errors import InvalidInput
 from caredomain.organisation import OrganisationId
 from caredomain.ports import Store
-from caredomain.services import (
-    SLOT_PLANNER,
-    ServiceContext,
-    free_slots,
-    organisation_ids,
-    refresh_slots,
-    slot_settings,
-    why_no_slot,
-)
+from caredomain.services import ServiceContext, organisation_ids
 from caredomain.slots import (
     AppointmentType,
     Availability,
@@ -50,6 +42,13 @@ from caredomain.slots import (
     Slot,
     SlotAvailability,
     SlotSettings,
+)
+from caredomain.slots.services import (
+    SLOT_PLANNER,
+    free_slots,
+    refresh_slots,
+    slot_settings,
+    why_no_slot,
 )
 
 __all__ = ["add_parser", "describe_deprogramming", "format_time"]

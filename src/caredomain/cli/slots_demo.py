@@ -9,17 +9,18 @@ dispatches the message).
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import TYPE_CHECKING
 
 from attrs import evolve
 
 from caredomain.access import Actor, ActorId, Role
 from caredomain.calendar import Closure
+from caredomain.cli.demo_run import DemoRun, sample_configuration
 from caredomain.cli.i18n import _, ngettext, shown
 from caredomain.cli.slots_command import describe_deprogramming, format_time
 from caredomain.clock import FixedClock
-from caredomain.services import (
-    ServiceContext,
+from caredomain.services import ServiceContext
+from caredomain.slots import Beneficiary, Channel, SlotSettings
+from caredomain.slots.services import (
     add_closure,
     book_slot,
     configure_slots,
@@ -27,10 +28,6 @@ from caredomain.services import (
     preview_planning_change,
     slot_settings,
 )
-from caredomain.slots import Beneficiary, Channel, SlotSettings
-
-if TYPE_CHECKING:  # the demo imports this module
-    from caredomain.cli.demo import DemoRun
 
 __all__ = ["CITIZEN", "slots_chapter"]
 
@@ -45,8 +42,6 @@ SHOWN = 8  # free slots listed
 
 def slots_chapter(demo: DemoRun) -> None:
     """Configure, list, book, close the day: the booking is deprogrammed, not lost."""
-    from caredomain.cli.demo import sample_configuration
-
     console, admin = demo.console, demo.admin
     context = _on_demo_day(demo)
     organisation_id = demo.organisation.id

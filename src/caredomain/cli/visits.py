@@ -45,6 +45,7 @@ from caredomain.interventions import services as visits
 from caredomain.interventions.agency import load_agency
 from caredomain.interventions.alarm import Alarm
 from caredomain.interventions.model import CaregiverId
+from caredomain.interventions.ports import interventions_unit_of_work
 from caredomain.interventions.reconciliation import Reconciliation
 from caredomain.notifications import Notifier
 from caredomain.organisation import Organisation, OrganisationId
@@ -103,7 +104,7 @@ def _context(console: Console, url: str) -> Iterator[ServiceContext]:
 
 
 def _agency(context: ServiceContext, wanted: str | None) -> Organisation:
-    with context.store.unit_of_work(write=False) as uow:
+    with interventions_unit_of_work(context.store, write=False) as uow:
         agency = choose_organisation(uow.interventions.agencies(), wanted)
         return uow.organisations.get(agency)
 
@@ -191,7 +192,7 @@ def show_reconciliation(
 
 
 def _names(context: ServiceContext, organisation_id: OrganisationId) -> dict[str, str]:
-    with context.store.unit_of_work(write=False) as uow:
+    with interventions_unit_of_work(context.store, write=False) as uow:
         return {c.id: c.name for c in uow.interventions.caregivers(organisation_id)}
 
 

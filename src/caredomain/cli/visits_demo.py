@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import importlib.resources
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
 
 from attrs import evolve
 
 from caredomain.access import Actor, ActorId, Role
+from caredomain.cli.demo_run import DemoRun
 from caredomain.cli.i18n import _, ngettext, weekday
 from caredomain.cli.notify import embedded_senders, run_dispatch, sender_paths
 from caredomain.cli.visits import show_alarm, show_reconciliation, show_visit_log
@@ -38,12 +38,10 @@ from caredomain.interventions.model import (
 from caredomain.interventions.visit_data import EntryId, Mileage, Report, TasksDone
 from caredomain.notifications.configuration import NotificationConfiguration
 from caredomain.notifications.outbox import OutboxMessage
+from caredomain.notifications.ports import notifications_unit_of_work
+from caredomain.notifications.services import senders_for
 from caredomain.organisation import Organisation
 from caredomain.services import ServiceContext
-from caredomain.services.notifications import senders_for
-
-if TYPE_CHECKING:
-    from caredomain.cli.demo import DemoRun
 
 __all__ = ["SAMPLE_AGENCY", "sample_agency", "visits_chapter"]
 
@@ -62,7 +60,7 @@ def sample_agency() -> Agency:
 def visits_chapter(demo: DemoRun) -> None:
     """Set up the sample agency, play Marie's morning, reconcile it, fire the alarm."""
     console = demo.console
-    with demo.context.store.unit_of_work(write=False) as uow:
+    with notifications_unit_of_work(demo.context.store, write=False) as uow:
         organisation = uow.organisations.get(demo.organisation.id)
     agency = evolve(sample_agency(), organisation=organisation)  # the town hall's CCAS
     clock = FixedClock(_at(organisation, time(7, 0)))
@@ -233,7 +231,7 @@ def _dispatched_mail(demo: DemoRun, context: ServiceContext) -> OutboxMessage | 
     db = _database(context.store.url)
     senders = senders_for(demo.plugins, embedded_senders(db), demo.console.environ)
     run_dispatch(context, senders, NotificationConfiguration())
-    with context.store.unit_of_work(write=False) as uow:
+    with notifications_unit_of_work(context.store, write=False) as uow:
         mails = uow.notifications.messages(topic=f"alarm:{ALARM_ID}", limit=10)
     return mails[0] if mails else None
 

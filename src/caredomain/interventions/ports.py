@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, cast
 
 from attrs import field, frozen
 
@@ -34,8 +34,15 @@ from caredomain.interventions.punches import Correction, LogEntry
 from caredomain.interventions.reconciliation import Tolerances
 from caredomain.interventions.visit_data import VisitEntry
 from caredomain.organisation import OrganisationId
+from caredomain.ports import Store, UnitOfWork, holding
 
-__all__ = ["AgencySettings", "InterventionRepository", "PlatformState"]
+__all__ = [
+    "AgencySettings",
+    "InterventionRepository",
+    "InterventionsUnitOfWork",
+    "PlatformState",
+    "interventions_unit_of_work",
+]
 
 
 @frozen
@@ -266,3 +273,16 @@ class InterventionRepository(Protocol):
     def save_platform_state(
         self, organisation_id: OrganisationId, state: PlatformState
     ) -> None: ...
+
+
+class InterventionsUnitOfWork(UnitOfWork, Protocol):
+    """A unit of work of a store that keeps home care."""
+
+    @property
+    def interventions(self) -> InterventionRepository: ...
+
+
+def interventions_unit_of_work(store: Store, *, write: bool = True) -> InterventionsUnitOfWork:
+    """A new unit of work of ``store``, which must keep home care
+    (:func:`caredomain.ports.holding`)."""
+    return cast(InterventionsUnitOfWork, holding(store, "interventions", write=write))

@@ -64,7 +64,11 @@ from caredomain.interventions.phonebook import (
     DirectoryLine,
     EmergencyNumbers,
 )
-from caredomain.interventions.ports import InterventionRepository
+from caredomain.interventions.ports import (
+    InterventionRepository,
+    InterventionsUnitOfWork,
+    interventions_unit_of_work,
+)
 from caredomain.interventions.punches import (
     Correction,
     CorrectionId,
@@ -84,7 +88,6 @@ from caredomain.interventions.transmission import (
 )
 from caredomain.interventions.visit_data import VisitData, VisitDataLog, VisitEntry
 from caredomain.organisation import Organisation, OrganisationId
-from caredomain.ports import UnitOfWork
 from caredomain.services.context import ServiceContext
 from caredomain.text import Text
 
@@ -162,7 +165,7 @@ def set_up_agency(context: ServiceContext, actor: Actor, agency: Agency) -> Agen
     Setting up the same file again changes nothing and records no event."""
     organisation = agency.organisation
     authorize(actor, Action.INTERVENTION_CONFIGURE, _agency(organisation.id))
-    with context.store.unit_of_work() as uow:
+    with interventions_unit_of_work(context.store) as uow:
         events: list[Event] = _save_organisation(context, uow, organisation)
         repository, oid = uow.interventions, organisation.id
         repository.save_settings(oid, agency.settings)
@@ -186,7 +189,7 @@ def set_up_agency(context: ServiceContext, actor: Actor, agency: Agency) -> Agen
 
 
 def _save_organisation(
-    context: ServiceContext, uow: UnitOfWork, organisation: Organisation
+    context: ServiceContext, uow: InterventionsUnitOfWork, organisation: Organisation
 ) -> list[Event]:
     if organisation.id in uow.organisations.ids():
         return []
@@ -215,7 +218,7 @@ def plan_interventions(
     :class:`~caredomain.interventions.events.PlanningChanged` (her phone rings at the next
     push)."""
     authorize(actor, Action.INTERVENTION_PLAN, _agency(organisation_id))
-    with context.store.unit_of_work() as uow:
+    with interventions_unit_of_work(context.store) as uow:
         uow.organisations.get(organisation_id)
         changes = _replan(context, uow, organisation_id, tuple(interventions), tuple(remove))
         context.commit(uow, changes)
@@ -224,7 +227,7 @@ def plan_interventions(
 
 def _replan(
     context: ServiceContext,
-    uow: UnitOfWork,
+    uow: InterventionsUnitOfWork,
     organisation_id: OrganisationId,
     interventions: Sequence[PlannedIntervention],
     removed: Sequence[InterventionId],
@@ -290,7 +293,7 @@ def transmission_plan(
     """Who goes to the phones, who is pending and who is not, and why ("Transmettre à
     Penbase"), over the interventions not yet ended."""
     authorize(actor, Action.INTERVENTION_PLAN, _agency(organisation_id))
-    with context.store.unit_of_work(write=False) as uow:
+    with interventions_unit_of_work(context.store, write=False) as uow:
         return _plan(context, uow.interventions, organisation_id)
 
 
@@ -306,7 +309,7 @@ def acknowledge_transmission(
     """The platform confirms it holds these caregivers and clients (the icon turns
     green); returns the plan after."""
     authorize(actor, Action.INTERVENTION_PLAN, _agency(organisation_id))
-    with context.store.unit_of_work() as uow:
+    with interventions_unit_of_work(context.store) as uow:
         repository = uow.interventions
         state = repository.platform_state(organisation_id)
         repository.save_platform_state(
@@ -351,7 +354,7 @@ def record_punch(
     :meth:`~caredomain.interventions.PunchLog.record`); the same punch again is recognised
     (``duplicate``) and changes nothing."""
     authorize(actor, Action.VISIT_RECORD, _own(punch.caregiver_id, organisation_id))
-    with context.store.unit_of_work() as uow:
+    with interventions_unit_of_work(context.store) as uow:
         outcome = steps.record_punch(uow.interventions, organisation_id, punch, {})
         context.commit(uow, outcome.events)
     return outcome
@@ -375,7 +378,7 @@ def correct_visit(
     the actual start or end, add a forgotten clock-out, void punches. Refused with the
     domain's RuleViolation (``correction.*``)."""
     authorize(actor, Action.VISIT_CORRECT, _agency(organisation_id))
-    with context.store.unit_of_work() as uow:
+    with interventions_unit_of_work(context.store) as uow:
         repository = uow.interventions
         planning = steps.load_planning(repository, organisation_id, [intervention_id])
         intervention = planning.intervention(intervention_id)
@@ -414,7 +417,7 @@ def add_visit_entry(
     """Kilometres, an expense or a comment during a visit; the report and the tasks done
     once it is clocked out. The same entry again changes nothing."""
     authorize(actor, Action.VISIT_RECORD, _own(entry.caregiver_id, organisation_id))
-    with context.store.unit_of_work() as uow:
+    with interventions_unit_of_work(context.store) as uow:
         events = steps.add_visit_entry(uow.interventions, organisation_id, entry, {})
         context.commit(uow, events)
     return events
@@ -453,7 +456,7 @@ def visit_log(
     """A caregiver's planned interventions with their visits, punches, corrections and
     visit data; with ``day``, those planned to start that day on the agency's clock."""
     authorize(actor, Action.VISIT_VIEW, _own(caregiver_id, organisation_id))
-    with context.store.unit_of_work(write=False) as uow:
+    with interventions_unit_of_work(context.store, write=False) as uow:
         organisation = uow.organisations.get(organisation_id)
         repository = uow.interventions
         caregiver = steps.load_caregiver(uow, organisation_id, caregiver_id)
@@ -506,7 +509,7 @@ def reconcile_visits(
     )
     if day is None and caregiver_id is None:
         raise InvalidInput(Text("reconcile a day, a caregiver or both"), field="day")
-    with context.store.unit_of_work(write=False) as uow:
+    with interventions_unit_of_work(context.store, write=False) as uow:
         organisation = uow.organisations.get(organisation_id)
         repository = uow.interventions
         if caregiver_id is not None:
@@ -555,7 +558,7 @@ def send_office_message(
     and acknowledged it; it waits for her phones (not a blocked one) until the next push."""
     authorize(actor, Action.PHONE_MESSAGE, _office(organisation_id, caregiver_id))
     ident = MessageId(message_id or context.new_id())
-    with context.store.unit_of_work() as uow:
+    with interventions_unit_of_work(context.store) as uow:
         steps.load_caregiver(uow, organisation_id, caregiver_id)
         repository = uow.interventions
         thread, event = steps.load_thread(
@@ -587,7 +590,7 @@ def blocking_messages_of(
 ) -> tuple[Message, ...]:
     """The office messages blocking the caregiver's app, oldest first."""
     authorize(actor, Action.PHONE_MESSAGE, _own(caregiver_id, organisation_id))
-    with context.store.unit_of_work(write=False) as uow:
+    with interventions_unit_of_work(context.store, write=False) as uow:
         return steps.load_thread(uow.interventions, organisation_id, caregiver_id).blocking()
 
 
@@ -603,7 +606,7 @@ def acknowledge_message(
 ) -> list[Event]:
     """The caregiver read and acknowledged an office message: her app is free again."""
     authorize(actor, Action.PHONE_MESSAGE, _own(caregiver_id, organisation_id))
-    with context.store.unit_of_work() as uow:
+    with interventions_unit_of_work(context.store) as uow:
         events = steps.acknowledge_message(
             context,
             uow.interventions,
@@ -631,7 +634,7 @@ def send_caregiver_message(
     """A caregiver writes to the office: the message reaches her line manager, by e-mail
     too when the thread's "alert by e-mail" is on (the notifications queue the mail)."""
     authorize(actor, Action.PHONE_MESSAGE, _own(caregiver_id, organisation_id))
-    with context.store.unit_of_work() as uow:
+    with interventions_unit_of_work(context.store) as uow:
         events = steps.send_to_office(
             context,
             uow,
@@ -677,7 +680,7 @@ def set_alert_by_email(
 ) -> Thread:
     """Tick (``on``) or untick the thread's "Alerter par email" box."""
     authorize(actor, Action.PHONE_MESSAGE, _office(organisation_id, caregiver_id))
-    with context.store.unit_of_work() as uow:
+    with interventions_unit_of_work(context.store) as uow:
         steps.load_caregiver(uow, organisation_id, caregiver_id)
         thread = steps.load_thread(
             uow.interventions, organisation_id, caregiver_id
@@ -714,7 +717,7 @@ def submit_staff_request(
         last_day=last_day,
         intervention_id=intervention_id,
     )
-    with context.store.unit_of_work() as uow:
+    with interventions_unit_of_work(context.store) as uow:
         steps.load_caregiver(uow, organisation_id, caregiver_id)
         events = steps.keep_request(uow.interventions, organisation_id, request, [event])
         context.commit(uow, events)
@@ -733,7 +736,7 @@ def staff_requests(
     """Absence and regularisation requests (a caregiver sees her own)."""
     resource = _own(caregiver_id, organisation_id) if caregiver_id else _agency(organisation_id)
     authorize(actor, Action.PHONE_MESSAGE, resource)
-    with context.store.unit_of_work(write=False) as uow:
+    with interventions_unit_of_work(context.store, write=False) as uow:
         return uow.interventions.staff_requests(
             organisation_id, caregiver_id=caregiver_id, pending_only=pending_only
         )
@@ -751,7 +754,7 @@ def decide_staff_request(
 ) -> StaffRequest:
     """The office approves a request, or refuses it with ``reason``."""
     authorize(actor, Action.INTERVENTION_PLAN, _agency(organisation_id))
-    with context.store.unit_of_work() as uow:
+    with interventions_unit_of_work(context.store) as uow:
         found = uow.interventions.staff_requests(organisation_id, ids=[request_id])
         if not found:
             raise NotFound(
@@ -784,7 +787,7 @@ def add_emergency_number(
 ) -> EmergencyNumbers:
     """One more emergency shortcut on every phone (five at most: ``emergency.too_many``)."""
     authorize(actor, Action.INTERVENTION_PLAN, _agency(organisation_id))
-    with context.store.unit_of_work() as uow:
+    with interventions_unit_of_work(context.store) as uow:
         region = uow.organisations.get(organisation_id).country
         numbers = uow.interventions.emergency_numbers(organisation_id).add(label, number, region)
         _save_numbers(context, uow, organisation_id, numbers)
@@ -797,7 +800,7 @@ def remove_emergency_number(
 ) -> EmergencyNumbers:
     """Take the shortcut labelled ``label`` off every phone (NotFound if none is)."""
     authorize(actor, Action.INTERVENTION_PLAN, _agency(organisation_id))
-    with context.store.unit_of_work() as uow:
+    with interventions_unit_of_work(context.store) as uow:
         numbers = uow.interventions.emergency_numbers(organisation_id).remove(label)
         _save_numbers(context, uow, organisation_id, numbers)
     return numbers
@@ -805,7 +808,7 @@ def remove_emergency_number(
 
 def _save_numbers(
     context: ServiceContext,
-    uow: UnitOfWork,
+    uow: InterventionsUnitOfWork,
     organisation_id: OrganisationId,
     numbers: EmergencyNumbers,
 ) -> None:
@@ -820,7 +823,7 @@ def put_directory_entry(
 ) -> Directory:
     """Add an entry to the shared directory, or replace the one with its id."""
     authorize(actor, Action.INTERVENTION_PLAN, _agency(organisation_id))
-    with context.store.unit_of_work() as uow:
+    with interventions_unit_of_work(context.store) as uow:
         directory = uow.interventions.directory(organisation_id).put(entry)
         uow.interventions.save_directory(organisation_id, directory)
         uow.commit()
@@ -836,7 +839,7 @@ def remove_directory_entry(
 ) -> Directory:
     """Take an entry out of the shared directory (NotFound if absent)."""
     authorize(actor, Action.INTERVENTION_PLAN, _agency(organisation_id))
-    with context.store.unit_of_work() as uow:
+    with interventions_unit_of_work(context.store) as uow:
         directory = uow.interventions.directory(organisation_id).remove(entry_id)
         uow.interventions.save_directory(organisation_id, directory)
         uow.commit()
@@ -853,7 +856,7 @@ def caregiver_directory(
     """The directory as the caregiver's phone shows it: the shared entries, then the
     caregivers who visit the same clients (over the interventions not yet ended)."""
     authorize(actor, Action.VISIT_VIEW, _own(caregiver_id, organisation_id))
-    with context.store.unit_of_work(write=False) as uow:
+    with interventions_unit_of_work(context.store, write=False) as uow:
         repository = uow.interventions
         steps.load_caregiver(uow, organisation_id, caregiver_id)
         return repository.directory(organisation_id).for_caregiver(
@@ -881,7 +884,7 @@ def trigger_alarm(
     default): the countdown starts. The same alarm id again changes nothing."""
     authorize(actor, Action.ALARM, _own(caregiver_id, organisation_id))
     ident = AlarmId(alarm_id or context.new_id())
-    with context.store.unit_of_work() as uow:
+    with interventions_unit_of_work(context.store) as uow:
         events = steps.trigger_alarm(
             context,
             uow,
@@ -909,7 +912,7 @@ def cancel_alarm(
     """The caregiver cancels her alarm during its countdown (``alarm.countdown_over``
     after it, ``alarm.already_fired`` once fired)."""
     authorize(actor, Action.ALARM, _own(caregiver_id, organisation_id))
-    with context.store.unit_of_work() as uow:
+    with interventions_unit_of_work(context.store) as uow:
         events = steps.cancel_alarm(
             context, uow, organisation_id, caregiver_id=caregiver_id, alarm_id=alarm_id, at=at
         )
@@ -928,12 +931,12 @@ def tick_alarms(
     """Fire every alarm whose countdown is over on the context's clock (of one agency, or of
     all), each once: the call, the office's message and the e-mail (queued, same commit)."""
     authorize_action(actor, Action.ALARM)  # before the agencies are looked up
-    with context.store.unit_of_work(write=False) as uow:
+    with interventions_unit_of_work(context.store, write=False) as uow:
         agencies = [organisation_id] if organisation_id else uow.interventions.agencies()
     fired: list[AlarmFired] = []
     for agency in agencies:
         authorize(actor, Action.ALARM, _agency(agency))
-        with context.store.unit_of_work() as uow:
+        with interventions_unit_of_work(context.store) as uow:
             events = steps.fire_due_alarms(context, uow, agency)
             context.commit(uow, events)
         fired += events
@@ -949,7 +952,7 @@ def alarms(
 ) -> list[Alarm]:
     """The agency's alarms (in ``states``), by trigger time."""
     authorize(actor, Action.INTERVENTION_PLAN, _agency(organisation_id))
-    with context.store.unit_of_work(write=False) as uow:
+    with interventions_unit_of_work(context.store, write=False) as uow:
         return uow.interventions.alarms(
             organisation_id, states=None if states is None else list(states)
         )
@@ -1003,7 +1006,7 @@ def enrol_device(
     """A caregiver's phone with its access token (the caller draws it, for instance with
     ``secrets.token_urlsafe``; only its digest is kept)."""
     authorize(actor, Action.DEVICE_MANAGE, _agency(organisation_id))
-    with context.store.unit_of_work() as uow:
+    with interventions_unit_of_work(context.store) as uow:
         steps.load_caregiver(uow, organisation_id, caregiver_id)
         ident = DeviceId(device_id or context.new_id())
         if uow.interventions.devices(organisation_id, ids=[ident]):
@@ -1021,7 +1024,9 @@ def enrol_device(
     return device
 
 
-def _device(uow: UnitOfWork, organisation_id: OrganisationId, device_id: DeviceId) -> Device:
+def _device(
+    uow: InterventionsUnitOfWork, organisation_id: OrganisationId, device_id: DeviceId
+) -> Device:
     found = uow.interventions.devices(organisation_id, ids=[device_id])
     if not found:
         raise NotFound(
@@ -1045,7 +1050,7 @@ def block_device(
     """ "Déclaration de perte": the phone loses its access at once, what waited for it is
     dropped, nothing is sent to it again; the next sync tells the platform."""
     authorize(actor, Action.DEVICE_MANAGE, _agency(organisation_id))
-    with context.store.unit_of_work() as uow:
+    with interventions_unit_of_work(context.store) as uow:
         result = _device(uow, organisation_id, device_id).block(
             reason, by=actor.id, at=context.clock.now(), new_id=context.new_id
         )
@@ -1067,7 +1072,7 @@ def authenticate_device(
     """The device, if ``token`` is its access token and it is not blocked; Forbidden
     otherwise (the same answer for an unknown device)."""
     authorize(actor, Action.DEVICE_MANAGE, _agency(organisation_id))
-    with context.store.unit_of_work(write=False) as uow:
+    with interventions_unit_of_work(context.store, write=False) as uow:
         found = uow.interventions.devices(organisation_id, ids=[device_id])
     if not found:
         raise Forbidden(Text("unknown or blocked device"))

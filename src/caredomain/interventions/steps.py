@@ -30,7 +30,11 @@ from caredomain.interventions.model import (
     Punch,
 )
 from caredomain.interventions.phone_events import CaregiverMessageReceived
-from caredomain.interventions.ports import AgencySettings, InterventionRepository
+from caredomain.interventions.ports import (
+    AgencySettings,
+    InterventionRepository,
+    InterventionsUnitOfWork,
+)
 from caredomain.interventions.punches import (
     PunchLog,
     PunchOutcome,
@@ -38,7 +42,6 @@ from caredomain.interventions.punches import (
 )
 from caredomain.interventions.visit_data import VisitDataLog, VisitEntry
 from caredomain.organisation import OrganisationId
-from caredomain.ports import UnitOfWork
 from caredomain.services.context import ServiceContext
 from caredomain.text import Text
 
@@ -63,7 +66,7 @@ _SECOND = timedelta(seconds=1)
 
 
 def load_caregiver(
-    uow: UnitOfWork, organisation_id: OrganisationId, caregiver_id: str
+    uow: InterventionsUnitOfWork, organisation_id: OrganisationId, caregiver_id: str
 ) -> Caregiver:
     """The caregiver, or :class:`~caredomain.errors.NotFound`."""
     found = uow.interventions.caregivers(organisation_id, [CaregiverId(caregiver_id)])
@@ -78,7 +81,7 @@ def load_caregiver(
     return found[0]
 
 
-def load_settings(uow: UnitOfWork, organisation_id: OrganisationId) -> AgencySettings:
+def load_settings(uow: InterventionsUnitOfWork, organisation_id: OrganisationId) -> AgencySettings:
     """The agency's settings, the defaults if it has none yet."""
     return uow.interventions.settings(organisation_id) or AgencySettings()
 
@@ -185,7 +188,7 @@ def acknowledge_message(
 
 def send_to_office(
     context: ServiceContext,
-    uow: UnitOfWork,
+    uow: InterventionsUnitOfWork,
     organisation_id: OrganisationId,
     *,
     caregiver_id: CaregiverId,
@@ -244,7 +247,7 @@ def keep_request(
 
 
 def load_alarm_board(
-    uow: UnitOfWork,
+    uow: InterventionsUnitOfWork,
     organisation_id: OrganisationId,
     *,
     ids: Sequence[AlarmId] | None = None,
@@ -259,7 +262,7 @@ def load_alarm_board(
 
 def trigger_alarm(
     context: ServiceContext,
-    uow: UnitOfWork,
+    uow: InterventionsUnitOfWork,
     organisation_id: OrganisationId,
     *,
     caregiver_id: CaregiverId,
@@ -306,7 +309,7 @@ def trigger_alarm(
 
 def cancel_alarm(
     context: ServiceContext,
-    uow: UnitOfWork,
+    uow: InterventionsUnitOfWork,
     organisation_id: OrganisationId,
     *,
     caregiver_id: CaregiverId,
@@ -324,7 +327,7 @@ def cancel_alarm(
 
 
 def fire_due_alarms(
-    context: ServiceContext, uow: UnitOfWork, organisation_id: OrganisationId
+    context: ServiceContext, uow: InterventionsUnitOfWork, organisation_id: OrganisationId
 ) -> list[AlarmFired]:
     """Fire every alarm whose countdown is over; the alarms fired."""
     board = load_alarm_board(uow, organisation_id, states=[AlarmState.COUNTDOWN])

@@ -47,13 +47,16 @@ from caredomain.interventions.platform import (
     PhoneMessage,
     PlanningPush,
 )
-from caredomain.interventions.ports import PlatformState
+from caredomain.interventions.ports import (
+    InterventionsUnitOfWork,
+    PlatformState,
+    interventions_unit_of_work,
+)
 from caredomain.interventions.punches import PunchLog
 from caredomain.interventions.services import PLATFORM_SYNC_ACTOR
 from caredomain.interventions.transmission import TransmissionPlan, plan_transmission
 from caredomain.interventions.visit_data import VisitEntry
 from caredomain.organisation import OrganisationId
-from caredomain.ports import UnitOfWork
 from caredomain.services.context import ServiceContext
 from caredomain.text import Text
 
@@ -163,7 +166,7 @@ class _Snapshot:
 def _push(
     context: ServiceContext, platform: MobilePlatform, organisation_id: OrganisationId
 ) -> SyncReport:
-    with context.store.unit_of_work() as uow:
+    with interventions_unit_of_work(context.store) as uow:
         repository = uow.interventions
         state = repository.platform_state(organisation_id)
         snapshot = _Snapshot(
@@ -296,7 +299,7 @@ class _Applier:
     """Applies one pull's items in one unit of work and counts what happened."""
 
     def __init__(
-        self, context: ServiceContext, uow: UnitOfWork, organisation_id: OrganisationId
+        self, context: ServiceContext, uow: InterventionsUnitOfWork, organisation_id: OrganisationId
     ) -> None:
         self.context = context
         self.uow = uow
@@ -441,10 +444,10 @@ def _pull(
     """One pull, applied in one unit of work with its new cursor; whether to pull again.
     The platform is asked outside the write transaction, which then checks that no other
     synchronisation moved the cursor meanwhile (Conflict)."""
-    with context.store.unit_of_work(write=False) as uow:
+    with interventions_unit_of_work(context.store, write=False) as uow:
         cursor = uow.interventions.platform_state(organisation_id).cursor
     inbound = platform.pull(cursor)
-    with context.store.unit_of_work() as uow:
+    with interventions_unit_of_work(context.store) as uow:
         state = uow.interventions.platform_state(organisation_id)
         if state.cursor != cursor:
             raise Conflict(

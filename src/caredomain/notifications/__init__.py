@@ -12,7 +12,7 @@
 * :mod:`~.repository` — the store's port for all of this (``uow.notifications``).
 
 Dispatching (taking due messages to the senders) is a service:
-:func:`caredomain.services.notifications.dispatch_notifications`.
+:func:`caredomain.notifications.services.dispatch_notifications`.
 """
 
 from caredomain.notifications.configuration import NotificationConfiguration, SenderChoice
@@ -34,9 +34,9 @@ from caredomain.notifications.outbox import (
     RetryPolicy,
     idempotency_key,
 )
+from caredomain.notifications.ports import NotificationRepository
 from caredomain.notifications.recipients import Recipient, mail_recipient, sms_recipient
 from caredomain.notifications.reminders import ReminderPolicy
-from caredomain.notifications.repository import NotificationRepository
 from caredomain.notifications.settings import (
     NotificationChannel,
     NotificationSettings,

@@ -22,7 +22,7 @@ from caredomain.errors import Conflict, InvalidInput
 from caredomain.events import Event
 from caredomain.interventions.alarm import AlarmFired
 from caredomain.interventions.phone_events import CaregiverMessageReceived
-from caredomain.ports import CalendarMethod
+from caredomain.notifications.outbound import CalendarMethod
 from caredomain.slots.events import (
     AppointmentBooked,
     AppointmentCancelledByAgent,

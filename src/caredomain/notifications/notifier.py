@@ -14,22 +14,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from attrs import evolve, field, frozen
 
 from caredomain.events import Event
 from caredomain.notifications.formatting import merge_texts, plain_spaces
 from caredomain.notifications.kinds import KINDS, EventKind, KindRegistry, Occurrence
+from caredomain.notifications.outbound import CalendarEntry
 from caredomain.notifications.outbox import OutboxMessage, OutboxStatus, idempotency_key
+from caredomain.notifications.ports import notifications_of
 from caredomain.notifications.recipients import Recipient, mail_recipient, sms_recipient
 from caredomain.notifications.reminders import ReminderPolicy
 from caredomain.notifications.settings import NotificationChannel, NotificationSettings
 from caredomain.organisation import Organisation, OrganisationId
-from caredomain.ports import CalendarEntry
-
-if TYPE_CHECKING:
-    from caredomain.ports import UnitOfWork
+from caredomain.ports import UnitOfWork
 
 __all__ = ["Notifier", "Queued", "Withdrawal"]
 
@@ -73,10 +71,11 @@ class Notifier:
     reminders: ReminderPolicy = field(factory=ReminderPolicy)
 
     def queue(self, uow: UnitOfWork, events: Sequence[Event]) -> list[OutboxMessage]:
-        """Queue in ``uow`` the messages ``events`` call for; returns them."""
+        """Queue in ``uow`` the messages ``events`` call for; returns them. ``uow`` is the
+        unit of work of any use case: its store must keep the notifications."""
         if not any(self.kinds.for_event(event) is not None for event in events):
             return []
-        repository = uow.notifications
+        repository = notifications_of(uow)
         organisations: dict[str, tuple[Organisation, NotificationSettings]] = {}
 
         def context(organisation_id: str) -> tuple[Organisation, NotificationSettings]:

@@ -37,7 +37,7 @@ from attrs import Attribute, evolve, field, frozen
 from caredomain.arguments import checked_fields
 from caredomain.clock import require_aware
 from caredomain.errors import InvalidInput
-from caredomain.ports import CalendarEntry, OutboundMessage, SendResult, SendStatus
+from caredomain.notifications.outbound import CalendarEntry, OutboundMessage, SendResult, SendStatus
 from caredomain.text import Text
 
 __all__ = [

@@ -17,16 +17,13 @@ import heapq
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from attrs import frozen
 
 from caredomain.roster.codes import CodeCatalogue
 from caredomain.roster.model import AgentId, Post, PostId
+from caredomain.roster.state import Roster, RosterChange
 from caredomain.text import Text, counted
-
-if TYPE_CHECKING:
-    from caredomain.roster.state import Roster, RosterChange
 
 __all__ = [
     "FULL_REST",
@@ -34,6 +31,7 @@ __all__ = [
     "Candidate",
     "Exclusion",
     "Shift",
+    "availability_of",
     "joined_reasons",
     "obstacles",
 ]
@@ -358,3 +356,9 @@ def _best(found: list[tuple[timedelta, AgentId, Candidate]]) -> Iterator[Candida
     """The candidates of one hours bucket, longest rest first, then by id."""
     found.sort(key=lambda item: (-item[0], item[1]))
     return (candidate for _, _, candidate in found)
+
+
+def availability_of(roster: Roster) -> Availability:
+    """The index that answers :func:`~caredomain.roster.vacancies.candidates` fast: built on
+    first use and kept in step by :meth:`Roster.apply <caredomain.roster.state.Roster.apply>`."""
+    return roster.kept(Availability)

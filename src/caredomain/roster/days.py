@@ -112,7 +112,7 @@ class AgentDays(NamedTuple):
     extraction time (microseconds, :data:`NEVER` for none) of the latest batch that changed
     or set it. ``confirmed`` is the extraction time of a later batch that stated every day of
     the record again, unchanged: it counts for every day, and spares rewriting the record.
-    ``digest`` is the :attr:`~caredomain.ports.RecognisedRun.digest` of the export lines
+    ``digest`` is the :attr:`~caredomain.roster.batch.RecognisedRun.digest` of the export lines
     that last stated the record whole, ``b""`` if none did: a reader that meets the same
     lines again may give them as a recognised run instead of parsing them.
 

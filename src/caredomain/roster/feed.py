@@ -24,7 +24,7 @@ the roster holds in one step (one text comparison per agent); everything else go
 through the same rules.
 
 A reader may also give runs it recognised without parsing them
-(:class:`~caredomain.ports.RecognisedRun`): the lines that last stated an agent's whole
+(:class:`~caredomain.roster.batch.RecognisedRun`): the lines that last stated an agent's whole
 record, but for the rows it gives. Such a run is applied in one step, as the one-step
 comparison applies an agent's rows; when the record has moved on since (a local edit, a
 later batch, the agent gone), :class:`ReadInFull` asks for the file to be read again without
@@ -45,8 +45,8 @@ from typing import cast
 from attrs import frozen
 
 from caredomain.errors import excerpt
-from caredomain.ports import FeedBatch, FeedRejection, RecognisedRun, RunColumn
 from caredomain.roster.absences import Postings, Reinstatement, Unassignment, absence_unassigns
+from caredomain.roster.batch import FeedBatch, FeedRejection, RecognisedRun, RunColumn
 from caredomain.roster.days import NEVER, AgentDays, LocalEdit, micros
 from caredomain.roster.events import GttBatchApplied, LocalEditOverwritten
 from caredomain.roster.model import AgentId

@@ -30,7 +30,7 @@ from dateutil.relativedelta import relativedelta
 
 from caredomain.clock import require_aware
 from caredomain.errors import InvalidInput
-from caredomain.ports import FeedBatch, FeedRejection
+from caredomain.roster.batch import FeedBatch, FeedRejection
 from caredomain.roster.feed import ReadInFull
 from caredomain.text import Text
 

@@ -1,5 +1,6 @@
-"""The roster's repository port: what a store keeps of the roster, inside one unit of work
-(``uow.roster``).
+"""The roster's ports: what a store keeps of the roster, inside one unit of work
+(``uow.roster`` of a :class:`RosterUnitOfWork`), and the feed readers that turn a GTT export
+into a :class:`~caredomain.roster.batch.FeedBatch`.
 
 The GTT codes are exchanged as :class:`~caredomain.roster.days.AgentDays`, one compact
 record per agent, so that a batch of a million rows reads and writes a few tens of thousands
@@ -8,18 +9,29 @@ of records. Nothing here is specific to SQLite: a PostgreSQL store keeps the sam
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Protocol, runtime_checkable
+from typing import Protocol, cast, runtime_checkable
 
 from attrs import frozen
 
-from caredomain.ports import FeedBatch
+from caredomain.ports import Store, UnitOfWork, holding
+from caredomain.roster.batch import FeedBatch
 from caredomain.roster.codes import CodeCatalogue
 from caredomain.roster.days import AgentDays, LocalEdit
 from caredomain.roster.model import Agent, AgentId, Planning, Post, RosterSettings
 
-__all__ = ["AppliedBatch", "FeedFolder", "FolderReader", "RosterRepository"]
+__all__ = [
+    "AppliedBatch",
+    "FeedFolder",
+    "FeedReader",
+    "FeedReaderSpec",
+    "FolderReader",
+    "RecognisingFeedReader",
+    "RosterRepository",
+    "RosterUnitOfWork",
+    "roster_unit_of_work",
+]
 
 
 @frozen
@@ -152,3 +164,43 @@ class FolderReader(Protocol):
     def read(self, source: str) -> FeedBatch: ...
 
     def folder(self, path: str) -> FeedFolder: ...
+
+
+class RosterUnitOfWork(UnitOfWork, Protocol):
+    """A unit of work of a store that keeps the roster."""
+
+    @property
+    def roster(self) -> RosterRepository: ...
+
+
+def roster_unit_of_work(store: Store, *, write: bool = True) -> RosterUnitOfWork:
+    """A new unit of work of ``store``, which must keep the roster
+    (:func:`caredomain.ports.holding`)."""
+    return cast(RosterUnitOfWork, holding(store, "roster", write=write))
+
+
+class FeedReader(Protocol):
+    """Turns a source (a file path, a URL) into a feed batch."""
+
+    def read(self, source: str) -> FeedBatch:
+        """The batch, or :class:`~caredomain.errors.InvalidInput` naming the line at fault."""
+        ...
+
+
+@runtime_checkable
+class RecognisingFeedReader(Protocol):
+    """A feed reader that can leave unparsed the runs of lines it recognises."""
+
+    def read_recognising(self, source: str, known: Mapping[bytes, str]) -> FeedBatch:
+        """The batch, with each run whose digest is in ``known`` (digest → agent) given as a
+        :class:`RecognisedRun` rather than parsed; otherwise as :meth:`FeedReader.read`."""
+        ...
+
+
+@frozen
+class FeedReaderSpec:
+    """A kind of feed reader a plugin offers: ``create(settings)`` builds one."""
+
+    name: str
+    create: Callable[[Mapping[str, str]], FeedReader]
+    description: str = ""

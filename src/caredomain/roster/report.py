@@ -9,8 +9,8 @@ from datetime import datetime, tzinfo
 
 from attrs import field, frozen
 
-from caredomain.ports import FeedRejection
 from caredomain.roster.absences import Reinstatement, Unassignment
+from caredomain.roster.batch import FeedRejection
 from caredomain.roster.days import LocalEdit
 from caredomain.roster.model import Post
 from caredomain.text import Text, counted

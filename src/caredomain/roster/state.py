@@ -8,9 +8,9 @@ store persists the same change: only what changed is written.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, TypeVar, cast
 
 from attrs import field, frozen
 
@@ -30,10 +30,16 @@ from caredomain.roster.model import (
 )
 from caredomain.text import Text
 
-if TYPE_CHECKING:
-    from caredomain.roster.availability import Availability
+__all__ = ["EventDraft", "IdFactory", "KeptIndex", "Roster", "RosterChange", "RosterSnapshot"]
 
-__all__ = ["EventDraft", "IdFactory", "Roster", "RosterChange", "RosterSnapshot"]
+
+class KeptIndex(Protocol):
+    """An index of a roster that :meth:`Roster.apply` keeps in step with each change."""
+
+    def update(self, change: RosterChange, old_posts: Sequence[Post]) -> None: ...
+
+
+Kept = TypeVar("Kept", bound=KeptIndex)
 
 EventDraft = Callable[..., Event]
 """An event class with its fields bound: called with ``event_id`` and ``occurred_at``."""
@@ -126,7 +132,7 @@ class Roster:
         self._posts_by_day: dict[int, list[PostId]] = {}
         self._days: dict[AgentId, AgentDays] = {record.agent: record for record in days}
         self._edits: dict[AgentId, dict[int, LocalEdit]] = {}
-        self._availability: Availability | None = None
+        self._kept: dict[Callable[[Roster], KeptIndex], KeptIndex] = {}
         for post in posts:
             self._add_post(post)
         for edit in edits:
@@ -279,14 +285,14 @@ class Roster:
     def is_absent(self, agent: AgentId, ordinal: int) -> bool:
         return self.catalogue.is_absence(self.effective_code(agent, ordinal))
 
-    def availability(self) -> Availability:
-        """The index that answers :func:`~caredomain.roster.vacancies.candidates` fast; built
-        on first use and kept in step by :meth:`apply`."""
-        if self._availability is None:
-            from caredomain.roster.availability import Availability
-
-            self._availability = Availability(self)
-        return self._availability
+    def kept(self, build: Callable[[Roster], Kept]) -> Kept:
+        """The index ``build`` makes of this roster (such as
+        :class:`~caredomain.roster.availability.Availability`): built on first use, kept in
+        step by :meth:`apply`, dropped when posts are loaded."""
+        index = self._kept.get(build)
+        if index is None:
+            index = self._kept[build] = build(self)
+        return cast(Kept, index)  # one index per builder, of the builder's type
 
     def snapshot(self) -> RosterSnapshot:
         return RosterSnapshot(
@@ -317,7 +323,7 @@ class Roster:
         for post in posts:
             self._remove_post(post.id)
             self._add_post(post)
-        self._availability = None
+        self._kept.clear()
 
     def apply(self, change: RosterChange) -> None:
         """Move the state on by ``change`` (as returned by an operation on this roster)."""
@@ -343,8 +349,8 @@ class Roster:
                     del self._edits[agent_id]
         for edit in change.edits:
             self._edits.setdefault(edit.agent, {})[edit.day.toordinal()] = edit
-        if self._availability is not None:
-            self._availability.update(change, old_posts)
+        for index in self._kept.values():
+            index.update(change, old_posts)
 
     def _add_post(self, post: Post) -> None:
         self._posts[post.id] = post

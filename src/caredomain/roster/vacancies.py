@@ -17,6 +17,7 @@ from caredomain.roster.availability import (
     Candidate,
     Exclusion,
     Shift,
+    availability_of,
     joined_reasons,
     obstacles,
 )
@@ -58,7 +59,7 @@ def candidates(
     if limit < 1:
         raise InvalidInput(Text("at least one candidate"), field="limit", text=str(limit))
     post = roster.post(post_id)
-    index = roster.availability()
+    index = availability_of(roster)
     found = index.candidates(post, limit)
     excluded = tuple(index.exclusions(post)) if explain else None
     return CandidateList(post, tuple(found), excluded)

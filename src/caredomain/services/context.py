@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Sequence
+from typing import Protocol
 
 from attrs import field, frozen
 
@@ -12,10 +12,14 @@ from caredomain.clock import Clock, SystemClock
 from caredomain.events import Event
 from caredomain.ports import Store, UnitOfWork
 
-if TYPE_CHECKING:  # the notifications import the slots, whose services import this module
-    from caredomain.notifications.notifier import Notifier
+__all__ = ["EventQueue", "ServiceContext"]
 
-__all__ = ["ServiceContext"]
+
+class EventQueue(Protocol):
+    """What queues, in the unit of work that commits them, the work events call for
+    (:class:`caredomain.notifications.Notifier` queues their notifications)."""
+
+    def queue(self, uow: UnitOfWork, events: Sequence[Event]) -> object: ...
 
 
 def _new_id() -> str:
@@ -33,14 +37,15 @@ class ServiceContext:
     ``publish`` receives each event after its unit of work has committed; an application
     passes :meth:`caredomain.plugins.Plugins.publish` so that plugins see them.
     ``notifier``, when set, queues the notifications the events call for in the same unit
-    of work, just before it commits (:class:`caredomain.notifications.Notifier`).
+    of work, just before it commits (an :class:`EventQueue`, such as
+    :class:`caredomain.notifications.Notifier`).
     """
 
     store: Store
     clock: Clock = field(factory=SystemClock)
     new_id: Callable[[], str] = _new_id
     publish: Callable[[Event], object] = _ignore
-    notifier: Notifier | None = None
+    notifier: EventQueue | None = None
 
     def commit(self, uow: UnitOfWork, events: Iterable[Event]) -> None:
         """Journal ``events`` in ``uow``, queue their notifications, commit, then publish."""

@@ -14,20 +14,21 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
-from typing import Protocol
+from typing import Protocol, cast
 from zoneinfo import ZoneInfo
 
 from attrs import evolve, frozen
 
 from caredomain.calendar import OpeningCalendar
 from caredomain.organisation import Organisation, OrganisationId
+from caredomain.ports import Store, UnitOfWork, holding
 from caredomain.slots.appointments import Appointment
 from caredomain.slots.model import AppointmentId, CounterId
 from caredomain.slots.plan import Plan
 from caredomain.slots.planner import plan_slots
 from caredomain.slots.settings import SlotSettings
 
-__all__ = ["PlanBasis", "SlotRepository"]
+__all__ = ["PlanBasis", "SlotRepository", "SlotsUnitOfWork", "slots_unit_of_work"]
 
 
 @frozen
@@ -117,3 +118,16 @@ class SlotRepository(Protocol):
         another transaction did meanwhile. Give appointments that release a seat first.
         """
         ...
+
+
+class SlotsUnitOfWork(UnitOfWork, Protocol):
+    """A unit of work of a store that keeps the appointment book."""
+
+    @property
+    def slots(self) -> SlotRepository: ...
+
+
+def slots_unit_of_work(store: Store, *, write: bool = True) -> SlotsUnitOfWork:
+    """A new unit of work of ``store``, which must keep the appointment book
+    (:func:`caredomain.ports.holding`)."""
+    return cast(SlotsUnitOfWork, holding(store, "slots", write=write))

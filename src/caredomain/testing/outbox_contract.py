@@ -1,5 +1,5 @@
 """The outbox's part of the store contract: what dispatchers rely on from any store's
-:class:`~caredomain.notifications.repository.NotificationRepository`.
+:class:`~caredomain.notifications.ports.NotificationRepository`.
 
 Run it on your store from a test::
 
@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from caredomain.notifications.outbox import OutboxMessage, OutboxStatus, Outcome
-from caredomain.notifications.repository import NotificationRepository
+from caredomain.notifications.ports import NotificationRepository, notifications_unit_of_work
 from caredomain.ports import Store
 
 __all__ = ["check_outbox"]
@@ -55,7 +55,7 @@ def _message(number: int) -> OutboxMessage:
 
 @contextmanager
 def _writing(store: Store) -> Iterator[NotificationRepository]:
-    with store.unit_of_work() as uow:
+    with notifications_unit_of_work(store) as uow:
         yield uow.notifications
         uow.commit()
 

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import strategies as st
 
-from caredomain.ports import FeedBatch, FeedRow
+from caredomain.roster.batch import FeedBatch, FeedRow
 from caredomain.roster.codes import CodeCatalogue
 from caredomain.roster.state import Roster
 

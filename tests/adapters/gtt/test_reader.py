@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from caredomain import FixedClock, InvalidInput
 from caredomain.plugins import load_plugins
-from caredomain.ports import RunColumn
 from caredomain.roster import Agent, AgentId, french_hospital_catalogue
 from caredomain.roster import services as roster
+from caredomain.roster.batch import RunColumn
 from caredomain.services import ServiceContext
 from caredomain_gtt import GttCsvReader, GttSettings
 from caredomain_sqlite import SqliteStore

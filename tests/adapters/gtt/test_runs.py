@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from caredomain import FixedClock
-from caredomain.ports import FeedBatch
 from caredomain.roster import Agent, AgentId, french_hospital_catalogue
 from caredomain.roster import services as roster
+from caredomain.roster.batch import FeedBatch
 from caredomain.services import ServiceContext
 from caredomain_gtt import GttCsvReader, GttSettings
 from caredomain_sqlite import SqliteStore

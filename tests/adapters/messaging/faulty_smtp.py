@@ -21,8 +21,8 @@ from typing import Any
 from aiosmtpd.controller import Controller
 
 from caredomain.notifications import OutboxMessage, OutboxStatus, RetryPolicy
+from caredomain.notifications.services import NOTIFIER_ACTOR, dispatch_notifications
 from caredomain.services import ServiceContext
-from caredomain.services.notifications import NOTIFIER_ACTOR, dispatch_notifications
 from caredomain_messaging import SmtpSender
 from caredomain_sqlite import SqliteStore
 

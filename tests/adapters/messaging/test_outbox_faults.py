@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from caredomain import FixedClock
 from caredomain.notifications import OutboxStatus, RetryPolicy
+from caredomain.notifications.services import NOTIFIER_ACTOR, dispatch_notifications
 from caredomain.services import ServiceContext
-from caredomain.services.notifications import NOTIFIER_ACTOR, dispatch_notifications
 from caredomain_sqlite import SqliteStore
 
 

@@ -20,10 +20,10 @@ import pytest
 from caredomain import FixedClock
 from caredomain.errors import InvalidInput
 from caredomain.notifications import OutboxMessage, OutboxStatus
-from caredomain.ports import SendStatus
+from caredomain.notifications.outbound import SendStatus
+from caredomain.notifications.services import NOTIFIER_ACTOR, dispatch_notifications
 from caredomain.secret import Secret, scrub, url_without_credentials
 from caredomain.services import ServiceContext
-from caredomain.services.notifications import NOTIFIER_ACTOR, dispatch_notifications
 from caredomain_messaging import SmsHttpSender
 from caredomain_penbase.settings import PenbaseSettings
 from caredomain_sqlite import SqliteStore

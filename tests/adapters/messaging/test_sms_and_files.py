@@ -18,10 +18,15 @@ import pytest
 
 from caredomain import FixedClock, InvalidInput
 from caredomain.notifications import OutboxMessage, OutboxStatus, RetryPolicy
+from caredomain.notifications.outbound import (
+    CalendarEntry,
+    CalendarMethod,
+    OutboundMessage,
+    SendStatus,
+)
+from caredomain.notifications.services import NOTIFIER_ACTOR, dispatch_notifications
 from caredomain.plugins import load_plugins
-from caredomain.ports import CalendarEntry, CalendarMethod, OutboundMessage, SendStatus
 from caredomain.services import ServiceContext
-from caredomain.services.notifications import NOTIFIER_ACTOR, dispatch_notifications
 from caredomain_messaging import (
     MaildirSender,
     SmsFileSender,

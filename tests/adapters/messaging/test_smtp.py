@@ -16,9 +16,15 @@ import pytest
 
 from caredomain import FixedClock
 from caredomain.notifications import OutboxMessage, OutboxStatus, RetryPolicy
-from caredomain.ports import CalendarEntry, CalendarMethod, OutboundMessage, SendResult, SendStatus
+from caredomain.notifications.outbound import (
+    CalendarEntry,
+    CalendarMethod,
+    OutboundMessage,
+    SendResult,
+    SendStatus,
+)
+from caredomain.notifications.services import NOTIFIER_ACTOR, dispatch_notifications
 from caredomain.services import ServiceContext
-from caredomain.services.notifications import NOTIFIER_ACTOR, dispatch_notifications
 from caredomain_messaging import SmtpSender, message_id
 from caredomain_sqlite import SqliteStore
 

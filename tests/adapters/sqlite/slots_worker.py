@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from caredomain import Actor, ActorId, Conflict, FixedClock, OrganisationId, Role
-from caredomain.services import ServiceContext, book_slot
+from caredomain.services import ServiceContext
 from caredomain.slots import Beneficiary, Channel, CounterId
+from caredomain.slots.services import book_slot
 from caredomain_sqlite import SqliteStore
 
 

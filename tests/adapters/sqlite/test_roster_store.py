@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 
 from caredomain import Actor, ActorId, FixedClock, Forbidden, Role
 from caredomain.events import Event
-from caredomain.ports import FeedBatch, FeedRow
 from caredomain.roster import (
     AgentDays,
     AgentId,
@@ -34,6 +33,7 @@ from caredomain.roster import (
     set_up,
 )
 from caredomain.roster import services as roster
+from caredomain.roster.batch import FeedBatch, FeedRow
 from caredomain.roster.schedule import FeedSchedule
 from caredomain.services import ServiceContext
 from caredomain_sqlite import SqliteStore

@@ -14,8 +14,9 @@ from attrs import evolve
 
 from caredomain import Actor, FixedClock, OrganisationId
 from caredomain.cli.demo import sample_configuration
-from caredomain.services import ServiceContext, configure_organisation, configure_slots
+from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import AppointmentStatus, CounterId
+from caredomain.slots.services import configure_slots
 from caredomain_sqlite import SqliteStore, sqlite_url
 
 WORKER = Path(__file__).with_name("slots_worker.py")

@@ -36,6 +36,7 @@ from attrs import frozen
 from caredomain.access import Action, Actor, Resource, authorize
 from caredomain.arguments import checked
 from caredomain.errors import InvalidInput
+from caredomain.notifications.outbound import OutboundMessage, SendResult, SendStatus
 from caredomain.notifications.outbox import (
     OutboxMessage,
     OutboxStatus,
@@ -44,14 +45,12 @@ from caredomain.notifications.outbox import (
     outcome_of,
     released,
 )
-from caredomain.notifications.repository import NotificationRepository
-from caredomain.ports import (
+from caredomain.notifications.ports import (
     ConnectingSender,
     Connection,
-    OutboundMessage,
+    NotificationRepository,
     Sender,
-    SendResult,
-    SendStatus,
+    notifications_unit_of_work,
 )
 from caredomain.services.context import ServiceContext
 from caredomain.text import Text
@@ -162,7 +161,7 @@ class _Run:
         return _Batch(self, token, found, until)
 
     def claim_first(self, limit: int) -> _Batch | None:
-        with self.context.store.unit_of_work() as uow:
+        with notifications_unit_of_work(self.context.store) as uow:
             batch = self.claim(uow.notifications, limit)
             uow.commit()
         return batch
@@ -243,7 +242,7 @@ class _Batch:
         now = self.run.context.clock.now()
         if now + self.run.lease / 2 >= self.held_until:
             until = now + self.run.lease
-            with self.run.context.store.unit_of_work() as uow:
+            with notifications_unit_of_work(self.run.context.store) as uow:
                 self.recorded += uow.notifications.finish(self.token, self.outcomes)
                 self.held = uow.notifications.renew(self.token, lease_until=until)
                 uow.commit()
@@ -257,7 +256,7 @@ class _Batch:
     def finish(self, limit: int) -> tuple[DispatchReport, _Batch | None]:
         """Record the outcomes left and claim the next batch (up to ``limit``), in one
         transaction: one commit a batch."""
-        with self.run.context.store.unit_of_work() as uow:
+        with notifications_unit_of_work(self.run.context.store) as uow:
             self.recorded += uow.notifications.finish(self.token, self.outcomes)
             following = self.run.claim(uow.notifications, limit)
             uow.commit()

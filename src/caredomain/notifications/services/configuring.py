@@ -1,6 +1,6 @@
 """Use cases of the notifications: settings, previews, the outbox and its dead letters.
 
-Dispatch lives in :mod:`caredomain.services.dispatch` and is re-exported here.
+Dispatch lives in :mod:`caredomain.notifications.services.dispatch` and is re-exported here.
 """
 
 from __future__ import annotations
@@ -19,22 +19,18 @@ from caredomain.notifications.formatting import merge_texts, plain_spaces
 from caredomain.notifications.kinds import KINDS, KindRegistry, MergeValue
 from caredomain.notifications.notifier import Notifier
 from caredomain.notifications.outbox import OutboxMessage, OutboxStatus
+from caredomain.notifications.ports import Sender, SenderOffers, notifications_unit_of_work
 from caredomain.notifications.settings import NotificationChannel, NotificationSettings
 from caredomain.organisation import Organisation, OrganisationId
-from caredomain.plugins import Plugins
-from caredomain.ports import Sender
 from caredomain.services.context import ServiceContext
-from caredomain.services.dispatch import DispatchReport, dispatch_notifications
 from caredomain.text import Text
 
 __all__ = [
     "NOTIFIER_ACTOR",
-    "DispatchReport",
     "NotificationSettingsSaved",
     "OutboxSummary",
     "Preview",
     "configure_notifications",
-    "dispatch_notifications",
     "notification_settings",
     "outbox_summary",
     "preview_notifications",
@@ -75,7 +71,7 @@ def configure_notifications(
         organisation_id=organisation_id,
         saved_by=actor.id,
     )
-    with context.store.unit_of_work() as uow:
+    with notifications_unit_of_work(context.store) as uow:
         uow.organisations.get(organisation_id)
         uow.notifications.save_settings_data(organisation_id, settings.to_data())
         context.commit(uow, [event])
@@ -92,7 +88,7 @@ def notification_settings(
 ) -> NotificationSettings:
     """``organisation_id``'s saved settings, or the defaults."""
     authorize(actor, Action.NOTIFICATION_VIEW, Resource("organisation", organisation_id))
-    with context.store.unit_of_work(write=False) as uow:
+    with notifications_unit_of_work(context.store, write=False) as uow:
         data = uow.notifications.settings_data(organisation_id)
     return Notifier(kinds).settings(data, organisation_id)
 
@@ -101,14 +97,15 @@ def notification_settings(
 
 
 def senders_for(
-    plugins: Plugins,
+    plugins: SenderOffers,
     choices: Mapping[str, SenderChoice],
     environ: Mapping[str, str],
     *,
     source: str | None = None,
 ) -> dict[str, Sender]:
     """The sender of each channel, built by the plugin offering it from its settings
-    (``name_env`` settings read from ``environ``). Nothing connects yet. Errors name the
+    (``name_env`` settings read from ``environ``); ``plugins`` is the loaded plugins
+    (:class:`caredomain.plugins.Plugins`). Nothing connects yet. Errors name the
     configuration path (``notifications.mail.sender``) and ``source``."""
     offered = plugins.sender_specs()
     senders: dict[str, Sender] = {}
@@ -189,7 +186,7 @@ def preview_notifications(
     and language, as the settings saved for ``organisation`` make them."""
     authorize(actor, Action.NOTIFICATION_VIEW, Resource("organisation", organisation.id))
     chosen = kinds.get(kind)
-    with context.store.unit_of_work(write=False) as uow:
+    with notifications_unit_of_work(context.store, write=False) as uow:
         data = uow.notifications.settings_data(organisation.id)
     settings = Notifier(kinds).settings(data, organisation.id)
     values = merge_texts(chosen.fields, _sample_values(organisation), organisation)
@@ -227,7 +224,7 @@ class OutboxSummary:
 @checked
 def outbox_summary(context: ServiceContext, actor: Actor, *, dead_limit: int = 50) -> OutboxSummary:
     authorize(actor, Action.NOTIFICATION_VIEW, Resource("outbox"))
-    with context.store.unit_of_work(write=False) as uow:
+    with notifications_unit_of_work(context.store, write=False) as uow:
         repository = uow.notifications
         return OutboxSummary(
             counts=repository.counts(),
@@ -246,7 +243,7 @@ def requeue_dead_letters(
     dead letter a :class:`~caredomain.errors.RuleViolation` (``outbox.not_dead``).
     Returns the keys requeued, sorted."""
     authorize(actor, Action.NOTIFICATION_DISPATCH, Resource("outbox"))
-    with context.store.unit_of_work() as uow:
+    with notifications_unit_of_work(context.store) as uow:
         repository = uow.notifications
         for key in keys or ():
             found = repository.get(key)

@@ -1,16 +1,11 @@
-"""The sender ports: what a sender of mail, SMS or push receives and answers.
-
-A :class:`Sender` delivers a batch; a :class:`ConnectingSender` also opens a
-:class:`Connection` that offers one message at a time, so that a dispatcher can check its
-lease on each message before offering it. Re-exported by :mod:`caredomain.ports`.
-"""
+"""What a sender of mail, SMS or push receives — an :class:`OutboundMessage`, with its
+attachments and calendar entry — and what it answers for each (:class:`SendResult`). The
+senders themselves are ports (:mod:`caredomain.notifications.ports`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol, runtime_checkable
 
 from attrs import frozen
 
@@ -18,13 +13,9 @@ __all__ = [
     "Attachment",
     "CalendarEntry",
     "CalendarMethod",
-    "ConnectingSender",
-    "Connection",
     "OutboundMessage",
     "SendResult",
     "SendStatus",
-    "Sender",
-    "SenderSpec",
 ]
 
 
@@ -96,46 +87,3 @@ class SendResult:
     detail: str = ""
     offered: bool = True
     connection_lost: bool = False
-
-
-class Sender(Protocol):
-    """Delivers messages of one channel. Sends a batch so that it can reuse a connection."""
-
-    @property
-    def channel(self) -> str: ...
-
-    def send(self, messages: Sequence[OutboundMessage]) -> list[SendResult]:
-        """One result per message, in order. Never raises for a delivery failure."""
-        ...
-
-
-class Connection(Protocol):
-    """An open connection of a sender, that offers one message at a time, so that the
-    dispatcher can check its lease on each message before offering it."""
-
-    def offer(self, message: OutboundMessage) -> SendResult:
-        """The result of offering ``message``. Never raises for a delivery failure."""
-        ...
-
-    def close(self) -> None: ...
-
-
-@runtime_checkable
-class ConnectingSender(Sender, Protocol):
-    """A sender whose connection the dispatcher holds open over a batch. A sender without
-    :meth:`connect` is given one message at a time through :meth:`Sender.send`."""
-
-    def connect(self) -> Connection:
-        """A connection, made at the first offer: a failure to connect is that offer's
-        result (not offered, connection lost), never an exception."""
-        ...
-
-
-@frozen
-class SenderSpec:
-    """A kind of sender a plugin offers: ``create(settings)`` builds one from its settings."""
-
-    name: str
-    channel: str
-    create: Callable[[Mapping[str, str]], Sender]
-    description: str = ""

@@ -9,9 +9,9 @@ from datetime import date, timedelta
 
 from caredomain.access import Resource
 from caredomain.events import Event
-from caredomain.ports import UnitOfWork
 from caredomain.roster.codes import french_hospital_catalogue
 from caredomain.roster.model import AgentId, Post
+from caredomain.roster.ports import RosterUnitOfWork
 from caredomain.roster.state import Roster, RosterChange
 from caredomain.services.context import ServiceContext
 
@@ -20,7 +20,9 @@ __all__ = ["agent_units", "commit_change", "load_roster", "post_resource"]
 _MARGIN = timedelta(days=3)  # posts around a day that overlaps and rest can reach
 
 
-def load_roster(uow: UnitOfWork, *, first: date | None = None, last: date | None = None) -> Roster:
+def load_roster(
+    uow: RosterUnitOfWork, *, first: date | None = None, last: date | None = None
+) -> Roster:
     """The roster from a unit of work; with ``first``/``last``, only the posts of those days
     (and three days around, for overlaps and rest). With no catalogue saved, the French
     hospital catalogue shipped with caredomain."""
@@ -38,7 +40,7 @@ def load_roster(uow: UnitOfWork, *, first: date | None = None, last: date | None
     )
 
 
-def _save(uow: UnitOfWork, change: RosterChange) -> None:
+def _save(uow: RosterUnitOfWork, change: RosterChange) -> None:
     repository = uow.roster
     if change.agents:
         repository.save_agents(change.agents)
@@ -54,7 +56,9 @@ def _save(uow: UnitOfWork, change: RosterChange) -> None:
         repository.save_local_edits(change.edits, change.cleared_edits)
 
 
-def commit_change(context: ServiceContext, uow: UnitOfWork, change: RosterChange) -> list[Event]:
+def commit_change(
+    context: ServiceContext, uow: RosterUnitOfWork, change: RosterChange
+) -> list[Event]:
     """Save ``change``, journal its events, commit and publish them; returns the events."""
     _save(uow, change)
     events = change.events(context.new_id, context.clock.now())
@@ -66,7 +70,7 @@ def post_resource(roster: Roster, post: Post) -> Resource:
     return Resource("post", post.id, services={roster.unit_of(post)})
 
 
-def agent_units(uow: UnitOfWork) -> dict[AgentId, frozenset[str]]:
+def agent_units(uow: RosterUnitOfWork) -> dict[AgentId, frozenset[str]]:
     """Each agent's units: the units of the plannings where she holds a post, or was stood
     down from one, on any day in the store. The roster has no home unit: these are the
     units whose managers answer for her codes and her local edits."""

@@ -19,14 +19,20 @@ from attrs import frozen
 from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize
 from caredomain.arguments import checked
 from caredomain.errors import InvalidInput
-from caredomain.ports import FeedBatch, RecognisingFeedReader, UnitOfWork
+from caredomain.roster.batch import FeedBatch
 from caredomain.roster.codes import french_hospital_catalogue
 from caredomain.roster.days import AgentDays
 from caredomain.roster.feed import FeedReport, ReadInFull, apply_codes, settle_absences
-from caredomain.roster.loading import commit_change
 from caredomain.roster.model import RosterSettings
 from caredomain.roster.plausible import PlausibleRange, feed_dates_are_plausible
-from caredomain.roster.ports import AppliedBatch, FeedFolder
+from caredomain.roster.ports import (
+    AppliedBatch,
+    FeedFolder,
+    RecognisingFeedReader,
+    RosterUnitOfWork,
+    roster_unit_of_work,
+)
+from caredomain.roster.services.loading import commit_change
 from caredomain.roster.state import Roster
 from caredomain.services.context import ServiceContext
 from caredomain.text import Text
@@ -123,7 +129,7 @@ def apply_gtt_file(
     :func:`apply_gtt_batch` does. Reading here lets the whole run — a million rows read,
     applied, and let go — happen with the garbage collector paused.
 
-    With ``recognise`` (a :class:`~caredomain.ports.RecognisingFeedReader`'s
+    With ``recognise`` (a :class:`~caredomain.roster.ports.RecognisingFeedReader`'s
     ``read_recognising``), the file is read against the digests of the lines that last
     stated each agent's record, and the runs of lines met before are not parsed again; if
     one cannot stand for its rows (:class:`~caredomain.roster.feed.ReadInFull`), the file is
@@ -150,7 +156,7 @@ def _apply(
 ) -> FeedRun:
     """Apply the batch ``read`` gives, once it has seen the GTT records, if its dates are
     plausible (:func:`~caredomain.roster.plausible.feed_dates_are_plausible`)."""
-    with context.store.unit_of_work() as uow:
+    with roster_unit_of_work(context.store) as uow:
         repository = uow.roster
         records = repository.agent_days()
         settings = repository.settings() or RosterSettings()
@@ -192,7 +198,7 @@ def _apply(
 
 
 def _feed_roster(
-    uow: UnitOfWork, batch: FeedBatch, records: Sequence[AgentDays], settings: RosterSettings
+    uow: RosterUnitOfWork, batch: FeedBatch, records: Sequence[AgentDays], settings: RosterSettings
 ) -> Roster:
     """What the feed needs, and no more: agents by id, the GTT records, the pending edits
     and who holds posts on the batch's days. Posts are loaded once the batch says which
@@ -266,5 +272,5 @@ def recognising(source: object) -> Callable[[str, Mapping[bytes, str]], FeedBatc
 def applied_batches(context: ServiceContext, actor: Actor, limit: int = 20) -> list[AppliedBatch]:
     """The latest files the folder source applied, the most recent first."""
     authorize(actor, Action.ROSTER_VIEW, Resource("roster"))
-    with context.store.unit_of_work(write=False) as uow:
+    with roster_unit_of_work(context.store, write=False) as uow:
         return uow.roster.applied_batches(limit)

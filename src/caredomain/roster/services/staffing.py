@@ -6,7 +6,7 @@ Each asks :func:`~caredomain.access.authorize_action` before it looks anything u
 
 - a post's unit is its planning's;
 - an agent's units are those where she holds (or was stood down from) posts, on any day
-  (:func:`~caredomain.roster.loading.agent_units`); the roster model has no home unit;
+  (:func:`~caredomain.roster.services.loading.agent_units`); the roster model has no home unit;
 - an agent-day is of the units of the posts she holds that day, each of which the manager
   must manage, or, on a day without a post, of her units, one of which she must manage.
 
@@ -23,12 +23,17 @@ from caredomain.access import Action, Actor, Resource, authorize, authorize_acti
 from caredomain.arguments import checked
 from caredomain.errors import InvalidInput
 from caredomain.events import Event
-from caredomain.ports import UnitOfWork
 from caredomain.roster.days import DayCode, LocalEdit
 from caredomain.roster.edits import edit_code
-from caredomain.roster.loading import agent_units, commit_change, load_roster, post_resource
 from caredomain.roster.model import AgentId, Post
 from caredomain.roster.plannings import publish_planning
+from caredomain.roster.ports import RosterUnitOfWork, roster_unit_of_work
+from caredomain.roster.services.loading import (
+    agent_units,
+    commit_change,
+    load_roster,
+    post_resource,
+)
 from caredomain.roster.state import Roster
 from caredomain.roster.vacancies import (
     CandidateList,
@@ -61,7 +66,7 @@ class _AgentDays:
     """Authorizes actions on agent-days of one loaded roster; each agent's units are read
     from the store once, and only for a day on which she holds no post."""
 
-    def __init__(self, uow: UnitOfWork, roster: Roster) -> None:
+    def __init__(self, uow: RosterUnitOfWork, roster: Roster) -> None:
         self._uow, self._roster = uow, roster
         self._units: dict[AgentId, frozenset[str]] | None = None
 
@@ -93,7 +98,7 @@ def edit_code_locally(
     it. Returns the events (``LocalCodeEdited``, and ``AgentUnassigned``/``PostVacated`` if
     an absence unassigned her)."""
     authorize_action(actor, Action.ROSTER_EDIT_CODE)
-    with context.store.unit_of_work() as uow:
+    with roster_unit_of_work(context.store) as uow:
         roster = load_roster(uow, first=day, last=day)
         _AgentDays(uow, roster).authorize(actor, Action.ROSTER_EDIT_CODE, agent, day)
         change = edit_code(roster, agent, day, code, by=actor.id, at=context.clock.now())
@@ -108,7 +113,7 @@ def pending_local_edits(
     one agent (an agent may ask for her own), or, for a manager, of her units' agents."""
     # Every agent's edits is a listing of those who run units; an agent names herself.
     authorize_action(actor, Action.ROSTER_VIEW if agent is not None else Action.ROSTER_PLAN)
-    with context.store.unit_of_work(write=False) as uow:
+    with roster_unit_of_work(context.store, write=False) as uow:
         edits = uow.roster.local_edits()
         units = agent_units(uow)
 
@@ -132,7 +137,7 @@ def day_codes(
         raise InvalidInput(
             Text("the last day comes before the first"), field="last", text=str(last)
         )
-    with context.store.unit_of_work(write=False) as uow:
+    with roster_unit_of_work(context.store, write=False) as uow:
         roster = load_roster(uow, first=first, last=last)
         units = agent_units(uow).get(AgentId(agent), frozenset())
     authorize(actor, Action.ROSTER_VIEW, _agent_resource(agent, units))
@@ -147,7 +152,7 @@ def day_codes(
 def publish(context: ServiceContext, actor: Actor, planning_id: str) -> list[Event]:
     """Publish a draft planning."""
     authorize_action(actor, Action.ROSTER_PLAN)
-    with context.store.unit_of_work() as uow:
+    with roster_unit_of_work(context.store) as uow:
         roster = load_roster(uow)
         planning = roster.planning(planning_id)
         resource = Resource("planning", planning.id, services={planning.unit})
@@ -160,7 +165,7 @@ def vacancies(context: ServiceContext, actor: Actor, day: date | None = None) ->
     """Vacant posts of published plannings (of ``day``, or all) of the units ``actor``
     plans; :class:`~caredomain.errors.Forbidden` to whom plans none."""
     authorize_action(actor, Action.ROSTER_PLAN)
-    with context.store.unit_of_work(write=False) as uow:
+    with roster_unit_of_work(context.store, write=False) as uow:
         roster = load_roster(uow, first=day, last=day)
     return [
         post
@@ -175,7 +180,7 @@ def find_candidates(
 ) -> CandidateList:
     """The candidates of a post (see :func:`~caredomain.roster.vacancies.candidates`)."""
     authorize_action(actor, Action.ROSTER_PLAN)
-    with context.store.unit_of_work(write=False) as uow:
+    with roster_unit_of_work(context.store, write=False) as uow:
         roster = load_roster(uow)
     authorize(actor, Action.ROSTER_PLAN, post_resource(roster, roster.post(post_id)))
     return candidates(roster, post_id, limit=limit, explain=explain)
@@ -185,7 +190,7 @@ def find_candidates(
 def assign(context: ServiceContext, actor: Actor, post_id: str, agent: str) -> list[Event]:
     """Post an agent (checked as for candidates)."""
     authorize_action(actor, Action.ROSTER_PLAN)
-    with context.store.unit_of_work() as uow:
+    with roster_unit_of_work(context.store) as uow:
         roster = load_roster(uow)
         authorize(actor, Action.ROSTER_PLAN, post_resource(roster, roster.post(post_id)))
         return commit_change(context, uow, assign_agent(roster, post_id, agent, by=actor.id))
@@ -195,7 +200,7 @@ def assign(context: ServiceContext, actor: Actor, post_id: str, agent: str) -> l
 def close(context: ServiceContext, actor: Actor, post_id: str) -> list[Event]:
     """Close a post's vacant positions."""
     authorize_action(actor, Action.ROSTER_PLAN)
-    with context.store.unit_of_work() as uow:
+    with roster_unit_of_work(context.store) as uow:
         roster = load_roster(uow)
         authorize(actor, Action.ROSTER_PLAN, post_resource(roster, roster.post(post_id)))
         return commit_change(context, uow, close_post(roster, post_id, by=actor.id))
@@ -210,7 +215,7 @@ def swap(
     every post either agent holds on those days (a rest day: one of the agent's units)."""
     authorize_action(actor, Action.ROSTER_PLAN)
     wanted = sorted(set(days))
-    with context.store.unit_of_work() as uow:
+    with roster_unit_of_work(context.store) as uow:
         roster = load_roster(uow)
         agent_days = _AgentDays(uow, roster)
         for agent in (agent_a, agent_b):

@@ -4,7 +4,7 @@ refresh, free slots and why none, booking, rescheduling, cancelling, no-shows.
 Each takes the acting :class:`~caredomain.access.Actor`, is authorized through
 :mod:`caredomain.access` (by the :class:`~caredomain.slots.Agenda`'s methods for what
 changes, here for what is read), loads the agenda through the unit of work with only
-the appointments it needs (:mod:`caredomain.services.agendas`), and ends every write with
+the appointments it needs (:mod:`caredomain.slots.services.agendas`), and ends every write with
 :meth:`ServiceContext.commit`, which journals the events, commits and publishes them.
 
 A planning change (settings, closures, public holidays) is replanned at once and
@@ -26,8 +26,13 @@ from caredomain.calendar import Closure, OpeningCalendar
 from caredomain.clock import require_aware
 from caredomain.errors import NotFound
 from caredomain.organisation import OrganisationId
-from caredomain.ports import UnitOfWork
-from caredomain.services.agendas import (
+from caredomain.services.context import ServiceContext
+from caredomain.slots.appointments import Appointment, Beneficiary, Channel
+from caredomain.slots.configuration import Reconfigured
+from caredomain.slots.deprogramming import Deprogramming, RefreshReport
+from caredomain.slots.model import AppointmentId, CounterId
+from caredomain.slots.ports import SlotsUnitOfWork, slots_unit_of_work
+from caredomain.slots.services.agendas import (
     LoadedAgenda,
     ScopeOf,
     SeatScope,
@@ -35,31 +40,19 @@ from caredomain.services.agendas import (
     no_seats,
     upcoming,
 )
-from caredomain.services.context import ServiceContext
-from caredomain.services.slot_queries import (
-    MAX_DAYS,
+from caredomain.slots.services.queries import (
     authorize_channel,
-    find_appointment,
-    free_slots,
-    why_no_slot,
 )
-from caredomain.slots.appointments import Appointment, Beneficiary, Channel
-from caredomain.slots.configuration import Reconfigured
-from caredomain.slots.deprogramming import Deprogramming, RefreshReport
-from caredomain.slots.model import AppointmentId, CounterId
 from caredomain.slots.settings import SlotSettings
 from caredomain.text import Text
 
 __all__ = [
-    "MAX_DAYS",
     "SLOT_PLANNER",
     "add_closure",
     "book_slot",
     "cancel_appointment",
     "change_opening_calendar",
     "configure_slots",
-    "find_appointment",
-    "free_slots",
     "mark_appointment_no_show",
     "preview_planning_change",
     "refresh_slots",
@@ -67,7 +60,6 @@ __all__ = [
     "reschedule_appointment",
     "slot_settings",
     "switch_public_holiday",
-    "why_no_slot",
 ]
 
 SLOT_PLANNER = Actor(ActorId("slot-planner"), {Role.ADMINISTRATOR}, name="Nightly slot planning")
@@ -85,7 +77,7 @@ def slot_settings(
 ) -> SlotSettings:
     """The organisation's types, places, counters, reference weeks and applications."""
     authorize(actor, Action.CALENDAR_VIEW, Resource("organisation", organisation_id))
-    with context.store.unit_of_work(write=False) as uow:
+    with slots_unit_of_work(context.store, write=False) as uow:
         uow.organisations.get(organisation_id)
         return uow.slots.settings(organisation_id) or SlotSettings()
 
@@ -178,7 +170,7 @@ def preview_planning_change(
     if calendar is not None:
         _authorize_calendar(actor, organisation_id)
     now = context.clock.now()
-    with context.store.unit_of_work(write=False) as uow:
+    with slots_unit_of_work(context.store, write=False) as uow:
         loaded = _planning_agenda(context, uow, organisation_id, now, settings)
         new_calendar = _new_calendar(loaded, calendar)
         outcome = loaded.agenda.reconfigure(
@@ -200,7 +192,7 @@ def refresh_slots(
     whose inputs changed, deprogram what no longer has a slot."""
     authorize(actor, Action.SLOT_CONFIGURE, Resource("slot planning", organisation_id))
     now = context.clock.now()
-    with context.store.unit_of_work() as uow:
+    with slots_unit_of_work(context.store) as uow:
         loaded = load_agenda(
             uow, organisation_id, now=now, new_id=context.new_id, seats=upcoming(now)
         )
@@ -221,7 +213,7 @@ def _reconfigure(
     # change some settings; what she changes is then checked change by change.
     authorize_action(actor, Action.SLOT_CONFIGURE, Action.COUNTER_MANAGE)
     now = context.clock.now()
-    with context.store.unit_of_work() as uow:
+    with slots_unit_of_work(context.store) as uow:
         loaded = _planning_agenda(context, uow, organisation_id, now, settings)
         outcome = loaded.agenda.reconfigure(
             actor,
@@ -249,7 +241,7 @@ def _new_calendar(
 
 def _planning_agenda(
     context: ServiceContext,
-    uow: UnitOfWork,
+    uow: SlotsUnitOfWork,
     organisation_id: OrganisationId,
     now: datetime,
     settings: SlotSettings | None,
@@ -294,7 +286,7 @@ def book_slot(
     loser gets :class:`~caredomain.errors.SlotTaken`, a ``Conflict``."""
     authorize_channel(actor, channel)
     now = context.clock.now()
-    with context.store.unit_of_work() as uow:
+    with slots_unit_of_work(context.store) as uow:
         loaded = load_agenda(
             uow, organisation_id, now=now, new_id=context.new_id, seats=_one_slot(counter_id, start)
         )
@@ -327,7 +319,7 @@ def reschedule_appointment(
     previous date is kept for merge field {7}."""
     authorize_channel(actor, channel)
     now = context.clock.now()
-    with context.store.unit_of_work() as uow:
+    with slots_unit_of_work(context.store) as uow:
         loaded = load_agenda(
             uow,
             organisation_id,
@@ -361,7 +353,7 @@ def cancel_appointment(
     """Cancel: on the portal by the citizen, in the back office by an agent."""
     authorize_channel(actor, channel)
     now = context.clock.now()
-    with context.store.unit_of_work() as uow:
+    with slots_unit_of_work(context.store) as uow:
         loaded = _one_appointment(context, uow, organisation_id, appointment_id, now)
         cancelled = loaded.agenda.cancel(
             actor, appointment_id, channel=channel, now=now, new_id=context.new_id
@@ -380,7 +372,7 @@ def mark_appointment_no_show(
     """Record that the citizen did not come ("Absence"), once the appointment has started."""
     authorize_action(actor, Action.APPOINTMENT_MANAGE)
     now = context.clock.now()
-    with context.store.unit_of_work() as uow:
+    with slots_unit_of_work(context.store) as uow:
         loaded = _one_appointment(context, uow, organisation_id, appointment_id, now)
         missed = loaded.agenda.mark_no_show(actor, appointment_id, now=now, new_id=context.new_id)
         context.commit(uow, loaded.save(uow))
@@ -396,7 +388,7 @@ def _one_slot(counter_id: CounterId, start: datetime) -> ScopeOf:
 
 def _one_appointment(
     context: ServiceContext,
-    uow: UnitOfWork,
+    uow: SlotsUnitOfWork,
     organisation_id: OrganisationId,
     appointment_id: AppointmentId,
     now: datetime,

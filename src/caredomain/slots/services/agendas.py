@@ -24,12 +24,11 @@ from attrs import evolve, frozen
 
 from caredomain.events import Event
 from caredomain.organisation import Organisation, OrganisationId
-from caredomain.ports import UnitOfWork
 from caredomain.slots.agenda import Agenda
 from caredomain.slots.appointments import Appointment
 from caredomain.slots.model import AppointmentId, CounterId
 from caredomain.slots.plan import Plan
-from caredomain.slots.ports import PlanBasis
+from caredomain.slots.ports import PlanBasis, SlotsUnitOfWork
 from caredomain.slots.settings import SlotSettings
 from caredomain.slots.wallclock import day_clock
 
@@ -87,7 +86,7 @@ class LoadedAgenda:
 
     def __init__(
         self,
-        uow: UnitOfWork,
+        uow: SlotsUnitOfWork,
         organisation_id: OrganisationId,
         *,
         now: datetime,
@@ -127,7 +126,7 @@ class LoadedAgenda:
         if behind:
             self.agenda.refresh(now, new_id=new_id)
 
-    def save(self, uow: UnitOfWork) -> list[Event]:
+    def save(self, uow: SlotsUnitOfWork) -> list[Event]:
         """Write what changed since it was read; return the events recorded meanwhile."""
         agenda = self.agenda
         organisation_id = self.organisation.id
@@ -149,7 +148,7 @@ class LoadedAgenda:
 
 
 def load_agenda(
-    uow: UnitOfWork,
+    uow: SlotsUnitOfWork,
     organisation_id: OrganisationId,
     *,
     now: datetime,

@@ -1,20 +1,90 @@
-"""The notifications' repository port: settings and the outbox, inside one unit of work
-(``uow.notifications``).
+"""The notifications' ports: what a store keeps of them inside one unit of work (settings and
+the outbox, ``uow.notifications`` of a :class:`NotificationsUnitOfWork`), and the senders
+of mail, SMS or push.
 
 Nothing here is specific to SQLite. A PostgreSQL store claims with
 ``UPDATE … WHERE key IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING …``; the embedded
 store relies on its write transactions being serialised (``BEGIN IMMEDIATE``).
+
+A :class:`Sender` delivers a batch; a :class:`ConnectingSender` also opens a
+:class:`Connection` that offers one message at a time, so that a dispatcher can check its
+lease on each message before offering it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, cast, runtime_checkable
 
+from attrs import frozen
+
+from caredomain.errors import NotFound
+from caredomain.notifications.outbound import OutboundMessage, SendResult
 from caredomain.notifications.outbox import OutboxMessage, OutboxStatus, Outcome
+from caredomain.ports import Store, UnitOfWork, holding
+from caredomain.text import Text
 
-__all__ = ["NotificationRepository"]
+__all__ = [
+    "ConnectingSender",
+    "Connection",
+    "NotificationRepository",
+    "NotificationsUnitOfWork",
+    "Sender",
+    "SenderOffers",
+    "SenderSpec",
+    "notifications_of",
+    "notifications_unit_of_work",
+]
+
+
+class Sender(Protocol):
+    """Delivers messages of one channel. Sends a batch so that it can reuse a connection."""
+
+    @property
+    def channel(self) -> str: ...
+
+    def send(self, messages: Sequence[OutboundMessage]) -> list[SendResult]:
+        """One result per message, in order. Never raises for a delivery failure."""
+        ...
+
+
+class Connection(Protocol):
+    """An open connection of a sender, that offers one message at a time, so that the
+    dispatcher can check its lease on each message before offering it."""
+
+    def offer(self, message: OutboundMessage) -> SendResult:
+        """The result of offering ``message``. Never raises for a delivery failure."""
+        ...
+
+    def close(self) -> None: ...
+
+
+@runtime_checkable
+class ConnectingSender(Sender, Protocol):
+    """A sender whose connection the dispatcher holds open over a batch. A sender without
+    :meth:`connect` is given one message at a time through :meth:`Sender.send`."""
+
+    def connect(self) -> Connection:
+        """A connection, made at the first offer: a failure to connect is that offer's
+        result (not offered, connection lost), never an exception."""
+        ...
+
+
+@frozen
+class SenderSpec:
+    """A kind of sender a plugin offers: ``create(settings)`` builds one from its settings."""
+
+    name: str
+    channel: str
+    create: Callable[[Mapping[str, str]], Sender]
+    description: str = ""
+
+
+class SenderOffers(Protocol):
+    """What offers senders by name: the loaded plugins (:class:`caredomain.plugins.Plugins`)."""
+
+    def sender_specs(self) -> Mapping[str, SenderSpec]: ...
 
 
 class NotificationRepository(Protocol):
@@ -89,3 +159,25 @@ class NotificationRepository(Protocol):
     def next_due(self) -> datetime | None:
         """When the earliest pending message falls due, or ``None`` if none is pending."""
         ...
+
+
+class NotificationsUnitOfWork(UnitOfWork, Protocol):
+    """A unit of work of a store that keeps the notifications."""
+
+    @property
+    def notifications(self) -> NotificationRepository: ...
+
+
+def notifications_unit_of_work(store: Store, *, write: bool = True) -> NotificationsUnitOfWork:
+    """A new unit of work of ``store``, which must keep the notifications
+    (:func:`caredomain.ports.holding`)."""
+    return cast(NotificationsUnitOfWork, holding(store, "notifications", write=write))
+
+
+def notifications_of(uow: UnitOfWork) -> NotificationRepository:
+    """The notifications' repository of a unit of work begun by another module's use case;
+    :class:`~caredomain.errors.NotFound` if its store keeps none."""
+    repository: NotificationRepository | None = getattr(uow, "notifications", None)
+    if repository is None:
+        raise NotFound(Text("this store keeps no notifications"))
+    return repository

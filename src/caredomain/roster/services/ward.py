@@ -1,67 +1,18 @@
-"""The roster's use cases: authorize, load through the unit of work, call the domain, save
-what changed with its events, commit, publish.
-
-The GTT feed runs as :data:`GTT_FEED_ACTOR`, a system actor with the administrator role named
-``gtt-feed``; managers plan the posts of their units; agents see their own days. This module
-holds the configuration; the feed's use cases are in :mod:`caredomain.roster.feed_services`
-and the managers' (local edits, codes, plannings, vacancies, swaps) in
-:mod:`caredomain.roster.staffing`, both re-exported here.
-"""
+"""The ward's configuration: its code catalogue, its agents, plannings and posts."""
 
 from __future__ import annotations
 
 from caredomain.access import Action, Actor, Resource, authorize
 from caredomain.arguments import checked
 from caredomain.roster.codes import CodeCatalogue
-from caredomain.roster.feed_services import (
-    GTT_FEED_ACTOR,
-    FeedRun,
-    FolderRun,
-    applied_batches,
-    apply_gtt_batch,
-    apply_gtt_file,
-    process_folder,
-    recognising,
-)
-from caredomain.roster.loading import commit_change, load_roster
 from caredomain.roster.plannings import set_up
-from caredomain.roster.staffing import (
-    assign,
-    close,
-    day_codes,
-    edit_code_locally,
-    find_candidates,
-    pending_local_edits,
-    publish,
-    swap,
-    vacancies,
-)
+from caredomain.roster.ports import roster_unit_of_work
+from caredomain.roster.services.loading import commit_change, load_roster
 from caredomain.roster.state import RosterChange
 from caredomain.roster.ward import Ward
 from caredomain.services.context import ServiceContext
 
-__all__ = [
-    "GTT_FEED_ACTOR",
-    "FeedRun",
-    "FolderRun",
-    "applied_batches",
-    "apply_gtt_batch",
-    "apply_gtt_file",
-    "assign",
-    "close",
-    "configure_catalogue",
-    "day_codes",
-    "edit_code_locally",
-    "find_candidates",
-    "load_roster",
-    "pending_local_edits",
-    "process_folder",
-    "publish",
-    "recognising",
-    "set_up_ward",
-    "swap",
-    "vacancies",
-]
+__all__ = ["configure_catalogue", "set_up_ward"]
 
 # -- configuration ----------------------------------------------------------------------
 
@@ -71,7 +22,7 @@ def configure_catalogue(context: ServiceContext, actor: Actor, catalogue: CodeCa
     """Save the code catalogue; codes already known keep their meaning (see
     :meth:`~caredomain.roster.codes.CodeCatalogue.replaced_by`)."""
     authorize(actor, Action.ROSTER_CONFIGURE, Resource("roster"))
-    with context.store.unit_of_work() as uow:
+    with roster_unit_of_work(context.store) as uow:
         current = uow.roster.catalogue()
         uow.roster.save_catalogue(current.replaced_by(catalogue) if current else catalogue)
         uow.commit()
@@ -84,7 +35,7 @@ def set_up_ward(
     """Save a ward file's settings, catalogue, agents, plannings and posts (checked: see
     :func:`~caredomain.roster.plannings.set_up`)."""
     authorize(actor, Action.ROSTER_CONFIGURE, Resource("roster"))
-    with context.store.unit_of_work() as uow:
+    with roster_unit_of_work(context.store) as uow:
         if ward.catalogue is not None:
             current = uow.roster.catalogue()
             catalogue = current.replaced_by(ward.catalogue) if current else ward.catalogue

@@ -15,12 +15,13 @@ from caredomain.access import Action, Actor, Resource, authorize, authorize_acti
 from caredomain.arguments import checked
 from caredomain.errors import Forbidden, InvalidInput
 from caredomain.organisation import Organisation, OrganisationId
-from caredomain.services.agendas import SeatScope, load_agenda, local_midnight, no_seats
 from caredomain.services.context import ServiceContext
 from caredomain.slots.appointments import Appointment, Channel
 from caredomain.slots.index import Slot
 from caredomain.slots.model import AppointmentId, AppointmentType, PlaceId, TypeId
+from caredomain.slots.ports import slots_unit_of_work
 from caredomain.slots.rules import NOT_ON_PORTAL, portal_refusal, service_refusal
+from caredomain.slots.services.agendas import SeatScope, load_agenda, local_midnight, no_seats
 from caredomain.slots.settings import SlotSettings
 from caredomain.slots.why import Availability
 from caredomain.text import Text
@@ -64,7 +65,7 @@ def free_slots(
         start = first or organisation.today(now)
         return _seats_between(organisation, settings, type_id, place_id, first=start, days=days)
 
-    with context.store.unit_of_work(write=False) as uow:
+    with slots_unit_of_work(context.store, write=False) as uow:
         loaded = load_agenda(uow, organisation_id, now=now, new_id=context.new_id, seats=seats)
     agenda = loaded.agenda
     _authorize_viewing(actor, agenda.settings.type(type_id), channel)
@@ -97,7 +98,7 @@ def why_no_slot(
     def seats(organisation: Organisation, settings: SlotSettings) -> SeatScope:
         return _seats_between(organisation, settings, type_id, place_id, first=day, days=1)
 
-    with context.store.unit_of_work(write=False) as uow:
+    with slots_unit_of_work(context.store, write=False) as uow:
         loaded = load_agenda(uow, organisation_id, now=now, new_id=context.new_id, seats=seats)
     agenda = loaded.agenda
     settings = agenda.settings
@@ -126,7 +127,7 @@ def find_appointment(
     citizen it is for; :class:`~caredomain.errors.Forbidden` to anyone else, whether or not
     it exists."""
     authorize_action(actor, Action.APPOINTMENT_MANAGE, Action.APPOINTMENT_SELF_SERVICE)
-    with context.store.unit_of_work(write=False) as uow:
+    with slots_unit_of_work(context.store, write=False) as uow:
         loaded = load_agenda(
             uow,
             organisation_id,

@@ -14,6 +14,7 @@ free of SQLite-isms so that a PostgreSQL store can implement it as well.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from types import TracebackType
 from typing import Protocol, Self
@@ -128,3 +129,39 @@ def holding(store: Store, repository: str, *, write: bool = True) -> UnitOfWork:
     if not (hasattr(type(uow), repository) or repository in getattr(uow, "__dict__", ())):
         raise NotFound(Text("the store {url} keeps no {what}", url=store.url, what=repository))
     return uow
+
+
+_MOVED = {
+    **dict.fromkeys(
+        ("Attachment", "CalendarEntry", "CalendarMethod", "OutboundMessage", "SendResult"),
+        "caredomain.notifications.outbound",
+    ),
+    "SendStatus": "caredomain.notifications.outbound",
+    **dict.fromkeys(
+        ("ConnectingSender", "Connection", "Sender", "SenderSpec"),
+        "caredomain.notifications.ports",
+    ),
+    **dict.fromkeys(
+        ("FeedBatch", "FeedRejection", "FeedRow", "RecognisedRun", "RunColumn"),
+        "caredomain.roster.batch",
+    ),
+    **dict.fromkeys(
+        ("FeedReader", "FeedReaderSpec", "RecognisingFeedReader"), "caredomain.roster.ports"
+    ),
+}
+
+
+def __getattr__(name: str) -> object:
+    # Deprecated in 0.2, removed in 0.3 (docs/versioning.md): the senders are the
+    # notifications' ports, the feed readers the roster's; the core knows no module.
+    home = _MOVED.get(name)
+    if home is None:
+        raise AttributeError(f"module 'caredomain.ports' has no attribute {name!r}")
+    warnings.warn(
+        f"caredomain.ports.{name} moved to {home}.{name}; the old name goes in caredomain 0.3",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    from importlib import import_module
+
+    return getattr(import_module(home), name)

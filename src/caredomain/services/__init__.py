@@ -8,6 +8,8 @@ Each module keeps its use cases beside its domain (``caredomain.slots.services``
 first.
 """
 
+import warnings
+
 from caredomain.services.context import EventQueue, ServiceContext
 from caredomain.services.organisations import (
     configure_organisation,
@@ -22,3 +24,41 @@ __all__ = [
     "opening_calendar",
     "organisation_ids",
 ]
+
+_MOVED_TO_SLOTS = frozenset(
+    {
+        "MAX_DAYS",
+        "SLOT_PLANNER",
+        "add_closure",
+        "book_slot",
+        "cancel_appointment",
+        "change_opening_calendar",
+        "configure_slots",
+        "find_appointment",
+        "free_slots",
+        "mark_appointment_no_show",
+        "preview_planning_change",
+        "refresh_slots",
+        "remove_closure",
+        "reschedule_appointment",
+        "slot_settings",
+        "switch_public_holiday",
+        "why_no_slot",
+    }
+)
+
+
+def __getattr__(name: str) -> object:
+    # Deprecated in 0.2, removed in 0.3 (docs/versioning.md): each module's use cases live
+    # beside its domain; this package holds only what they share.
+    if name not in _MOVED_TO_SLOTS:
+        raise AttributeError(f"module 'caredomain.services' has no attribute {name!r}")
+    warnings.warn(
+        f"caredomain.services.{name} moved to caredomain.slots.services.{name}; the old name "
+        "goes in caredomain 0.3",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    from caredomain.slots import services
+
+    return getattr(services, name)

@@ -14,14 +14,17 @@ without a deprecation period. ``docs/plugins.md`` documents each hook with an ex
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pluggy
 
 from caredomain.events import Event
-from caredomain.interventions.platform import MobilePlatformSpec
-from caredomain.notifications.ports import SenderSpec
 from caredomain.ports import Store
-from caredomain.roster.ports import FeedReaderSpec
+
+if TYPE_CHECKING:  # named for type checkers only: `import caredomain` loads no module
+    from caredomain.interventions.platform import MobilePlatformSpec
+    from caredomain.notifications.ports import SenderSpec
+    from caredomain.roster.ports import FeedReaderSpec
 
 __all__ = ["PROJECT", "hookimpl", "hookspec"]
 

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import pluggy
 from attrs import frozen
@@ -23,11 +23,13 @@ from attrs import frozen
 from caredomain import hookspecs
 from caredomain.errors import CareDomainError, InvalidInput
 from caredomain.events import Event
-from caredomain.interventions.platform import MobilePlatformSpec
-from caredomain.notifications.ports import SenderSpec
 from caredomain.ports import Store
-from caredomain.roster.ports import FeedReaderSpec
 from caredomain.text import Text
+
+if TYPE_CHECKING:  # named for type checkers only: loading the plugins loads no module
+    from caredomain.interventions.platform import MobilePlatformSpec
+    from caredomain.notifications.ports import SenderSpec
+    from caredomain.roster.ports import FeedReaderSpec
 
 __all__ = [
     "DISABLE_VARIABLE",
@@ -204,7 +206,7 @@ def _raised(error: Exception) -> Text:
     return Text("{kind}: {error}", kind=type(error).__name__, error=str(error))
 
 
-Spec = TypeVar("Spec", SenderSpec, FeedReaderSpec, MobilePlatformSpec)
+Spec = TypeVar("Spec", "SenderSpec", "FeedReaderSpec", "MobilePlatformSpec")
 
 
 def _collect(hook: pluggy.HookCaller, what: str) -> dict[str, Spec]:

@@ -91,3 +91,27 @@ def test_the_readme_plugin_snippet_loads_as_its_entry_point_says(
     plugin = getattr(module, attribute) if attribute else module
     plugins = load_plugins({}, extra=[("audit_trail", plugin)])
     assert "audit_trail" in plugins.names
+
+
+ARCHITECTURE = ROOT / "docs" / "architecture.md"
+# A path under src/ or tests/ as the page writes it: ends on a letter, a digit or a slash,
+# so that the punctuation after it is not part of it.
+_PATH = re.compile(r"(?<![\w/.-])((?:src|tests)/[\w./-]*[\w/])")
+
+
+def _architecture_paths(top: str) -> list[str]:
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    return sorted({path for path in _PATH.findall(text) if path.startswith(f"{top}/")})
+
+
+def test_the_architecture_page_names_where_each_seed_rule_lives() -> None:
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    assert re.search(r"^## Where each seed rule lives$", text, re.MULTILINE)
+    assert len(_architecture_paths("src")) >= 20
+    assert len(_architecture_paths("tests")) >= 10
+
+
+@pytest.mark.parametrize("top", ["src", "tests"])
+def test_every_path_on_the_architecture_page_exists(top: str) -> None:
+    missing = [path for path in _architecture_paths(top) if not (ROOT / path).exists()]
+    assert not missing, f"docs/architecture.md names paths that do not exist: {missing}"

@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 
 from caredomain import Actor, FixedClock
 from caredomain.arguments import checked
-from caredomain.cli.demo import sample_configuration
+from caredomain.cli.demo_run import sample_configuration
 from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import Beneficiary, Channel, TypeId
 from caredomain.slots.services import book_slot, configure_slots, free_slots

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from audit_trail_plugin import AuditTrail
 
 from caredomain import Actor, ActorId, FixedClock, Role, SlotTaken
-from caredomain.cli.demo import sample_configuration
+from caredomain.cli.demo_run import sample_configuration
 from caredomain.embedding import open_context
 from caredomain.notifications.services import outbox_summary
 from caredomain.plugins import load_plugins

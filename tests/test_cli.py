@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from caredomain import Actor, Organisation, OrganisationId, __version__
-from caredomain.cli.demo import sample_configuration
+from caredomain.cli.demo_run import sample_configuration
 from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots.services import configure_slots
 from caredomain_sqlite import SqliteStore

@@ -26,7 +26,7 @@ from caredomain import (
     Role,
 )
 from caredomain.arguments import _FieldCheck, checked, conform
-from caredomain.cli.demo import sample_configuration
+from caredomain.cli.demo_run import sample_configuration
 from caredomain.notifications.services import outbox_summary
 from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import AppointmentType, Beneficiary, Channel, TypeId

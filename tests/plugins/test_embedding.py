@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from caredomain import Actor, Event, FixedClock, Forbidden, hookimpl
-from caredomain.cli.demo import sample_configuration
+from caredomain.cli.demo_run import sample_configuration
 from caredomain.embedding import open_context
 from caredomain.notifications import OutboxStatus
 from caredomain.plugins import load_plugins

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from caredomain import InvalidInput, MinimumNotice, OpeningWindow, TimeRange, Weekday
-from caredomain.cli.demo import sample_configuration
+from caredomain.cli.demo_run import sample_configuration
 from caredomain.configuration import load_configuration
 from caredomain.slots import CounterId, SlotSettings, TypeId, WeekName, check_settings
 

@@ -13,7 +13,7 @@ import pytest
 from attrs import evolve
 
 from caredomain import Actor, FixedClock, OrganisationId
-from caredomain.cli.demo import sample_configuration
+from caredomain.cli.demo_run import sample_configuration
 from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import AppointmentStatus, CounterId
 from caredomain.slots.services import configure_slots

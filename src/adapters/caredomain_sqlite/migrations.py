@@ -1,4 +1,5 @@
-"""The schema of the SQLite store, as an ordered list of migrations applied on open.
+"""The schema of the SQLite store, as an ordered list of migrations applied on open. (Past
+400 lines: the list reads best whole, in the order it is applied.)
 
 To change the schema, append one ``Migration`` with the next version number; never edit
 one that has shipped. Each is applied once, in order, and recorded in ``schema_version``.
@@ -289,6 +290,49 @@ MIGRATIONS: tuple[Migration, ...] = (
         "roster: the digest of the export lines that last stated each agent's GTT record",
         """
         ALTER TABLE roster_codes ADD COLUMN digest BLOB NOT NULL DEFAULT x'';
+        """,
+    ),
+    Migration(
+        7,
+        "daycare pickups: files, HopHop accounts, what was synced, pickups, inbound ids",
+        """
+        CREATE TABLE pickup_files (
+            organisation TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            id TEXT NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (organisation, kind, id)
+        ) WITHOUT ROWID;
+        CREATE TABLE pickup_accounts (
+            organisation TEXT NOT NULL,
+            installation TEXT NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (organisation, installation)
+        ) WITHOUT ROWID;
+        CREATE TABLE pickup_sent (
+            organisation TEXT NOT NULL,
+            installation TEXT NOT NULL,
+            reference TEXT NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (organisation, installation, reference)
+        ) WITHOUT ROWID;
+        CREATE TABLE pickup_pickups (
+            organisation TEXT NOT NULL,
+            id TEXT NOT NULL,
+            installation TEXT NOT NULL,
+            parent TEXT NOT NULL,
+            open INTEGER NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (organisation, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX pickup_open_by_installation
+            ON pickup_pickups (organisation, installation) WHERE open;
+        CREATE INDEX pickup_open_by_parent ON pickup_pickups (organisation, parent) WHERE open;
+        CREATE TABLE pickup_inbound (
+            organisation TEXT NOT NULL,
+            id TEXT NOT NULL,
+            PRIMARY KEY (organisation, id)
+        ) WITHOUT ROWID;
         """,
     ),
 )

@@ -39,6 +39,7 @@ from caredomain_sqlite.connections import DEFAULT_CONNECTIONS, Connections, Lent
 from caredomain_sqlite.interventions import SqliteInterventions
 from caredomain_sqlite.migrations import migrate
 from caredomain_sqlite.outbox import SqliteNotifications
+from caredomain_sqlite.pickup import SqlitePickup
 from caredomain_sqlite.roster import SqliteRoster
 from caredomain_sqlite.slots import SqliteSlots
 from caredomain_sqlite.url import DEFAULT_CACHE_MIB, DEFAULT_TIMEOUT, SqliteLocation
@@ -138,6 +139,7 @@ class SqliteUnitOfWork:
         self.notifications = SqliteNotifications(self)
         self.slots = SqliteSlots(self)
         self.interventions = SqliteInterventions(self)
+        self.pickup = SqlitePickup(self)
 
     @property
     def writable(self) -> bool:

@@ -65,6 +65,11 @@ class Action(StrEnum):
     PHONE_MESSAGE = "phone.message"  # threads: the office, or the caregiver in her own
     DEVICE_MANAGE = "device.manage"  # enrol and block phones, check their tokens
     ALARM = "alarm"  # the DATI alarm: a caregiver's own; ticks run as a system actor
+    # Daycare pickups (seed 001).
+    PICKUP_CONFIGURE = "pickup.configure"  # installations, files, HopHop accounts, the sync
+    PICKUP_APPROVE = "pickup.approve"  # approvals, activation mails, moving between groups
+    PICKUP_ANNOUNCE = "pickup.announce"  # what parents send through HopHop: its system actor
+    PICKUP_ATTEND = "pickup.attend"  # an installation's alerts and Call, Ready, Departed
 
 
 def _services(value: Iterable[str]) -> frozenset[str]:
@@ -124,6 +129,11 @@ def _self_or(*roles: Role) -> Rule:
     )
 
 
+def _staff(actor: Actor, resource: Resource) -> bool:
+    """An administrator, or someone on the staff of one of the resource's units."""
+    return actor.has(Role.ADMINISTRATOR) or bool(actor.services & resource.services)
+
+
 def _counter_managers(actor: Actor, resource: Resource) -> bool:
     # Seed 003: a type that names no services is open to every service, so to every manager.
     return actor.has(Role.ADMINISTRATOR) or (
@@ -177,6 +187,18 @@ POLICY: Mapping[Action, Rule] = MappingProxyType(
         Action.PHONE_MESSAGE: _self_or(Role.ADMINISTRATOR, Role.MANAGER),
         Action.DEVICE_MANAGE: any_of(Role.ADMINISTRATOR, Role.MANAGER),
         Action.ALARM: _self_or(Role.ADMINISTRATOR),
+        # Seed 001: administrators configure the daycare and its HopHop accounts; the staff
+        # of an installation (resource.services: the installation) approve, see its alerts
+        # and tap Call, Ready, Departed; announcements come in as the system actor "hophop"
+        # (caredomain.pickup.services.HOPHOP_ACTOR), an administrator.
+        Action.PICKUP_CONFIGURE: any_of(Role.ADMINISTRATOR),
+        Action.PICKUP_APPROVE: Rule(
+            frozenset({Role.ADMINISTRATOR, Role.MANAGER, Role.AGENT}), _staff
+        ),
+        Action.PICKUP_ANNOUNCE: any_of(Role.ADMINISTRATOR),
+        Action.PICKUP_ATTEND: Rule(
+            frozenset({Role.ADMINISTRATOR, Role.MANAGER, Role.AGENT}), _staff
+        ),
     }
 )
 

@@ -11,6 +11,8 @@
   :mod:`caredomain.testing.outbox_contract` — ``check_outbox(make_store)``, what
   dispatchers rely on from a store's outbox (claims, leases renewed, attempts given back,
   dead letters requeued).
+* :mod:`caredomain.testing.hophop` — ``ReferenceHopHop``, an in-memory HopHop platform for
+  the pickups' use cases.
 
 This package needs Hypothesis, which caredomain itself does not: install the ``testing``
 extra (``pip install 'caredomain[testing]'``). Nothing here is imported by ``caredomain``.

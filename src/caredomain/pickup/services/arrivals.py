@@ -1,0 +1,254 @@
+"""What parents send through HopHop — an announcement (an estimated time or GPS), GPS
+reports, a cancellation, a photo change — and the clock that makes alerts due and pickups
+expire. HopHop's messages run as :data:`HOPHOP_ACTOR`; each carries its own id, applied once
+however often it is delivered."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from attrs import frozen
+
+from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize, authorize_action
+from caredomain.arguments import checked
+from caredomain.events import Event
+from caredomain.interventions.model import GeoPoint
+from caredomain.organisation import OrganisationId
+from caredomain.pickup.approvals import check_may_announce, photo_changed
+from caredomain.pickup.events import ChildUnmatched, PickupAnnounced
+from caredomain.pickup.model import AccountSettings, Child, ChildId, InstallationId, ParentId
+from caredomain.pickup.pickups import ArrivalMode, Pickup, check_call_window
+from caredomain.pickup.ports import PickupUnitOfWork, pickup_unit_of_work
+from caredomain.pickup.sync import differences
+from caredomain.services.context import ServiceContext
+
+__all__ = [
+    "HOPHOP_ACTOR",
+    "AnnouncedChild",
+    "Announcement",
+    "announce_pickup",
+    "cancel_pickups",
+    "parent_photo_changed",
+    "report_position",
+    "tick_pickups",
+]
+
+HOPHOP_ACTOR = Actor(ActorId("hophop"), {Role.ADMINISTRATOR}, name="HopHop")
+"""The system actor HopHop's messages run as."""
+
+
+@frozen
+class AnnouncedChild:
+    """A child as HopHop names her in an announcement: the reference the sync sent, and her
+    names as HopHop holds them (a parent may have changed them there)."""
+
+    reference: str
+    first_name: str
+    last_name: str
+
+
+@frozen
+class Announcement:
+    """What an announcement did: the pickups it opened, and the children it could not match
+    with what was sent (each reported by a ``ChildUnmatched`` event)."""
+
+    pickups: tuple[Pickup, ...]
+    unmatched: tuple[str, ...]
+
+
+def _daycare(organisation_id: str) -> Resource:
+    return Resource("daycare", organisation_id)
+
+
+@checked
+def announce_pickup(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: str,
+    *,
+    inbound_id: str,
+    parent: ParentId,
+    children: Sequence[AnnouncedChild],
+    at: datetime,
+    arrival: datetime | None = None,
+    travel: timedelta | None = None,
+    position: GeoPoint | None = None,
+) -> Announcement:
+    """A parent announces her arrival for her children: at ``arrival`` (an estimated time),
+    or ``travel`` away from ``position`` (GPS). Each child gets her own pickup, alerting in
+    her own group; a child HopHop names otherwise than the sync sent her is reported as
+    unmatched, not dropped. Refused, whole, for an arrival outside the call window or a
+    parent awaiting the centre's approval."""
+    authorize_action(actor, Action.PICKUP_ANNOUNCE)
+    authorize(actor, Action.PICKUP_ANNOUNCE, _daycare(organisation_id))
+    mode = ArrivalMode.GPS if arrival is None else ArrivalMode.ETA
+    expected = arrival if arrival is not None else at + (travel or timedelta(0))
+    with pickup_unit_of_work(context.store) as uow:
+        if not uow.pickup.remember(organisation_id, inbound_id):
+            return Announcement((), ())
+        zone = uow.organisations.get(OrganisationId(organisation_id)).zone
+        events: list[Event] = []
+        opened: list[Pickup] = []
+        unmatched: list[str] = []
+        for named in children:
+            child, differ = _matched(uow, organisation_id, named)
+            if child is None or differ:
+                events.append(
+                    ChildUnmatched(
+                        event_id=context.new_id(),
+                        occurred_at=at,
+                        organisation_id=organisation_id,
+                        reference=named.reference,
+                        differences=differ,
+                    )
+                )
+                unmatched.append(named.reference)
+                continue
+            check_may_announce(child, parent)
+            settings = _settings(uow, organisation_id, child.installation)
+            check_call_window(expected, settings, zone)
+            pickup = Pickup(
+                id=f"{inbound_id}:{child.id}",
+                organisation_id=organisation_id,
+                child=child.id,
+                parent=parent,
+                installation=child.installation,
+                mode=mode,
+                requested_at=at,
+                arrival=expected,
+                preparation=settings.preparation,
+                position=position if mode is ArrivalMode.GPS else None,
+                last_report=at if mode is ArrivalMode.GPS else None,
+            )
+            events.append(
+                PickupAnnounced(
+                    event_id=context.new_id(),
+                    occurred_at=at,
+                    organisation_id=organisation_id,
+                    pickup_id=pickup.id,
+                    child_id=child.id,
+                    parent_id=parent,
+                    installation_id=child.installation,
+                    mode=mode.value,
+                    arrival=expected,
+                )
+            )
+            events += pickup.tick(max(at, context.clock.now()), context.new_id)
+            uow.pickup.save_pickup(organisation_id, pickup)
+            opened.append(pickup)
+        context.commit(uow, events)
+    return Announcement(tuple(opened), tuple(unmatched))
+
+
+def _matched(
+    uow: PickupUnitOfWork, organisation_id: str, named: AnnouncedChild
+) -> tuple[Child | None, tuple[str, ...]]:
+    """The child HopHop names, and how HopHop's names differ from what the sync sent her
+    (``("reference",)`` for a reference the daycare does not know)."""
+    children = {child.id: child for child in uow.pickup.children(organisation_id)}
+    child = children.get(ChildId(named.reference))
+    if child is None:
+        return None, ("reference",)
+    sent = uow.pickup.sent(organisation_id, child.installation).get(child.id)
+    return child, differences(sent, named.first_name, named.last_name)
+
+
+def _settings(
+    uow: PickupUnitOfWork, organisation_id: str, installation: InstallationId
+) -> AccountSettings:
+    account = uow.pickup.account(organisation_id, installation)
+    return account.settings if account is not None else AccountSettings()
+
+
+@checked
+def report_position(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: str,
+    *,
+    inbound_id: str,
+    parent: ParentId,
+    at: datetime,
+    position: GeoPoint,
+    travel: timedelta,
+) -> list[Event]:
+    """A GPS report from a parent on her way: her open GPS pickups follow it, and each
+    alerts once she is the preparation time away. A report no newer than the last applied
+    changes nothing."""
+    authorize_action(actor, Action.PICKUP_ANNOUNCE)
+    authorize(actor, Action.PICKUP_ANNOUNCE, _daycare(organisation_id))
+    with pickup_unit_of_work(context.store) as uow:
+        if not uow.pickup.remember(organisation_id, inbound_id):
+            return []
+        events: list[Event] = []
+        for pickup in uow.pickup.open_pickups(organisation_id, parent=parent):
+            events += pickup.report(at, position, travel, context.new_id)
+            uow.pickup.save_pickup(organisation_id, pickup)
+        context.commit(uow, events)
+    return events
+
+
+@checked
+def cancel_pickups(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: str,
+    *,
+    inbound_id: str,
+    parent: ParentId,
+    at: datetime,
+) -> list[Event]:
+    """The parent cancels: her pickups whose child has not left end, their position gone."""
+    authorize_action(actor, Action.PICKUP_ANNOUNCE)
+    authorize(actor, Action.PICKUP_ANNOUNCE, _daycare(organisation_id))
+    with pickup_unit_of_work(context.store) as uow:
+        if not uow.pickup.remember(organisation_id, inbound_id):
+            return []
+        events: list[Event] = []
+        for pickup in uow.pickup.open_pickups(organisation_id, parent=parent):
+            events += pickup.cancel(at, context.new_id)
+            uow.pickup.save_pickup(organisation_id, pickup)
+        context.commit(uow, events)
+    return events
+
+
+@checked
+def parent_photo_changed(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: str,
+    *,
+    inbound_id: str,
+    parent: ParentId,
+    children: Sequence[ChildId],
+) -> None:
+    """A parent changed her photo, or added her children's: their files wait for the
+    centre's approval, and she cannot announce for them until then."""
+    authorize_action(actor, Action.PICKUP_ANNOUNCE)
+    authorize(actor, Action.PICKUP_ANNOUNCE, _daycare(organisation_id))
+    with pickup_unit_of_work(context.store) as uow:
+        if not uow.pickup.remember(organisation_id, inbound_id):
+            return
+        for child_id in children:
+            child = uow.pickup.child(organisation_id, child_id)
+            uow.pickup.save_child(organisation_id, photo_changed(child, parent))
+        context.commit(uow, [])
+
+
+@checked
+def tick_pickups(context: ServiceContext, actor: Actor, organisation_id: str) -> list[Event]:
+    """What the clock brings now: the alerts that fall due, the pickups that expire. Run it
+    every few seconds (``caredomain pickup serve`` does)."""
+    authorize_action(actor, Action.PICKUP_ANNOUNCE)
+    authorize(actor, Action.PICKUP_ANNOUNCE, _daycare(organisation_id))
+    now = context.clock.now()
+    with pickup_unit_of_work(context.store) as uow:
+        events: list[Event] = []
+        for pickup in uow.pickup.open_pickups(organisation_id):
+            changed = pickup.tick(now, context.new_id)
+            if changed:
+                uow.pickup.save_pickup(organisation_id, pickup)
+                events += changed
+        context.commit(uow, events)
+    return events

@@ -1,0 +1,114 @@
+"""What an educator's tablet does: the alerts of what it shows, the ring of new ones, and the
+taps "Appeler", "Prêt" (HopHop tells the parent) and "Départ" (who released which child,
+when)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from caredomain.access import Action, Actor, authorize, authorize_action
+from caredomain.arguments import checked
+from caredomain.events import Event, IdFactory
+from caredomain.pickup.events import PickupAlertDue
+from caredomain.pickup.pickups import Pickup
+from caredomain.pickup.ports import HopHopPlatform, pickup_unit_of_work
+from caredomain.pickup.services.configuring import installation_resource
+from caredomain.pickup.views import View, alerts_for, rings_for
+from caredomain.services.context import ServiceContext
+
+__all__ = ["call_child", "pickup_alerts", "pickup_rings", "ready_child", "release_child"]
+
+RING_PAGE = 1000
+"""Journal events read at once when looking for new alerts."""
+
+
+@checked
+def pickup_alerts(
+    context: ServiceContext, actor: Actor, organisation_id: str, view: View
+) -> list[Pickup]:
+    """The standing alerts of the children the view shows now, the soonest due first."""
+    authorize_action(actor, Action.PICKUP_ATTEND)
+    authorize(actor, Action.PICKUP_ATTEND, installation_resource(view.installation))
+    with pickup_unit_of_work(context.store, write=False) as uow:
+        children = {child.id: child for child in uow.pickup.children(organisation_id)}
+        pickups = uow.pickup.open_pickups(organisation_id, installation=view.installation)
+    return alerts_for(view, pickups, children)
+
+
+@checked
+def pickup_rings(
+    context: ServiceContext, actor: Actor, organisation_id: str, view: View, *, after: int = 0
+) -> list[tuple[int, PickupAlertDue]]:
+    """The alerts journaled after position ``after`` that make the view's tablet ring,
+    with their positions: ask again with the last position seen."""
+    authorize_action(actor, Action.PICKUP_ATTEND)
+    authorize(actor, Action.PICKUP_ATTEND, installation_resource(view.installation))
+    with pickup_unit_of_work(context.store, write=False) as uow:
+        children = {child.id: child for child in uow.pickup.children(organisation_id)}
+        alerts: list[tuple[int, PickupAlertDue]] = []
+        while page := uow.events.since(after, RING_PAGE):
+            alerts += [
+                (position, event)
+                for position, event in page
+                if isinstance(event, PickupAlertDue) and event.organisation_id == organisation_id
+            ]
+            after = page[-1][0]
+    return rings_for(view, alerts, children)
+
+
+Tap = Callable[[Pickup, IdFactory], Sequence[Event]]
+
+
+def _tap(
+    context: ServiceContext, actor: Actor, organisation_id: str, pickup_id: str, tap: Tap
+) -> Pickup:
+    authorize_action(actor, Action.PICKUP_ATTEND)
+    with pickup_unit_of_work(context.store) as uow:
+        pickup = uow.pickup.pickup(organisation_id, pickup_id)
+        authorize(actor, Action.PICKUP_ATTEND, installation_resource(pickup.installation))
+        events = tap(pickup, context.new_id)
+        uow.pickup.save_pickup(organisation_id, pickup)
+        context.commit(uow, list(events))
+    return pickup
+
+
+@checked
+def call_child(
+    context: ServiceContext, actor: Actor, organisation_id: str, pickup_id: str
+) -> Pickup:
+    """ "Appeler": start preparing the child."""
+    now = context.clock.now()
+    return _tap(
+        context, actor, organisation_id, pickup_id, lambda p, ids: p.call(actor.id, now, ids)
+    )
+
+
+@checked
+def ready_child(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: str,
+    pickup_id: str,
+    platform: HopHopPlatform,
+) -> Pickup:
+    """ "Prêt": the child is ready; once recorded, HopHop tells the parent."""
+    now = context.clock.now()
+    pickup = _tap(
+        context, actor, organisation_id, pickup_id, lambda p, ids: p.ready(actor.id, now, ids)
+    )
+    with pickup_unit_of_work(context.store, write=False) as uow:
+        account = uow.pickup.account(organisation_id, pickup.installation)
+    if account is not None and account.problem is None:
+        platform.tell_ready(account, pickup)
+    return pickup
+
+
+@checked
+def release_child(
+    context: ServiceContext, actor: Actor, organisation_id: str, pickup_id: str
+) -> Pickup:
+    """ "Départ": the child left; the audit line keeps who released her, when."""
+    now = context.clock.now()
+    return _tap(
+        context, actor, organisation_id, pickup_id, lambda p, ids: p.depart(actor.id, now, ids)
+    )

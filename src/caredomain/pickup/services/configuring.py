@@ -1,0 +1,275 @@
+"""The daycare's files and its HopHop accounts: setting them up, linking an installation's
+account, the data sync, moving a child to another group, approvals and activations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from attrs import frozen
+
+from caredomain.access import Action, Actor, Resource, authorize, authorize_action
+from caredomain.arguments import checked
+from caredomain.errors import Conflict, NotFound
+from caredomain.organisation import OrganisationId
+from caredomain.pickup.approvals import Activation, activation, approved
+from caredomain.pickup.model import (
+    AccountSettings,
+    Child,
+    ChildId,
+    Group,
+    GroupId,
+    HopHopAccount,
+    Installation,
+    InstallationId,
+    LinkProblem,
+    Parent,
+    ParentId,
+)
+from caredomain.pickup.ports import HopHopPlatform, PickupUnitOfWork, pickup_unit_of_work
+from caredomain.pickup.sync import SyncDiff, diff, payload
+from caredomain.secret import Secret
+from caredomain.services.context import ServiceContext
+from caredomain.text import Text
+
+__all__ = [
+    "SyncReport",
+    "activations",
+    "approve_child",
+    "link_account",
+    "move_child",
+    "resend_activation",
+    "set_up_daycare",
+    "sync_hophop",
+]
+
+
+def _daycare(organisation_id: str) -> Resource:
+    return Resource("daycare", organisation_id)
+
+
+def installation_resource(installation: InstallationId) -> Resource:
+    """An installation, as the access policy sees it: its staff hold it in their services."""
+    return Resource("installation", installation, services=frozenset({installation}))
+
+
+@checked
+def set_up_daycare(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: str,
+    *,
+    installations: Iterable[Installation] = (),
+    groups: Iterable[Group] = (),
+    children: Iterable[Child] = (),
+    parents: Iterable[Parent] = (),
+) -> None:
+    """Save the daycare's installations, groups, children and parents (each replaces the
+    one with its id); the organisation must exist."""
+    authorize_action(actor, Action.PICKUP_CONFIGURE)
+    authorize(actor, Action.PICKUP_CONFIGURE, _daycare(organisation_id))
+    with pickup_unit_of_work(context.store) as uow:
+        uow.organisations.get(OrganisationId(organisation_id))
+        repository = uow.pickup
+        for installation in installations:
+            repository.save_installation(organisation_id, installation)
+        for group in groups:
+            repository.save_group(organisation_id, group)
+        for parent in parents:
+            repository.save_parent(organisation_id, parent)
+        for child in children:
+            repository.save_child(organisation_id, child)
+        context.commit(uow, [])
+
+
+@checked
+def link_account(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: str,
+    installation: InstallationId,
+    *,
+    email: str,
+    password: Secret,
+    platform: HopHopPlatform,
+    create: bool = False,
+    settings: AccountSettings | None = None,
+) -> HopHopAccount:
+    """Link an installation to its HopHop account ("J'ai déjà un compte", or ``create`` for
+    a new one): green when HopHop accepts, red with why when not. An e-mail another of the
+    daycare's installations uses is refused before HopHop is asked."""
+    authorize_action(actor, Action.PICKUP_CONFIGURE)
+    authorize(actor, Action.PICKUP_CONFIGURE, _daycare(organisation_id))
+    with pickup_unit_of_work(context.store, write=False) as uow:
+        _installation(uow, organisation_id, installation)
+        taken = [
+            other
+            for other in uow.pickup.installations(organisation_id)
+            if other.id != installation
+            and (account := uow.pickup.account(organisation_id, other.id)) is not None
+            and account.email.casefold() == email.casefold()
+        ]
+        held = uow.pickup.account(organisation_id, installation)
+    if taken:
+        raise Conflict(
+            Text("{email} is the HopHop account of {other}", email=email, other=taken[0].id)
+        )
+    account = HopHopAccount(
+        installation, email, settings=settings or (held.settings if held else AccountSettings())
+    )
+    problem = platform.link(account, password, create=create)
+    account = account.linked() if problem is None else account.broken(problem)
+    with pickup_unit_of_work(context.store) as uow:
+        uow.pickup.save_account(organisation_id, account)
+        context.commit(uow, [])
+    return account
+
+
+def _installation(
+    uow: PickupUnitOfWork, organisation_id: str, installation: InstallationId
+) -> Installation:
+    for known in uow.pickup.installations(organisation_id):
+        if known.id == installation:
+            return known
+    raise NotFound(Text("no installation {installation}", installation=installation))
+
+
+@frozen
+class SyncReport:
+    """What a sync sent to each installation's account, and the installations it skipped
+    because their account's link is not green."""
+
+    pushed: dict[InstallationId, SyncDiff]
+    skipped: dict[InstallationId, LinkProblem]
+
+
+@checked
+def sync_hophop(
+    context: ServiceContext, actor: Actor, organisation_id: str, platform: HopHopPlatform
+) -> SyncReport:
+    """ "Synchroniser les données avec HopHop": send each linked installation's account what
+    changed since its last sync — new children, changed records, children no longer sent —
+    and record it as sent. Running it again with nothing changed sends nothing. An
+    installation whose link is red is skipped, with why."""
+    authorize_action(actor, Action.PICKUP_CONFIGURE)
+    authorize(actor, Action.PICKUP_CONFIGURE, _daycare(organisation_id))
+    with pickup_unit_of_work(context.store, write=False) as uow:
+        organisation = uow.organisations.get(OrganisationId(organisation_id))
+        repository = uow.pickup
+        installations = {i.id: i for i in repository.installations(organisation_id)}
+        children = repository.children(organisation_id)
+        parents = {p.id: p for p in repository.parents(organisation_id)}
+        held = {
+            i: (repository.account(organisation_id, i), repository.sent(organisation_id, i))
+            for i in installations
+        }
+    pushed: dict[InstallationId, SyncDiff] = {}
+    skipped: dict[InstallationId, LinkProblem] = {}
+    for installation_id, (account, sent) in sorted(held.items()):
+        if account is None:
+            skipped[installation_id] = LinkProblem.NOT_LINKED
+            continue
+        if account.problem is not None:
+            skipped[installation_id] = account.problem
+            continue
+        here = [child for child in children if child.installation == installation_id]
+        now = payload(organisation.name, installations, here, parents)
+        change = diff(sent, now)
+        if not change.empty:
+            platform.push(account, change)
+            with pickup_unit_of_work(context.store) as uow:  # recorded as soon as it is sent
+                uow.pickup.save_sent(organisation_id, installation_id, now)
+                context.commit(uow, [])
+        pushed[installation_id] = change
+    return SyncReport(pushed, skipped)
+
+
+@checked
+def move_child(
+    context: ServiceContext, actor: Actor, organisation_id: str, child_id: ChildId, group: GroupId
+) -> Child:
+    """Move a child to another group of her installation: her alerts ring there from now."""
+    authorize_action(actor, Action.PICKUP_APPROVE)
+    with pickup_unit_of_work(context.store) as uow:
+        child = uow.pickup.child(organisation_id, child_id)
+        authorize(actor, Action.PICKUP_APPROVE, installation_resource(child.installation))
+        groups = {g.id: g for g in uow.pickup.groups(organisation_id)}
+        if group not in groups or groups[group].installation != child.installation:
+            raise NotFound(
+                Text(
+                    "no group {group} at {installation}",
+                    group=group,
+                    installation=child.installation,
+                )
+            )
+        moved = child.moved_to(group)
+        uow.pickup.save_child(organisation_id, moved)
+        context.commit(uow, [])
+    return moved
+
+
+@checked
+def approve_child(
+    context: ServiceContext, actor: Actor, organisation_id: str, child_id: ChildId
+) -> Child:
+    """ "Approbation en attente" → "Oui": the centre accepts the photo changes on the file."""
+    authorize_action(actor, Action.PICKUP_APPROVE)
+    with pickup_unit_of_work(context.store) as uow:
+        child = uow.pickup.child(organisation_id, child_id)
+        authorize(actor, Action.PICKUP_APPROVE, installation_resource(child.installation))
+        done = approved(child)
+        uow.pickup.save_child(organisation_id, done)
+        context.commit(uow, [])
+    return done
+
+
+@checked
+def activations(
+    context: ServiceContext, actor: Actor, organisation_id: str, installation: InstallationId
+) -> list[Activation]:
+    """The HopHop-enabled children of an installation, white or orange, with the parents
+    who have not activated their account."""
+    authorize_action(actor, Action.PICKUP_APPROVE)
+    authorize(actor, Action.PICKUP_APPROVE, installation_resource(installation))
+    with pickup_unit_of_work(context.store, write=False) as uow:
+        parents = {p.id: p for p in uow.pickup.parents(organisation_id)}
+        children = uow.pickup.children(organisation_id)
+    return [
+        activation(child, parents)
+        for child in sorted(children, key=lambda c: (c.last_name, c.first_name))
+        if child.installation == installation and child.hophop_enabled
+    ]
+
+
+@checked
+def resend_activation(
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: str,
+    child_id: ChildId,
+    *,
+    parent_id: ParentId,
+    platform: HopHopPlatform,
+) -> None:
+    """The "Courriel d'activation" button: HopHop sends the parent's activation e-mail
+    again."""
+    authorize_action(actor, Action.PICKUP_APPROVE)
+    with pickup_unit_of_work(context.store, write=False) as uow:
+        child = uow.pickup.child(organisation_id, child_id)
+        authorize(actor, Action.PICKUP_APPROVE, installation_resource(child.installation))
+        account = uow.pickup.account(organisation_id, child.installation)
+        sent = uow.pickup.sent(organisation_id, child.installation).get(child_id)
+        parent = {p.id: p for p in uow.pickup.parents(organisation_id)}.get(parent_id)
+    records = [
+        record
+        for record in (sent.parents if sent else ())
+        if parent is not None and record.email == parent.email
+    ]
+    if account is None or not records or parent_id not in child.parents:
+        raise NotFound(
+            Text(
+                "{parent} of {child} is not at HopHop as the daycare knows her: sync first",
+                parent=parent_id,
+                child=child_id,
+            )
+        )
+    platform.resend_activation(account, records[0])

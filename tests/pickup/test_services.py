@@ -1,0 +1,286 @@
+"""The pickups' use cases on a real SQLite file, with the reference HopHop: a Québec daycare
+with two installations, the seed's story from the sync to the child's departure."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from caredomain import Actor, ActorId, FixedClock, Organisation, Role
+from caredomain.errors import Conflict, Forbidden, RuleViolation
+from caredomain.events import Event
+from caredomain.hours import TimeRange
+from caredomain.interventions.model import GeoPoint
+from caredomain.pickup import (
+    AccountSettings,
+    Child,
+    ChildUnmatched,
+    Group,
+    Installation,
+    LinkProblem,
+    Parent,
+    PickupAlertDue,
+    PickupStatus,
+    View,
+)
+from caredomain.pickup.services import (
+    HOPHOP_ACTOR,
+    AnnouncedChild,
+    activations,
+    announce_pickup,
+    approve_child,
+    call_child,
+    link_account,
+    move_child,
+    parent_photo_changed,
+    pickup_alerts,
+    pickup_rings,
+    ready_child,
+    release_child,
+    report_position,
+    set_up_daycare,
+    sync_hophop,
+    tick_pickups,
+)
+from caredomain.secret import Secret
+from caredomain.services import ServiceContext, configure_organisation
+from caredomain.testing.hophop import ReferenceHopHop
+from caredomain_sqlite import SqliteStore
+
+MONTREAL = ZoneInfo("America/Toronto")
+DAYCARE = "cpe-soleil"
+ADMIN = Actor.administrator("direction", "Direction du CPE")
+EDUCATOR = Actor(ActorId("ana"), {Role.AGENT}, services={"site-1"}, name="Ana")
+OTHER_SITE = Actor(ActorId("bo"), {Role.AGENT}, services={"site-2"}, name="Bo")
+WINDOW = AccountSettings(timedelta(minutes=5), TimeRange.parse("15h30-18h00"))
+
+
+def at(hhmm: str) -> datetime:
+    hours, minutes = map(int, hhmm.split(":"))
+    return datetime(2027, 3, 2, hours, minutes, tzinfo=MONTREAL)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(at("14:30"))
+
+
+@pytest.fixture
+def context(tmp_path: Path, clock: FixedClock) -> Iterator[ServiceContext]:
+    counter = itertools.count()
+    with SqliteStore(tmp_path / "daycare.db") as store:
+        yield ServiceContext(store, clock=clock, new_id=lambda: f"id{next(counter)}")
+
+
+@pytest.fixture
+def hophop() -> ReferenceHopHop:
+    return ReferenceHopHop()
+
+
+@pytest.fixture
+def daycare(context: ServiceContext, hophop: ReferenceHopHop) -> ServiceContext:
+    configure_organisation(context, ADMIN, Organisation(DAYCARE, "CPE Soleil", zone=MONTREAL))
+    set_up_daycare(
+        context,
+        ADMIN,
+        DAYCARE,
+        installations=[
+            Installation("site-1", "Installation 1", "CPE Soleil installation 1"),
+            Installation("site-2", "Installation 2", "CPE Soleil installation 2"),
+        ],
+        groups=[Group("poussins", "site-1", "Poussins"), Group("lutins", "site-1", "Lutins")],
+        parents=[
+            Parent("marie", "Marie", "Tremblay", "marie@example.ca", activated=True),
+            Parent("paul", "Paul", "Gagnon", "paul@example.ca"),
+        ],
+        children=[
+            Child("lea", "Léa", "Tremblay", "site-1", "poussins", frozenset({"marie", "paul"})),
+            Child("max", "Max", "Gagnon", "site-1", "lutins", frozenset({"paul"})),
+        ],
+    )
+    for site in ("site-1", "site-2"):
+        link_account(
+            context,
+            ADMIN,
+            DAYCARE,
+            site,
+            email=f"soleil_{site}@hophop.ca",
+            password=Secret("mot-de-passe"),
+            platform=hophop,
+            create=True,
+            settings=WINDOW,
+        )
+    sync_hophop(context, ADMIN, DAYCARE, hophop)
+    return context
+
+
+def _announce(context: ServiceContext, arrival: str, inbound: str = "in-1") -> list[str]:
+    done = announce_pickup(
+        context,
+        HOPHOP_ACTOR,
+        DAYCARE,
+        inbound_id=inbound,
+        parent="marie",
+        children=[AnnouncedChild("lea", "Léa", "Tremblay")],
+        at=context.clock.now(),
+        arrival=at(arrival),
+    )
+    return [pickup.id for pickup in done.pickups]
+
+
+def test_an_email_another_installation_holds_is_refused_and_hophop_says_why(
+    daycare: ServiceContext, hophop: ReferenceHopHop
+) -> None:
+    with pytest.raises(Conflict):
+        link_account(
+            daycare,
+            ADMIN,
+            DAYCARE,
+            "site-2",
+            email="soleil_site-1@hophop.ca",
+            password=Secret("x"),
+            platform=hophop,
+        )
+    wrong = link_account(
+        daycare,
+        ADMIN,
+        DAYCARE,
+        "site-2",
+        email="soleil_site-2@hophop.ca",
+        password=Secret("not it"),
+        platform=hophop,
+    )
+    assert (wrong.link.value, wrong.problem) == ("broken", LinkProblem.BAD_CREDENTIALS)
+    assert "not it" not in repr(wrong)
+
+
+def test_the_sync_sends_what_changed_once(daycare: ServiceContext, hophop: ReferenceHopHop) -> None:
+    assert sorted(hophop.held["site-1"]) == ["lea", "max"]
+    again = sync_hophop(daycare, ADMIN, DAYCARE, hophop)
+    assert all(change.empty for change in again.pushed.values())
+    assert len(hophop.pushes) == 1  # nothing sent the second time
+
+
+def test_the_seeds_story_from_announcement_to_departure(
+    daycare: ServiceContext, hophop: ReferenceHopHop, clock: FixedClock
+) -> None:
+    (pickup_id,) = _announce(daycare, "15:45")
+    clock.advance(at("15:39") - clock.now())
+    assert tick_pickups(daycare, HOPHOP_ACTOR, DAYCARE) == []
+    clock.advance(timedelta(minutes=1))
+    (alert,) = tick_pickups(daycare, HOPHOP_ACTOR, DAYCARE)
+    assert isinstance(alert, PickupAlertDue)
+    poussins, lutins = View("site-1", "poussins"), View("site-1", "lutins")
+    assert [p.id for p in pickup_alerts(daycare, EDUCATOR, DAYCARE, poussins)] == [pickup_id]
+    assert pickup_alerts(daycare, EDUCATOR, DAYCARE, lutins) == []
+    assert [a.pickup_id for _, a in pickup_rings(daycare, EDUCATOR, DAYCARE, poussins)] == [
+        pickup_id
+    ]
+    with pytest.raises(Forbidden):
+        pickup_alerts(daycare, OTHER_SITE, DAYCARE, poussins)
+    with pytest.raises(Forbidden):
+        call_child(daycare, OTHER_SITE, DAYCARE, pickup_id)
+    with pytest.raises(RuleViolation):
+        release_child(daycare, EDUCATOR, DAYCARE, pickup_id)
+    call_child(daycare, EDUCATOR, DAYCARE, pickup_id)
+    ready_child(daycare, EDUCATOR, DAYCARE, pickup_id, hophop)
+    assert hophop.told_ready == [pickup_id]
+    left = release_child(daycare, EDUCATOR, DAYCARE, pickup_id)
+    assert (left.status, left.released_by) == (PickupStatus.DEPARTED, "ana")
+    assert pickup_alerts(daycare, EDUCATOR, DAYCARE, poussins) == []
+
+
+def test_a_child_moved_to_another_group_alerts_there(
+    daycare: ServiceContext, clock: FixedClock
+) -> None:
+    _announce(daycare, "15:45")
+    move_child(daycare, EDUCATOR, DAYCARE, "lea", "lutins")
+    clock.advance(at("15:40") - clock.now())
+    tick_pickups(daycare, HOPHOP_ACTOR, DAYCARE)
+    assert len(pickup_alerts(daycare, EDUCATOR, DAYCARE, View("site-1", "lutins"))) == 1
+    assert pickup_alerts(daycare, EDUCATOR, DAYCARE, View("site-1", "poussins")) == []
+
+
+def test_18_10_is_refused_with_its_reason_and_nothing_is_kept(daycare: ServiceContext) -> None:
+    with pytest.raises(RuleViolation) as refused:
+        _announce(daycare, "18:10")
+    assert "calls are taken 15:30–18:00" in str(refused.value)
+    assert pickup_alerts(daycare, ADMIN, DAYCARE, View("site-1")) == []
+    assert _announce(daycare, "17:00") != []  # the refused message did not use up its id
+
+
+def test_the_same_inbound_message_twice_is_applied_once(daycare: ServiceContext) -> None:
+    assert len(_announce(daycare, "15:45", inbound="msg-7")) == 1
+    assert _announce(daycare, "15:45", inbound="msg-7") == []
+
+
+def test_twenty_gps_reports_ring_once(daycare: ServiceContext, clock: FixedClock) -> None:
+    clock.advance(at("16:00") - clock.now())
+    announce_pickup(
+        daycare,
+        HOPHOP_ACTOR,
+        DAYCARE,
+        inbound_id="gps-0",
+        parent="marie",
+        children=[AnnouncedChild("lea", "Léa", "Tremblay")],
+        at=at("16:00"),
+        travel=timedelta(minutes=25),
+        position=GeoPoint(45.50, -73.57),
+    )
+    events: list[Event] = []
+    for n in range(20):
+        moment = at("16:01") + timedelta(minutes=n)
+        clock.advance(moment - clock.now())
+        for copy in range(2):  # each report delivered twice
+            events += report_position(
+                daycare,
+                HOPHOP_ACTOR,
+                DAYCARE,
+                inbound_id=f"gps-{n}-{copy}",
+                parent="marie",
+                at=moment,
+                position=GeoPoint(45.5, -73.6),
+                travel=timedelta(minutes=24 - n),
+            )
+    assert sum(isinstance(event, PickupAlertDue) for event in events) == 1
+
+
+def test_a_photo_change_waits_for_approval(daycare: ServiceContext) -> None:
+    parent_photo_changed(
+        daycare, HOPHOP_ACTOR, DAYCARE, inbound_id="photo-1", parent="marie", children=["lea"]
+    )
+    with pytest.raises(RuleViolation, match="awaiting approval by the centre"):
+        _announce(daycare, "15:45")
+    approve_child(daycare, EDUCATOR, DAYCARE, "lea")
+    assert len(_announce(daycare, "15:45")) == 1
+
+
+def test_a_child_renamed_in_hophop_is_reported_not_lost(daycare: ServiceContext) -> None:
+    done = announce_pickup(
+        daycare,
+        HOPHOP_ACTOR,
+        DAYCARE,
+        inbound_id="renamed",
+        parent="marie",
+        children=[AnnouncedChild("lea", "Léa-Rose", "Tremblay")],
+        at=at("14:30"),
+        arrival=at("15:45"),
+    )
+    assert (done.pickups, done.unmatched) == ((), ("lea",))
+    journal = daycare.store.unit_of_work(write=False)
+    with journal as uow:
+        unmatched = [e for _, e in uow.events.since(0) if isinstance(e, ChildUnmatched)]
+    assert [e.differences for e in unmatched] == [("first_name",)]
+
+
+def test_activations_list_who_has_not_activated(daycare: ServiceContext) -> None:
+    listed = activations(daycare, EDUCATOR, DAYCARE, "site-1")
+    assert [(a.child.id, a.colour, [p.id for p in a.not_activated]) for a in listed] == [
+        ("max", "orange", ["paul"]),
+        ("lea", "orange", ["paul"]),
+    ]

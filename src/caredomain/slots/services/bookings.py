@@ -28,9 +28,7 @@ from caredomain.slots.services.agendas import (
     load_agenda,
     no_seats,
 )
-from caredomain.slots.services.queries import (
-    authorize_channel,
-)
+from caredomain.slots.services.queries import authorize_channel
 
 __all__ = [
     "book_slot",

@@ -32,11 +32,7 @@ from caredomain.slots.appointments import Appointment
 from caredomain.slots.configuration import Reconfigured
 from caredomain.slots.deprogramming import Deprogramming, RefreshReport
 from caredomain.slots.ports import SlotsUnitOfWork, slots_unit_of_work
-from caredomain.slots.services.agendas import (
-    LoadedAgenda,
-    load_agenda,
-    upcoming,
-)
+from caredomain.slots.services.agendas import LoadedAgenda, load_agenda, upcoming
 from caredomain.slots.settings import SlotSettings
 from caredomain.text import Text
 

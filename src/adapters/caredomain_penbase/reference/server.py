@@ -59,7 +59,7 @@ from caredomain.interventions.phonebook import EmergencyNumber, check_emergency_
 from caredomain.interventions.platform import Acknowledgement, PhoneMessage, PlanningPush
 from caredomain.text import Text
 from caredomain.validation import member_of
-from caredomain_penbase import bounded_json, wire
+from caredomain_penbase import bounded_json, wire, wire_messages, wire_planning
 from caredomain_penbase.reference import serving
 from caredomain_penbase.reference.phone import Phone, PhonePlanning, PhoneRefused
 from caredomain_penbase.reference.serving import Answer, Request, error
@@ -319,7 +319,7 @@ class PenbaseServer:
     # -- office endpoints --------------------------------------------------------------
 
     def _put_caregiver(self, request: Request, caregiver_id: str) -> Answer:
-        caregiver = wire.caregiver_from(self._body(request))
+        caregiver = wire_planning.caregiver_from(self._body(request))
         _same_id(caregiver_id, caregiver.id, "id")
         self.caregivers[caregiver_id] = caregiver
         return Answer(200, {"id": caregiver_id, "held": True})
@@ -331,7 +331,7 @@ class PenbaseServer:
         return Answer(204)
 
     def _put_client(self, request: Request, client_id: str) -> Answer:
-        client = wire.client_from(self._body(request))
+        client = wire_planning.client_from(self._body(request))
         _same_id(client_id, client.id, "id")
         self.clients[client_id] = client
         return Answer(200, {"id": client_id, "held": True})
@@ -342,7 +342,7 @@ class PenbaseServer:
         return Answer(204)
 
     def _put_planning(self, request: Request, caregiver_id: str) -> Answer:
-        planning = wire.planning_from(self._body(request))
+        planning = wire_planning.planning_from(self._body(request))
         _same_id(caregiver_id, planning.caregiver_id, "caregiver_id")
         self._held_caregiver(caregiver_id)
         for i, intervention in enumerate(planning.interventions):
@@ -354,7 +354,7 @@ class PenbaseServer:
         return Answer(200, {"caregiver_id": caregiver_id, "queued_for": queued})
 
     def _put_message(self, request: Request, message_id: str) -> Answer:
-        message = wire.message_from(self._body(request))
+        message = wire_messages.message_from(self._body(request))
         _same_id(message_id, message.id, "id")
         if not message.from_office:
             raise InvalidInput("the office sends to-caregiver messages", field="direction")
@@ -368,7 +368,7 @@ class PenbaseServer:
 
     def _put_emergency_numbers(self, request: Request) -> Answer:
         numbers = tuple(
-            wire.emergency_number_from(n) for n in self._body(request).objects("numbers")
+            wire_messages.emergency_number_from(n) for n in self._body(request).objects("numbers")
         )
         check_emergency_numbers(numbers)
         self.emergency_numbers = numbers
@@ -411,8 +411,12 @@ class PenbaseServer:
         alert = any(i.kind is PayloadKind.PLANNING_ALERT for i in pending)
         self.devices[device_id] = device.delivered(i.payload_id for i in pending)
         visited = {i.client_id for i in planning.interventions}
-        clients = [wire.client_json(c) for cid, c in sorted(self.clients.items()) if cid in visited]
-        body = {**wire.planning_json(planning), "alert": alert, "clients": clients}
+        clients = [
+            wire_planning.client_json(c)
+            for cid, c in sorted(self.clients.items())
+            if cid in visited
+        ]
+        body = {**wire_planning.planning_json(planning), "alert": alert, "clients": clients}
         return Answer(200, body)
 
     def _device_messages(self, request: Request, device_id: str) -> Answer:
@@ -422,11 +426,11 @@ class PenbaseServer:
             self.messages[i.payload_id] for i in device.outbox if i.kind is PayloadKind.MESSAGE
         ]
         ordered = sorted(waiting, key=lambda m: (m.sent_at, m.id))
-        return Answer(200, {"messages": [wire.message_json(m) for m in ordered]})
+        return Answer(200, {"messages": [wire_messages.message_json(m) for m in ordered]})
 
     def _device_numbers(self, request: Request, device_id: str) -> Answer:
         self.devices[device_id].require(PhoneAction.EMERGENCY_NUMBERS)
-        numbers = [wire.emergency_number_json(n) for n in self.emergency_numbers]
+        numbers = [wire_messages.emergency_number_json(n) for n in self.emergency_numbers]
         return Answer(200, {"numbers": numbers})
 
     def _device_item(self, request: Request, device_id: str) -> Answer:

@@ -26,6 +26,7 @@ from caredomain.calendar import (
     PublicHolidays,
 )
 from caredomain.clock import Clock, FixedClock, SystemClock
+from caredomain.durations import MinimumNotice, OpeningWindow
 from caredomain.errors import (
     CareDomainError,
     Conflict,
@@ -37,15 +38,7 @@ from caredomain.errors import (
 )
 from caredomain.events import Event, OrganisationConfigured
 from caredomain.hookspecs import hookimpl
-from caredomain.hours import (
-    MinimumNotice,
-    OpeningWindow,
-    ReferenceWeek,
-    TimeRange,
-    Weekday,
-    format_ranges,
-    parse_ranges,
-)
+from caredomain.hours import ReferenceWeek, TimeRange, Weekday, format_ranges, parse_ranges
 from caredomain.organisation import Organisation, OrganisationId
 from caredomain.secret import Secret
 

@@ -25,9 +25,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
+from caredomain.durations import MinimumNotice, OpeningWindow
 from caredomain.errors import InvalidInput
 from caredomain.events import Event, event_class
-from caredomain.hours import MinimumNotice, OpeningWindow, ReferenceWeek, TimeRange, Weekday
+from caredomain.hours import ReferenceWeek, TimeRange, Weekday
 from caredomain.strict import register_strict_hooks, shown_value, toml_type
 from caredomain.text import Text
 

@@ -106,6 +106,7 @@ def test_a_use_case_called_with_too_many_arguments_is_invalid_input() -> None:
 
 MODULES = (
     "caredomain.slots.services.planning",
+    "caredomain.slots.services.bookings",
     "caredomain.slots.services.queries",
     "caredomain.services.organisations",
     "caredomain.notifications.services.configuring",

@@ -10,18 +10,9 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from caredomain.durations import MinimumNotice, NoticeUnit, OpeningWindow, WindowUnit
 from caredomain.errors import InvalidInput
-from caredomain.hours import (
-    MinimumNotice,
-    NoticeUnit,
-    OpeningWindow,
-    ReferenceWeek,
-    TimeRange,
-    Weekday,
-    WindowUnit,
-    format_ranges,
-    parse_ranges,
-)
+from caredomain.hours import ReferenceWeek, TimeRange, Weekday, format_ranges, parse_ranges
 from caredomain.testing import strategies as cds
 
 FRENCH = {

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 
 from caredomain.access import Actor, Role
 from caredomain.calendar import Closure, OpeningCalendar, PublicHolidays
+from caredomain.durations import MinimumNotice, OpeningWindow
 from caredomain.errors import InvalidInput
 from caredomain.events import Event, OrganisationConfigured
-from caredomain.hours import MinimumNotice, OpeningWindow, ReferenceWeek, TimeRange, Weekday
+from caredomain.hours import ReferenceWeek, TimeRange, Weekday
 from caredomain.organisation import Organisation
 from caredomain.serialization import load_toml, structure, unstructure
 from caredomain.testing import strategies as cds

@@ -14,13 +14,8 @@ from hypothesis.strategies import SearchStrategy
 
 from caredomain.access import Actor, ActorId
 from caredomain.calendar import Closure, OpeningCalendar, PublicHolidays
-from caredomain.hours import (
-    MinimumNotice,
-    NoticeUnit,
-    OpeningWindow,
-    TimeRange,
-    WindowUnit,
-)
+from caredomain.durations import MinimumNotice, NoticeUnit, OpeningWindow, WindowUnit
+from caredomain.hours import TimeRange
 from caredomain.testing import strategies as cds
 
 # Looking for an example, not for the smallest one: no need to shrink.

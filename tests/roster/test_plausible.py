@@ -18,7 +18,7 @@ from caredomain.errors import excerpt
 from caredomain.roster import RosterSettings, load_ward
 from caredomain.roster import services as roster
 from caredomain.roster.batch import FeedBatch, RecognisedRun
-from caredomain.roster.feed import ReadInFull
+from caredomain.roster.feed_runs import ReadInFull
 from caredomain.roster.plausible import CLOCK_SLACK, PlausibleRange, feed_dates_are_plausible
 from caredomain.services import ServiceContext
 from caredomain_sqlite import SqliteStore

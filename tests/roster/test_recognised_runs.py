@@ -23,7 +23,7 @@ from caredomain.roster import (
     set_up,
 )
 from caredomain.roster.batch import FeedBatch, FeedRow, RecognisedRun
-from caredomain.roster.feed import ReadInFull
+from caredomain.roster.feed_runs import ReadInFull
 from caredomain.testing.roster import feed_batches
 
 DAYS = [date(2026, 11, 23) + timedelta(days=n) for n in range(3)]

@@ -9,6 +9,12 @@ reason. Problems with the whole file — unreadable, wrongly encoded, a column m
 extraction time — raise :class:`~caredomain.errors.InvalidInput` naming the file (and the
 line where there is one); bad rows are reported in the batch, for the strict or lenient
 policy to decide.
+
+Past 400 lines on purpose: this is one reader of one file. Its three ways of reading (the
+recognised runs, the fast pass through :mod:`csv`, row by row) share the file's opening,
+encoding checks, preamble and columns, all bound to the reader's settings; what stands
+apart is already apart (:mod:`caredomain_gtt.runs`, :mod:`caredomain_gtt.columns`).
+Splitting the rest would cut the one reading in two.
 """
 
 from __future__ import annotations

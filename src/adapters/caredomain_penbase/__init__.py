@@ -2,7 +2,10 @@
 
 * :class:`PenbaseClient` (``penbase``): the office side, a
   :class:`~caredomain.interventions.platform.MobilePlatform` over HTTP, with retries;
-* :mod:`caredomain_penbase.wire`: the JSON of the contract, read and written;
+* :mod:`caredomain_penbase.wire`: the JSON of the contract, read and written — the items
+  the phones send, with the planning the office pushes in
+  :mod:`~caredomain_penbase.wire_planning` and messages and emergency numbers in
+  :mod:`~caredomain_penbase.wire_messages`;
 * :mod:`caredomain_penbase.reference`: a reference platform on the standard library, with
   phones that use its device endpoints, for tests, demos and examples — not for production.
 

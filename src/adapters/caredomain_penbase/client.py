@@ -48,7 +48,7 @@ from caredomain.interventions.platform import Inbound, PlanningPush
 from caredomain.secret import scrub
 from caredomain.text import Text, counted
 from caredomain.validation import member_of
-from caredomain_penbase import bounded_json, wire
+from caredomain_penbase import bounded_json, wire, wire_messages, wire_planning
 from caredomain_penbase.settings import PenbaseSettings, Secret, shown_url
 
 __all__ = ["PenbaseClient", "PenbaseUnavailable"]
@@ -200,13 +200,17 @@ class PenbaseClient:
     def push_caregivers(self, caregivers: Sequence[Caregiver]) -> frozenset[CaregiverId]:
         for caregiver in caregivers:
             self._request(
-                "PUT", _path("v1", "caregivers", caregiver.id), wire.caregiver_json(caregiver)
+                "PUT",
+                _path("v1", "caregivers", caregiver.id),
+                wire_planning.caregiver_json(caregiver),
             )
         return frozenset(caregiver.id for caregiver in caregivers)
 
     def push_clients(self, clients: Sequence[Client]) -> frozenset[str]:
         for client in clients:
-            self._request("PUT", _path("v1", "clients", client.id), wire.client_json(client))
+            self._request(
+                "PUT", _path("v1", "clients", client.id), wire_planning.client_json(client)
+            )
         return frozenset(client.id for client in clients)
 
     def withdraw(self, caregivers: Sequence[CaregiverId], clients: Sequence[str]) -> None:
@@ -217,7 +221,7 @@ class PenbaseClient:
 
     def push_planning(self, planning: PlanningPush) -> None:
         path = _path("v1", "plannings", planning.caregiver_id)
-        self._request("PUT", path, wire.planning_json(planning))
+        self._request("PUT", path, wire_planning.planning_json(planning))
 
     def push_messages(self, messages: Sequence[Message]) -> None:
         for message in messages:
@@ -228,11 +232,13 @@ class PenbaseClient:
                     text=message.id,
                 )
         for message in messages:
-            self._request("PUT", _path("v1", "messages", message.id), wire.message_json(message))
+            self._request(
+                "PUT", _path("v1", "messages", message.id), wire_messages.message_json(message)
+            )
 
     def push_emergency_numbers(self, numbers: Sequence[EmergencyNumber]) -> None:
         check_emergency_numbers(tuple(numbers))
-        body = {"numbers": [wire.emergency_number_json(number) for number in numbers]}
+        body = {"numbers": [wire_messages.emergency_number_json(number) for number in numbers]}
         self._request("PUT", "v1/emergency-numbers", body)
 
     def block_device(self, device_id: DeviceId, reason: LossKind) -> None:

@@ -6,6 +6,12 @@ a missing field, a wrong type, a naive or malformed time, or a value the domain 
 one :class:`~caredomain.errors.InvalidInput` whose ``field`` is the path of the problem
 (``items[3].device_time``, ``items[0].gps.latitude``). A page of inbound items is read
 whole or not at all. Unknown fields are ignored; an unknown item ``type`` is refused.
+
+This module holds what the phones send — the items a phone posts (punches, visit entries,
+messages, acknowledgements, alarm signals, requests) and the pages the office pulls them
+in — and how a time and a place are written; what the office pushes is in
+:mod:`~caredomain_penbase.wire_planning` (caregivers, clients, plannings) and
+:mod:`~caredomain_penbase.wire_messages` (messages, emergency numbers).
 """
 
 from __future__ import annotations
@@ -18,28 +24,9 @@ from attrs import frozen
 
 from caredomain.errors import InvalidInput
 from caredomain.interventions.alarm import AlarmId
-from caredomain.interventions.messaging import Message, MessageId, StaffRequest
-from caredomain.interventions.model import (
-    Badge,
-    Caregiver,
-    CaregiverId,
-    Client,
-    GeoPoint,
-    GpsFix,
-    PlannedIntervention,
-    Punch,
-    Service,
-    Task,
-    utc,
-)
-from caredomain.interventions.phonebook import EmergencyNumber, PhoneNumber
-from caredomain.interventions.platform import (
-    Acknowledgement,
-    AlarmSignal,
-    Inbound,
-    PhoneMessage,
-    PlanningPush,
-)
+from caredomain.interventions.messaging import MessageId, StaffRequest
+from caredomain.interventions.model import CaregiverId, GeoPoint, GpsFix, Punch, utc
+from caredomain.interventions.platform import Acknowledgement, AlarmSignal, Inbound, PhoneMessage
 from caredomain.interventions.visit_data import (
     Comment,
     Expense,
@@ -59,22 +46,16 @@ __all__ = [
     "InboundItem",
     "Json",
     "Page",
-    "caregiver_from",
-    "caregiver_json",
-    "client_from",
-    "client_json",
-    "emergency_number_from",
-    "emergency_number_json",
     "inbound",
     "item_id",
     "item_json",
     "item_type",
-    "message_from",
-    "message_json",
+    "moment_json",
+    "optional_moment_json",
     "page_from",
     "parse_item",
-    "planning_from",
-    "planning_json",
+    "point_from",
+    "point_json",
 ]
 
 Json = dict[str, Any]
@@ -83,186 +64,25 @@ MAX_CURSOR_CHARS = 200
 InboundItem = Punch | VisitEntry | PhoneMessage | Acknowledgement | AlarmSignal | StaffRequest
 
 
-def _moment(value: datetime) -> str:
+def moment_json(value: datetime) -> str:
+    """A time as the wire writes it: ISO 8601, in UTC."""
     return utc(value).isoformat()
 
 
-def _optional_moment(value: datetime | None) -> str | None:
-    return None if value is None else _moment(value)
+def optional_moment_json(value: datetime | None) -> str | None:
+    """A time as the wire writes it, or ``None``."""
+    return None if value is None else moment_json(value)
 
 
-# -- office → platform ---------------------------------------------------------------
-
-
-def caregiver_json(caregiver: Caregiver) -> Json:
-    return {
-        "id": caregiver.id,
-        "name": caregiver.name,
-        "manager": caregiver.manager,
-        "manager_email": caregiver.manager_email,
-        "transmit": caregiver.transmit,
-    }
-
-
-def caregiver_from(fields: Fields) -> Caregiver:
-    return fields.build(
-        Caregiver,
-        id=fields.text("id"),
-        name=fields.text("name"),
-        manager=fields.text("manager"),
-        manager_email=fields.optional_text("manager_email"),
-        transmit=fields.flag("transmit"),
-    )
-
-
-def _point_json(point: GeoPoint) -> Json:
+def point_json(point: GeoPoint) -> Json:
+    """A place as the wire writes it: its latitude and longitude."""
     return {"latitude": point.latitude, "longitude": point.longitude}
 
 
-def _point_from(fields: Fields) -> GeoPoint:
+def point_from(fields: Fields) -> GeoPoint:
     return fields.build(
         GeoPoint, latitude=fields.number("latitude"), longitude=fields.number("longitude")
     )
-
-
-def client_json(client: Client) -> Json:
-    badges = sorted(client.badges, key=str)
-    return {
-        "id": client.id,
-        "name": client.name,
-        "address": client.address,
-        "location": None if client.location is None else _point_json(client.location),
-        "badges": [{"kind": str(badge.kind), "value": badge.value} for badge in badges],
-    }
-
-
-def _badge_from(fields: Fields) -> Badge:
-    return fields.build(Badge, kind=fields.text("kind"), value=fields.text("value"))
-
-
-def client_from(fields: Fields) -> Client:
-    location = fields.optional_obj("location")
-    return fields.build(
-        Client,
-        id=fields.text("id"),
-        name=fields.text("name"),
-        address=fields.optional_text("address", ""),
-        location=None if location is None else _point_from(location),
-        badges=[_badge_from(badge) for badge in fields.objects("badges")],
-    )
-
-
-def _service_json(service: Service) -> Json:
-    return {
-        "id": service.id,
-        "label": service.label,
-        "tasks": [{"code": task.code, "label": task.label} for task in service.tasks],
-    }
-
-
-def _task_from(fields: Fields) -> Task:
-    return fields.build(Task, code=fields.text("code"), label=fields.text("label"))
-
-
-def _service_from(fields: Fields) -> Service:
-    return fields.build(
-        Service,
-        id=fields.text("id"),
-        label=fields.text("label"),
-        tasks=[_task_from(task) for task in fields.objects("tasks")],
-    )
-
-
-def _intervention_json(intervention: PlannedIntervention) -> Json:
-    return {
-        "id": intervention.id,
-        "caregiver_id": intervention.caregiver_id,
-        "client_id": intervention.client_id,
-        "service_id": intervention.service_id,
-        "start": _moment(intervention.start),
-        "end": _moment(intervention.end),
-    }
-
-
-def _intervention_from(fields: Fields) -> PlannedIntervention:
-    return fields.build(
-        PlannedIntervention,
-        id=fields.text("id"),
-        caregiver_id=fields.text("caregiver_id"),
-        client_id=fields.text("client_id"),
-        service_id=fields.text("service_id"),
-        start=fields.moment("start"),
-        end=fields.moment("end"),
-    )
-
-
-def planning_json(planning: PlanningPush) -> Json:
-    return {
-        "caregiver_id": planning.caregiver_id,
-        "interventions": [_intervention_json(i) for i in planning.interventions],
-        "services": [_service_json(s) for s in planning.services],
-        "alert": planning.alert,
-    }
-
-
-def planning_from(fields: Fields) -> PlanningPush:
-    return fields.build(
-        PlanningPush,
-        caregiver_id=fields.text("caregiver_id"),
-        interventions=tuple(_intervention_from(i) for i in fields.objects("interventions")),
-        services=tuple(_service_from(s) for s in fields.objects("services")),
-        alert=fields.flag("alert"),
-    )
-
-
-def message_json(message: Message) -> Json:
-    return {
-        "id": message.id,
-        "caregiver_id": message.caregiver_id,
-        "direction": str(message.direction),
-        "sender": message.sender,
-        "recipient": message.recipient,
-        "text": message.text,
-        "sent_at": _moment(message.sent_at),
-        "kind": str(message.kind),
-        "read_at": _optional_moment(message.read_at),
-        "acknowledged_at": _optional_moment(message.acknowledged_at),
-    }
-
-
-def message_from(fields: Fields) -> Message:
-    return fields.build(
-        Message,
-        id=fields.text("id"),
-        caregiver_id=fields.text("caregiver_id"),
-        direction=fields.text("direction"),
-        sender=fields.text("sender"),
-        recipient=fields.text("recipient"),
-        text=fields.text("text"),
-        sent_at=fields.moment("sent_at"),
-        kind=fields.optional_text("kind", "text"),
-        read_at=fields.optional_moment("read_at"),
-        acknowledged_at=fields.optional_moment("acknowledged_at"),
-    )
-
-
-def emergency_number_json(number: EmergencyNumber) -> Json:
-    return {
-        "label": number.label,
-        "number": number.number.value,
-        "kind": str(number.number.kind),
-        "region": number.number.region,
-    }
-
-
-def emergency_number_from(fields: Fields) -> EmergencyNumber:
-    number = fields.build(
-        PhoneNumber,
-        value=fields.text("number"),
-        kind=fields.optional_text("kind", "e164"),
-        region=fields.optional_text("region"),
-    )
-    return fields.build(EmergencyNumber, label=fields.text("label"), number=number)
 
 
 # -- phones → platform → office ------------------------------------------------------
@@ -272,9 +92,9 @@ def _gps_json(gps: GpsFix | None) -> Json | None:
     if gps is None:
         return None
     return {
-        **_point_json(gps.point),
+        **point_json(gps.point),
         "accuracy_m": gps.accuracy_m,
-        "taken_at": _moment(gps.taken_at),
+        "taken_at": moment_json(gps.taken_at),
     }
 
 
@@ -283,7 +103,7 @@ def _gps_from(fields: Fields | None) -> GpsFix | None:
         return None
     return fields.build(
         GpsFix,
-        point=_point_from(fields),
+        point=point_from(fields),
         accuracy_m=fields.number("accuracy_m"),
         taken_at=fields.moment("taken_at"),
     )
@@ -295,7 +115,7 @@ def _punch_json(punch: Punch) -> Json:
         "intervention_id": punch.intervention_id,
         "kind": str(punch.kind),
         "method": str(punch.method),
-        "device_time": _moment(punch.device_time),
+        "device_time": moment_json(punch.device_time),
         "badge": punch.badge,
         "gps": _gps_json(punch.gps),
         "offline": punch.offline,
@@ -324,7 +144,7 @@ def _entry_json(entry: VisitEntry) -> Json:
     common: Json = {
         "intervention_id": entry.intervention_id,
         "caregiver_id": entry.caregiver_id,
-        "entered_at": _moment(entry.entered_at),
+        "entered_at": moment_json(entry.entered_at),
     }
     match entry:
         case Mileage():
@@ -382,7 +202,7 @@ def _phone_message_json(message: PhoneMessage) -> Json:
     return {
         "caregiver_id": message.caregiver_id,
         "text": message.text,
-        "sent_at": _moment(message.sent_at),
+        "sent_at": moment_json(message.sent_at),
         "kind": str(message.kind),
     }
 
@@ -412,7 +232,7 @@ def _alarm_json(signal: AlarmSignal) -> Json:
         "alarm_id": signal.alarm_id,
         "caregiver_id": signal.caregiver_id,
         "action": str(signal.action),
-        "at": _moment(signal.at),
+        "at": moment_json(signal.at),
         "gps": _gps_json(signal.gps),
     }
 
@@ -435,7 +255,7 @@ def _request_json(request: StaffRequest) -> Json:
         "first_day": request.first_day.isoformat(),
         "last_day": request.last_day.isoformat(),
         "reason": request.reason,
-        "submitted_at": _moment(request.submitted_at),
+        "submitted_at": moment_json(request.submitted_at),
         "intervention_id": request.intervention_id,
     }
 
@@ -510,7 +330,7 @@ def _body_json(item: InboundItem) -> Json:
             return {
                 "message_id": item.message_id,
                 "caregiver_id": item.caregiver_id,
-                "at": _moment(item.at),
+                "at": moment_json(item.at),
             }
         case AlarmSignal():
             return _alarm_json(item)

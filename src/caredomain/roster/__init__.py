@@ -31,17 +31,19 @@ from caredomain.roster.events import (
     PostVacated,
 )
 from caredomain.roster.feed import (
-    CodeChanges,
     EditResolution,
     FeedOutcome,
     FeedReport,
-    RowVerdict,
     apply_codes,
     apply_feed,
+    settle_absences,
+)
+from caredomain.roster.feed_rows import CodeChanges
+from caredomain.roster.feed_rules import (
+    RowVerdict,
     gtt_merges_or_overwrites_local_edit,
     late_rows_never_regress,
     never_guessed,
-    settle_absences,
 )
 from caredomain.roster.model import (
     DEFAULT_MINIMUM_REST,

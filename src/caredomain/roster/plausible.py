@@ -31,7 +31,7 @@ from dateutil.relativedelta import relativedelta
 from caredomain.clock import require_aware
 from caredomain.errors import InvalidInput
 from caredomain.roster.batch import FeedBatch, FeedRejection
-from caredomain.roster.feed import ReadInFull
+from caredomain.roster.feed_runs import ReadInFull
 from caredomain.text import Text
 
 __all__ = ["CLOCK_SLACK", "PlausibleRange", "feed_dates_are_plausible"]
@@ -79,7 +79,7 @@ def feed_dates_are_plausible(batch: FeedBatch, plausible: PlausibleRange) -> Fee
     """``batch``, or the same batch with each row on an implausible day moved to its
     ``rejected``; :class:`~caredomain.errors.InvalidInput` if it was extracted at an
     implausible time. A recognised run whose parsed rows include such a day cannot stand for
-    its rows: :class:`~caredomain.roster.feed.ReadInFull`."""
+    its rows: :class:`~caredomain.roster.feed_runs.ReadInFull`."""
     extracted = batch.extracted_at
     if not plausible.earliest <= extracted <= plausible.latest:
         raise InvalidInput(

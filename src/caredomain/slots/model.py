@@ -14,8 +14,9 @@ from typing import Any, NewType
 from attrs import Attribute, field, frozen
 
 from caredomain.arguments import checked_fields
+from caredomain.durations import MinimumNotice, OpeningWindow
 from caredomain.errors import InvalidInput
-from caredomain.hours import MINUTES_PER_DAY, MinimumNotice, OpeningWindow
+from caredomain.hours import MINUTES_PER_DAY
 from caredomain.text import Text
 
 __all__ = [

@@ -9,7 +9,8 @@ from functools import cached_property, lru_cache
 
 from attrs import frozen
 
-from caredomain.hours import OpeningWindow, ReferenceWeek, TimeRange, format_ranges
+from caredomain.durations import OpeningWindow
+from caredomain.hours import ReferenceWeek, TimeRange, format_ranges
 from caredomain.slots.wallclock import Runs
 
 __all__ = [

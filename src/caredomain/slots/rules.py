@@ -16,8 +16,8 @@ from attrs import frozen
 
 from caredomain.access import Actor, Role
 from caredomain.calendar import ClosedReason, ClosedWeekday, PublicHoliday
+from caredomain.durations import MinimumNotice
 from caredomain.errors import RuleViolation, SlotTaken
-from caredomain.hours import MinimumNotice
 from caredomain.slots.appointments import Appointment, AppointmentStatus, Beneficiary, Channel
 from caredomain.slots.model import AppointmentType, Place
 from caredomain.text import Text

@@ -27,17 +27,9 @@ from hypothesis.strategies import SearchStrategy
 
 from caredomain.access import Actor, ActorId, Role
 from caredomain.calendar import WORKING_WEEK, Closure, OpeningCalendar, PublicHolidays
+from caredomain.durations import MinimumNotice, NoticeUnit, OpeningWindow, WindowUnit
 from caredomain.events import OrganisationConfigured
-from caredomain.hours import (
-    MINUTES_PER_DAY,
-    MinimumNotice,
-    NoticeUnit,
-    OpeningWindow,
-    ReferenceWeek,
-    TimeRange,
-    Weekday,
-    WindowUnit,
-)
+from caredomain.hours import MINUTES_PER_DAY, ReferenceWeek, TimeRange, Weekday
 from caredomain.organisation import Organisation, OrganisationId
 
 __all__ = [

@@ -21,7 +21,7 @@ from caredomain.interventions import (
     Service,
     Task,
 )
-from caredomain_penbase import wire
+from caredomain_penbase import wire, wire_messages, wire_planning
 
 PARIS_WINTER = timezone(timedelta(hours=1))
 START = datetime(2026, 3, 2, 9, 0, tzinfo=PARIS_WINTER)
@@ -50,18 +50,28 @@ def test_office_objects_round_trip() -> None:
         sent_at=START,
     )
     number = EmergencyNumber.parse("Samu", "15")
-    assert wire.caregiver_from(through_json(wire.caregiver_json(caregiver))) == caregiver
-    assert wire.client_from(through_json(wire.client_json(client))) == client
-    assert wire.planning_from(through_json(wire.planning_json(planning))) == planning
-    assert wire.message_from(through_json(wire.message_json(message))) == message
-    assert wire.emergency_number_from(through_json(wire.emergency_number_json(number))) == number
+    assert (
+        wire_planning.caregiver_from(through_json(wire_planning.caregiver_json(caregiver)))
+        == caregiver
+    )
+    assert wire_planning.client_from(through_json(wire_planning.client_json(client))) == client
+    assert (
+        wire_planning.planning_from(through_json(wire_planning.planning_json(planning))) == planning
+    )
+    assert wire_messages.message_from(through_json(wire_messages.message_json(message))) == message
+    assert (
+        wire_messages.emergency_number_from(
+            through_json(wire_messages.emergency_number_json(number))
+        )
+        == number
+    )
 
 
 def test_times_are_written_in_utc_with_their_offset() -> None:
     intervention = PlannedIntervention(
         "iv-1", "cg-1", "cl-1", "s-1", START, START + timedelta(hours=1)
     )
-    written = wire.planning_json(PlanningPush("cg-1", (intervention,)))
+    written = wire_planning.planning_json(PlanningPush("cg-1", (intervention,)))
     assert written["interventions"][0]["start"] == "2026-03-02T08:00:00+00:00"
 
 

@@ -14,7 +14,7 @@ from caredomain.interventions.messaging import Message
 from caredomain.interventions.model import Client, Punch
 from caredomain.interventions.phonebook import EmergencyNumber
 from caredomain.interventions.platform import PlanningPush
-from caredomain_penbase import bounded_json, wire
+from caredomain_penbase import bounded_json, wire, wire_messages, wire_planning
 
 __all__ = ["Phone", "PhonePlanning", "PhoneRefused"]
 
@@ -50,16 +50,16 @@ class Phone:
 
     def planning(self) -> PhonePlanning:
         fields = wire.Fields(self._get("v1/device/planning"), "")
-        clients = tuple(wire.client_from(c) for c in fields.objects("clients"))
-        return PhonePlanning(wire.planning_from(fields), clients)
+        clients = tuple(wire_planning.client_from(c) for c in fields.objects("clients"))
+        return PhonePlanning(wire_planning.planning_from(fields), clients)
 
     def messages(self) -> tuple[Message, ...]:
         fields = wire.Fields(self._get("v1/device/messages"), "")
-        return tuple(wire.message_from(m) for m in fields.objects("messages"))
+        return tuple(wire_messages.message_from(m) for m in fields.objects("messages"))
 
     def emergency_numbers(self) -> tuple[EmergencyNumber, ...]:
         fields = wire.Fields(self._get("v1/device/emergency-numbers"), "")
-        return tuple(wire.emergency_number_from(n) for n in fields.objects("numbers"))
+        return tuple(wire_messages.emergency_number_from(n) for n in fields.objects("numbers"))
 
     def send(self, item: wire.InboundItem, *, id: str | None = None) -> bool:
         """Post ``item``; True when the platform kept it, False for a duplicate."""

@@ -15,6 +15,11 @@ one, no message for an iPhone), and blocking drops the queue and refuses the tok
 Inbound items are kept once per ``(type, id)``. :meth:`PenbaseServer.fail_next` and
 :meth:`PenbaseServer.delay_next` inject faults.
 
+This module serves: the HTTP life of the server, the faults to inject, the routing and the
+credentials. What the platform holds is in :mod:`caredomain_penbase.reference.state`, its
+office endpoints in :mod:`caredomain_penbase.reference.office` and its device endpoints in
+:mod:`caredomain_penbase.reference.device`.
+
 Every request gets an answer, however malformed (:mod:`caredomain_penbase.reference.serving`), and a
 body is read within the limits of :mod:`caredomain_penbase.bounded_json`.
 """
@@ -23,19 +28,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import itertools
 import logging
 import re
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import cast
 from urllib.parse import unquote
 
 from attrs import evolve
 
-from caredomain.clock import Clock, SystemClock
+from caredomain.clock import Clock
 from caredomain.errors import (
     CareDomainError,
     Conflict,
@@ -44,45 +47,18 @@ from caredomain.errors import (
     NotFound,
     RuleViolation,
 )
-from caredomain.interventions.devices import (
-    Device,
-    DeviceId,
-    LossKind,
-    Outbound,
-    PayloadKind,
-    PhoneAction,
-    Platform,
-)
-from caredomain.interventions.messaging import Message, MessageKind
-from caredomain.interventions.model import Caregiver, CaregiverId, Client
-from caredomain.interventions.phonebook import EmergencyNumber, check_emergency_numbers
-from caredomain.interventions.platform import Acknowledgement, PhoneMessage, PlanningPush
+from caredomain.interventions.devices import Device, DeviceId, Platform
+from caredomain.interventions.model import CaregiverId
 from caredomain.text import Text
-from caredomain.validation import member_of
-from caredomain_penbase import bounded_json, wire
 from caredomain_penbase.reference import serving
+from caredomain_penbase.reference.device import DeviceEndpoints
+from caredomain_penbase.reference.office import OfficeEndpoints
 from caredomain_penbase.reference.phone import Phone, PhonePlanning, PhoneRefused
 from caredomain_penbase.reference.serving import Answer, Request, error
 
 __all__ = ["Answer", "PenbaseServer", "Phone", "PhonePlanning", "PhoneRefused"]
 
 log = logging.getLogger(__name__)
-
-OFFICE_USER = "penbase-office"
-MAX_LIMIT = 1000
-DEFAULT_LIMIT = 100
-_ACTIONS = {
-    "punch": PhoneAction.CLOCK,
-    "mileage": PhoneAction.VISIT_DATA,
-    "expense": PhoneAction.VISIT_DATA,
-    "comment": PhoneAction.VISIT_DATA,
-    "report": PhoneAction.REPORT,
-    "tasks-done": PhoneAction.REPORT,
-    "message": PhoneAction.MESSAGE,
-    "acknowledgement": PhoneAction.MESSAGE,
-    "alarm": PhoneAction.ALARM,
-    "request": PhoneAction.REQUESTS,
-}
 
 
 class _Refused(Exception):
@@ -102,40 +78,19 @@ def _bearer(headers: Mapping[str, str]) -> str:
     return token.strip()
 
 
-def _json_body(body: bytes) -> object:
-    return bounded_json.read(body, limit=bounded_json.MAX_REQUEST_BYTES) if body else None
-
-
-def _same_id(path_id: str, body_id: str, field: str) -> None:
-    if path_id != body_id:
-        raise InvalidInput(
-            "the id of the body differs from the id of the URL", field=field, text=body_id
-        )
-
-
 Route = Callable[..., Answer]
 
 
-class PenbaseServer:
+class PenbaseServer(OfficeEndpoints, DeviceEndpoints):
     """The reference platform; see the module's documentation."""
 
     def __init__(self, office_token: str, *, clock: Clock | None = None) -> None:
         if not office_token.strip():
             raise InvalidInput(Text("an office token is required"), field="office_token")
         self._office = _digest(office_token)
-        self._clock: Clock = clock or SystemClock()
+        super().__init__(clock=clock)
         self._lock = threading.RLock()
         self._stopping = threading.Event()
-        self._ids = itertools.count(1)
-        self.caregivers: dict[str, Caregiver] = {}
-        self.clients: dict[str, Client] = {}
-        self.plannings: dict[str, PlanningPush] = {}
-        self.messages: dict[str, Message] = {}
-        self.emergency_numbers: tuple[EmergencyNumber, ...] = ()
-        self.devices: dict[str, Device] = {}
-        self._tokens: dict[str, str] = {}
-        self.inbound: list[tuple[int, wire.Json]] = []
-        self._seen: dict[tuple[str, str], wire.Json] = {}
         self._replays: dict[str, tuple[str, Answer]] = {}
         self._failures: deque[tuple[int, float | None]] = deque()
         self._delays: deque[float] = deque()
@@ -313,180 +268,6 @@ class PenbaseServer:
             raise _Refused(error(401, "unknown or blocked device")) from None
         return device_id
 
-    def _body(self, request: Request) -> wire.Fields:
-        return wire.Fields(_json_body(request.body), "")
-
-    # -- office endpoints --------------------------------------------------------------
-
-    def _put_caregiver(self, request: Request, caregiver_id: str) -> Answer:
-        caregiver = wire.caregiver_from(self._body(request))
-        _same_id(caregiver_id, caregiver.id, "id")
-        self.caregivers[caregiver_id] = caregiver
-        return Answer(200, {"id": caregiver_id, "held": True})
-
-    def _delete_caregiver(self, request: Request, caregiver_id: str) -> Answer:
-        if self.caregivers.pop(caregiver_id, None) is None:
-            raise NotFound(f"no caregiver {caregiver_id!r}")
-        self.plannings.pop(caregiver_id, None)
-        return Answer(204)
-
-    def _put_client(self, request: Request, client_id: str) -> Answer:
-        client = wire.client_from(self._body(request))
-        _same_id(client_id, client.id, "id")
-        self.clients[client_id] = client
-        return Answer(200, {"id": client_id, "held": True})
-
-    def _delete_client(self, request: Request, client_id: str) -> Answer:
-        if self.clients.pop(client_id, None) is None:
-            raise NotFound(f"no client {client_id!r}")
-        return Answer(204)
-
-    def _put_planning(self, request: Request, caregiver_id: str) -> Answer:
-        planning = wire.planning_from(self._body(request))
-        _same_id(caregiver_id, planning.caregiver_id, "caregiver_id")
-        self._held_caregiver(caregiver_id)
-        for i, intervention in enumerate(planning.interventions):
-            _same_id(caregiver_id, intervention.caregiver_id, f"interventions[{i}].caregiver_id")
-        self.plannings[caregiver_id] = planning
-        kind = PayloadKind.PLANNING_ALERT if planning.alert else PayloadKind.PLANNING
-        payload = Outbound(f"planning-{caregiver_id}-{next(self._ids)}", kind)
-        queued = self._queue(caregiver_id, payload, replaces="planning-")
-        return Answer(200, {"caregiver_id": caregiver_id, "queued_for": queued})
-
-    def _put_message(self, request: Request, message_id: str) -> Answer:
-        message = wire.message_from(self._body(request))
-        _same_id(message_id, message.id, "id")
-        if not message.from_office:
-            raise InvalidInput("the office sends to-caregiver messages", field="direction")
-        self._held_caregiver(message.caregiver_id)
-        self.messages[message_id] = message
-        if not message.blocking:
-            self._delivered(message.caregiver_id, message_id)
-            return Answer(200, {"id": message_id, "queued_for": []})
-        queued = self._queue(message.caregiver_id, Outbound(message_id, PayloadKind.MESSAGE))
-        return Answer(200, {"id": message_id, "queued_for": queued})
-
-    def _put_emergency_numbers(self, request: Request) -> Answer:
-        numbers = tuple(
-            wire.emergency_number_from(n) for n in self._body(request).objects("numbers")
-        )
-        check_emergency_numbers(numbers)
-        self.emergency_numbers = numbers
-        return Answer(200, {"count": len(numbers)})
-
-    def _block(self, request: Request, device_id: str) -> Answer:
-        reason = self._body(request).text("reason")
-        device = self.devices.get(device_id)
-        if device is None:
-            raise NotFound(f"no device {device_id!r}")
-        result = device.block(
-            member_of(LossKind, reason, "reason"),
-            by=OFFICE_USER,
-            at=self._clock.now(),
-            new_id=lambda: f"block-{next(self._ids)}",
-        )
-        self.devices[device_id] = result.device
-        self._tokens = {d: i for d, i in self._tokens.items() if i != device_id}
-        dropped = [item.payload_id for item in result.dropped]
-        return Answer(200, {"device_id": device_id, "blocked": True, "dropped": dropped})
-
-    def _get_inbound(self, request: Request) -> Answer:
-        after = _cursor(request.query)
-        limit = _limit(request.query)
-        waiting = [(seq, item) for seq, item in self.inbound if seq > after]
-        page = waiting[:limit]
-        cursor = page[-1][0] if page else after
-        items = [item for _, item in page]
-        return Answer(200, {"cursor": str(cursor), "more": len(waiting) > limit, "items": items})
-
-    # -- device endpoints --------------------------------------------------------------
-
-    def _device_planning(self, request: Request, device_id: str) -> Answer:
-        device = self.devices[device_id]
-        device.require(PhoneAction.VIEW_PLANNING)
-        planning = self.plannings.get(device.caregiver_id)
-        if planning is None:
-            raise NotFound(f"no planning for {device.caregiver_id!r}")
-        pending = [i for i in device.outbox if i.payload_id.startswith("planning-")]
-        alert = any(i.kind is PayloadKind.PLANNING_ALERT for i in pending)
-        self.devices[device_id] = device.delivered(i.payload_id for i in pending)
-        visited = {i.client_id for i in planning.interventions}
-        clients = [wire.client_json(c) for cid, c in sorted(self.clients.items()) if cid in visited]
-        body = {**wire.planning_json(planning), "alert": alert, "clients": clients}
-        return Answer(200, body)
-
-    def _device_messages(self, request: Request, device_id: str) -> Answer:
-        device = self.devices[device_id]
-        device.require(PhoneAction.MESSAGE)
-        waiting = [
-            self.messages[i.payload_id] for i in device.outbox if i.kind is PayloadKind.MESSAGE
-        ]
-        ordered = sorted(waiting, key=lambda m: (m.sent_at, m.id))
-        return Answer(200, {"messages": [wire.message_json(m) for m in ordered]})
-
-    def _device_numbers(self, request: Request, device_id: str) -> Answer:
-        self.devices[device_id].require(PhoneAction.EMERGENCY_NUMBERS)
-        numbers = [wire.emergency_number_json(n) for n in self.emergency_numbers]
-        return Answer(200, {"numbers": numbers})
-
-    def _device_item(self, request: Request, device_id: str) -> Answer:
-        device = self.devices[device_id]
-        data = _json_body(request.body)
-        wire.Fields(data, "")  # a JSON object, or refused
-        received_at = self._clock.now().isoformat()
-        stamped: wire.Json = {**cast(wire.Json, data), "received_at": received_at}
-        identifier, item = wire.parse_item(wire.Fields(stamped, ""))
-        kind = wire.item_type(item)
-        if item.caregiver_id != device.caregiver_id:
-            raise Forbidden(f"the device {device_id!r} is not {item.caregiver_id!r}'s")
-        action = _ACTIONS[kind]
-        if isinstance(item, PhoneMessage) and item.kind is MessageKind.CALL_BACK:
-            action = PhoneAction.CALL_BACK
-        _require(device, action)
-        known = self._seen.get((kind, identifier))
-        if known is not None:
-            return _duplicate(known, stamped, identifier)
-        self._seen[(kind, identifier)] = stamped
-        self.inbound.append((len(self.inbound) + 1, stamped))
-        if isinstance(item, Acknowledgement):
-            self._acknowledged(item)
-        body = {"id": identifier, "duplicate": False, "received_at": received_at}
-        return Answer(201, body)
-
-    # -- state helpers -----------------------------------------------------------------
-
-    def _held_caregiver(self, caregiver_id: str) -> None:
-        if caregiver_id not in self.caregivers:
-            raise NotFound(f"no caregiver {caregiver_id!r}: push the caregiver first")
-
-    def _queue(self, caregiver_id: str, payload: Outbound, *, replaces: str = "") -> list[str]:
-        queued = []
-        for device_id, device in sorted(self.devices.items()):
-            if device.caregiver_id != caregiver_id:
-                continue
-            old = [
-                i.payload_id
-                for i in device.outbox
-                if replaces and i.payload_id.startswith(replaces)
-            ]
-            self.devices[device_id], added = device.delivered(old).enqueue([payload])
-            if added:
-                queued.append(device_id)
-        return queued
-
-    def _delivered(self, caregiver_id: str, payload_id: str) -> None:
-        for device_id, device in self.devices.items():
-            if device.caregiver_id == caregiver_id:
-                self.devices[device_id] = device.delivered([payload_id])
-
-    def _acknowledged(self, ack: Acknowledgement) -> None:
-        message = self.messages.get(ack.message_id)
-        if message is not None and message.caregiver_id == ack.caregiver_id:
-            self.messages[ack.message_id] = evolve(
-                message, read_at=message.read_at or ack.at, acknowledged_at=ack.at
-            )
-        self._delivered(ack.caregiver_id, ack.message_id)
-
 
 def _refusal(refused: CareDomainError) -> Answer:
     """The answer for an error of the domain or of the wire."""
@@ -511,44 +292,3 @@ def _replayed(first: tuple[str, Answer], body: str) -> Answer:
     if digest != body:
         raise Conflict("this Idempotency-Key was used with another body")
     return evolve(answer, headers=(*answer.headers, ("Idempotent-Replayed", "true")))
-
-
-def _duplicate(known: wire.Json, stamped: wire.Json, identifier: str) -> Answer:
-    """The same item again is acknowledged once more; other content under its id is not."""
-    if {**known, "received_at": None} != {**stamped, "received_at": None}:
-        raise Conflict(f"item {identifier!r} was already received with other content")
-    body = {"id": identifier, "duplicate": True, "received_at": known["received_at"]}
-    return Answer(200, body)
-
-
-def _require(device: Device, action: PhoneAction) -> None:
-    try:
-        device.require(action)
-    except RuleViolation as refused:
-        raise Forbidden(f"[{refused.code}] {refused.message}") from None
-
-
-def _cursor(query: Mapping[str, list[str]]) -> int:
-    raw = query.get("after", [""])[-1]
-    if raw == "":
-        return 0
-    if not _whole(raw, digits=18):
-        raise InvalidInput(
-            "not a cursor this platform gave", field="after", text=bounded_json.excerpt(raw)
-        )
-    return int(raw)
-
-
-def _limit(query: Mapping[str, list[str]]) -> int:
-    raw = query.get("limit", [str(DEFAULT_LIMIT)])[-1]
-    if not _whole(raw, digits=4) or not 1 <= int(raw) <= MAX_LIMIT:
-        raise InvalidInput(
-            f"a limit is from 1 to {MAX_LIMIT}", field="limit", text=bounded_json.excerpt(raw)
-        )
-    return int(raw)
-
-
-def _whole(raw: str, *, digits: int) -> bool:
-    """Plain ASCII digits, and few: ``isdigit`` alone lets "²" through, which ``int``
-    refuses, and ``int`` refuses more than 4,300 digits."""
-    return raw.isascii() and raw.isdigit() and len(raw) <= digits

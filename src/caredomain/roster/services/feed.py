@@ -22,7 +22,8 @@ from caredomain.errors import InvalidInput
 from caredomain.roster.batch import FeedBatch
 from caredomain.roster.codes import french_hospital_catalogue
 from caredomain.roster.days import AgentDays
-from caredomain.roster.feed import FeedReport, ReadInFull, apply_codes, settle_absences
+from caredomain.roster.feed import FeedReport, apply_codes, settle_absences
+from caredomain.roster.feed_runs import ReadInFull
 from caredomain.roster.model import RosterSettings
 from caredomain.roster.plausible import PlausibleRange, feed_dates_are_plausible
 from caredomain.roster.ports import (
@@ -108,7 +109,7 @@ def apply_gtt_batch(
     row) changes nothing; so does one extracted at a time the clock finds implausible
     (:class:`~caredomain.errors.InvalidInput`), and a row on an implausible day is a bad row
     (:mod:`caredomain.roster.plausible`). A batch with recognised runs that cannot stand for
-    their rows raises :class:`~caredomain.roster.feed.ReadInFull`: :func:`apply_gtt_file`
+    their rows raises :class:`~caredomain.roster.feed_runs.ReadInFull`: :func:`apply_gtt_file`
     reads the source again in that case, this function cannot."""
     authorize(actor, Action.ROSTER_FEED, Resource("roster"))
     with _collector_paused():
@@ -132,7 +133,7 @@ def apply_gtt_file(
     With ``recognise`` (a :class:`~caredomain.roster.ports.RecognisingFeedReader`'s
     ``read_recognising``), the file is read against the digests of the lines that last
     stated each agent's record, and the runs of lines met before are not parsed again; if
-    one cannot stand for its rows (:class:`~caredomain.roster.feed.ReadInFull`), the file is
+    one cannot stand for its rows (:class:`~caredomain.roster.feed_runs.ReadInFull`), the file is
     read again with ``read``. The outcome is the same either way."""
     authorize(actor, Action.ROSTER_FEED, Resource("roster"))
 

@@ -2,24 +2,28 @@
 call the domain, save what changed with its events, commit, publish.
 
 * :mod:`~caredomain.slots.services.planning`: the settings, the opening calendar, the
-  nightly refresh, and booking, rescheduling, cancelling;
+  preview of a planning change, the nightly refresh;
+* :mod:`~caredomain.slots.services.bookings`: booking, rescheduling, cancelling, marking a
+  no-show;
 * :mod:`~caredomain.slots.services.queries`: free slots, why no slot, finding an
   appointment;
 * :mod:`~caredomain.slots.services.agendas`: loading an organisation's agenda for them.
 """
 
+from caredomain.slots.services.bookings import (
+    book_slot,
+    cancel_appointment,
+    mark_appointment_no_show,
+    reschedule_appointment,
+)
 from caredomain.slots.services.planning import (
     SLOT_PLANNER,
     add_closure,
-    book_slot,
-    cancel_appointment,
     change_opening_calendar,
     configure_slots,
-    mark_appointment_no_show,
     preview_planning_change,
     refresh_slots,
     remove_closure,
-    reschedule_appointment,
     slot_settings,
     switch_public_holiday,
 )

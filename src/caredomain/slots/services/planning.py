@@ -1,5 +1,7 @@
-"""Use cases of the appointment book (seed 003): settings and planning changes, the nightly
-refresh, free slots and why none, booking, rescheduling, cancelling, no-shows.
+"""Use cases of the appointment book (seed 003) that plan it: the settings, the opening
+calendar (closures, public holidays), the preview of a planning change, and the nightly
+refresh. Booking, rescheduling, cancelling and no-shows are in
+:mod:`caredomain.slots.services.bookings`.
 
 Each takes the acting :class:`~caredomain.access.Actor`, is authorized through
 :mod:`caredomain.access` (by the :class:`~caredomain.slots.Agenda`'s methods for what
@@ -16,48 +18,32 @@ cron as :data:`SLOT_PLANNER` (``caredomain slots refresh``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from attrs import evolve
 
 from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize, authorize_action
 from caredomain.arguments import checked
 from caredomain.calendar import Closure, OpeningCalendar
-from caredomain.clock import require_aware
 from caredomain.errors import NotFound
 from caredomain.organisation import OrganisationId
 from caredomain.services.context import ServiceContext
-from caredomain.slots.appointments import Appointment, Beneficiary, Channel
+from caredomain.slots.appointments import Appointment
 from caredomain.slots.configuration import Reconfigured
 from caredomain.slots.deprogramming import Deprogramming, RefreshReport
-from caredomain.slots.model import AppointmentId, CounterId
 from caredomain.slots.ports import SlotsUnitOfWork, slots_unit_of_work
-from caredomain.slots.services.agendas import (
-    LoadedAgenda,
-    ScopeOf,
-    SeatScope,
-    load_agenda,
-    no_seats,
-    upcoming,
-)
-from caredomain.slots.services.queries import (
-    authorize_channel,
-)
+from caredomain.slots.services.agendas import LoadedAgenda, load_agenda, upcoming
 from caredomain.slots.settings import SlotSettings
 from caredomain.text import Text
 
 __all__ = [
     "SLOT_PLANNER",
     "add_closure",
-    "book_slot",
-    "cancel_appointment",
     "change_opening_calendar",
     "configure_slots",
-    "mark_appointment_no_show",
     "preview_planning_change",
     "refresh_slots",
     "remove_closure",
-    "reschedule_appointment",
     "slot_settings",
     "switch_public_holiday",
 ]
@@ -264,140 +250,4 @@ def _planning_agenda(
         new_id=context.new_id,
         seats=upcoming(now),
         appointments=of_removed_counters,
-    )
-
-
-# -- bookings -----------------------------------------------------------------------------
-
-
-@checked
-def book_slot(
-    context: ServiceContext,
-    actor: Actor,
-    organisation_id: OrganisationId,
-    *,
-    counter_id: CounterId,
-    start: datetime,
-    beneficiary: Beneficiary,
-    channel: Channel,
-    option: str | None = None,
-) -> Appointment:
-    """Book a seat of a planned slot. When another booking takes the last seat first, the
-    loser gets :class:`~caredomain.errors.SlotTaken`, a ``Conflict``."""
-    authorize_channel(actor, channel)
-    now = context.clock.now()
-    with slots_unit_of_work(context.store) as uow:
-        loaded = load_agenda(
-            uow, organisation_id, now=now, new_id=context.new_id, seats=_one_slot(counter_id, start)
-        )
-        appointment = loaded.agenda.book(
-            actor,
-            counter_id=counter_id,
-            start=start,
-            beneficiary=beneficiary,
-            channel=channel,
-            now=now,
-            new_id=context.new_id,
-            option=option,
-        )
-        context.commit(uow, loaded.save(uow))
-    return appointment
-
-
-@checked
-def reschedule_appointment(
-    context: ServiceContext,
-    actor: Actor,
-    organisation_id: OrganisationId,
-    appointment_id: AppointmentId,
-    *,
-    counter_id: CounterId,
-    start: datetime,
-    channel: Channel,
-) -> Appointment:
-    """Move an appointment (booked, or deprogrammed) to another slot of its type; the
-    previous date is kept for merge field {7}."""
-    authorize_channel(actor, channel)
-    now = context.clock.now()
-    with slots_unit_of_work(context.store) as uow:
-        loaded = load_agenda(
-            uow,
-            organisation_id,
-            now=now,
-            new_id=context.new_id,
-            seats=_one_slot(counter_id, start),
-            appointments=[uow.slots.appointment(organisation_id, appointment_id)],
-        )
-        moved = loaded.agenda.reschedule(
-            actor,
-            appointment_id,
-            counter_id=counter_id,
-            start=start,
-            channel=channel,
-            now=now,
-            new_id=context.new_id,
-        )
-        context.commit(uow, loaded.save(uow))
-    return moved
-
-
-@checked
-def cancel_appointment(
-    context: ServiceContext,
-    actor: Actor,
-    organisation_id: OrganisationId,
-    appointment_id: AppointmentId,
-    *,
-    channel: Channel,
-) -> Appointment:
-    """Cancel: on the portal by the citizen, in the back office by an agent."""
-    authorize_channel(actor, channel)
-    now = context.clock.now()
-    with slots_unit_of_work(context.store) as uow:
-        loaded = _one_appointment(context, uow, organisation_id, appointment_id, now)
-        cancelled = loaded.agenda.cancel(
-            actor, appointment_id, channel=channel, now=now, new_id=context.new_id
-        )
-        context.commit(uow, loaded.save(uow))
-    return cancelled
-
-
-@checked
-def mark_appointment_no_show(
-    context: ServiceContext,
-    actor: Actor,
-    organisation_id: OrganisationId,
-    appointment_id: AppointmentId,
-) -> Appointment:
-    """Record that the citizen did not come ("Absence"), once the appointment has started."""
-    authorize_action(actor, Action.APPOINTMENT_MANAGE)
-    now = context.clock.now()
-    with slots_unit_of_work(context.store) as uow:
-        loaded = _one_appointment(context, uow, organisation_id, appointment_id, now)
-        missed = loaded.agenda.mark_no_show(actor, appointment_id, now=now, new_id=context.new_id)
-        context.commit(uow, loaded.save(uow))
-    return missed
-
-
-def _one_slot(counter_id: CounterId, start: datetime) -> ScopeOf:
-    """The seats of one slot: who holds them decides whether one is left."""
-    first = require_aware(start, "start")
-    scope = SeatScope(frozenset({counter_id}), first, first + timedelta(seconds=1))
-    return lambda organisation, settings: scope
-
-
-def _one_appointment(
-    context: ServiceContext,
-    uow: SlotsUnitOfWork,
-    organisation_id: OrganisationId,
-    appointment_id: AppointmentId,
-    now: datetime,
-) -> LoadedAgenda:
-    return load_agenda(
-        uow,
-        organisation_id,
-        now=now,
-        new_id=context.new_id,
-        seats=no_seats,
-        appointments=[uow.slots.appointment(organisation_id, appointment_id)],
     )

@@ -115,3 +115,10 @@ def test_the_architecture_page_names_where_each_seed_rule_lives() -> None:
 def test_every_path_on_the_architecture_page_exists(top: str) -> None:
     missing = [path for path in _architecture_paths(top) if not (ROOT / path).exists()]
     assert not missing, f"docs/architecture.md names paths that do not exist: {missing}"
+
+
+@pytest.mark.parametrize("page", sorted((ROOT / "docs").glob("*.md")), ids=lambda p: p.name)
+def test_every_path_a_guide_names_exists(page: Path) -> None:
+    text = page.read_text(encoding="utf-8")
+    missing = sorted(p for p in set(_PATH.findall(text)) if not (ROOT / p).exists())
+    assert not missing, f"docs/{page.name} names paths that do not exist: {missing}"

@@ -1,8 +1,8 @@
 """The home-care use cases' steps: what each does once access has been checked, inside an
 open unit of work. The office's use cases (:mod:`caredomain.interventions.services`) and the
-mobile platform's synchronisation (:mod:`caredomain.interventions.sync`) both apply what
-they receive through these, so a punch, a visit entry, a message or an alarm sent from a
-phone is kept exactly as one entered at the office.
+mobile platform's synchronisation (:mod:`caredomain.interventions.services.sync`) both apply
+what they receive through these, so a punch, a visit entry, a message or an alarm sent from
+a phone is kept exactly as one entered at the office.
 """
 
 from __future__ import annotations

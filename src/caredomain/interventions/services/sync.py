@@ -26,7 +26,6 @@ from attrs import evolve, frozen
 from caredomain.access import Action, Actor, Resource, authorize
 from caredomain.errors import CareDomainError, Conflict
 from caredomain.events import Event
-from caredomain.interventions import steps
 from caredomain.interventions.devices import Device
 from caredomain.interventions.messaging import Message, StaffRequest, Thread
 from caredomain.interventions.model import (
@@ -53,7 +52,7 @@ from caredomain.interventions.ports import (
     interventions_unit_of_work,
 )
 from caredomain.interventions.punches import PunchLog
-from caredomain.interventions.services import PLATFORM_SYNC_ACTOR
+from caredomain.interventions.services import PLATFORM_SYNC_ACTOR, steps
 from caredomain.interventions.transmission import TransmissionPlan, plan_transmission
 from caredomain.interventions.visit_data import VisitEntry
 from caredomain.organisation import OrganisationId

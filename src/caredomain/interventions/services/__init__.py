@@ -4,8 +4,8 @@ domain, save what changed with its events, commit, publish.
 The office (administrators and managers) sets up the agency, plans, corrects visits,
 writes to caregivers and blocks lost phones; a caregiver (an actor with the agent role
 whose id is her caregiver id) acts in her own name from her phone; the mobile platform's
-synchronisation (:func:`~caredomain.interventions.sync.sync_with_platform`) runs as
-:data:`PLATFORM_SYNC_ACTOR` and the alarm clock (:func:`tick_alarms`) as
+synchronisation (:func:`~caredomain.interventions.services.sync.sync_with_platform`) runs
+as :data:`PLATFORM_SYNC_ACTOR` and the alarm clock (:func:`tick_alarms`) as
 :data:`ALARM_CLOCK_ACTOR`, both system actors with the administrator role.
 
 Everything is kept per organisation (the agency): each use case takes its id.
@@ -22,7 +22,6 @@ from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize,
 from caredomain.arguments import checked
 from caredomain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from caredomain.events import Event, OrganisationConfigured
-from caredomain.interventions import steps
 from caredomain.interventions.agency import Agency
 from caredomain.interventions.alarm import Alarm, AlarmFired, AlarmId, AlarmState
 from caredomain.interventions.devices import (
@@ -80,7 +79,8 @@ from caredomain.interventions.punches import (
     VisitPlanning,
 )
 from caredomain.interventions.reconciliation import Reconciliation, day_bounds, reconcile
-from caredomain.interventions.steps import load_punch_log
+from caredomain.interventions.services import steps
+from caredomain.interventions.services.steps import load_punch_log
 from caredomain.interventions.transmission import (
     TransmissionPlan,
     plan_transmission,

@@ -14,7 +14,7 @@ from caredomain.interventions.devices import Device, DeviceId, PhoneAction, Plat
 from caredomain.interventions.messaging import RequestId, RequestKind, RequestStatus, StaffRequest
 from caredomain.interventions.model import CaregiverId
 from caredomain.interventions.phonebook import EmergencyNumber, EmergencyNumbers, parse_phone
-from caredomain.interventions.services.sync import SyncReport
+from caredomain.interventions.services.sync_report import SyncReport
 from caredomain.interventions.transmission import NotTransmittedReason, TransmissionStatus
 from caredomain.interventions.transmission import TransmissionState as State
 from caredomain.text import Text

@@ -17,7 +17,9 @@ from typing import Any, TypeVar
 
 from caredomain.errors import InvalidInput
 from caredomain.interventions.alarm import Alarm, AlarmId, AlarmState
+from caredomain.interventions.corrections import Correction
 from caredomain.interventions.devices import Device, DeviceId
+from caredomain.interventions.log_entries import LogEntry
 from caredomain.interventions.messaging import RequestId, StaffRequest, Thread
 from caredomain.interventions.model import (
     Caregiver,
@@ -30,7 +32,6 @@ from caredomain.interventions.model import (
 )
 from caredomain.interventions.phonebook import Directory, EmergencyNumbers
 from caredomain.interventions.ports import AgencySettings, PlatformState
-from caredomain.interventions.punches import Correction, LogEntry
 from caredomain.interventions.visit_data import (
     Comment,
     Expense,

@@ -23,6 +23,14 @@ from caredomain.interventions.alarm import (
     office_message,
     theoretical_position,
 )
+from caredomain.interventions.corrections import Correction, CorrectionId, CorrectionReason
+from caredomain.interventions.derived_visits import (
+    Visit,
+    derive_visits,
+    open_visit,
+    visits,
+    whole_minutes,
+)
 from caredomain.interventions.devices import (
     ALL_ACTIONS,
     IOS_ACTIONS,
@@ -55,6 +63,7 @@ from caredomain.interventions.events import (
     VisitEnded,
     VisitStarted,
 )
+from caredomain.interventions.log_entries import LogEntry, Refusal
 from caredomain.interventions.messaging import (
     CALL_BACK_TEXT,
     Message,
@@ -121,23 +130,8 @@ from caredomain.interventions.platform import (
     PhoneMessage,
     PlanningPush,
 )
-from caredomain.interventions.punches import (
-    Correction,
-    CorrectionId,
-    CorrectionReason,
-    LogEntry,
-    PunchLog,
-    PunchOutcome,
-    Refusal,
-    Visit,
-    VisitPlanning,
-    correction_refusal,
-    derive_visits,
-    open_visit,
-    punch_refusal,
-    visits,
-    whole_minutes,
-)
+from caredomain.interventions.punch_rules import correction_refusal, punch_refusal
+from caredomain.interventions.punches import PunchLog, PunchOutcome
 from caredomain.interventions.reconciliation import (
     ActualTimes,
     Anomaly,
@@ -171,6 +165,7 @@ from caredomain.interventions.visit_data import (
     VisitEntry,
     entry_refusal,
 )
+from caredomain.interventions.visit_planning import VisitPlanning
 
 __all__ = [
     "ALL_ACTIONS",

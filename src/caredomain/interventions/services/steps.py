@@ -22,25 +22,16 @@ from caredomain.interventions.messaging import (
     StaffRequest,
     Thread,
 )
-from caredomain.interventions.model import (
-    Caregiver,
-    CaregiverId,
-    GpsFix,
-    InterventionId,
-    Punch,
-)
+from caredomain.interventions.model import Caregiver, CaregiverId, GpsFix, InterventionId, Punch
 from caredomain.interventions.phone_events import CaregiverMessageReceived
 from caredomain.interventions.ports import (
     AgencySettings,
     InterventionRepository,
     InterventionsUnitOfWork,
 )
-from caredomain.interventions.punches import (
-    PunchLog,
-    PunchOutcome,
-    VisitPlanning,
-)
+from caredomain.interventions.punches import PunchLog, PunchOutcome
 from caredomain.interventions.visit_data import VisitDataLog, VisitEntry
+from caredomain.interventions.visit_planning import VisitPlanning
 from caredomain.organisation import OrganisationId
 from caredomain.services.context import ServiceContext
 from caredomain.text import Text

@@ -14,6 +14,9 @@ from caredomain.access import Action, Actor, authorize
 from caredomain.arguments import checked
 from caredomain.errors import InvalidInput, NotFound
 from caredomain.events import Event
+from caredomain.interventions.corrections import Correction, CorrectionId, CorrectionReason
+from caredomain.interventions.derived_visits import Visit
+from caredomain.interventions.log_entries import LogEntry
 from caredomain.interventions.model import (
     Caregiver,
     CaregiverId,
@@ -24,20 +27,12 @@ from caredomain.interventions.model import (
     PunchId,
 )
 from caredomain.interventions.ports import InterventionRepository, interventions_unit_of_work
-from caredomain.interventions.punches import (
-    Correction,
-    CorrectionId,
-    CorrectionReason,
-    LogEntry,
-    PunchLog,
-    PunchOutcome,
-    Visit,
-    VisitPlanning,
-)
+from caredomain.interventions.punches import PunchLog, PunchOutcome
 from caredomain.interventions.reconciliation import Reconciliation, day_bounds, reconcile
 from caredomain.interventions.services import steps
 from caredomain.interventions.services.access import agency_resource, caregiver_resource
 from caredomain.interventions.visit_data import VisitData, VisitDataLog, VisitEntry
+from caredomain.interventions.visit_planning import VisitPlanning
 from caredomain.organisation import OrganisationId
 from caredomain.services.context import ServiceContext
 from caredomain.text import Text

@@ -18,7 +18,7 @@ from attrs import frozen
 
 from caredomain.errors import InvalidInput
 from caredomain.interventions.alarm import AlarmId
-from caredomain.interventions.messaging import Message, MessageId, StaffRequest
+from caredomain.interventions.messaging import Message, MessageId
 from caredomain.interventions.model import (
     Badge,
     Caregiver,
@@ -40,6 +40,7 @@ from caredomain.interventions.platform import (
     PhoneMessage,
     PlanningPush,
 )
+from caredomain.interventions.staff_requests import StaffRequest
 from caredomain.interventions.visit_data import (
     Comment,
     Expense,

@@ -20,7 +20,7 @@ from caredomain.interventions.alarm import Alarm, AlarmId, AlarmState
 from caredomain.interventions.corrections import Correction
 from caredomain.interventions.devices import Device, DeviceId
 from caredomain.interventions.log_entries import LogEntry
-from caredomain.interventions.messaging import RequestId, StaffRequest, Thread
+from caredomain.interventions.messaging import Thread
 from caredomain.interventions.model import (
     Caregiver,
     CaregiverId,
@@ -32,6 +32,7 @@ from caredomain.interventions.model import (
 )
 from caredomain.interventions.phonebook import Directory, EmergencyNumbers
 from caredomain.interventions.ports import AgencySettings, PlatformState
+from caredomain.interventions.staff_requests import RequestId, StaffRequest
 from caredomain.interventions.visit_data import (
     Comment,
     Expense,

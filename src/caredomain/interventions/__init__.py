@@ -70,10 +70,6 @@ from caredomain.interventions.messaging import (
     MessageDirection,
     MessageId,
     MessageKind,
-    RequestId,
-    RequestKind,
-    RequestStatus,
-    StaffRequest,
     Thread,
     blocking_messages,
     device_blocking_messages,
@@ -140,6 +136,12 @@ from caredomain.interventions.reconciliation import (
     Tolerances,
     day_bounds,
     reconcile,
+)
+from caredomain.interventions.staff_requests import (
+    RequestId,
+    RequestKind,
+    RequestStatus,
+    StaffRequest,
 )
 from caredomain.interventions.transmission import (
     IdFactory,

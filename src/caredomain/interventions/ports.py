@@ -21,7 +21,7 @@ from caredomain.interventions.alarm import Alarm, AlarmId, AlarmSettings, AlarmS
 from caredomain.interventions.corrections import Correction
 from caredomain.interventions.devices import Device, DeviceId
 from caredomain.interventions.log_entries import LogEntry
-from caredomain.interventions.messaging import MessageId, RequestId, StaffRequest, Thread
+from caredomain.interventions.messaging import MessageId, Thread
 from caredomain.interventions.model import (
     Caregiver,
     CaregiverId,
@@ -33,6 +33,7 @@ from caredomain.interventions.model import (
 )
 from caredomain.interventions.phonebook import Directory, EmergencyNumbers
 from caredomain.interventions.reconciliation import Tolerances
+from caredomain.interventions.staff_requests import RequestId, StaffRequest
 from caredomain.interventions.visit_data import VisitEntry
 from caredomain.organisation import OrganisationId
 from caredomain.ports import Store, UnitOfWork, holding

@@ -18,10 +18,6 @@ from caredomain.interventions.messaging import (
     Message,
     MessageId,
     MessageKind,
-    RequestId,
-    RequestKind,
-    RequestStatus,
-    StaffRequest,
     Thread,
 )
 from caredomain.interventions.model import CaregiverId, InterventionId
@@ -29,6 +25,12 @@ from caredomain.interventions.ports import interventions_unit_of_work
 from caredomain.interventions.services import steps
 from caredomain.interventions.services.access import agency_resource, caregiver_resource
 from caredomain.interventions.services.devices import enqueue
+from caredomain.interventions.staff_requests import (
+    RequestId,
+    RequestKind,
+    RequestStatus,
+    StaffRequest,
+)
 from caredomain.organisation import OrganisationId
 from caredomain.services.context import ServiceContext
 from caredomain.text import Text

@@ -15,13 +15,7 @@ from attrs import evolve
 from caredomain.errors import Conflict, NotFound, RuleViolation
 from caredomain.events import Event
 from caredomain.interventions.alarm import AlarmBoard, AlarmFired, AlarmId, AlarmState
-from caredomain.interventions.messaging import (
-    MessageId,
-    MessageKind,
-    RequestStatus,
-    StaffRequest,
-    Thread,
-)
+from caredomain.interventions.messaging import MessageId, MessageKind, Thread
 from caredomain.interventions.model import Caregiver, CaregiverId, GpsFix, InterventionId, Punch
 from caredomain.interventions.phone_events import CaregiverMessageReceived
 from caredomain.interventions.ports import (
@@ -30,6 +24,7 @@ from caredomain.interventions.ports import (
     InterventionsUnitOfWork,
 )
 from caredomain.interventions.punches import PunchLog, PunchOutcome
+from caredomain.interventions.staff_requests import RequestStatus, StaffRequest
 from caredomain.interventions.visit_data import VisitDataLog, VisitEntry
 from caredomain.interventions.visit_planning import VisitPlanning
 from caredomain.organisation import OrganisationId

@@ -15,7 +15,6 @@ from attrs import evolve
 
 from caredomain.errors import CareDomainError, Conflict
 from caredomain.events import Event
-from caredomain.interventions.messaging import StaffRequest
 from caredomain.interventions.model import CaregiverId, Punch
 from caredomain.interventions.platform import (
     Acknowledgement,
@@ -29,6 +28,7 @@ from caredomain.interventions.ports import InterventionsUnitOfWork, intervention
 from caredomain.interventions.punches import PunchLog
 from caredomain.interventions.services import steps
 from caredomain.interventions.services.sync_report import SyncReport
+from caredomain.interventions.staff_requests import StaffRequest
 from caredomain.interventions.visit_data import VisitEntry
 from caredomain.organisation import OrganisationId
 from caredomain.services.context import ServiceContext

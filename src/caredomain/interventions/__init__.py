@@ -5,23 +5,27 @@ lone-worker alarm (DATI); devices and the mobile platform they are reached throu
 See ``docs/interventions.md``."""
 
 from caredomain.interventions.alarm import (
-    DEFAULT_COUNTDOWN,
-    MAX_COUNTDOWN,
-    MIN_COUNTDOWN,
     Alarm,
     AlarmBoard,
-    AlarmCall,
     AlarmCancelled,
-    AlarmEmail,
     AlarmFired,
     AlarmId,
-    AlarmSettings,
     AlarmState,
     AlarmTriggered,
+)
+from caredomain.interventions.alarm_report import (
+    AlarmCall,
+    AlarmEmail,
     TheoreticalPosition,
     alarm_email,
     office_message,
     theoretical_position,
+)
+from caredomain.interventions.alarm_settings import (
+    DEFAULT_COUNTDOWN,
+    MAX_COUNTDOWN,
+    MIN_COUNTDOWN,
+    AlarmSettings,
 )
 from caredomain.interventions.corrections import Correction, CorrectionId, CorrectionReason
 from caredomain.interventions.derived_visits import (

@@ -17,7 +17,8 @@ from typing import Protocol, cast
 
 from attrs import field, frozen
 
-from caredomain.interventions.alarm import Alarm, AlarmId, AlarmSettings, AlarmState
+from caredomain.interventions.alarm import Alarm, AlarmId, AlarmState
+from caredomain.interventions.alarm_settings import AlarmSettings
 from caredomain.interventions.corrections import Correction
 from caredomain.interventions.devices import Device, DeviceId
 from caredomain.interventions.log_entries import LogEntry

@@ -14,18 +14,16 @@ from hypothesis import strategies as st
 from caredomain.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from caredomain.events import Event
 from caredomain.interventions.alarm import (
-    DEFAULT_COUNTDOWN,
     Alarm,
     AlarmBoard,
-    AlarmCall,
     AlarmCancelled,
     AlarmFired,
     AlarmId,
-    AlarmSettings,
     AlarmState,
     AlarmTriggered,
-    theoretical_position,
 )
+from caredomain.interventions.alarm_report import AlarmCall, theoretical_position
+from caredomain.interventions.alarm_settings import DEFAULT_COUNTDOWN, AlarmSettings
 from caredomain.interventions.model import (
     Caregiver,
     CaregiverId,

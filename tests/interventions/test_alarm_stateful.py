@@ -13,7 +13,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from caredomain.clock import FixedClock
 from caredomain.errors import RuleViolation
-from caredomain.interventions.alarm import AlarmBoard, AlarmId, AlarmSettings, AlarmState
+from caredomain.interventions.alarm import AlarmBoard, AlarmId, AlarmState
+from caredomain.interventions.alarm_settings import AlarmSettings
 from caredomain.interventions.model import Caregiver, CaregiverId
 from caredomain.interventions.phonebook import parse_phone
 from caredomain.organisation import Organisation, OrganisationId

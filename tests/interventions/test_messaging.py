@@ -20,10 +20,6 @@ from caredomain.interventions.messaging import (
     MessageDirection,
     MessageId,
     MessageKind,
-    RequestId,
-    RequestKind,
-    RequestStatus,
-    StaffRequest,
     Thread,
     blocking_messages,
     device_blocking_messages,
@@ -34,6 +30,12 @@ from caredomain.interventions.phone_events import (
     OfficeMessageAcknowledged,
     OfficeMessageSent,
     StaffRequestDecided,
+)
+from caredomain.interventions.staff_requests import (
+    RequestId,
+    RequestKind,
+    RequestStatus,
+    StaffRequest,
 )
 from caredomain.serialization import structure, unstructure
 

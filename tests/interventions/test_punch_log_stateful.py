@@ -13,6 +13,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from caredomain.errors import RuleViolation
+from caredomain.interventions.corrections import Correction, CorrectionId, CorrectionReason
+from caredomain.interventions.derived_visits import derive_visits, open_visit
+from caredomain.interventions.log_entries import LogEntry
 from caredomain.interventions.model import (
     Badge,
     BadgeKind,
@@ -29,17 +32,9 @@ from caredomain.interventions.model import (
     ServiceId,
     Task,
 )
-from caredomain.interventions.punches import (
-    Correction,
-    CorrectionId,
-    CorrectionReason,
-    LogEntry,
-    PunchLog,
-    VisitPlanning,
-    derive_visits,
-    open_visit,
-)
+from caredomain.interventions.punches import PunchLog
 from caredomain.interventions.visit_data import EntryId, Mileage, Report, VisitDataLog
+from caredomain.interventions.visit_planning import VisitPlanning
 
 MORNING = datetime(2026, 3, 2, 7, tzinfo=UTC)
 CAREGIVERS = [CaregiverId("A"), CaregiverId("B")]

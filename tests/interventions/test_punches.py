@@ -9,6 +9,8 @@ from attrs import evolve
 
 from caredomain.errors import Conflict, InvalidInput, RuleViolation
 from caredomain.events import Event
+from caredomain.interventions.corrections import Correction, CorrectionId, CorrectionReason
+from caredomain.interventions.derived_visits import Visit, derive_visits, open_visit, visits
 from caredomain.interventions.events import (
     PunchRecorded,
     PunchRefused,
@@ -33,17 +35,8 @@ from caredomain.interventions.model import (
     ServiceId,
     Task,
 )
-from caredomain.interventions.punches import (
-    Correction,
-    CorrectionId,
-    CorrectionReason,
-    PunchLog,
-    Visit,
-    VisitPlanning,
-    derive_visits,
-    open_visit,
-    visits,
-)
+from caredomain.interventions.punches import PunchLog
+from caredomain.interventions.visit_planning import VisitPlanning
 from caredomain.serialization import structure, unstructure
 
 DAY = datetime(2026, 3, 2, tzinfo=UTC)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from caredomain.errors import InvalidInput
+from caredomain.interventions.corrections import Correction, CorrectionId, CorrectionReason
 from caredomain.interventions.model import (
     Badge,
     BadgeKind,
@@ -24,13 +25,7 @@ from caredomain.interventions.model import (
     PunchMethod,
     ServiceId,
 )
-from caredomain.interventions.punches import (
-    Correction,
-    CorrectionId,
-    CorrectionReason,
-    PunchLog,
-    VisitPlanning,
-)
+from caredomain.interventions.punches import PunchLog
 from caredomain.interventions.reconciliation import (
     ActualTimes,
     Anomaly,
@@ -39,6 +34,7 @@ from caredomain.interventions.reconciliation import (
     day_bounds,
     reconcile,
 )
+from caredomain.interventions.visit_planning import VisitPlanning
 
 PARIS = ZoneInfo("Europe/Paris")
 DAY = date(2026, 3, 2)

@@ -56,7 +56,7 @@ from caredomain.interventions import (
 )
 from caredomain.interventions import services as care
 from caredomain.interventions.agency import Agency, load_agency
-from caredomain.interventions.sync import sync_with_platform
+from caredomain.interventions.services.sync import sync_with_platform
 from caredomain.notifications import Notifier
 from caredomain.notifications.outbox import OutboxMessage, OutboxStatus
 from caredomain.organisation import OrganisationId

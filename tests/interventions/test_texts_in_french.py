@@ -11,10 +11,15 @@ import pytest
 from caredomain.cli import i18n
 from caredomain.errors import InvalidInput, NotFound, RuleViolation
 from caredomain.interventions.devices import Device, DeviceId, PhoneAction, Platform
-from caredomain.interventions.messaging import RequestId, RequestKind, RequestStatus, StaffRequest
 from caredomain.interventions.model import CaregiverId
 from caredomain.interventions.phonebook import EmergencyNumber, EmergencyNumbers, parse_phone
-from caredomain.interventions.sync import SyncReport
+from caredomain.interventions.services.sync_report import SyncReport
+from caredomain.interventions.staff_requests import (
+    RequestId,
+    RequestKind,
+    RequestStatus,
+    StaffRequest,
+)
 from caredomain.interventions.transmission import NotTransmittedReason, TransmissionStatus
 from caredomain.interventions.transmission import TransmissionState as State
 from caredomain.text import Text

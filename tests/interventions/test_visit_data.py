@@ -10,6 +10,7 @@ from attrs import evolve
 
 from caredomain.errors import Conflict, InvalidInput, RuleViolation
 from caredomain.events import Event
+from caredomain.interventions.derived_visits import Visit
 from caredomain.interventions.events import (
     CommentAdded,
     ExpenseRecorded,
@@ -27,7 +28,6 @@ from caredomain.interventions.model import (
     ServiceId,
     Task,
 )
-from caredomain.interventions.punches import Visit, VisitPlanning
 from caredomain.interventions.visit_data import (
     Comment,
     EntryId,
@@ -39,6 +39,7 @@ from caredomain.interventions.visit_data import (
     VisitDataLog,
     VisitEntry,
 )
+from caredomain.interventions.visit_planning import VisitPlanning
 from caredomain.serialization import structure, unstructure
 
 NINE = datetime(2026, 3, 2, 9, tzinfo=UTC)

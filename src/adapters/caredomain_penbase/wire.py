@@ -24,9 +24,10 @@ from attrs import frozen
 
 from caredomain.errors import InvalidInput
 from caredomain.interventions.alarm import AlarmId
-from caredomain.interventions.messaging import MessageId, StaffRequest
+from caredomain.interventions.messaging import MessageId
 from caredomain.interventions.model import CaregiverId, GeoPoint, GpsFix, Punch, utc
 from caredomain.interventions.platform import Acknowledgement, AlarmSignal, Inbound, PhoneMessage
+from caredomain.interventions.staff_requests import StaffRequest
 from caredomain.interventions.visit_data import (
     Comment,
     Expense,

@@ -5,23 +5,35 @@ lone-worker alarm (DATI); devices and the mobile platform they are reached throu
 See ``docs/interventions.md``."""
 
 from caredomain.interventions.alarm import (
-    DEFAULT_COUNTDOWN,
-    MAX_COUNTDOWN,
-    MIN_COUNTDOWN,
     Alarm,
     AlarmBoard,
-    AlarmCall,
     AlarmCancelled,
-    AlarmEmail,
     AlarmFired,
     AlarmId,
-    AlarmSettings,
     AlarmState,
     AlarmTriggered,
+)
+from caredomain.interventions.alarm_report import (
+    AlarmCall,
+    AlarmEmail,
     TheoreticalPosition,
     alarm_email,
     office_message,
     theoretical_position,
+)
+from caredomain.interventions.alarm_settings import (
+    DEFAULT_COUNTDOWN,
+    MAX_COUNTDOWN,
+    MIN_COUNTDOWN,
+    AlarmSettings,
+)
+from caredomain.interventions.corrections import Correction, CorrectionId, CorrectionReason
+from caredomain.interventions.derived_visits import (
+    Visit,
+    derive_visits,
+    open_visit,
+    visits,
+    whole_minutes,
 )
 from caredomain.interventions.devices import (
     ALL_ACTIONS,
@@ -55,16 +67,13 @@ from caredomain.interventions.events import (
     VisitEnded,
     VisitStarted,
 )
+from caredomain.interventions.log_entries import LogEntry, Refusal
 from caredomain.interventions.messaging import (
     CALL_BACK_TEXT,
     Message,
     MessageDirection,
     MessageId,
     MessageKind,
-    RequestId,
-    RequestKind,
-    RequestStatus,
-    StaffRequest,
     Thread,
     blocking_messages,
     device_blocking_messages,
@@ -121,23 +130,8 @@ from caredomain.interventions.platform import (
     PhoneMessage,
     PlanningPush,
 )
-from caredomain.interventions.punches import (
-    Correction,
-    CorrectionId,
-    CorrectionReason,
-    LogEntry,
-    PunchLog,
-    PunchOutcome,
-    Refusal,
-    Visit,
-    VisitPlanning,
-    correction_refusal,
-    derive_visits,
-    open_visit,
-    punch_refusal,
-    visits,
-    whole_minutes,
-)
+from caredomain.interventions.punch_rules import correction_refusal, punch_refusal
+from caredomain.interventions.punches import PunchLog, PunchOutcome
 from caredomain.interventions.reconciliation import (
     ActualTimes,
     Anomaly,
@@ -146,6 +140,12 @@ from caredomain.interventions.reconciliation import (
     Tolerances,
     day_bounds,
     reconcile,
+)
+from caredomain.interventions.staff_requests import (
+    RequestId,
+    RequestKind,
+    RequestStatus,
+    StaffRequest,
 )
 from caredomain.interventions.transmission import (
     IdFactory,
@@ -171,6 +171,7 @@ from caredomain.interventions.visit_data import (
     VisitEntry,
     entry_refusal,
 )
+from caredomain.interventions.visit_planning import VisitPlanning
 
 __all__ = [
     "ALL_ACTIONS",

@@ -13,8 +13,8 @@ The state machine, driven by the clock (:meth:`Alarm.tick`)::
     countdown --tick at or after triggered_at + countdown--> fired   (AlarmFired, once)
 
 * The trigger instant is the phone's (``at``); the countdown is the organisation's
-  :class:`AlarmSettings` at that moment (10 s by default, 1 s to 5 min: the seed promises
-  time to cancel).
+  :class:`~caredomain.interventions.alarm_settings.AlarmSettings` at that moment (10 s by
+  default, 1 s to 5 min: the seed promises time to cancel).
 * A trigger sent again with the same alarm id changes nothing: the countdown never restarts
   and a cancelled alarm is not re-armed (:meth:`AlarmBoard.trigger`).
 * A cancel at or after the deadline is refused (``alarm.countdown_over``): the phone has
@@ -23,112 +23,57 @@ The state machine, driven by the clock (:meth:`Alarm.tick`)::
   Cancelling a cancelled alarm changes nothing.
 * A tick before the deadline does nothing; ticks late, repeated or out of order fire the
   alarm once at most.
+
+What a fired alarm tells (the call, the office's message, the e-mail) is
+:mod:`~caredomain.interventions.alarm_report`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import NewType
 
-from attrs import Attribute, evolve, field, frozen
-from babel.dates import format_datetime
-from babel.lists import format_list
-from babel.units import format_unit
+from attrs import evolve, field, frozen
 
-from caredomain.arguments import checked_fields
 from caredomain.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from caredomain.events import Event
+from caredomain.interventions.alarm_report import (
+    AlarmCall,
+    AlarmEmail,
+    TheoreticalPosition,
+    alarm_email,
+    office_message,
+    theoretical_position,
+)
+from caredomain.interventions.alarm_settings import AlarmSettings
 from caredomain.interventions.model import (
     Caregiver,
     CaregiverId,
     Client,
-    ClientId,
-    GeoPoint,
     GpsFix,
-    InterventionId,
     PlannedIntervention,
     identifier,
     non_blank,
     utc,
 )
 from caredomain.interventions.phone_events import IdFactory
-from caredomain.interventions.phonebook import PhoneNumber
 from caredomain.organisation import Organisation
 from caredomain.text import Text
 from caredomain.validation import member_of
 
 __all__ = [
-    "DEFAULT_COUNTDOWN",
-    "MAX_COUNTDOWN",
-    "MIN_COUNTDOWN",
     "Alarm",
     "AlarmBoard",
-    "AlarmCall",
     "AlarmCancelled",
-    "AlarmEmail",
     "AlarmFired",
     "AlarmId",
-    "AlarmSettings",
     "AlarmState",
     "AlarmTriggered",
-    "TheoreticalPosition",
-    "alarm_email",
-    "office_message",
-    "theoretical_position",
 ]
 
 AlarmId = NewType("AlarmId", str)
-
-DEFAULT_COUNTDOWN = timedelta(seconds=10)
-MIN_COUNTDOWN = timedelta(seconds=1)
-MAX_COUNTDOWN = timedelta(minutes=5)
-
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-
-
-def _countdown(value: timedelta | float) -> timedelta:
-    """A countdown given as a timedelta or as seconds."""
-    if isinstance(value, timedelta):
-        return value
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidInput(
-            Text("a countdown is a duration in seconds"), field="countdown", text=str(value)
-        )
-    return timedelta(seconds=value)
-
-
-def _countdown_range(instance: object, attribute: Attribute[timedelta], value: timedelta) -> None:
-    if not MIN_COUNTDOWN <= value <= MAX_COUNTDOWN:
-        raise InvalidInput(
-            Text(
-                "the countdown lasts {low} s to {high} s",
-                low=MIN_COUNTDOWN.seconds,
-                high=MAX_COUNTDOWN.seconds,
-            ),
-            field=attribute.name,
-            text=str(value.total_seconds()),
-        )
-
-
-def _email(instance: object, attribute: Attribute[str], value: str) -> None:
-    if not isinstance(value, str) or not _EMAIL.fullmatch(value):
-        raise InvalidInput(Text("not an e-mail address"), field=attribute.name, text=str(value))
-
-
-@frozen(kw_only=True, field_transformer=checked_fields)
-class AlarmSettings:
-    """An organisation's alarm settings: the number the phone calls when the alarm fires
-    (E.164 or a short number such as ``15``), the address the e-mail goes to, and the
-    countdown during which the caregiver can cancel."""
-
-    call_number: PhoneNumber
-    office_email: str = field(validator=_email)
-    countdown: timedelta = field(
-        default=DEFAULT_COUNTDOWN, converter=_countdown, validator=_countdown_range
-    )
 
 
 class AlarmState(StrEnum):
@@ -147,62 +92,6 @@ def _triggered_at(value: datetime) -> datetime:
 
 def _optional_at(value: datetime | None) -> datetime | None:
     return None if value is None else utc(value, "at")
-
-
-@frozen(kw_only=True)
-class TheoreticalPosition:
-    """Where the planning says the caregiver is: the client of the visit planned then."""
-
-    intervention_id: InterventionId
-    client_id: ClientId
-    client_name: str
-    address: str
-    location: GeoPoint | None
-    start: datetime
-    end: datetime
-
-
-def theoretical_position(
-    caregiver_id: CaregiverId,
-    moment: datetime,
-    interventions: Iterable[PlannedIntervention],
-    clients: Iterable[Client] = (),
-) -> TheoreticalPosition | None:
-    """The seed's "position théorique (en fonction du planning et de l'heure)": the client
-    of ``caregiver_id``'s visit planned at ``moment``; of the one that began last when
-    visits overlap; None when none is planned. A client missing from ``clients`` is shown
-    by its id."""
-    covering = [i for i in interventions if i.caregiver_id == caregiver_id and i.covers(moment)]
-    if not covering:
-        return None
-    visit = max(covering, key=lambda i: (i.start, i.id))
-    client = {c.id: c for c in clients}.get(visit.client_id)
-    return TheoreticalPosition(
-        intervention_id=visit.id,
-        client_id=visit.client_id,
-        client_name=client.name if client else visit.client_id,
-        address=client.address if client else "",
-        location=client.location if client else None,
-        start=visit.start,
-        end=visit.end,
-    )
-
-
-@frozen
-class AlarmCall:
-    """The call the phone starts when the alarm fires."""
-
-    number: PhoneNumber
-    speaker_on: bool = True
-
-
-@frozen
-class AlarmEmail:
-    """The e-mail the alarm sends, in plain text."""
-
-    to: str
-    subject: str
-    body: str
 
 
 @frozen(kw_only=True)
@@ -452,94 +341,3 @@ class AlarmBoard:
         """The alarms still in their countdown, the soonest deadline first."""
         waiting = (a for a in self._alarms.values() if a.state is AlarmState.COUNTDOWN)
         return tuple(sorted(waiting, key=lambda a: (a.deadline, a.id)))
-
-
-# The texts, in French: the seed's organisations read them.
-
-_MOMENT = "EEEE d MMMM y 'à' HH:mm:ss"
-_HOUR = "HH:mm"
-
-
-def _when(moment: datetime, organisation: Organisation, pattern: str = _MOMENT) -> str:
-    local = organisation.local(moment)
-    return str(
-        format_datetime(local, pattern, tzinfo=organisation.zone, locale=organisation.locale)
-    )
-
-
-def _duration(seconds: int, locale: str) -> str:
-    """A duration in words: "45 secondes", "2 minutes et 5 secondes", "1 heure"."""
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = [
-        format_unit(amount, unit, length="long", locale=locale)
-        for amount, unit in (
-            (hours, "duration-hour"),
-            (minutes, "duration-minute"),
-            (secs, "duration-second"),
-        )
-        if amount
-    ]
-    return str(format_list(parts, style="standard", locale=locale))
-
-
-def _theoretical_text(alarm: Alarm, organisation: Organisation) -> str:
-    place = alarm.theoretical
-    if place is None:
-        return "aucune intervention prévue à cette heure"
-    address = f", {place.address}" if place.address.strip() else ""
-    start, end = (_when(m, organisation, _HOUR) for m in (place.start, place.end))
-    return (
-        f"chez {place.client_name}{address} "
-        f"(intervention {place.intervention_id}, de {start} à {end})"
-    )
-
-
-def _gps_text(alarm: Alarm, organisation: Organisation) -> str:
-    fix, age = alarm.gps, alarm.gps_age
-    if fix is None or age is None:
-        return "aucune position GPS"
-    seconds = round(age.total_seconds())
-    words = _duration(abs(seconds), organisation.locale)
-    when = (
-        "au moment du déclenchement"
-        if seconds == 0
-        else f"{words} {'avant' if seconds > 0 else 'après'} le déclenchement"
-    )
-    precision = format_unit(
-        round(fix.accuracy_m), "length-meter", length="short", locale=organisation.locale
-    )
-    lat, lon = f"{fix.point.latitude:.6f}", f"{fix.point.longitude:.6f}"
-    return (
-        f"{fix.point}, précision {precision}, relevée {when}\n"
-        f"  https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=18/{lat}/{lon}"
-    )
-
-
-def office_message(alarm: Alarm, organisation: Organisation) -> str:
-    """The message the office receives ("Ogust Manager" and the web interface)."""
-    return (
-        f"Alerte DATI : {alarm.caregiver_name} a déclenché l'alarme "
-        f"le {_when(alarm.triggered_at, organisation)}. "
-        f"Position théorique : {_theoretical_text(alarm, organisation)}. "
-        f"Appel lancé vers le {alarm.settings.call_number}."
-    )
-
-
-def alarm_email(alarm: Alarm, organisation: Organisation) -> AlarmEmail:
-    """The e-mail to the set address: the caregiver's name, the time of the trigger on the
-    organisation's clock, the theoretical position and the real (GPS) one."""
-    subject = f"Alerte DATI : {alarm.caregiver_name}"
-    body = "\n".join(
-        [
-            "Alerte du Dispositif d'Aide au Travailleur Isolé (DATI).",
-            "",
-            f"Intervenant : {alarm.caregiver_name} ({alarm.caregiver_id})",
-            f"Déclenchement : {_when(alarm.triggered_at, organisation)} ({organisation.zone.key})",
-            f"Position théorique : {_theoretical_text(alarm, organisation)}",
-            f"Position réelle (GPS) : {_gps_text(alarm, organisation)}",
-            "",
-            f"Un appel a été lancé vers le {alarm.settings.call_number}, haut-parleur activé.",
-        ]
-    )
-    return AlarmEmail(alarm.settings.office_email, subject, body)

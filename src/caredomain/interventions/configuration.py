@@ -22,7 +22,7 @@ from datetime import timedelta
 from attrs import frozen
 
 from caredomain.errors import InvalidInput
-from caredomain.interventions.alarm import DEFAULT_COUNTDOWN, AlarmSettings
+from caredomain.interventions.alarm_settings import DEFAULT_COUNTDOWN, AlarmSettings
 from caredomain.interventions.phonebook import parse_phone
 from caredomain.interventions.ports import AgencySettings
 from caredomain.interventions.reconciliation import Tolerances

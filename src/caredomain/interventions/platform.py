@@ -21,7 +21,7 @@ from attrs import field, frozen
 
 from caredomain.interventions.alarm import AlarmId
 from caredomain.interventions.devices import DeviceId, LossKind
-from caredomain.interventions.messaging import Message, MessageId, MessageKind, StaffRequest
+from caredomain.interventions.messaging import Message, MessageId, MessageKind
 from caredomain.interventions.model import (
     Caregiver,
     CaregiverId,
@@ -34,6 +34,7 @@ from caredomain.interventions.model import (
     utc,
 )
 from caredomain.interventions.phonebook import EmergencyNumber
+from caredomain.interventions.staff_requests import StaffRequest
 from caredomain.interventions.visit_data import VisitEntry
 from caredomain.validation import member_of
 

@@ -17,9 +17,12 @@ from typing import Protocol, cast
 
 from attrs import field, frozen
 
-from caredomain.interventions.alarm import Alarm, AlarmId, AlarmSettings, AlarmState
+from caredomain.interventions.alarm import Alarm, AlarmId, AlarmState
+from caredomain.interventions.alarm_settings import AlarmSettings
+from caredomain.interventions.corrections import Correction
 from caredomain.interventions.devices import Device, DeviceId
-from caredomain.interventions.messaging import MessageId, RequestId, StaffRequest, Thread
+from caredomain.interventions.log_entries import LogEntry
+from caredomain.interventions.messaging import MessageId, Thread
 from caredomain.interventions.model import (
     Caregiver,
     CaregiverId,
@@ -30,8 +33,8 @@ from caredomain.interventions.model import (
     Service,
 )
 from caredomain.interventions.phonebook import Directory, EmergencyNumbers
-from caredomain.interventions.punches import Correction, LogEntry
 from caredomain.interventions.reconciliation import Tolerances
+from caredomain.interventions.staff_requests import RequestId, StaffRequest
 from caredomain.interventions.visit_data import VisitEntry
 from caredomain.organisation import OrganisationId
 from caredomain.ports import Store, UnitOfWork, holding

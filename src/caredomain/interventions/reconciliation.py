@@ -24,6 +24,7 @@ from attrs import Attribute, field, frozen
 
 from caredomain.arguments import checked_fields
 from caredomain.errors import InvalidInput
+from caredomain.interventions.derived_visits import Visit, whole_minutes
 from caredomain.interventions.model import (
     CaregiverId,
     Client,
@@ -33,7 +34,8 @@ from caredomain.interventions.model import (
     PunchKind,
     utc,
 )
-from caredomain.interventions.punches import PunchLog, Visit, VisitPlanning, whole_minutes
+from caredomain.interventions.punches import PunchLog
+from caredomain.interventions.visit_planning import VisitPlanning
 from caredomain.organisation import PARIS
 from caredomain.text import Text
 

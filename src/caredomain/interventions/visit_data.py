@@ -26,6 +26,7 @@ from attrs import Attribute, field, frozen
 
 from caredomain.errors import Conflict, InvalidInput, RuleViolation
 from caredomain.events import Event
+from caredomain.interventions.derived_visits import Visit
 from caredomain.interventions.events import (
     CommentAdded,
     ExpenseRecorded,
@@ -41,7 +42,7 @@ from caredomain.interventions.model import (
     non_blank,
     utc,
 )
-from caredomain.interventions.punches import Visit, VisitPlanning
+from caredomain.interventions.visit_planning import VisitPlanning
 from caredomain.text import Text
 from caredomain.validation import member_of
 

@@ -14,7 +14,7 @@ from caredomain import Actor, FixedClock
 from caredomain.interventions import CaregiverId, InterventionId, PhoneMessage, Punch, PunchId
 from caredomain.interventions import services as care
 from caredomain.interventions.agency import load_agency
-from caredomain.interventions.sync import sync_with_platform
+from caredomain.interventions.services.sync import sync_with_platform
 from caredomain.organisation import OrganisationId
 from caredomain.services import ServiceContext
 from caredomain_penbase import PenbaseClient, PenbaseSettings, Secret

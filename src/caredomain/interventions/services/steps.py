@@ -1,8 +1,8 @@
 """The home-care use cases' steps: what each does once access has been checked, inside an
 open unit of work. The office's use cases (:mod:`caredomain.interventions.services`) and the
-mobile platform's synchronisation (:mod:`caredomain.interventions.sync`) both apply what
-they receive through these, so a punch, a visit entry, a message or an alarm sent from a
-phone is kept exactly as one entered at the office.
+mobile platform's synchronisation (:mod:`caredomain.interventions.services.sync`) both apply
+what they receive through these, so a punch, a visit entry, a message or an alarm sent from
+a phone is kept exactly as one entered at the office.
 """
 
 from __future__ import annotations
@@ -15,32 +15,18 @@ from attrs import evolve
 from caredomain.errors import Conflict, NotFound, RuleViolation
 from caredomain.events import Event
 from caredomain.interventions.alarm import AlarmBoard, AlarmFired, AlarmId, AlarmState
-from caredomain.interventions.messaging import (
-    MessageId,
-    MessageKind,
-    RequestStatus,
-    StaffRequest,
-    Thread,
-)
-from caredomain.interventions.model import (
-    Caregiver,
-    CaregiverId,
-    GpsFix,
-    InterventionId,
-    Punch,
-)
+from caredomain.interventions.messaging import MessageId, MessageKind, Thread
+from caredomain.interventions.model import Caregiver, CaregiverId, GpsFix, InterventionId, Punch
 from caredomain.interventions.phone_events import CaregiverMessageReceived
 from caredomain.interventions.ports import (
     AgencySettings,
     InterventionRepository,
     InterventionsUnitOfWork,
 )
-from caredomain.interventions.punches import (
-    PunchLog,
-    PunchOutcome,
-    VisitPlanning,
-)
+from caredomain.interventions.punches import PunchLog, PunchOutcome
+from caredomain.interventions.staff_requests import RequestStatus, StaffRequest
 from caredomain.interventions.visit_data import VisitDataLog, VisitEntry
+from caredomain.interventions.visit_planning import VisitPlanning
 from caredomain.organisation import OrganisationId
 from caredomain.services.context import ServiceContext
 from caredomain.text import Text

@@ -98,6 +98,16 @@ def test_outside_the_window_is_refused(arrival: str) -> None:
         check_call_window(at(arrival), SETTINGS, MONTREAL)
 
 
+@pytest.mark.parametrize("seconds", [-1, 1])
+def test_a_second_outside_the_window_is_outside(seconds: int) -> None:
+    """15:29:59 is before a window opening at 15:30, as 18:00:01 is after one closing at 18:00
+    (the minute was once rounded up, which let 15:29:01 in)."""
+    edge = at("15:30") if seconds < 0 else at("18:00")
+    with pytest.raises(RuleViolation):
+        check_call_window(edge + timedelta(seconds=seconds), SETTINGS, MONTREAL)
+    check_call_window(edge - timedelta(seconds=seconds), SETTINGS, MONTREAL)
+
+
 def test_statuses_go_called_ready_departed_and_nothing_else() -> None:
     announced = pickup("15:45")
     with pytest.raises(RuleViolation) as refused:

@@ -88,9 +88,12 @@ def check_call_window(arrival: datetime, settings: AccountSettings, zone: ZoneIn
     """Refuse an arrival outside the call window, on the installation's wall clock; both ends
     of the window are inside it."""
     local = arrival.astimezone(zone)
-    minute = local.hour * 60 + local.minute + (local.second > 0 or local.microsecond > 0)
+    since_midnight = timedelta(
+        hours=local.hour, minutes=local.minute, seconds=local.second, microseconds=local.microsecond
+    )
     window = settings.call_window
-    if not window.start_minute <= minute <= window.end_minute:
+    start, end = timedelta(minutes=window.start_minute), timedelta(minutes=window.end_minute)
+    if not start <= since_midnight <= end:
         raise RuleViolation(
             "pickup.outside_window",
             Text(

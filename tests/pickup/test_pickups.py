@@ -159,6 +159,19 @@ def test_an_arrival_much_later_after_its_alert_gives_a_new_alert_not_a_duplicate
     assert again.sequence == 2
 
 
+def test_an_arrival_a_little_earlier_moves_the_alert_earlier() -> None:
+    """Re-announced nine minutes earlier, not a material change: the alert still comes the
+    preparation time before the new arrival, not after the parent is there."""
+    announced = pickup("16:30")
+    assert announced.reannounce(at("16:00"), at("16:21"), new_id) == []
+    assert announced.due_at == at("16:16")
+    (alert,) = announced.tick(at("16:16"), new_id)
+    assert isinstance(alert, PickupAlertDue)
+    assert (alert.arrival, alert.sequence) == (at("16:21"), 1)
+    assert announced.reannounce(at("16:17"), at("16:29"), new_id) == []  # not material: stands
+    assert (announced.alerting, announced.arrival) == (True, at("16:29"))
+
+
 def test_an_announcement_never_followed_by_an_arrival_expires_and_keeps_no_position() -> None:
     gps = pickup("16:30", requested="16:00", mode=ArrivalMode.GPS)
     gps.report(at("16:10"), GeoPoint(45.5, -73.6), timedelta(minutes=20), new_id)

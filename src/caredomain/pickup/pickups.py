@@ -177,9 +177,11 @@ class Pickup:
         return self._moved(at, at + travel, new_id)
 
     def reannounce(self, at: datetime, arrival: datetime, new_id: IdFactory) -> list[PickupEvent]:
-        """The parent gives a new estimated arrival time for the same pickup."""
-        if not self.is_open or abs(arrival - self.arrival) < MATERIAL_CHANGE:
-            return self.tick(at, new_id)
+        """The parent gives a new estimated arrival time for the same pickup: the alert is
+        then due the preparation time before it; a standing alert is withdrawn only if the
+        arrival moved later by :data:`MATERIAL_CHANGE` or more."""
+        if not self.is_open:
+            return []
         return self._moved(at, arrival, new_id)
 
     def _moved(self, at: datetime, arrival: datetime, new_id: IdFactory) -> list[PickupEvent]:

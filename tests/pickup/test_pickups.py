@@ -98,6 +98,16 @@ def test_outside_the_window_is_refused(arrival: str) -> None:
         check_call_window(at(arrival), SETTINGS, MONTREAL)
 
 
+@pytest.mark.parametrize("seconds", [-1, 1])
+def test_a_second_outside_the_window_is_outside(seconds: int) -> None:
+    """15:29:59 is before a window opening at 15:30, as 18:00:01 is after one closing at 18:00
+    (the minute was once rounded up, which let 15:29:01 in)."""
+    edge = at("15:30") if seconds < 0 else at("18:00")
+    with pytest.raises(RuleViolation):
+        check_call_window(edge + timedelta(seconds=seconds), SETTINGS, MONTREAL)
+    check_call_window(edge - timedelta(seconds=seconds), SETTINGS, MONTREAL)
+
+
 def test_statuses_go_called_ready_departed_and_nothing_else() -> None:
     announced = pickup("15:45")
     with pytest.raises(RuleViolation) as refused:
@@ -147,6 +157,19 @@ def test_an_arrival_much_later_after_its_alert_gives_a_new_alert_not_a_duplicate
     (again,) = announced.tick(at("16:25"), new_id)
     assert isinstance(again, PickupAlertDue)
     assert again.sequence == 2
+
+
+def test_an_arrival_a_little_earlier_moves_the_alert_earlier() -> None:
+    """Re-announced nine minutes earlier, not a material change: the alert still comes the
+    preparation time before the new arrival, not after the parent is there."""
+    announced = pickup("16:30")
+    assert announced.reannounce(at("16:00"), at("16:21"), new_id) == []
+    assert announced.due_at == at("16:16")
+    (alert,) = announced.tick(at("16:16"), new_id)
+    assert isinstance(alert, PickupAlertDue)
+    assert (alert.arrival, alert.sequence) == (at("16:21"), 1)
+    assert announced.reannounce(at("16:17"), at("16:29"), new_id) == []  # not material: stands
+    assert (announced.alerting, announced.arrival) == (True, at("16:29"))
 
 
 def test_an_announcement_never_followed_by_an_arrival_expires_and_keeps_no_position() -> None:

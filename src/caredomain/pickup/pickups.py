@@ -88,9 +88,12 @@ def check_call_window(arrival: datetime, settings: AccountSettings, zone: ZoneIn
     """Refuse an arrival outside the call window, on the installation's wall clock; both ends
     of the window are inside it."""
     local = arrival.astimezone(zone)
-    minute = local.hour * 60 + local.minute + (local.second > 0 or local.microsecond > 0)
+    since_midnight = timedelta(
+        hours=local.hour, minutes=local.minute, seconds=local.second, microseconds=local.microsecond
+    )
     window = settings.call_window
-    if not window.start_minute <= minute <= window.end_minute:
+    start, end = timedelta(minutes=window.start_minute), timedelta(minutes=window.end_minute)
+    if not start <= since_midnight <= end:
         raise RuleViolation(
             "pickup.outside_window",
             Text(
@@ -174,9 +177,11 @@ class Pickup:
         return self._moved(at, at + travel, new_id)
 
     def reannounce(self, at: datetime, arrival: datetime, new_id: IdFactory) -> list[PickupEvent]:
-        """The parent gives a new estimated arrival time for the same pickup."""
-        if not self.is_open or abs(arrival - self.arrival) < MATERIAL_CHANGE:
-            return self.tick(at, new_id)
+        """The parent gives a new estimated arrival time for the same pickup: the alert is
+        then due the preparation time before it; a standing alert is withdrawn only if the
+        arrival moved later by :data:`MATERIAL_CHANGE` or more."""
+        if not self.is_open:
+            return []
         return self._moved(at, arrival, new_id)
 
     def _moved(self, at: datetime, arrival: datetime, new_id: IdFactory) -> list[PickupEvent]:

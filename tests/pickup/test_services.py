@@ -284,3 +284,33 @@ def test_activations_list_who_has_not_activated(daycare: ServiceContext) -> None
         ("max", "orange", ["paul"]),
         ("lea", "orange", ["paul"]),
     ]
+
+
+def test_a_gps_report_that_comes_late_rings_at_once(
+    daycare: ServiceContext, clock: FixedClock
+) -> None:
+    clock.advance(at("16:00") - clock.now())
+    announce_pickup(
+        daycare,
+        HOPHOP_ACTOR,
+        DAYCARE,
+        inbound_id="late-0",
+        parent="marie",
+        children=[AnnouncedChild("lea", "Léa", "Tremblay")],
+        at=at("16:00"),
+        travel=timedelta(minutes=30),
+        position=GeoPoint(45.50, -73.57),
+    )
+    clock.advance(at("16:09") - clock.now())  # the report made at 16:02 arrives at 16:09
+    events = report_position(
+        daycare,
+        HOPHOP_ACTOR,
+        DAYCARE,
+        inbound_id="late-1",
+        parent="marie",
+        at=at("16:02"),
+        position=GeoPoint(45.5, -73.6),
+        travel=timedelta(minutes=10),
+    )
+    assert [type(event) for event in events] == [PickupAlertDue]
+    assert events[0].occurred_at == at("16:09")

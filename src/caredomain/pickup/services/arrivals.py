@@ -182,8 +182,10 @@ def report_position(
         if not uow.pickup.remember(organisation_id, inbound_id):
             return []
         events: list[Event] = []
+        now = max(at, context.clock.now())  # a report that came late: the alert is due now
         for pickup in uow.pickup.open_pickups(organisation_id, parent=parent):
             events += pickup.report(at, position, travel, context.new_id)
+            events += pickup.tick(now, context.new_id)
             uow.pickup.save_pickup(organisation_id, pickup)
         context.commit(uow, events)
     return events

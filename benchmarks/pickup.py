@@ -33,7 +33,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from caredomain.interventions.model import GeoPoint
+from caredomain.geo import GeoPoint
 from caredomain.pickup import (
     ArrivalMode,
     ChildId,

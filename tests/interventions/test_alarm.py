@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from caredomain.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from caredomain.events import Event
+from caredomain.geo import GeoPoint
 from caredomain.interventions.alarm import (
     Alarm,
     AlarmBoard,
@@ -29,7 +30,6 @@ from caredomain.interventions.model import (
     CaregiverId,
     Client,
     ClientId,
-    GeoPoint,
     GpsFix,
     InterventionId,
     PlannedIntervention,

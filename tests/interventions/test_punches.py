@@ -9,6 +9,7 @@ from attrs import evolve
 
 from caredomain.errors import Conflict, InvalidInput, RuleViolation
 from caredomain.events import Event
+from caredomain.geo import GeoPoint
 from caredomain.interventions.corrections import Correction, CorrectionId, CorrectionReason
 from caredomain.interventions.derived_visits import Visit, derive_visits, open_visit, visits
 from caredomain.interventions.events import (
@@ -24,7 +25,6 @@ from caredomain.interventions.model import (
     CaregiverId,
     Client,
     ClientId,
-    GeoPoint,
     InterventionId,
     PlannedIntervention,
     Punch,

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from caredomain.errors import InvalidInput
+from caredomain.geo import GeoPoint
 from caredomain.interventions.corrections import Correction, CorrectionId, CorrectionReason
 from caredomain.interventions.model import (
     Badge,
@@ -15,7 +16,6 @@ from caredomain.interventions.model import (
     CaregiverId,
     Client,
     ClientId,
-    GeoPoint,
     GpsFix,
     InterventionId,
     PlannedIntervention,

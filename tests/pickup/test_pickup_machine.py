@@ -35,8 +35,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from caredomain.access import ActorId
 from caredomain.errors import RuleViolation
+from caredomain.geo import GeoPoint
 from caredomain.hours import TimeRange
-from caredomain.interventions.model import GeoPoint
 from caredomain.pickup import (
     EXPIRY,
     MATERIAL_CHANGE,

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from caredomain.errors import RuleViolation
+from caredomain.geo import GeoPoint
 from caredomain.hours import TimeRange
-from caredomain.interventions.model import GeoPoint
 from caredomain.pickup import (
     AccountSettings,
     ArrivalMode,

@@ -14,8 +14,8 @@ import pytest
 from caredomain import Actor, ActorId, FixedClock, Organisation, Role
 from caredomain.errors import Conflict, Forbidden, RuleViolation
 from caredomain.events import Event
+from caredomain.geo import GeoPoint
 from caredomain.hours import TimeRange
-from caredomain.interventions.model import GeoPoint
 from caredomain.pickup import (
     AccountSettings,
     Child,

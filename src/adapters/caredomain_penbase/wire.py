@@ -23,9 +23,10 @@ from typing import Any
 from attrs import frozen
 
 from caredomain.errors import InvalidInput
+from caredomain.geo import GeoPoint
 from caredomain.interventions.alarm import AlarmId
 from caredomain.interventions.messaging import MessageId
-from caredomain.interventions.model import CaregiverId, GeoPoint, GpsFix, Punch, utc
+from caredomain.interventions.model import CaregiverId, GpsFix, Punch, utc
 from caredomain.interventions.platform import Acknowledgement, AlarmSignal, Inbound, PhoneMessage
 from caredomain.interventions.staff_requests import StaffRequest
 from caredomain.interventions.visit_data import (

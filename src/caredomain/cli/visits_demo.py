@@ -22,12 +22,12 @@ from caredomain.cli.i18n import _, ngettext, weekday
 from caredomain.cli.notify import embedded_senders, run_dispatch, sender_paths
 from caredomain.cli.visits import show_alarm, show_reconciliation, show_visit_log
 from caredomain.clock import FixedClock
+from caredomain.geo import GeoPoint
 from caredomain.interventions import services as visits
 from caredomain.interventions.agency import Agency, load_agency
 from caredomain.interventions.alarm import AlarmState
 from caredomain.interventions.model import (
     CaregiverId,
-    GeoPoint,
     GpsFix,
     InterventionId,
     Punch,

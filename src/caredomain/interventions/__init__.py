@@ -4,6 +4,7 @@ lone-worker alarm (DATI); devices and the mobile platform they are reached throu
 
 See ``docs/interventions.md``."""
 
+from caredomain.geo import GeoPoint
 from caredomain.interventions.alarm import (
     Alarm,
     AlarmBoard,
@@ -85,7 +86,6 @@ from caredomain.interventions.model import (
     CaregiverId,
     Client,
     ClientId,
-    GeoPoint,
     GpsFix,
     InterventionId,
     PlannedIntervention,

@@ -20,12 +20,12 @@ from babel.dates import format_datetime
 from babel.lists import format_list
 from babel.units import format_unit
 
+from caredomain.geo import GeoPoint
 from caredomain.interventions.alarm_settings import AlarmSettings
 from caredomain.interventions.model import (
     CaregiverId,
     Client,
     ClientId,
-    GeoPoint,
     GpsFix,
     InterventionId,
     PlannedIntervention,

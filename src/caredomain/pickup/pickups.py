@@ -33,7 +33,7 @@ from attrs import define
 from caredomain.access import ActorId
 from caredomain.errors import RuleViolation
 from caredomain.events import IdFactory
-from caredomain.interventions.model import GeoPoint
+from caredomain.geo import GeoPoint
 from caredomain.pickup.events import (
     ChildCalled,
     ChildDeparted,

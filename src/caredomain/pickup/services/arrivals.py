@@ -13,7 +13,7 @@ from attrs import frozen
 from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize, authorize_action
 from caredomain.arguments import checked
 from caredomain.events import Event
-from caredomain.interventions.model import GeoPoint
+from caredomain.geo import GeoPoint
 from caredomain.organisation import OrganisationId
 from caredomain.pickup.approvals import check_may_announce, photo_changed
 from caredomain.pickup.events import ChildUnmatched, PickupAnnounced

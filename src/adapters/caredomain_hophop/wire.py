@@ -368,7 +368,8 @@ def _gps(read: Reader) -> Gps:
     try:
         position = GeoPoint(latitude, longitude)
     except InvalidInput as error:
-        raise error.located(field=read.at(error.field or "latitude")) from None
+        where = read.at(error.field or "latitude")
+        raise InvalidInput(error.message, field=where, text=error.text) from None
     seconds = read.number("travel_seconds")
     if not 0 <= seconds <= _MAX_TRAVEL.total_seconds():
         raise InvalidInput(

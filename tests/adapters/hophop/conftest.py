@@ -84,9 +84,7 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def daycare(
-    tmp_path: Path, clock: FixedClock, client: HopHopClient
-) -> Iterator[ServiceContext]:
+def daycare(tmp_path: Path, clock: FixedClock, client: HopHopClient) -> Iterator[ServiceContext]:
     """A Québec daycare with one installation, linked to the reference HopHop and synced
     through the client: Léa (parents Marie and Paul) and Max (parent Paul)."""
     counter = itertools.count()

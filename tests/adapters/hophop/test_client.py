@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from importlib.metadata import entry_points
 
+import httpx
 import pytest
 
 from caredomain.errors import Conflict, Forbidden, InvalidInput
@@ -163,12 +164,18 @@ def test_an_unreachable_hophop_gives_up(
     assert len(sleeps) == 1
 
 
-def test_an_unreadable_answer_is_invalid_input(client: HopHopClient) -> None:
-    with pytest.raises(InvalidInput) as refused:
-        from caredomain_hophop import wire
-
-        wire.link_result({"result": "maybe"})
-    assert refused.value.field == "result"
+@pytest.mark.parametrize(
+    ("content", "field"),
+    [(b'{"result": "maybe"}', "result"), (b"<html>", "body"), (b'{"result": 1e999}', "body")],
+)
+def test_an_unreadable_answer_is_invalid_input(content: bytes, field: str) -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=content))
+    settings = HopHopSettings(url="https://hophop.example", token=Secret(API_TOKEN))
+    client = HopHopClient(settings, transport=transport)
+    with client, pytest.raises(InvalidInput) as refused:
+        client.link(ACCOUNT, Secret(PASSWORD), create=True)
+    assert refused.value.field == field
+    assert refused.value.source == "hophop https://hophop.example/"
 
 
 def test_the_plugin_is_registered_through_the_entry_point_group() -> None:

@@ -5,6 +5,8 @@ settings and the plugin."""
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from importlib.metadata import entry_points
@@ -240,3 +242,13 @@ def test_settings_built_directly_are_checked_too() -> None:
     with pytest.raises(InvalidInput) as refused:
         HopHopSettings(url="https://hophop.example", token=Secret("t"), attempts=0)
     assert refused.value.field == "attempts"
+
+
+def test_the_plugin_and_the_webhooks_module_load_without_starlette() -> None:
+    code = (
+        "import sys\n"
+        "import caredomain_hophop.plugin, caredomain_hophop.webhooks\n"
+        "assert 'starlette' not in sys.modules, 'starlette imported'\n"
+        "assert 'uvicorn' not in sys.modules, 'uvicorn imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -200,10 +200,18 @@ def test_a_child_renamed_in_hophop_is_reported_unmatched(
     assert "ChildUnmatched" in journal(daycare)
 
 
-def test_other_paths_and_methods_answer_json(webhook: Send, daycare: ServiceContext) -> None:
+def test_other_paths_answer_json(webhook: Send, daycare: ServiceContext) -> None:
     answer = webhook(announcement(), organisation="a/b")
     assert answer.status_code == 404
     assert answer.json()["error"]["code"] == "not_found"
+
+
+def test_an_unknown_organisation_is_404_and_nothing_applied(
+    webhook: Send, daycare: ServiceContext
+) -> None:
+    answer = webhook(announcement(), organisation="cpe-lune")
+    assert answer.status_code == 404
+    assert open_pickups(daycare) == []
 
 
 def test_a_gps_stream_gives_one_alert(

@@ -6,6 +6,7 @@ import ast
 import importlib
 import inspect
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -87,7 +88,13 @@ def test_the_readme_plugin_snippet_loads_as_its_entry_point_says(
     assert code[0] == module_name
     (tmp_path / f"{module_name}.py").write_text(code[1], encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
-    module = importlib.import_module(module_name)
+    # the snippet's module must not stay in sys.modules, where it would hide
+    # examples/audit_trail_plugin.py (same name) from the plugin tests run after it
+    monkeypatch.delitem(sys.modules, module_name, raising=False)
+    try:
+        module = importlib.import_module(module_name)
+    finally:
+        sys.modules.pop(module_name, None)
     plugin = getattr(module, attribute) if attribute else module
     plugins = load_plugins({}, extra=[("audit_trail", plugin)])
     assert "audit_trail" in plugins.names

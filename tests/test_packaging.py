@@ -10,7 +10,13 @@ import pytest
 import caredomain
 
 SOURCES = Path(__file__).resolve().parents[1] / "src"
-ADAPTERS = ("caredomain_sqlite", "caredomain_gtt", "caredomain_messaging", "caredomain_penbase")
+ADAPTERS = (
+    "caredomain_sqlite",
+    "caredomain_gtt",
+    "caredomain_messaging",
+    "caredomain_penbase",
+    "caredomain_hophop",
+)
 
 
 @pytest.mark.parametrize("adapter", ADAPTERS)

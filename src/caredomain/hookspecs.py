@@ -24,6 +24,7 @@ from caredomain.ports import Store
 if TYPE_CHECKING:  # named for type checkers only: `import caredomain` loads no module
     from caredomain.interventions.platform import MobilePlatformSpec
     from caredomain.notifications.ports import SenderSpec
+    from caredomain.pickup.ports import PickupPlatformSpec
     from caredomain.roster.ports import FeedReaderSpec
 
 __all__ = ["PROJECT", "hookimpl", "hookspec"]
@@ -65,6 +66,16 @@ def caredomain_mobile_platforms(register: Callable[[MobilePlatformSpec], None]) 
     A :class:`~caredomain.interventions.platform.MobilePlatformSpec` names the platform and
     a factory that builds its client from settings, so nothing is connected until a
     platform is asked for.
+    """
+
+
+@hookspec
+def caredomain_pickup_platforms(register: Callable[[PickupPlatformSpec], None]) -> None:
+    """Offer pickup platforms (HopHop…) by calling ``register`` once for each.
+
+    A :class:`~caredomain.pickup.ports.PickupPlatformSpec` names the platform and a factory
+    that builds its client (a :class:`~caredomain.pickup.ports.HopHopPlatform`) from
+    settings, so nothing is connected until a platform is asked for.
     """
 
 

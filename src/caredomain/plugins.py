@@ -29,6 +29,7 @@ from caredomain.text import Text
 if TYPE_CHECKING:  # named for type checkers only: loading the plugins loads no module
     from caredomain.interventions.platform import MobilePlatformSpec
     from caredomain.notifications.ports import SenderSpec
+    from caredomain.pickup.ports import PickupPlatformSpec
     from caredomain.roster.ports import FeedReaderSpec
 
 __all__ = [
@@ -154,6 +155,11 @@ class Plugins:
         kept."""
         return _collect(self._manager.hook.caredomain_mobile_platforms, "mobile platform")
 
+    def pickup_platform_specs(self) -> dict[str, PickupPlatformSpec]:
+        """Every pickup platform offered, by name; a name offered twice is logged, the first
+        kept."""
+        return _collect(self._manager.hook.caredomain_pickup_platforms, "pickup platform")
+
     def publish(self, event: Event) -> list[PluginFailure]:
         """Give a committed ``event`` to every plugin; one that raises does not stop the rest.
 
@@ -206,7 +212,7 @@ def _raised(error: Exception) -> Text:
     return Text("{kind}: {error}", kind=type(error).__name__, error=str(error))
 
 
-Spec = TypeVar("Spec", "SenderSpec", "FeedReaderSpec", "MobilePlatformSpec")
+Spec = TypeVar("Spec", "SenderSpec", "FeedReaderSpec", "MobilePlatformSpec", "PickupPlatformSpec")
 
 
 def _collect(hook: pluggy.HookCaller, what: str) -> dict[str, Spec]:

@@ -8,8 +8,10 @@ ones of an installation or of a parent — never every pickup a daycare ever had
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Protocol, cast
+
+from attrs import frozen
 
 from caredomain.pickup.model import (
     Child,
@@ -29,6 +31,7 @@ from caredomain.secret import Secret
 
 __all__ = [
     "HopHopPlatform",
+    "PickupPlatformSpec",
     "PickupRepository",
     "PickupUnitOfWork",
     "pickup_unit_of_work",
@@ -135,3 +138,13 @@ class HopHopPlatform(Protocol):
     def resend_activation(self, account: HopHopAccount, parent: SyncedParent) -> None:
         """Send the parent HopHop's activation e-mail again."""
         ...
+
+
+@frozen
+class PickupPlatformSpec:
+    """A kind of pickup platform a plugin offers: ``create(settings)`` builds a client from
+    settings such as a base URL and a token (``token_env`` names an environment variable)."""
+
+    name: str
+    create: Callable[[Mapping[str, str]], HopHopPlatform]
+    description: str = ""

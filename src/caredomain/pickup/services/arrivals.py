@@ -12,6 +12,7 @@ from attrs import frozen
 
 from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize, authorize_action
 from caredomain.arguments import checked
+from caredomain.errors import NotFound
 from caredomain.events import Event
 from caredomain.geo import GeoPoint
 from caredomain.organisation import OrganisationId
@@ -22,6 +23,7 @@ from caredomain.pickup.pickups import ArrivalMode, Pickup, check_call_window
 from caredomain.pickup.ports import PickupUnitOfWork, pickup_unit_of_work
 from caredomain.pickup.sync import differences
 from caredomain.services.context import ServiceContext
+from caredomain.text import Text
 
 __all__ = [
     "HOPHOP_ACTOR",
@@ -29,6 +31,7 @@ __all__ = [
     "Announcement",
     "announce_pickup",
     "cancel_pickups",
+    "hophop_parent",
     "parent_photo_changed",
     "report_position",
     "tick_pickups",
@@ -159,6 +162,24 @@ def _settings(
 ) -> AccountSettings:
     account = uow.pickup.account(organisation_id, installation)
     return account.settings if account is not None else AccountSettings()
+
+
+@checked
+def hophop_parent(
+    context: ServiceContext, actor: Actor, organisation_id: str, email: str
+) -> ParentId:
+    """The parent HopHop names by her e-mail — the one field of hers the sync sends that
+    identifies her — compared without regard to case; :class:`~caredomain.errors.NotFound`
+    when the daycare knows no parent by it."""
+    authorize_action(actor, Action.PICKUP_ANNOUNCE)
+    authorize(actor, Action.PICKUP_ANNOUNCE, _daycare(organisation_id))
+    with pickup_unit_of_work(context.store, write=False) as uow:
+        parents = uow.pickup.parents(organisation_id)
+    wanted = email.strip().casefold()
+    for parent in sorted(parents, key=lambda p: p.id):
+        if parent.email.casefold() == wanted:
+            return parent.id
+    raise NotFound(Text("the daycare knows no parent by the e-mail {email}", email=email))
 
 
 @checked

@@ -314,3 +314,30 @@ def test_a_gps_report_that_comes_late_rings_at_once(
     )
     assert [type(event) for event in events] == [PickupAlertDue]
     assert events[0].occurred_at == at("16:09")
+
+
+def test_a_password_changed_on_hophops_side_turns_the_link_red_at_the_next_sync(
+    daycare: ServiceContext, hophop: ReferenceHopHop
+) -> None:
+    hophop.change_password("soleil_site-1@hophop.ca", "changed on app.hophop.ca")
+    set_up_daycare(
+        daycare, ADMIN, DAYCARE, parents=[Parent("paul", "Paul", "Gagnon", "p.g@example.ca")]
+    )
+    report = sync_hophop(daycare, ADMIN, DAYCARE, hophop)
+    assert report.skipped == {"site-1": LinkProblem.PASSWORD_CHANGED}
+    again = sync_hophop(daycare, ADMIN, DAYCARE, hophop)  # red now: not even tried
+    assert again.skipped == {"site-1": LinkProblem.PASSWORD_CHANGED}
+    assert len(hophop.pushes) == 1  # the first sync's, in the fixture
+
+
+def test_a_parent_not_told_because_the_link_is_cut_is_said_and_the_child_stays_ready(
+    daycare: ServiceContext, hophop: ReferenceHopHop
+) -> None:
+    (pickup_id,) = _announce(daycare, "15:45")
+    hophop.change_password("soleil_site-1@hophop.ca", "changed on app.hophop.ca")
+    call_child(daycare, EDUCATOR, DAYCARE, pickup_id)
+    with pytest.raises(RuleViolation) as refused:
+        ready_child(daycare, EDUCATOR, DAYCARE, pickup_id, hophop)
+    assert refused.value.code == "pickup.parent_not_told"
+    assert "password-changed" in str(refused.value)
+    assert release_child(daycare, EDUCATOR, DAYCARE, pickup_id).status is PickupStatus.DEPARTED

@@ -197,17 +197,17 @@ class Pickup:
         return events + self.tick(at, new_id)
 
     def call(self, by: ActorId, at: datetime, new_id: IdFactory) -> list[PickupEvent]:
-        """ "Appeler": start preparing the child."""
+        """The "Appeler" tap: start preparing the child."""
         self._advance(PickupStatus.CALLED)
         return [self._event(ChildCalled, at, new_id, by=by)]
 
     def ready(self, by: ActorId, at: datetime, new_id: IdFactory) -> list[PickupEvent]:
-        """ "Prêt": the child is ready, and the parent is told."""
+        """The "Prêt" tap: the child is ready, and the parent is told."""
         self._advance(PickupStatus.READY)
         return [self._event(ChildReady, at, new_id, by=by)]
 
     def depart(self, by: ActorId, at: datetime, new_id: IdFactory) -> list[PickupEvent]:
-        """ "Départ": the child left with the parent; who released her is kept."""
+        """The "Départ" tap: the child left with the parent; who released her is kept."""
         self._advance(PickupStatus.DEPARTED)
         self.released_by = by
         return [self._end(PickupStatus.DEPARTED, at, ChildDeparted, new_id, by=by)]

@@ -118,8 +118,10 @@ def pickup_unit_of_work(store: Store, *, write: bool = True) -> PickupUnitOfWork
 
 class HopHopPlatform(Protocol):
     """HopHop, as the daycare talks to it. Its calls may fail with
-    :class:`~caredomain.errors.Conflict` (try again later) or
-    :class:`~caredomain.errors.InvalidInput` (HopHop answered something unreadable)."""
+    :class:`~caredomain.errors.Conflict` (try again later),
+    :class:`~caredomain.errors.NotFound` (HopHop no longer links the account: its password
+    was changed on HopHop's side) or :class:`~caredomain.errors.InvalidInput` (HopHop
+    answered something unreadable)."""
 
     def link(self, account: HopHopAccount, password: Secret, *, create: bool) -> LinkProblem | None:
         """Link ``account`` — with the credentials HopHop gave (``create=False``: "J'ai déjà

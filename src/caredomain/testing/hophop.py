@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from attrs import define, field
 
+from caredomain.errors import NotFound
 from caredomain.pickup.model import HopHopAccount, InstallationId, LinkProblem
 from caredomain.pickup.pickups import Pickup
 from caredomain.pickup.sync import SyncDiff, SyncedChild, SyncedParent
 from caredomain.secret import Secret
+from caredomain.text import Text
 
 __all__ = ["ReferenceHopHop"]
 
@@ -41,10 +43,17 @@ class ReferenceHopHop:
         return None
 
     def change_password(self, email: str, password: str) -> None:
-        """What app.hophop.ca lets the daycare do — and what cuts the bridge (the seed)."""
+        """What app.hophop.ca lets the daycare do — and what cuts the bridge (the seed): the
+        account is no longer linked."""
         self.passwords[email.casefold()] = password
+        self.owners.pop(email.casefold(), None)
+
+    def _linked(self, account: HopHopAccount) -> None:
+        if self.owners.get(account.email.casefold()) != account.installation:
+            raise NotFound(Text("no linked account by this e-mail"))
 
     def push(self, account: HopHopAccount, diff: SyncDiff) -> None:
+        self._linked(account)
         records = self.held.setdefault(account.installation, {})
         for record in (*diff.added, *diff.changed):
             records[record.reference] = record
@@ -53,7 +62,9 @@ class ReferenceHopHop:
         self.pushes.append(diff)
 
     def tell_ready(self, account: HopHopAccount, pickup: Pickup) -> None:
+        self._linked(account)
         self.told_ready.append(pickup.id)
 
     def resend_activation(self, account: HopHopAccount, parent: SyncedParent) -> None:
+        self._linked(account)
         self.activation_mails.append(parent.email)

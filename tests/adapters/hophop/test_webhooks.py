@@ -269,3 +269,24 @@ def test_ready_goes_back_to_hophop_for_the_announced_pickup(
     call_child(daycare, educator, DAYCARE, "evt-1:lea")
     ready_child(daycare, educator, DAYCARE, "evt-1:lea", client)
     assert server.told_ready == [Ready("soleil@hophop.ca", "evt-1:lea", "evt-1", "lea")]
+
+
+def test_a_password_changed_on_hophop_turns_the_link_red_over_http(
+    webhook: Send, daycare: ServiceContext, client: HopHopClient, server: HopHopServer
+) -> None:
+    from caredomain import Actor
+    from caredomain.errors import RuleViolation
+    from caredomain.pickup import LinkProblem
+    from caredomain.pickup.ports import pickup_unit_of_work
+    from caredomain.pickup.services import call_child
+
+    webhook(announcement())
+    server.change_password("soleil@hophop.ca", "changed on app.hophop.ca")
+    educator = Actor.administrator("ana", "Ana")
+    call_child(daycare, educator, DAYCARE, "evt-1:lea")
+    with pytest.raises(RuleViolation, match="password-changed"):
+        ready_child(daycare, educator, DAYCARE, "evt-1:lea", client)
+    with pickup_unit_of_work(daycare.store, write=False) as uow:
+        accounts = [uow.pickup.account(DAYCARE, i.id) for i in uow.pickup.installations(DAYCARE)]
+    (account,) = [a for a in accounts if a is not None and a.email == "soleil@hophop.ca"]
+    assert account.problem is LinkProblem.PASSWORD_CHANGED

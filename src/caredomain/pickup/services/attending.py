@@ -8,13 +8,16 @@ from collections.abc import Callable, Sequence
 
 from caredomain.access import Action, Actor, authorize, authorize_action
 from caredomain.arguments import checked
+from caredomain.errors import NotFound, RuleViolation
 from caredomain.events import Event, IdFactory
 from caredomain.pickup.events import PickupAlertDue
+from caredomain.pickup.model import LinkProblem
 from caredomain.pickup.pickups import Pickup
 from caredomain.pickup.ports import HopHopPlatform, pickup_unit_of_work
-from caredomain.pickup.services.configuring import installation_resource
+from caredomain.pickup.services.configuring import cut_bridge, installation_resource
 from caredomain.pickup.views import View, alerts_for, rings_for
 from caredomain.services.context import ServiceContext
+from caredomain.text import Text
 
 __all__ = ["call_child", "pickup_alerts", "pickup_rings", "ready_child", "release_child"]
 
@@ -76,7 +79,7 @@ def _tap(
 def call_child(
     context: ServiceContext, actor: Actor, organisation_id: str, pickup_id: str
 ) -> Pickup:
-    """ "Appeler": start preparing the child."""
+    """The "Appeler" tap: start preparing the child."""
     now = context.clock.now()
     return _tap(
         context, actor, organisation_id, pickup_id, lambda p, ids: p.call(actor.id, now, ids)
@@ -91,23 +94,44 @@ def ready_child(
     pickup_id: str,
     platform: HopHopPlatform,
 ) -> Pickup:
-    """ "Prêt": the child is ready; once recorded, HopHop tells the parent."""
+    """The "Prêt" tap: the child is ready; once recorded, HopHop tells the parent. When
+    HopHop cannot (the installation's link is red, or turns red now), the child stays ready
+    and :class:`~caredomain.errors.RuleViolation` ``pickup.parent_not_told`` says so."""
     now = context.clock.now()
     pickup = _tap(
         context, actor, organisation_id, pickup_id, lambda p, ids: p.ready(actor.id, now, ids)
     )
     with pickup_unit_of_work(context.store, write=False) as uow:
         account = uow.pickup.account(organisation_id, pickup.installation)
-    if account is not None and account.problem is None:
+    if account is None:
+        raise _not_told(pickup, LinkProblem.NOT_LINKED)
+    if account.problem is not None:
+        raise _not_told(pickup, account.problem)
+    try:
         platform.tell_ready(account, pickup)
+    except NotFound:
+        raise _not_told(pickup, cut_bridge(context, organisation_id, account)) from None
     return pickup
+
+
+def _not_told(pickup: Pickup, problem: LinkProblem) -> RuleViolation:
+    return RuleViolation(
+        "pickup.parent_not_told",
+        Text(
+            "{child} is ready, but HopHop could not tell the parent: the link of {installation}"
+            " is red ({problem})",
+            child=pickup.child,
+            installation=pickup.installation,
+            problem=problem.value,
+        ),
+    )
 
 
 @checked
 def release_child(
     context: ServiceContext, actor: Actor, organisation_id: str, pickup_id: str
 ) -> Pickup:
-    """ "Départ": the child left; the audit line keeps who released her, when."""
+    """The "Départ" tap: the child left; the audit line keeps who released her, when."""
     now = context.clock.now()
     return _tap(
         context, actor, organisation_id, pickup_id, lambda p, ids: p.depart(actor.id, now, ids)

@@ -35,6 +35,7 @@ __all__ = [
     "SyncReport",
     "activations",
     "approve_child",
+    "cut_bridge",
     "link_account",
     "move_child",
     "resend_activation",
@@ -133,6 +134,17 @@ def _installation(
     raise NotFound(Text("no installation {installation}", installation=installation))
 
 
+def cut_bridge(
+    context: ServiceContext, organisation_id: str, account: HopHopAccount
+) -> LinkProblem:
+    """Record that HopHop no longer links ``account``: its password was changed on HopHop's
+    side, which cuts the bridge (the seed). It stays red until linked again."""
+    with pickup_unit_of_work(context.store) as uow:
+        uow.pickup.save_account(organisation_id, account.broken(LinkProblem.PASSWORD_CHANGED))
+        context.commit(uow, [])
+    return LinkProblem.PASSWORD_CHANGED
+
+
 @frozen
 class SyncReport:
     """What a sync sent to each installation's account, and the installations it skipped
@@ -146,10 +158,12 @@ class SyncReport:
 def sync_hophop(
     context: ServiceContext, actor: Actor, organisation_id: str, platform: HopHopPlatform
 ) -> SyncReport:
-    """ "Synchroniser les données avec HopHop": send each linked installation's account what
-    changed since its last sync — new children, changed records, children no longer sent —
-    and record it as sent. Running it again with nothing changed sends nothing. An
-    installation whose link is red is skipped, with why."""
+    """The "Synchroniser les données avec HopHop" button: send each linked installation's
+    account what changed since its last sync — new children, changed records, children no
+    longer sent — and record it as sent. Running it again with nothing changed sends
+    nothing. An installation whose link is red is skipped, with why; one whose account
+    HopHop no longer links (its password was changed on HopHop's side: the seed's cut
+    bridge) turns red, ``password-changed``, and is skipped."""
     authorize_action(actor, Action.PICKUP_CONFIGURE)
     authorize(actor, Action.PICKUP_CONFIGURE, _daycare(organisation_id))
     with pickup_unit_of_work(context.store, write=False) as uow:
@@ -175,7 +189,11 @@ def sync_hophop(
         now = payload(organisation.name, installations, here, parents)
         change = diff(sent, now)
         if not change.empty:
-            platform.push(account, change)
+            try:
+                platform.push(account, change)
+            except NotFound:
+                skipped[installation_id] = cut_bridge(context, organisation_id, account)
+                continue
             with pickup_unit_of_work(context.store) as uow:  # recorded as soon as it is sent
                 uow.pickup.save_sent(organisation_id, installation_id, now)
                 context.commit(uow, [])
@@ -211,7 +229,7 @@ def move_child(
 def approve_child(
     context: ServiceContext, actor: Actor, organisation_id: str, child_id: ChildId
 ) -> Child:
-    """ "Approbation en attente" → "Oui": the centre accepts the photo changes on the file."""
+    """The "Oui" of "Approbation en attente": the centre accepts the photo changes."""
     authorize_action(actor, Action.PICKUP_APPROVE)
     with pickup_unit_of_work(context.store) as uow:
         child = uow.pickup.child(organisation_id, child_id)

@@ -359,3 +359,36 @@ def test_serve_receives_a_signed_webhook_then_stops_on_ctrl_c(
     (florence,) = [c for c in json.loads(out)["children"] if c["child"] == "florence-roy-cote"]
     assert florence["awaiting_approval"] == ["mathieu-cote"]
     assert status == 0
+
+
+def test_the_demo_chapter_tells_the_afternoon_then_recognises_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "demo.db")
+    status, first, _ = run(capsys, "demo", "--db", db, "--days", "1", "--lang", "en")
+    assert status == 0
+    story = first[first.index("== Daycare pickups") :]
+    for line in (
+        "  rosemont: 3 added, 0 changed, 0 removed",
+        "  14:30 Marie announces she will be there at 15:45",
+        "  15:39 tick: nothing yet",
+        "  15:40 tick: the alert rings",
+        "        alerts at Les Papillons: Léa Tremblay; at Les Poussins: none",
+        "  15:44 Sophie taps Prêt: HopHop tells Marie",
+        "        pickup demo-evt-marie:lea-tremblay: departed, released by educ-sophie at 15:47",
+        "  16:20 20 positions reported: 1 alert",
+        "  17:00 refused [pickup.outside_window] HopHop is not used at 18:10: calls are taken "
+        "15:30–18:00",
+        "  17:05 his announcement is refused [pickup.awaiting_approval] awaiting approval by "
+        "the centre",
+        "          orange  Florence Roy-Côté: not activated by Mathieu Côté "
+        "<mathieu.cote@example.ca>  (photo awaiting approval)",
+    ):
+        assert line + "\n" in story, line
+    status, again, _ = run(capsys, "demo", "--db", db, "--days", "1", "--lang", "en")
+    assert status == 0
+    story = again[again.index("== Daycare pickups") :]
+    assert "  rosemont: 0 added, 0 changed, 0 removed\n" in story
+    assert story.count("(done in an earlier run of the demo") == 3
+    assert "  16:20 20 positions reported: 0 alerts\n" in story
+    assert "(photo awaiting approval)" in story  # still waiting: nobody approved it

@@ -286,6 +286,7 @@ def test_the_demo_writes_its_sample_files_for_a_pip_user(tmp_path: Path) -> None
         "GTT_20261123_100000.csv",
         "gtt_codes_fr.toml",
         "sample_agency.toml",
+        "sample_daycare.toml",
         "sample_organisation.toml",
         "sample_ward.toml",
     ]

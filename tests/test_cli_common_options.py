@@ -106,6 +106,17 @@ REPORTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], set[str]]] = {
         {"organisation", "date", "caregiver", "records"},
     ),
     "visits alarms": (("visits", "alarms"), ORGANISATION, {"organisation", "fired", "alarms"}),
+    "pickup alerts": (
+        ("pickup", "alerts"),
+        ("--installation", "rosemont", *ORGANISATION),
+        {"organisation", "installation", "group", "as_of", "alerts"},
+    ),
+    "pickup activations": (
+        ("pickup", "activations"),
+        ("--installation", "rosemont"),
+        {"organisation", "installation", "children"},
+    ),
+    "pickup tick": (("pickup", "tick"), (), {"organisation", "at", "events"}),
 }
 
 

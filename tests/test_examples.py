@@ -67,6 +67,22 @@ EXPECTED = {
         "pending local edits: none",
         "files applied: 4, in gtt-inbox/done",
     ],
+    "daycare_pickup.py": [
+        "CPE Soleil (America/Toronto): 4 children loaded",
+        "  rosemont: soleil.rosemont@hophop.ca ok",
+        "synced: {'rosemont': 3, 'villeray': 1}",
+        "webhook delivery 1: pickups ['evt-marie-1:lea-tremblay']",
+        "webhook delivery 2: pickups []",
+        "15:39 alerts rung: 0",
+        "15:40 alerts rung: 1",
+        "the Poussins' tablet shows evt-marie-1:lea-tremblay, arrival 15:45",
+        "HopHop told the parent of: ['lea-tremblay']",
+        "departed at 15:46, released by sophie",
+        "18:10 refused: [pickup.outside_window] HopHop is not used at 18:10: calls are taken "
+        "15:30–18:00",
+        "rosemont: 3 children, 1 orange",
+        "  orange  Florence Roy-Côté: not activated by Mathieu Côté <mathieu.cote@example.ca>",
+    ],
     "homecare_day.py": [
         "  marie pending; K1 not-transmitted (no intervention with a transmitted caregiver)",
         "  once the platform has her: marie transmitted, K1 pending",

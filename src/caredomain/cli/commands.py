@@ -41,4 +41,8 @@ COMMANDS: dict[str, Command] = {
     "visits": Command(
         "caredomain.cli.visits", N_("home care: reconcile visits, a caregiver's log, DATI alarms")
     ),
+    "pickup": Command(
+        "caredomain.cli.pickup",
+        N_("daycare pickups with HopHop: link, sync, alerts, Call, Ready, Departure, webhooks"),
+    ),
 }

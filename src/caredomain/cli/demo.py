@@ -22,6 +22,7 @@ from caredomain.cli.demo_run import DemoRun, sample_configuration, write_samples
 from caredomain.cli.i18n import N_, _, ngettext, shown, weekday, weekday_name
 from caredomain.cli.notify_demo import notifications_chapter
 from caredomain.cli.options import add_command_options, date_argument, whole_number
+from caredomain.cli.pickup_demo import pickup_chapter
 from caredomain.cli.roster_demo import roster_chapter
 from caredomain.cli.slots_demo import slots_chapter
 from caredomain.cli.visits_demo import visits_chapter
@@ -51,8 +52,8 @@ def add_parser(subparsers: Any) -> None:
         metavar="DIR",
         help=N_(
             "write the sample files the demo uses (an organisation, a ward, a home-care "
-            "agency, the code catalogue, two GTT exports) into DIR, to start your own from "
-            "them, and stop"
+            "agency, a daycare, the code catalogue, two GTT exports) into DIR, to start your "
+            "own from them, and stop"
         ),
     )
     parser.set_defaults(run=run)
@@ -154,3 +155,4 @@ CHAPTERS.append(slots_chapter)
 CHAPTERS.append(notifications_chapter)
 CHAPTERS.append(roster_chapter)
 CHAPTERS.append(visits_chapter)
+CHAPTERS.append(pickup_chapter)

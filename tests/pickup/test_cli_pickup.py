@@ -245,9 +245,11 @@ def test_alerts_call_ready_depart(
     assert status == 0
     assert "ready at" in out
     assert [r.pickup for r in server.told_ready] == ["evt-1:lea-tremblay"]
-    status, out, _ = run(capsys, "pickup", "depart", "evt-1:lea-tremblay", "--db", str(db))
+    status, out, _ = run(
+        capsys, "pickup", "depart", "evt-1:lea-tremblay", "--by", "sophie", "--db", str(db)
+    )
     assert status == 0
-    assert out.endswith(", released by cli\n")
+    assert out.endswith(", released by sophie\n")
     status, out, _ = run(capsys, "pickup", "alerts", "--installation", "rosemont", "--db", str(db))
     assert out == "rosemont: 0 alerts\n"
 

@@ -145,6 +145,11 @@ def add_parser(subparsers: Any) -> None:
     ):
         sub = command(name, help)
         sub.add_argument("pickup", help=N_("the pickup's id, as `pickup alerts` lists it"))
+        sub.add_argument(
+            "--by",
+            metavar="NAME",
+            help=N_("who taps, kept in the journal (who released which child); default cli"),
+        )
         if tap == "ready":
             _platform_options(sub)
         sub.set_defaults(run=_tap, tap=tap)
@@ -503,16 +508,17 @@ def _alerts(args: argparse.Namespace, console: Console) -> int:
 
 
 def _tap(args: argparse.Namespace, console: Console) -> int:
+    actor = Actor.administrator(args.by, args.by) if args.by else ACTOR
     platform = _platform(console, args) if args.tap == "ready" else None
     try:
         with _context(console, existing_sqlite_url(args.db)) as context:
             organisation = _daycare(context, args.organisation)
             if args.tap == "call":
-                pickup = call_child(context, ACTOR, organisation.id, args.pickup)
+                pickup = call_child(context, actor, organisation.id, args.pickup)
             elif args.tap == "ready" and platform is not None:
-                pickup = ready_child(context, ACTOR, organisation.id, args.pickup, platform)
+                pickup = ready_child(context, actor, organisation.id, args.pickup, platform)
             else:
-                pickup = release_child(context, ACTOR, organisation.id, args.pickup)
+                pickup = release_child(context, actor, organisation.id, args.pickup)
             files = _files(context, organisation.id)
             now = context.clock.now()
     finally:

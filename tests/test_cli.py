@@ -232,6 +232,7 @@ def test_slots_choose_among_several_organisations(tmp_path: Path) -> None:
         configure_organisation(context, admin, sample.organisation)
         configure_organisation(context, admin, Organisation(OrganisationId("lyon"), "Lyon"))
         configure_slots(context, admin, sample.organisation.id, sample.slots)
+        configure_slots(context, admin, OrganisationId("lyon"), sample.slots)
     result = _caredomain("slots", "refresh", "--db", "two.db", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr == (
@@ -243,6 +244,19 @@ def test_slots_choose_among_several_organisations(tmp_path: Path) -> None:
     )
     assert chosen.returncode == 0, chosen.stderr
     assert chosen.stdout.startswith("mairie-sarreguemines: slots planned as of ")
+
+
+def test_slots_choose_the_only_organisation_with_appointment_slots(tmp_path: Path) -> None:
+    sample = sample_configuration()
+    with SqliteStore(tmp_path / "two.db") as store:
+        context = ServiceContext(store=store)
+        admin = Actor.administrator()
+        configure_organisation(context, admin, sample.organisation)
+        configure_organisation(context, admin, Organisation(OrganisationId("cpe"), "CPE"))
+        configure_slots(context, admin, sample.organisation.id, sample.slots)
+    result = _caredomain("slots", "refresh", "--db", "two.db", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("mairie-sarreguemines: slots planned as of ")
 
 
 def test_after_the_demo_each_module_command_works_on_its_store(tmp_path: Path) -> None:

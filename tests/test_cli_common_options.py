@@ -108,7 +108,7 @@ REPORTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], set[str]]] = {
     "visits alarms": (("visits", "alarms"), ORGANISATION, {"organisation", "fired", "alarms"}),
     "pickup alerts": (
         ("pickup", "alerts"),
-        ("--installation", "rosemont", *ORGANISATION),
+        ("--installation", "rosemont", "--organisation", "cpe-soleil"),
         {"organisation", "installation", "group", "as_of", "alerts"},
     ),
     "pickup activations": (

@@ -124,9 +124,16 @@ def existing_sqlite_url(path: str | Path, *, option: str = "--db") -> str:
 
 
 def choose_organisation(
-    ids: Sequence[str], wanted: str | None, *, option: str = "--organisation"
+    ids: Sequence[str],
+    wanted: str | None,
+    *,
+    option: str = "--organisation",
+    holding: Sequence[str] = (),
 ) -> OrganisationId:
-    """``wanted`` if the store holds it; by default, the store's only organisation."""
+    """``wanted`` if the store holds it; by default, the only organisation ``holding`` this
+    command's module (a town hall's slots, a daycare's pickups), else the store's only one."""
+    if wanted is None and len(holding) == 1:
+        return OrganisationId(holding[0])
     known = ", ".join(ids) or _("none")
     if wanted is not None:
         if wanted not in ids:

@@ -38,7 +38,7 @@ from caredomain.configuration import Configuration, load_configuration
 from caredomain.errors import InvalidInput
 from caredomain.notifications.configuration import NotificationConfiguration, SenderChoice
 from caredomain.notifications.outbox import OutboxStatus
-from caredomain.notifications.ports import Sender
+from caredomain.notifications.ports import Sender, notifications_unit_of_work
 from caredomain.notifications.services import (
     NOTIFIER_ACTOR,
     DispatchReport,
@@ -382,6 +382,7 @@ def _organisation(
 ) -> Organisation:
     if configuration is not None and wanted in (None, configuration.organisation.id):
         return configuration.organisation
-    with store.unit_of_work(write=False) as uow:
+    with notifications_unit_of_work(store, write=False) as uow:
         ids = uow.organisations.ids()
-        return uow.organisations.get(choose_organisation(ids, wanted))
+        holding = [i for i in ids if uow.notifications.settings_data(i) is not None]
+        return uow.organisations.get(choose_organisation(ids, wanted, holding=holding))

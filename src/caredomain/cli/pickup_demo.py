@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import importlib.resources
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
 
 from attrs import evolve
 
@@ -54,16 +53,13 @@ from caredomain.pickup.services import (
     tick_pickups,
 )
 from caredomain.secret import Secret
-from caredomain.services import ServiceContext
-
-if TYPE_CHECKING:
-    from caredomain_hophop.reference import HopHopServer
+from caredomain.services import ServiceContext, configure_organisation
+from caredomain.testing.hophop import ReferenceHopHop
 
 __all__ = ["SAMPLE_DAYCARE", "pickup_chapter", "sample_daycare"]
 
 SAMPLE_DAYCARE = "sample_daycare.toml"
 DAY = date(2026, 3, 3)
-TOKEN = "demo-partner-token"
 PASSWORD = "demo-mot-de-passe"
 ROSEMONT = InstallationId("rosemont")
 PAPILLONS = GroupId("papillons")
@@ -109,10 +105,14 @@ class _Story:
 def pickup_chapter(demo: DemoRun) -> None:
     """Set up and link the sample daycare, then play its afternoon."""
     console = demo.console
+    daycare = sample_daycare()  # CPE Soleil, a Québec daycare beside the town hall
+    organisation = daycare.organisation
     with pickup_unit_of_work(demo.context.store, write=False) as uow:
-        organisation = uow.organisations.get(demo.organisation.id)
-        known = uow.pickup.installations(organisation.id)
-    daycare = evolve(sample_daycare(), organisation=organisation)  # the town hall's daycare
+        known = organisation.id in uow.organisations.ids()
+    if not known:
+        configure_organisation(demo.context, demo.admin, organisation)
+    with pickup_unit_of_work(demo.context.store, write=False) as uow:
+        known = bool(uow.pickup.installations(organisation.id))
     story = _Story(demo, organisation)
     day = f"{weekday(DAY)} {DAY.isoformat()}"
     console.print(
@@ -129,22 +129,13 @@ def pickup_chapter(demo: DemoRun) -> None:
             parents=daycare.parents,
         )
     console.print(daycare_counts(daycare))
-    from caredomain_hophop.reference import HopHopServer
-
-    with HopHopServer(api_token=TOKEN) as server:
-        spec = demo.plugins.pickup_platform_specs()["hophop"]
-        platform = spec.create({"url": server.url, "token": TOKEN})
-        try:
-            console.print(_("HopHop: the reference server, on loopback"))
-            _link_and_sync(story, daycare, platform)
-            console.print()
-            _marie(story, platform, server)
-            console.print()
-            _gps(story, platform)
-        finally:
-            close = getattr(platform, "close", None)
-            if callable(close):
-                close()
+    hophop = ReferenceHopHop()
+    console.print(_("HopHop: the reference HopHop, in memory"))
+    _link_and_sync(story, daycare, hophop)
+    console.print()
+    _marie(story, hophop)
+    console.print()
+    _gps(story, hophop)
     console.print()
     _refused(story)
     console.print()
@@ -196,7 +187,7 @@ def _children(story: _Story) -> list[Child]:
         return uow.pickup.children(story.id)
 
 
-def _marie(story: _Story, platform: HopHopPlatform, server: HopHopServer) -> None:
+def _marie(story: _Story, platform: ReferenceHopHop) -> None:
     """The seed's story: an announced time, the alert in the child's group, the three taps."""
     demo, context = story.demo, story.context
     demo.console.print(_("Marie Tremblay comes for Léa (an estimated time):"))
@@ -243,7 +234,7 @@ def _marie(story: _Story, platform: HopHopPlatform, server: HopHopServer) -> Non
         story.say(time(15, 41), _("Sophie taps Appeler: Léa gets ready"))
         story.now(time(15, 44))
         ready_child(context, SOPHIE, story.id, MARIE_PICKUP, platform)
-        told = [ready.pickup for ready in server.told_ready] == [MARIE_PICKUP]
+        told = platform.told_ready == [MARIE_PICKUP]
         story.say(
             time(15, 44),
             _("Sophie taps Prêt: HopHop tells Marie")

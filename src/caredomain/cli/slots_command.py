@@ -43,6 +43,7 @@ from caredomain.slots import (
     SlotAvailability,
     SlotSettings,
 )
+from caredomain.slots.ports import slots_unit_of_work
 from caredomain.slots.services import (
     SLOT_PLANNER,
     free_slots,
@@ -104,7 +105,9 @@ def _command(body: Command) -> Callable[[argparse.Namespace, Console], int]:
         try:
             context = ServiceContext(store=store)
             ids = organisation_ids(context, OPERATOR)
-            organisation_id = choose_organisation(ids, args.organisation)
+            with slots_unit_of_work(store, write=False) as uow:
+                holding = [i for i in ids if uow.slots.settings(OrganisationId(i)) is not None]
+            organisation_id = choose_organisation(ids, args.organisation, holding=holding)
             body(args, console, context, organisation_id)
         finally:
             store.close()

@@ -14,10 +14,20 @@
 * :mod:`caredomain.testing.hophop` — ``ReferenceHopHop``, an in-memory HopHop platform for
   the pickups' use cases.
 
-This package needs Hypothesis, which caredomain itself does not: install the ``testing``
-extra (``pip install 'caredomain[testing]'``). Nothing here is imported by ``caredomain``.
+Its Hypothesis parts need Hypothesis, which caredomain itself does not: install the
+``testing`` extra (``pip install 'caredomain[testing]'``). Nothing here is imported by
+``caredomain`` but the reference HopHop, by the demo.
 """
 
-from caredomain.testing import strategies
+import importlib
+from types import ModuleType
 
 __all__ = ["strategies"]
+
+
+def __getattr__(name: str) -> ModuleType:
+    # Imported when asked for: the reference HopHop (caredomain.testing.hophop), which the
+    # demo uses, needs no Hypothesis.
+    if name == "strategies":
+        return importlib.import_module("caredomain.testing.strategies")
+    raise AttributeError(f"module 'caredomain.testing' has no attribute {name!r}")

@@ -163,3 +163,12 @@ def test_a_module_imports_neither_the_command_line_nor_the_plugin_machinery() ->
         if _layer(name) == "module"
     }
     assert {name: targets for name, targets in wrong.items() if targets} == {}
+
+
+def test_caredomain_imports_no_adapter_anywhere() -> None:
+    wrong = {
+        name: sorted(t for t in targets if _layer(t) == "adapter")
+        for name, targets in _graph().items()
+        if _layer(name) != "adapter"
+    }
+    assert {name: targets for name, targets in wrong.items() if targets} == {}

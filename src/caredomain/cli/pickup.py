@@ -53,7 +53,7 @@ from caredomain.organisation import Organisation
 from caredomain.pickup import Activation, Pickup, PickupEvent, View
 from caredomain.pickup.daycare import Daycare, load_daycare
 from caredomain.pickup.model import AccountSettings, Child, ChildId, GroupId, InstallationId, Parent
-from caredomain.pickup.ports import HopHopPlatform, pickup_unit_of_work
+from caredomain.pickup.ports import HopHopPlatform, PickupPlatformSpec, pickup_unit_of_work
 from caredomain.pickup.services import (
     HOPHOP_ACTOR,
     SyncReport,
@@ -248,13 +248,18 @@ def _located(error: InvalidInput, args: argparse.Namespace, given: Mapping[str, 
     raise error
 
 
-def _platform(console: Console, args: argparse.Namespace) -> HopHopPlatform:
+def _spec(console: Console, args: argparse.Namespace) -> PickupPlatformSpec:
     specs = console.plugins().pickup_platform_specs()
     spec = specs.get(args.platform)
     if spec is None:
         offered = ", ".join(sorted(specs)) or _("none")
         refused = _("no plugin offers this pickup platform (offered: {offered})")
         raise InvalidInput(refused.format(offered=offered), field="--platform", text=args.platform)
+    return spec
+
+
+def _platform(console: Console, args: argparse.Namespace) -> HopHopPlatform:
+    spec = _spec(console, args)
     settings = platform_settings(args)
     try:
         return spec.create(settings)
@@ -621,23 +626,24 @@ def _tick(args: argparse.Namespace, console: Console) -> int:
 
 
 def _serve(args: argparse.Namespace, console: Console) -> int:
+    spec = _spec(console, args)
+    if spec.receiver is None:
+        refused = _("this pickup platform sends no webhooks")
+        raise InvalidInput(refused, field="--platform", text=args.platform)
+    extra = _("serving HopHop's webhooks needs the hophop extra: pip install 'caredomain[hophop]'")
     try:
         import uvicorn
-
-        from caredomain_hophop.settings import HopHopSettings
-        from caredomain_hophop.webhooks import PATH, webhook_app
     except ImportError:
-        raise InvalidInput(
-            _("serving HopHop's webhooks needs the hophop extra: pip install 'caredomain[hophop]'")
-        ) from None
+        raise InvalidInput(extra) from None
     given = platform_settings(args)
-    try:
-        settings = HopHopSettings.from_mapping(given, console.environ)
-    except InvalidInput as error:
-        _located(error, args, given)
     with _context(console, existing_sqlite_url(args.db)) as context:
         organisation = _daycare(context, args.organisation)
-        app = webhook_app(context, settings)
+        try:
+            app = spec.receiver(context, given, console.environ)
+        except ImportError:
+            raise InvalidInput(extra) from None
+        except InvalidInput as error:
+            _located(error, args, given)
         stop = threading.Event()
         ticker = threading.Thread(
             target=_ticking,
@@ -649,7 +655,7 @@ def _serve(args: argparse.Namespace, console: Console) -> int:
             app, host=args.host, port=args.port, log_level="warning", lifespan="off"
         )
         server = uvicorn.Server(config)
-        path = PATH.format(organisation=organisation.id)
+        path = spec.receiver_path.format(organisation=organisation.id)
         console.info(
             _("receiving HopHop's webhooks at http://{host}:{port}{path}; Ctrl-C stops").format(
                 host=args.host, port=args.port, path=path

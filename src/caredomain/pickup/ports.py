@@ -9,7 +9,7 @@ ones of an installation or of a parent — never every pickup a daycare ever had
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 from attrs import frozen
 
@@ -28,6 +28,7 @@ from caredomain.pickup.pickups import Pickup
 from caredomain.pickup.sync import SyncDiff, SyncedChild, SyncedParent
 from caredomain.ports import Store, UnitOfWork, holding
 from caredomain.secret import Secret
+from caredomain.services.context import ServiceContext
 
 __all__ = [
     "HopHopPlatform",
@@ -145,8 +146,13 @@ class HopHopPlatform(Protocol):
 @frozen
 class PickupPlatformSpec:
     """A kind of pickup platform a plugin offers: ``create(settings)`` builds a client from
-    settings such as a base URL and a token (``token_env`` names an environment variable)."""
+    settings such as a base URL and a token (``token_env`` names an environment variable).
+    ``receiver(context, settings, environ)``, when the platform sends webhooks, builds the
+    ASGI application that receives them (``caredomain pickup serve`` runs it), mounted at
+    ``receiver_path`` (``{organisation}`` stands for the organisation's id)."""
 
     name: str
     create: Callable[[Mapping[str, str]], HopHopPlatform]
     description: str = ""
+    receiver: Callable[[ServiceContext, Mapping[str, str], Mapping[str, str]], Any] | None = None
+    receiver_path: str = ""

@@ -361,6 +361,11 @@ def test_serve_receives_a_signed_webhook_then_stops_on_ctrl_c(
     (florence,) = [c for c in json.loads(out)["children"] if c["child"] == "florence-roy-cote"]
     assert florence["awaiting_approval"] == ["mathieu-cote"]
     assert status == 0
+    status, out, _ = run(
+        capsys, "pickup", "activations", "--installation", "rosemont", "--db", str(db)
+    )
+    assert "Florence Roy-Côté: not activated by Mathieu Côté" in out
+    assert out.splitlines()[2].endswith("  (photo awaiting approval)")
 
 
 def test_the_demo_chapter_tells_the_afternoon_then_recognises_it(

@@ -552,14 +552,17 @@ def _approve(args: argparse.Namespace, console: Console) -> int:
 
 
 def show_activation(activation: Activation) -> str:
-    """``white  Léa Tremblay`` or ``orange Florence Roy-Côté: missing Mathieu Côté (…)``."""
+    """``white  Léa Tremblay`` or ``orange Florence Roy-Côté: missing Mathieu Côté (…)``,
+    and whether a photo waits for the centre's approval."""
     child = activation.child
+    waiting = "  " + _("(photo awaiting approval)") if child.awaiting_approval else ""
     if activation.complete:
-        return _("white   {child}").format(child=child.full_name)
+        return _("white   {child}").format(child=child.full_name) + waiting
     missing = ", ".join(f"{p.full_name} <{p.email}>" for p in activation.not_activated)
-    return _("orange  {child}: not activated by {parents}").format(
+    line = _("orange  {child}: not activated by {parents}").format(
         child=child.full_name, parents=missing
     )
+    return line + waiting
 
 
 def _activations(args: argparse.Namespace, console: Console) -> int:

@@ -374,7 +374,4 @@ def _photo(story: _Story) -> None:
     listed = activations(context, SOPHIE, story.id, ROSEMONT)
     story.say(None, _("Rosemont's list of pupils:"))
     for activation in listed:
-        waiting = (
-            "  " + _("(photo awaiting approval)") if activation.child.awaiting_approval else ""
-        )
-        story.say(None, "  " + show_activation(activation) + waiting)
+        story.say(None, "  " + show_activation(activation))

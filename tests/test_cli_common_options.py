@@ -117,6 +117,7 @@ REPORTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], set[str]]] = {
         {"organisation", "installation", "children"},
     ),
     "pickup tick": (("pickup", "tick"), (), {"organisation", "at", "events"}),
+    "pickup accounts": (("pickup", "accounts"), (), {"organisation", "accounts"}),
 }
 
 

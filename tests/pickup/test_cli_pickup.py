@@ -150,6 +150,21 @@ def test_a_wrong_password_is_red_and_exit_1(
     assert status == 1
     assert out == "rosemont: soleil.rosemont@hophop.ca not linked (red): bad-credentials\n"
     assert "pas-le-bon" not in out
+    status, out, _ = run(capsys, "pickup", "accounts", "--db", str(db))
+    assert (status, out) == (
+        0,
+        "CPE Soleil: HopHop accounts\n"
+        "  rosemont: soleil.rosemont@hophop.ca red (bad-credentials)\n"
+        "  villeray: no account linked yet\n",
+    )
+    status, out, _ = run(capsys, "pickup", "accounts", "--db", str(db), "--json")
+    assert json.loads(out)["accounts"][0] == {
+        "installation": "rosemont",
+        "display_name": "CPE Soleil Rosemont",
+        "email": "soleil.rosemont@hophop.ca",
+        "link": "broken",
+        "problem": "bad-credentials",
+    }
 
 
 def test_link_refuses_a_password_variable_not_set(

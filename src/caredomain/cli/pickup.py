@@ -60,6 +60,7 @@ from caredomain.pickup.services import (
     activations,
     approve_child,
     call_child,
+    hophop_accounts,
     link_account,
     pickup_alerts,
     ready_child,
@@ -128,6 +129,11 @@ def add_parser(subparsers: Any) -> None:
     )
     _platform_options(link)
     link.set_defaults(run=_link)
+
+    accounts = command(
+        "accounts", N_("each installation's HopHop account: green, or red and why"), json=True
+    )
+    accounts.set_defaults(run=_accounts)
 
     sync = command("sync", N_("send each linked HopHop account what changed"), json=True)
     _platform_options(sync)
@@ -394,6 +400,46 @@ def _link(args: argparse.Namespace, console: Console) -> int:
         )
     )
     return 1
+
+
+def _accounts(args: argparse.Namespace, console: Console) -> int:
+    with _context(console, existing_sqlite_url(args.db)) as context:
+        organisation = _daycare(context, args.organisation)
+        listed = hophop_accounts(context, ACTOR, organisation.id)
+    if console.json:
+        console.emit(
+            {
+                "organisation": organisation.id,
+                "accounts": [
+                    {
+                        "installation": installation.id,
+                        "display_name": installation.display_name,
+                        "email": account.email if account else None,
+                        "link": account.link.value if account else None,
+                        "problem": account.problem.value if account and account.problem else None,
+                    }
+                    for installation, account in listed
+                ],
+            }
+        )
+        return 0
+    console.print(_("{organisation}: HopHop accounts").format(organisation=organisation.name))
+    for installation, account in listed:
+        if account is None:
+            line = _("{installation}: no account linked yet")
+        elif account.problem is None:
+            line = _("{installation}: {email} green")
+        else:
+            line = _("{installation}: {email} red ({problem})")
+        console.print(
+            "  "
+            + line.format(
+                installation=installation.id,
+                email=account.email if account else "",
+                problem=account.problem.value if account and account.problem else "",
+            )
+        )
+    return 0
 
 
 def show_sync(report: SyncReport) -> list[str]:

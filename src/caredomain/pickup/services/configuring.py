@@ -36,6 +36,7 @@ __all__ = [
     "activations",
     "approve_child",
     "cut_bridge",
+    "hophop_accounts",
     "link_account",
     "move_child",
     "resend_activation",
@@ -143,6 +144,21 @@ def cut_bridge(
         uow.pickup.save_account(organisation_id, account.broken(LinkProblem.PASSWORD_CHANGED))
         context.commit(uow, [])
     return LinkProblem.PASSWORD_CHANGED
+
+
+@checked
+def hophop_accounts(
+    context: ServiceContext, actor: Actor, organisation_id: str
+) -> list[tuple[Installation, HopHopAccount | None]]:
+    """Each installation and its HopHop account — green, or red with why — or ``None``
+    while none was ever linked: the buttons of the seed's "Intégrations" screen."""
+    authorize_action(actor, Action.PICKUP_CONFIGURE)
+    authorize(actor, Action.PICKUP_CONFIGURE, _daycare(organisation_id))
+    with pickup_unit_of_work(context.store, write=False) as uow:
+        return [
+            (installation, uow.pickup.account(organisation_id, installation.id))
+            for installation in uow.pickup.installations(organisation_id)
+        ]
 
 
 @frozen

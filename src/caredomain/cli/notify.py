@@ -36,6 +36,7 @@ from caredomain.cli.progress import Progress
 from caredomain.clock import Clock
 from caredomain.configuration import Configuration, load_configuration
 from caredomain.errors import InvalidInput
+from caredomain.interventions.ports import interventions_unit_of_work
 from caredomain.notifications.configuration import NotificationConfiguration, SenderChoice
 from caredomain.notifications.outbox import OutboxStatus
 from caredomain.notifications.ports import Sender, notifications_unit_of_work
@@ -49,11 +50,12 @@ from caredomain.notifications.services import (
     requeue_dead_letters,
     senders_for,
 )
-from caredomain.organisation import Organisation
+from caredomain.organisation import Organisation, OrganisationId
 from caredomain.plugins import Plugins
 from caredomain.ports import Store
 from caredomain.serialization import unstructure
 from caredomain.services import ServiceContext
+from caredomain.slots.ports import slots_unit_of_work
 
 __all__ = ["add_parser", "embedded_senders", "run_dispatch", "sender_paths"]
 
@@ -382,7 +384,24 @@ def _organisation(
 ) -> Organisation:
     if configuration is not None and wanted in (None, configuration.organisation.id):
         return configuration.organisation
+    chosen = choose_organisation(_ids(store), wanted, holding=_notifying(store))
+    with store.unit_of_work(write=False) as uow:
+        return uow.organisations.get(chosen)
+
+
+def _ids(store: Store) -> list[str]:
+    with store.unit_of_work(write=False) as uow:
+        return list(uow.organisations.ids())
+
+
+def _notifying(store: Store) -> list[str]:
+    """The organisations whose events are notified: those with notification settings, with
+    appointment slots, or with home care (a daycare's pickups send no notification)."""
     with notifications_unit_of_work(store, write=False) as uow:
         ids = uow.organisations.ids()
-        holding = [i for i in ids if uow.notifications.settings_data(i) is not None]
-        return uow.organisations.get(choose_organisation(ids, wanted, holding=holding))
+        configured = {i for i in ids if uow.notifications.settings_data(i) is not None}
+    with slots_unit_of_work(store, write=False) as uow:
+        booking = {i for i in ids if uow.slots.settings(OrganisationId(i)) is not None}
+    with interventions_unit_of_work(store, write=False) as uow:
+        caring = set(uow.interventions.agencies())
+    return [i for i in ids if i in configured | booking | caring]

@@ -27,3 +27,6 @@ def test_the_dispatch_benchmark_reports_its_figures(tmp_path: Path) -> None:
     assert figures["outbox_per_s"] > 0
     assert figures["bare_per_s"] > 0
     assert abs(figures["ratio"] - figures["outbox_per_s"] / figures["bare_per_s"]) < 0.01
+    assert figures["rounds"] == 3  # 25, 25 and 10 mails each way, in turns
+    low, high = figures["round_ratios"]
+    assert low - 0.001 <= figures["ratio"] <= high + 0.001  # a mean of the rounds' ratios

@@ -6,12 +6,15 @@ from collections.abc import Iterable
 from enum import Enum
 from typing import TypeVar
 
+from attrs import Attribute
+
 from caredomain.errors import InvalidInput
 from caredomain.text import Text
 
-__all__ = ["member_of", "members_of"]
+__all__ = ["identifier", "member_of", "members_of", "non_blank"]
 
 E = TypeVar("E", bound=Enum)
+Str = TypeVar("Str", bound=str)
 
 
 def member_of(enum: type[E], value: object, field: str) -> E:
@@ -28,3 +31,16 @@ def member_of(enum: type[E], value: object, field: str) -> E:
 def members_of(enum: type[E], values: Iterable[object], field: str) -> frozenset[E]:
     """The members of ``enum`` for ``values``, as a frozenset."""
     return frozenset(member_of(enum, value, field) for value in values)
+
+
+def identifier(instance: object, attribute: Attribute[Str], value: Str) -> None:
+    """Ids are non-blank text without spaces."""
+    if not isinstance(value, str) or not value or any(ch.isspace() for ch in value):
+        raise InvalidInput(
+            Text("must be non-blank text without spaces"), field=attribute.name, text=str(value)
+        )
+
+
+def non_blank(instance: object, attribute: Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(Text("must not be blank"), field=attribute.name, text=str(value))

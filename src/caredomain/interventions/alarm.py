@@ -54,14 +54,12 @@ from caredomain.interventions.model import (
     Client,
     GpsFix,
     PlannedIntervention,
-    identifier,
-    non_blank,
     utc,
 )
 from caredomain.interventions.phone_events import IdFactory
 from caredomain.organisation import Organisation
 from caredomain.text import Text
-from caredomain.validation import member_of
+from caredomain.validation import identifier, member_of, non_blank
 
 __all__ = [
     "Alarm",

@@ -15,9 +15,9 @@ from typing import NewType
 from attrs import Attribute, field, frozen
 
 from caredomain.errors import InvalidInput
-from caredomain.interventions.model import CaregiverId, InterventionId, PunchId, identifier, utc
+from caredomain.interventions.model import CaregiverId, InterventionId, PunchId, utc
 from caredomain.text import Text
-from caredomain.validation import member_of
+from caredomain.validation import identifier, member_of
 
 __all__ = [
     "Correction",

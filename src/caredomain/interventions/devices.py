@@ -30,10 +30,10 @@ from attrs import Attribute, evolve, field, frozen
 
 from caredomain.errors import Forbidden, InvalidInput, RuleViolation
 from caredomain.events import Event
-from caredomain.interventions.model import CaregiverId, identifier, non_blank, utc
+from caredomain.interventions.model import CaregiverId, utc
 from caredomain.interventions.phone_events import IdFactory
 from caredomain.text import Text
-from caredomain.validation import member_of
+from caredomain.validation import identifier, member_of, non_blank
 
 __all__ = [
     "ALL_ACTIONS",

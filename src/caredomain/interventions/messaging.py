@@ -26,7 +26,7 @@ from attrs import evolve, field, frozen
 
 from caredomain.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from caredomain.interventions.devices import Device, PhoneAction
-from caredomain.interventions.model import Caregiver, CaregiverId, identifier, non_blank, utc
+from caredomain.interventions.model import Caregiver, CaregiverId, utc
 from caredomain.interventions.phone_events import (
     CaregiverMessageReceived,
     IdFactory,
@@ -34,7 +34,7 @@ from caredomain.interventions.phone_events import (
     OfficeMessageSent,
 )
 from caredomain.text import Text
-from caredomain.validation import member_of
+from caredomain.validation import identifier, member_of, non_blank
 
 __all__ = [
     "CALL_BACK_TEXT",

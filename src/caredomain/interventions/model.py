@@ -21,7 +21,7 @@ from caredomain.clock import require_aware
 from caredomain.errors import InvalidInput
 from caredomain.geo import GeoPoint
 from caredomain.text import Text
-from caredomain.validation import member_of
+from caredomain.validation import identifier, member_of, non_blank
 
 __all__ = [
     "Badge",
@@ -50,19 +50,6 @@ InterventionId = NewType("InterventionId", str)
 PunchId = NewType("PunchId", str)
 
 Str = TypeVar("Str", bound=str)
-
-
-def identifier(instance: object, attribute: Attribute[Str], value: Str) -> None:
-    """Ids are non-blank text without spaces."""
-    if not isinstance(value, str) or not value or any(ch.isspace() for ch in value):
-        raise InvalidInput(
-            Text("must be non-blank text without spaces"), field=attribute.name, text=str(value)
-        )
-
-
-def non_blank(instance: object, attribute: Attribute[str], value: str) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(Text("must not be blank"), field=attribute.name, text=str(value))
 
 
 def utc(value: datetime, what: str = "datetime") -> datetime:

@@ -24,15 +24,9 @@ from phonenumbers import shortnumberinfo
 
 from caredomain.arguments import checked_fields
 from caredomain.errors import InvalidInput, NotFound, RuleViolation
-from caredomain.interventions.model import (
-    Caregiver,
-    CaregiverId,
-    PlannedIntervention,
-    identifier,
-    non_blank,
-)
+from caredomain.interventions.model import Caregiver, CaregiverId, PlannedIntervention
 from caredomain.text import Text
-from caredomain.validation import member_of
+from caredomain.validation import identifier, member_of, non_blank
 
 __all__ = [
     "CAREGIVER_ROLE",

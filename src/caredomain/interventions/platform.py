@@ -30,13 +30,12 @@ from caredomain.interventions.model import (
     PlannedIntervention,
     Punch,
     Service,
-    identifier,
     utc,
 )
 from caredomain.interventions.phonebook import EmergencyNumber
 from caredomain.interventions.staff_requests import StaffRequest
 from caredomain.interventions.visit_data import VisitEntry
-from caredomain.validation import member_of
+from caredomain.validation import identifier, member_of
 
 __all__ = [
     "Acknowledgement",

@@ -14,14 +14,14 @@ from typing import NewType
 from attrs import evolve, field, frozen
 
 from caredomain.errors import InvalidInput, RuleViolation
-from caredomain.interventions.model import CaregiverId, InterventionId, identifier, non_blank, utc
+from caredomain.interventions.model import CaregiverId, InterventionId, utc
 from caredomain.interventions.phone_events import (
     IdFactory,
     StaffRequestDecided,
     StaffRequestSubmitted,
 )
 from caredomain.text import Text
-from caredomain.validation import member_of
+from caredomain.validation import identifier, member_of, non_blank
 
 __all__ = ["RequestId", "RequestKind", "RequestStatus", "StaffRequest"]
 

@@ -34,17 +34,10 @@ from caredomain.interventions.events import (
     ReportSubmitted,
     TasksDoneRecorded,
 )
-from caredomain.interventions.model import (
-    CaregiverId,
-    InterventionId,
-    PlannedIntervention,
-    identifier,
-    non_blank,
-    utc,
-)
+from caredomain.interventions.model import CaregiverId, InterventionId, PlannedIntervention, utc
 from caredomain.interventions.visit_planning import VisitPlanning
 from caredomain.text import Text
-from caredomain.validation import member_of
+from caredomain.validation import identifier, member_of, non_blank
 
 __all__ = [
     "Comment",

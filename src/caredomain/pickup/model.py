@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 from enum import StrEnum
-from typing import NewType, TypeVar
+from typing import NewType
 
 from attrs import Attribute, Factory, evolve, field, frozen
 
 from caredomain.arguments import checked_fields
 from caredomain.errors import InvalidInput
 from caredomain.hours import TimeRange
+from caredomain.notifications.recipients import mail_recipient
 from caredomain.text import Text
+from caredomain.validation import identifier, non_blank
 
 __all__ = [
     "DEFAULT_CALL_WINDOW",
@@ -48,26 +50,9 @@ DEFAULT_CALL_WINDOW = TimeRange.parse("15h30-18h00")
 """The seed's example of a call window ("plage d'heure des appels")."""
 
 
-Str = TypeVar("Str", bound=str)
-
-
-def _identifier(instance: object, attribute: Attribute[Str], value: Str) -> None:
-    if not value or any(character.isspace() for character in value):
-        raise InvalidInput(
-            Text("must be non-blank text without spaces"), field=attribute.name, text=value
-        )
-
-
-def _name(instance: object, attribute: object, value: str) -> None:
-    if not value.strip():
-        raise InvalidInput(Text("must not be blank"), field=getattr(attribute, "name", "name"))
-
-
-def _email(instance: object, attribute: object, value: str) -> None:
-    local, at, domain = value.partition("@")
-    if not (at and local and "." in domain) or any(c.isspace() for c in value):
-        name = getattr(attribute, "name", "email")
-        raise InvalidInput(Text("expected an e-mail address"), field=name, text=value)
+def _email(instance: object, attribute: Attribute[str], value: str) -> None:
+    if mail_recipient(value).address is None:  # the check every mail recipient passes
+        raise InvalidInput(Text("expected an e-mail address"), field=attribute.name, text=value)
 
 
 @frozen(field_transformer=checked_fields)
@@ -75,10 +60,11 @@ class Installation:
     """A site of the daycare. ``display_name`` is what parents see in HopHop: the seed
     advises renaming "Installation 1" to the daycare's name plus the site's."""
 
-    id: InstallationId = field(validator=_identifier)
-    name: str = field(validator=_name)
+    id: InstallationId = field(validator=identifier)
+    name: str = field(validator=non_blank)
     display_name: str = field(
-        default=Factory(lambda installation: installation.name, takes_self=True), validator=_name
+        default=Factory(lambda installation: installation.name, takes_self=True),
+        validator=non_blank,
     )
 
     def renamed(self, display_name: str) -> Installation:
@@ -90,9 +76,9 @@ class Installation:
 class Group:
     """A group of children at one installation."""
 
-    id: GroupId = field(validator=_identifier)
-    installation: InstallationId = field(validator=_identifier)
-    name: str = field(validator=_name)
+    id: GroupId = field(validator=identifier)
+    installation: InstallationId = field(validator=identifier)
+    name: str = field(validator=non_blank)
 
 
 @frozen(field_transformer=checked_fields)
@@ -100,9 +86,9 @@ class Parent:
     """A parent as the daycare knows her; ``activated`` once she activated her HopHop
     account."""
 
-    id: ParentId = field(validator=_identifier)
-    first_name: str = field(validator=_name)
-    last_name: str = field(validator=_name)
+    id: ParentId = field(validator=identifier)
+    first_name: str = field(validator=non_blank)
+    last_name: str = field(validator=non_blank)
     email: str = field(validator=_email)
     activated: bool = False
 
@@ -118,11 +104,11 @@ class Child:
     ``awaiting_approval`` holds the parents whose photo change on her file waits for the
     centre (:mod:`caredomain.pickup.approvals`)."""
 
-    id: ChildId = field(validator=_identifier)
-    first_name: str = field(validator=_name)
-    last_name: str = field(validator=_name)
-    installation: InstallationId = field(validator=_identifier)
-    group: GroupId = field(validator=_identifier)
+    id: ChildId = field(validator=identifier)
+    first_name: str = field(validator=non_blank)
+    last_name: str = field(validator=non_blank)
+    installation: InstallationId = field(validator=identifier)
+    group: GroupId = field(validator=identifier)
     parents: frozenset[ParentId] = frozenset()
     agreement_active: bool = True
     hophop_enabled: bool = True
@@ -177,7 +163,7 @@ class HopHopAccount:
     """An installation's HopHop account: its e-mail (unique across HopHop), its link and,
     when red, why."""
 
-    installation: InstallationId = field(validator=_identifier)
+    installation: InstallationId = field(validator=identifier)
     email: str = field(validator=_email)
     link: LinkStatus = LinkStatus.BROKEN
     problem: LinkProblem | None = LinkProblem.NOT_LINKED

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from typing import NewType, TypeVar
+from typing import NewType
 from zoneinfo import ZoneInfo
 
 from attrs import Attribute, evolve, field, frozen
@@ -26,7 +26,7 @@ from caredomain.errors import InvalidInput
 from caredomain.organisation import PARIS
 from caredomain.roster.schedule import FeedSchedule
 from caredomain.text import Text
-from caredomain.validation import member_of
+from caredomain.validation import identifier, member_of
 
 __all__ = [
     "DEFAULT_MINIMUM_REST",
@@ -53,16 +53,6 @@ MAX_PLAUSIBLE_YEARS = 100
 MAX_SHIFT = timedelta(hours=24)
 
 
-Str = TypeVar("Str", bound=str)
-
-
-def _identifier(instance: object, attribute: Attribute[Str], value: Str) -> None:
-    if not value or value != value.strip() or any(ch.isspace() for ch in value):
-        raise InvalidInput(
-            Text("must be non-blank text without spaces"), field=attribute.name, text=value
-        )
-
-
 def _skills(values: Iterable[str]) -> frozenset[str]:
     skills = frozenset(values)
     for skill in skills:
@@ -81,7 +71,7 @@ class Agent:
     """A member of staff, known by her GTT identifier (matricule), with her skills
     (``IDE`` nurse, ``AS`` care assistant, ``REA`` intensive care…)."""
 
-    id: AgentId = field(validator=_identifier)
+    id: AgentId = field(validator=identifier)
     name: str = ""
     skills: frozenset[str] = field(default=frozenset(), converter=_skills)
 
@@ -102,7 +92,7 @@ def _status(value: object) -> PlanningStatus:
 class Planning:
     """A unit's planning; its posts refer to it by id."""
 
-    id: PlanningId = field(validator=_identifier)
+    id: PlanningId = field(validator=identifier)
     unit: str
     label: str = ""
     status: PlanningStatus = field(default=PlanningStatus.DRAFT, converter=_status)
@@ -152,7 +142,7 @@ class Post:
     ``required``), ``stood_down`` those an absence code took off it, who come back if the
     absence is withdrawn while the post still has room."""
 
-    id: PostId = field(validator=_identifier)
+    id: PostId = field(validator=identifier)
     planning: PlanningId
     day: date
     start: datetime = field(converter=_utc)

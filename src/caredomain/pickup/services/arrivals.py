@@ -149,9 +149,9 @@ def _matched(
 ) -> tuple[Child | None, tuple[str, ...]]:
     """The child HopHop names, and how HopHop's names differ from what the sync sent her
     (``("reference",)`` for a reference the daycare does not know)."""
-    children = {child.id: child for child in uow.pickup.children(organisation_id)}
-    child = children.get(ChildId(named.reference))
-    if child is None:
+    try:
+        child = uow.pickup.child(organisation_id, ChildId(named.reference))
+    except NotFound:
         return None, ("reference",)
     sent = uow.pickup.sent(organisation_id, child.installation).get(child.id)
     return child, differences(sent, named.first_name, named.last_name)

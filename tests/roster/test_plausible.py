@@ -75,6 +75,16 @@ def test_an_extraction_time_is_refused_exactly_when_it_is_out_of_range(
     assert error.value.source == "GTT.csv"
 
 
+def test_a_day_ahead_is_24_hours_across_a_change_to_summer_time() -> None:
+    now = datetime(2076, 3, 28, 2, tzinfo=UTC)  # Paris moves to summer time the next night
+    plausible = PlausibleRange.around(now, 1, PARIS)
+    feed_dates_are_plausible(batch(now + CLOCK_SLACK, [now.date()]), plausible)
+    with pytest.raises(InvalidInput, match="extraction time not plausible"):
+        feed_dates_are_plausible(
+            batch(now + CLOCK_SLACK + timedelta(microseconds=1), [now.date()]), plausible
+        )
+
+
 def test_the_edges_of_the_range_are_inside_it() -> None:
     now = datetime(2026, 11, 23, 12, tzinfo=PARIS)
     plausible = PlausibleRange.around(now, 10, PARIS)

@@ -22,7 +22,7 @@ rows are gone through only when a day is out of range.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from itertools import compress
 
 from attrs import evolve, frozen
@@ -55,9 +55,13 @@ class PlausibleRange:
     def around(cls, now: datetime, years: int, zone: tzinfo) -> PlausibleRange:
         """The range around ``now``; days are counted from its date in ``zone``."""
         span = relativedelta(years=years)
-        now = require_aware(now, "now").astimezone(zone)
-        today = now.date()
-        return cls(now - span, now + CLOCK_SLACK, today - span, today + span, years)
+        local = require_aware(now, "now").astimezone(zone)
+        # The times' bounds are counted in UTC: a day ahead is 24 hours, a daylight-saving
+        # change on the way or not (wall-clock arithmetic would make it 23 or 25).
+        instant = local.astimezone(UTC)
+        bounds = ((instant - span).astimezone(zone), (instant + CLOCK_SLACK).astimezone(zone))
+        today = local.date()
+        return cls(*bounds, today - span, today + span, years)
 
     def holds(self, day: date) -> bool:
         """Whether ``day`` is within the range."""

@@ -90,7 +90,7 @@ def test_in_mode_keeps_the_files_order() -> None:
 
 
 def test_an_unknown_function_is_not_found_by_its_name() -> None:
-    with pytest.raises(NotFound, match="no function hr.payroll in the catalogue 2024.07"):
+    with pytest.raises(NotFound, match=r"no function hr\.payroll in the catalogue 2024\.07"):
         load_catalogue().function("hr.payroll")
 
 

@@ -203,9 +203,9 @@ def _route(args: argparse.Namespace, console: Console) -> int:
         console.emit(
             {
                 "outcome": routing.outcome,
-                "reason": shown(routing.reason),
+                "reason": str(routing.reason),
                 "creates": list(routing.creates),
-                "next_step": shown(routing.next_step) if routing.next_step else None,
+                "next_step": routing.next_step,
                 "in_administrator_mode": call.in_administrator_mode,
                 "release": call.release,
                 "ticket": _ticket_json(routing.ticket),
@@ -258,5 +258,5 @@ def _ticket_json(ticket: Ticket) -> dict[str, Any]:
         "status": ticket.status,
         "copy": list(ticket.copy),
         "response": ticket.response,
-        "history": [{"at": entry.at, "what": shown(entry.what)} for entry in ticket.history],
+        "history": [{"at": entry.at, "what": str(entry.what)} for entry in ticket.history],
     }

@@ -321,3 +321,14 @@ def _docs_table() -> list[tuple[tuple[object, ...], Outcome]]:
 
 def test_the_docs_routing_table_is_the_tests() -> None:
     assert _docs_table() == TABLE
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("period", "before"), ("administrator", "absent"), ("release", "24.05")]
+)
+def test_about_refuses_a_bad_value_naming_the_field(field: str, value: str) -> None:
+    values: dict[str, object] = {"release": "2024.05", field: value}
+    release = values.pop("release")
+    with pytest.raises(InvalidInput) as refused:
+        _about("configurator.users", str(release), **values)
+    assert refused.value.field == field

@@ -221,8 +221,8 @@ class SupportCall:
             release=Release(release),
             in_administrator_mode=catalogue.available(function, Mode.ADMINISTRATOR, release),
             manual=manual,
-            period=Period(period),
-            administrator=AdministratorStatus(administrator),
+            period=period,
+            administrator=administrator,
             administrator_name=administrator_name,
             written=written,
         )

@@ -14,7 +14,10 @@ from hypothesis import strategies as st
 from caredomain.access import Action
 from caredomain.access.catalogue import (
     CATALOGUE_FILE,
+    Availability,
+    Function,
     FunctionKind,
+    Release,
     load_catalogue,
     parse_catalogue,
 )
@@ -231,3 +234,15 @@ def test_the_docs_table_is_the_shipped_catalogue() -> None:
         for f in load_catalogue()
     ]
     assert _docs_rows() == expected
+
+
+def test_values_built_in_python_are_checked_too() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        Availability(Release("2024.07"), Release("2024.04"))
+    assert refused.value.field == "until"
+    with pytest.raises(InvalidInput) as refused:
+        Availability(Release("April"))
+    assert refused.value.field == "since"
+    with pytest.raises(InvalidInput) as refused:
+        Function("hr.pay", "payroll", "Pay")  # type: ignore[arg-type]
+    assert refused.value.field == "kind"

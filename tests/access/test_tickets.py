@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from attrs import evolve
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
@@ -227,3 +228,16 @@ class TicketMachine(RuleBasedStateMachine):
 
 
 TestTicketMachine = TicketMachine.TestCase
+
+
+def test_a_ticket_built_in_python_is_consistent() -> None:
+    opened = _ticket()
+    with pytest.raises(InvalidInput) as refused:
+        evolve(opened, status=TicketStatus.CLOSED)
+    assert refused.value.field == "status"
+    with pytest.raises(InvalidInput) as refused:
+        evolve(opened, history=())
+    assert refused.value.field == "history"
+    with pytest.raises(InvalidInput) as refused:
+        evolve(_ticket(Level.SP), status=TicketStatus.SCHEDULED)
+    assert refused.value.field == "window"

@@ -31,14 +31,16 @@ from collections.abc import Iterable, Iterator, Mapping
 from enum import StrEnum
 from typing import Any, NewType
 
-from attrs import field, frozen
+from attrs import Attribute, field, frozen
 
 from caredomain.access.modes import Mode
 from caredomain.access.policy import Action
+from caredomain.arguments import checked_fields
 from caredomain.errors import InvalidInput, NotFound
 from caredomain.serialization import parse_toml
 from caredomain.strict import shown_value, toml_type
 from caredomain.text import Text
+from caredomain.validation import identifier, member_of, non_blank
 
 __all__ = [
     "CATALOGUE_FILE",
@@ -78,24 +80,37 @@ class FunctionKind(StrEnum):
     HR = "hr"  # the HR functions the vendor's wiki lists
 
 
-@frozen
+def _is_release(instance: object, attribute: Attribute[Any], value: object) -> None:
+    if value is not None:
+        release(value, attribute.name)
+
+
+@frozen(field_transformer=checked_fields)
 class Availability:
     """Available from release ``since`` and before ``until`` (None: still available)."""
 
-    since: Release
-    until: Release | None = None
+    since: Release = field(validator=_is_release)
+    until: Release | None = field(default=None, validator=_is_release)
+
+    def __attrs_post_init__(self) -> None:
+        if self.until is not None and self.until <= self.since:
+            raise InvalidInput(Text("must come after since"), field="until", text=self.until)
 
     def covers(self, at: Release) -> bool:
         return self.since <= at and (self.until is None or at < self.until)
 
 
-@frozen
+def _kind(value: object) -> FunctionKind:
+    return member_of(FunctionKind, value, "kind")
+
+
+@frozen(field_transformer=checked_fields)
 class Function:
     """One function ("traitement") and the releases it is available in, mode by mode."""
 
-    name: str
-    kind: FunctionKind
-    label: str
+    name: str = field(validator=identifier)
+    kind: FunctionKind = field(converter=_kind)
+    label: str = field(validator=non_blank)
     console: Availability | None = None
     administrator: Availability | None = None
 
@@ -112,17 +127,18 @@ class Function:
         return Action(self.name) if self.kind is FunctionKind.ACTION else None
 
 
-@frozen
+@frozen(field_transformer=checked_fields)
 class ReleaseNote:
-    name: Release
-    summary: str
+    name: Release = field(validator=_is_release)
+    summary: str = field(validator=non_blank)
 
 
 @frozen
 class FunctionCatalogue:
-    """The functions, in the file's order, and the releases the file describes."""
+    """The functions, in the file's order, and the releases the file describes. Built by
+    :func:`parse_catalogue`, which checks the whole document."""
 
-    version: Release
+    version: Release = field(validator=_is_release)
     releases: tuple[ReleaseNote, ...]
     functions: tuple[Function, ...]
     _by_name: Mapping[str, Function] = field(init=False, repr=False, eq=False)

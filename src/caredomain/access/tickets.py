@@ -157,6 +157,27 @@ class Ticket:
     window: Window | None = None
     report: str | None = None  # the end-of-intervention report
 
+    def __attrs_post_init__(self) -> None:
+        moments = [entry.at for entry in self.history]
+        if not moments or moments != sorted(moments):
+            raise InvalidInput(
+                Text("a ticket's history starts with its opening and goes forward in time"),
+                field="history",
+                text=self.id,
+            )
+        planned = self.status is TicketStatus.SCHEDULED
+        if planned and self.window is None:
+            raise InvalidInput(
+                Text("a scheduled ticket has its window"), field="window", text=self.id
+            )
+        closed = self.status is TicketStatus.CLOSED
+        if closed and self.response is None and self.report is None:
+            raise InvalidInput(
+                Text("a closed ticket has its response or its report"),
+                field="status",
+                text=self.id,
+            )
+
     @classmethod
     def open(
         cls,

@@ -16,7 +16,14 @@ import pytest
 from caredomain import Actor, ActorId, FixedClock, Organisation, Role
 from caredomain.access import Everywhere
 from caredomain.access.audit import AuditHead, AuditKind, Problem
-from caredomain.access.breakglass import Acceptance, Quote, State, Window, WrittenRequest
+from caredomain.access.breakglass import (
+    Acceptance,
+    BreakGlassId,
+    Quote,
+    State,
+    Window,
+    WrittenRequest,
+)
 from caredomain.access.configurations import User, UserId
 from caredomain.access.modes import Mode
 from caredomain.access.passwords import Hasher
@@ -41,7 +48,7 @@ from caredomain.access.services import (
 )
 from caredomain.access.sessions import MAX_FAILURES, Via
 from caredomain.errors import Conflict, Forbidden, NotFound, RuleViolation
-from caredomain.organisation import ConfigurationId
+from caredomain.organisation import ConfigurationId, OrganisationId
 from caredomain.secret import Secret
 from caredomain.services import ServiceContext
 from caredomain_sqlite import SqliteStore
@@ -86,7 +93,10 @@ def _configured(context: ServiceContext) -> None:
         VENDOR,
         CID,
         name="Ville de Metz",
-        bases=[Organisation("metz-etat-civil", "État civil"), Organisation("metz-ccas", "CCAS")],
+        bases=[
+            Organisation(OrganisationId("metz-etat-civil"), "État civil"),
+            Organisation(OrganisationId("metz-ccas"), "CCAS"),
+        ],
         console_password=CONSOLE,
         settings=SETTINGS,
     )
@@ -105,7 +115,7 @@ def test_a_configuration_with_two_bases_and_one_administrator(context: ServiceCo
     assert not metz.missing_administrator
     assert [v.configuration.id for v in configurations_overview(context, TECHNICIAN)] == [CID]
     with context.store.unit_of_work(write=False) as uow:
-        assert uow.organisations.get("metz-ccas").configuration == CID  # type: ignore[arg-type]
+        assert uow.organisations.get(OrganisationId("metz-ccas")).configuration == CID
 
 
 def test_past_the_mandatory_date_a_configuration_without_administrator_is_reported(
@@ -142,7 +152,7 @@ def test_a_base_of_another_configuration_is_not_moved(context: ServiceContext) -
             VENDOR,
             OTHER,
             name="Nancy",
-            bases=[Organisation("metz-ccas", "CCAS")],
+            bases=[Organisation(OrganisationId("metz-ccas"), "CCAS")],
             settings=SETTINGS,
         )
 
@@ -261,7 +271,7 @@ def test_wrong_passwords_lock_the_mode_and_each_attempt_is_journaled(
     assert "argon2" not in text
 
 
-def _scheduled(context: ServiceContext, start: datetime) -> str:
+def _scheduled(context: ServiceContext, start: datetime) -> BreakGlassId:
     record = request_breakglass(
         context, TECHNICIAN, CID, WrittenRequest("LR-2024-081", date(2024, 8, 2))
     )
@@ -371,4 +381,12 @@ def test_the_stored_journal_verifies_refuses_changes_and_detects_them(
 def test_unknown_things_are_not_found(context: ServiceContext) -> None:
     _configured(context)
     with pytest.raises(NotFound):
-        enter(context, TECHNICIAN, CID, Mode.CONSOLE, CONSOLE, window="nope", settings=SETTINGS)  # type: ignore[arg-type]
+        enter(
+            context,
+            TECHNICIAN,
+            CID,
+            Mode.CONSOLE,
+            CONSOLE,
+            window=BreakGlassId("nope"),
+            settings=SETTINGS,
+        )

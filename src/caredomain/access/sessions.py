@@ -189,7 +189,7 @@ def enter_mode(
             )
         held = None
     else:
-        held = window.id if window is not None else None
+        held = None  # before the end of the transition the console needs no window
         if period is Period.AFTER:
             refusal = console_refusal(window, now)
             if refusal is not None:
@@ -197,6 +197,7 @@ def enter_mode(
             assert window is not None
             assert window.window is not None
             expires = min(expires, window.window.end)
+            held = window.id
         if not hasher.verify(configuration.console_password, password):
             reason = Text("wrong console password")
             return _refused(attempts.failed(now), "access.wrong_password", reason, wrong=True)

@@ -45,4 +45,8 @@ COMMANDS: dict[str, Command] = {
         "caredomain.cli.pickup",
         N_("daycare pickups with HopHop: link, sync, alerts, Call, Ready, Departure, webhooks"),
     ),
+    "access": Command(
+        "caredomain.cli.access",
+        N_("configurations, their administrator, modes, break-glass interventions, audit"),
+    ),
 }

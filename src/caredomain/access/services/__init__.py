@@ -5,8 +5,9 @@ calls the domain, journals what it did in the configuration's audit journal, com
   their bases, records the designated administrator, lists the configurations;
 * :mod:`~caredomain.access.services.administering`: entering a mode, the administrator's
   users and password;
-* :mod:`~caredomain.access.services.interventions`: break-glass interventions, the actions
-  in their window, the audit journal read and verified.
+* :mod:`~caredomain.access.services.breakglass`: break-glass interventions and the actions
+  in their window;
+* :mod:`~caredomain.access.services.auditing`: the audit journal, read and verified.
 """
 
 from caredomain.access.services.administering import (
@@ -15,23 +16,22 @@ from caredomain.access.services.administering import (
     enter,
     users,
 )
+from caredomain.access.services.auditing import audit_journal, verify_audit
+from caredomain.access.services.breakglass import (
+    accept_breakglass,
+    act_in_window,
+    breakglasses,
+    close_breakglass,
+    quote_breakglass,
+    request_breakglass,
+    schedule_breakglass,
+)
 from caredomain.access.services.common import AccessSettings
 from caredomain.access.services.configuring import (
     ConfigurationView,
     configurations_overview,
     configure_configuration,
     designate_administrator,
-)
-from caredomain.access.services.interventions import (
-    accept_breakglass,
-    act_in_window,
-    audit_journal,
-    breakglasses,
-    close_breakglass,
-    quote_breakglass,
-    request_breakglass,
-    schedule_breakglass,
-    verify_audit,
 )
 
 __all__ = [

@@ -1,5 +1,4 @@
-"""Break-glass console interventions, step by step, and the actions taken in their window;
-the audit journal read and verified."""
+"""Break-glass console interventions, step by step, and the actions taken in their window."""
 
 from __future__ import annotations
 
@@ -7,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from caredomain.access.actors import Actor, ActorId
-from caredomain.access.audit import AuditEntry, AuditHead, AuditKind, Verification, verify
+from caredomain.access.audit import AuditKind
 from caredomain.access.breakglass import (
     Acceptance,
     BreakGlass,
@@ -36,13 +35,11 @@ from caredomain.text import Text
 __all__ = [
     "accept_breakglass",
     "act_in_window",
-    "audit_journal",
     "breakglasses",
     "close_breakglass",
     "quote_breakglass",
     "request_breakglass",
     "schedule_breakglass",
-    "verify_audit",
 ]
 
 
@@ -260,31 +257,3 @@ def breakglasses(
             actor, Action.ACCESS_AUDIT, configuration_resource(configuration_id, configuration)
         )
         return uow.access.breakglasses(configuration_id)
-
-
-@checked
-def audit_journal(
-    context: ServiceContext, actor: Actor, configuration_id: ConfigurationId
-) -> list[AuditEntry]:
-    """The configuration's audit journal, in order."""
-    authorize_action(actor, Action.ACCESS_AUDIT)
-    scoped(actor, Action.ACCESS_AUDIT, configuration_id)
-    with access_unit_of_work(context.store, write=False) as uow:
-        configuration = uow.access.configuration(configuration_id)
-        authorize(
-            actor, Action.ACCESS_AUDIT, configuration_resource(configuration_id, configuration)
-        )
-        return uow.access.audit(configuration_id)
-
-
-@checked
-def verify_audit(
-    context: ServiceContext,
-    actor: Actor,
-    configuration_id: ConfigurationId,
-    *,
-    head: AuditHead | None = None,
-) -> Verification:
-    """Verify the configuration's audit journal (against ``head``, a previous
-    verification's, if given)."""
-    return verify(audit_journal(context, actor, configuration_id), head)

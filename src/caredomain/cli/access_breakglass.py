@@ -23,8 +23,8 @@ from caredomain.access.breakglass import (
     WrittenRequest,
 )
 from caredomain.access.sessions import SessionId
-from caredomain.cli.access import acting, chosen_configuration, context_of
-from caredomain.cli.common import Console, existing_sqlite_url, read_file
+from caredomain.cli.access_common import acting, with_configuration
+from caredomain.cli.common import Console, read_file
 from caredomain.cli.i18n import N_, _
 from caredomain.cli.options import ArgumentRefused, Shared, add_command_options, date_argument
 from caredomain.errors import InvalidInput
@@ -72,7 +72,7 @@ def add_breakglass_parser(
         sub: argparse.ArgumentParser = steps.add_parser(name, help=help)
         add_command_options(sub, Shared(db=True), json=json)
         acting_options(sub)
-        sub.set_defaults(run=_with(run))
+        sub.set_defaults(run=with_configuration(run))
         return sub
 
     request = step("request", N_("record the customer's written request"), _request)
@@ -112,16 +112,6 @@ def add_breakglass_parser(
     close.add_argument("--sent-to", required=True, help=N_("the customer address it was sent to"))
 
     step("list", N_("the configuration's interventions"), _list, json=True)
-
-
-def _with(
-    run: Callable[[argparse.Namespace, Console, ServiceContext, ConfigurationId], int],
-) -> Callable[[argparse.Namespace, Console], int]:
-    def command(args: argparse.Namespace, console: Console) -> int:
-        with context_of(console, existing_sqlite_url(args.db)) as context:
-            return run(args, console, context, chosen_configuration(context, args.configuration))
-
-    return command
 
 
 def show_breakglass(record: BreakGlass) -> str:

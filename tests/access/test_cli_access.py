@@ -250,3 +250,29 @@ def test_a_password_is_never_an_argument(db: str, capsys: pytest.CaptureFixture[
         main(["access", "enter", "console", "--password", CONSOLE, "--db", db])
     assert caught.value.code == 2
     assert "unrecognized arguments" in capsys.readouterr().err
+
+
+def test_the_commands_speak_french(
+    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    status, out, err = run(
+        capsys, monkeypatch, "--lang", "fr", "access", "configurations", "--check", "--db", db
+    )
+    assert status == 1
+    assert out.endswith("aucun administrateur\n")
+    assert "ville-metz n'a pas d'administrateur, obligatoire depuis le 2024-07-01" in err
+    status, _, err = run(
+        capsys,
+        monkeypatch,
+        "--lang",
+        "fr",
+        "access",
+        "enter",
+        "console",
+        "--stdin",
+        "--db",
+        db,
+        stdin=CONSOLE,
+    )
+    assert status == 2
+    assert "le mode pupitre ne s'ouvre que par une intervention exceptionnelle" in err

@@ -14,7 +14,13 @@ from caredomain.access.policy import (
     is_allowed,
     may_attempt,
 )
-from caredomain.access.tenancy import configuration_of
+from caredomain.access.tenancy import (
+    authorize_base,
+    authorize_scope,
+    base_of,
+    configuration_for,
+    configuration_of,
+)
 from caredomain.organisation import ConfigurationId
 
 __all__ = [
@@ -27,6 +33,10 @@ __all__ = [
     "Role",
     "authorize",
     "authorize_action",
+    "authorize_base",
+    "authorize_scope",
+    "base_of",
+    "configuration_for",
     "configuration_of",
     "in_scope",
     "is_allowed",

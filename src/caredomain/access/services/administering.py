@@ -49,7 +49,7 @@ def enter(
     intervention ``window``, by its technician. A refusal is journaled, counted when the
     password was wrong, and raised as :class:`Forbidden` with its reason."""
     authorize_action(actor, Action.ACCESS_ENTER)
-    scoped(actor, Action.ACCESS_ENTER, configuration_id)
+    scoped(actor, configuration_id)
     settings = settings or AccessSettings()
     now = context.clock.now()
     with access_unit_of_work(context.store) as uow:
@@ -166,7 +166,7 @@ def change_administrator_password(
     an open break-glass window only). Wrong current passwords count towards Administrator
     mode's lock-out; each attempt is journaled, never a password or a hash."""
     authorize_action(actor, Action.ACCESS_ADMINISTER)
-    scoped(actor, Action.ACCESS_ADMINISTER, configuration_id)
+    scoped(actor, configuration_id)
     settings = settings or AccessSettings()
     now = context.clock.now()
     with access_unit_of_work(context.store) as uow:
@@ -238,7 +238,7 @@ def add_user(
     """The administrator creates a user of her configuration, in an open Administrator-mode
     session of hers. A user id already taken is :class:`Conflict`."""
     authorize_action(actor, Action.ACCESS_ADMINISTER)
-    scoped(actor, Action.ACCESS_ADMINISTER, configuration_id)
+    scoped(actor, configuration_id)
     now = context.clock.now()
     with access_unit_of_work(context.store) as uow:
         configuration = uow.access.configuration(configuration_id)
@@ -271,7 +271,7 @@ def add_user(
 def users(context: ServiceContext, actor: Actor, configuration_id: ConfigurationId) -> list[User]:
     """The configuration's users, by id: for its administrator, or the vendor."""
     authorize_action(actor, Action.ACCESS_ADMINISTER, Action.ACCESS_CONFIGURE)
-    scoped(actor, Action.ACCESS_ADMINISTER, configuration_id)
+    scoped(actor, configuration_id)
     with access_unit_of_work(context.store, write=False) as uow:
         configuration = uow.access.configuration(configuration_id)
         resource = configuration_resource(configuration_id, configuration)

@@ -20,7 +20,7 @@ def audit_journal(
 ) -> list[AuditEntry]:
     """The configuration's audit journal, in order."""
     authorize_action(actor, Action.ACCESS_AUDIT)
-    scoped(actor, Action.ACCESS_AUDIT, configuration_id)
+    scoped(actor, configuration_id)
     with access_unit_of_work(context.store, write=False) as uow:
         configuration = uow.access.configuration(configuration_id)
         authorize(

@@ -250,7 +250,7 @@ def breakglasses(
     """The configuration's break-glass interventions: for the vendor and, through the
     audit right, the configuration's administrator."""
     authorize_action(actor, Action.ACCESS_BREAKGLASS, Action.ACCESS_AUDIT)
-    scoped(actor, Action.ACCESS_AUDIT, configuration_id)
+    scoped(actor, configuration_id)
     with access_unit_of_work(context.store, write=False) as uow:
         configuration = uow.access.configuration(configuration_id)
         authorize(

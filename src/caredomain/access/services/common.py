@@ -13,9 +13,10 @@ from caredomain.access.audit import AuditEntry, AuditKind, chained
 from caredomain.access.configurations import Configuration
 from caredomain.access.modes import Mode
 from caredomain.access.passwords import Hasher
-from caredomain.access.policy import Action, Resource, authorize, in_scope
+from caredomain.access.policy import Resource
 from caredomain.access.ports import AccessUnitOfWork
 from caredomain.access.sessions import Session, SessionId
+from caredomain.access.tenancy import authorize_scope
 from caredomain.access.transition import Transition
 from caredomain.errors import Forbidden, NotFound
 from caredomain.organisation import ConfigurationId
@@ -48,12 +49,11 @@ def configuration_resource(
     return Resource("configuration", configuration_id, owner=owner, configuration=configuration_id)
 
 
-def scoped(actor: Actor, action: Action, configuration_id: ConfigurationId) -> None:
+def scoped(actor: Actor, configuration_id: ConfigurationId) -> None:
     """Refuse an actor of another configuration before anything of this one is looked up
     (whether it exists included); the action's own rule is asked once the configuration is
     known."""
-    if not in_scope(actor, configuration_resource(configuration_id)):
-        authorize(actor, action, configuration_resource(configuration_id))
+    authorize_scope(actor, configuration_resource(configuration_id))
 
 
 def mode_resource(configuration: Configuration, mode: Mode) -> Resource:

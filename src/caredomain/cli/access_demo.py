@@ -11,7 +11,8 @@ its quote, the town's acceptance, a window with Marie present, one action journa
 report sent. The audit journal that recorded it all is verified.
 
 The chapter's clock is fixed; a second run adds a second story to the journal (the journal
-never forgets), with Marie's own password where the first run set it.
+never forgets), with Marie's own password where the first run set it. Metz is a customer of
+its own, beside the demo's town hall: its bases are two organisations of its configuration.
 """
 
 from __future__ import annotations

@@ -23,8 +23,8 @@ EXPECTED = {
         "2024-08-01 console password: refused: wrong password: since 2024-07-01 only the "
         "administrator's own password opens Administrator mode",
         "2024-08-01 her password: Administrator mode opened (administrator-password)",
-        "Nancy's users: refused: mdupont may not access.administer on configuration "
-        "ville-nancy: it is not of mdupont's configuration",
+        "Nancy's users: refused: mdupont may not act on configuration ville-nancy: it is not "
+        "of mdupont's configuration",
         "console without a window: refused: after the transition the console opens only "
         "through a break-glass intervention",
         "console in the window until 07:35 UTC; actions journaled: 1",

@@ -11,7 +11,9 @@ interventions and the audit journal (seed 002).
 * ``access enter administrator|console [--user ID] [--window BREAKGLASS]`` opens a session;
 * ``access breakglass request|quote|accept|schedule|act|close|list`` (see
   :mod:`caredomain.cli.access_breakglass`);
-* ``access audit [--verify [--head SEQUENCE:HASH]]``.
+* ``access audit [--verify [--head SEQUENCE:HASH]]``;
+* ``access catalogue`` and ``access route``: the function catalogue and support call routing
+  (:mod:`caredomain.cli.access_support`).
 
 Who acts: ``--user ID``, a user of the configuration (its administrator, for what she
 does), or else ``--technician ID``, one of the vendor's technicians serving this
@@ -43,6 +45,7 @@ from caredomain.cli.access_common import (
     settings_of,
     with_configuration,
 )
+from caredomain.cli.access_support import add_support_parsers
 from caredomain.cli.commands import COMMANDS
 from caredomain.cli.common import Console, existing_sqlite_url, sqlite_url
 from caredomain.cli.i18n import N_, _
@@ -127,6 +130,7 @@ def add_parser(subparsers: Any) -> None:
     audit.set_defaults(run=_audit)
 
     add_breakglass_parser(commands, made, add_acting_options)
+    add_support_parsers(commands)
 
 
 # -- the subcommands ---------------------------------------------------------------------------

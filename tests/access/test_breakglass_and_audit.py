@@ -63,9 +63,9 @@ def test_the_window_bounds_start_included_end_excluded() -> None:
 
 
 def test_steps_in_order_only() -> None:
-    with pytest.raises(Conflict, match="is requested: it cannot be accepted"):
+    with pytest.raises(Conflict, match="is requested: one cannot accept its quote now"):
         _requested().accepted(Acceptance(date(2024, 8, 5), "Marie DUPONT"))
-    with pytest.raises(Conflict, match="cannot be scheduled"):
+    with pytest.raises(Conflict, match="one cannot schedule it now"):
         _requested().scheduled(Window(START, END), "Marie DUPONT", ActorId("t"))
     record = _scheduled().opened(START)
     assert record.state is State.OPEN

@@ -155,7 +155,7 @@ class BreakGlass:
         if self.state not in states:
             raise Conflict(
                 Text(
-                    "break-glass intervention {id} is {state}: it cannot be {doing}",
+                    "break-glass intervention {id} is {state}: one cannot {doing} now",
                     id=self.id,
                     state=self.state.value,
                     doing=doing,
@@ -163,17 +163,17 @@ class BreakGlass:
             )
 
     def quoted(self, quote: Quote) -> BreakGlass:
-        self._require(State.REQUESTED, State.QUOTED, doing=Text("quoted"))
+        self._require(State.REQUESTED, State.QUOTED, doing=Text("quote it"))
         return evolve(self, quote=quote, state=State.QUOTED)
 
     def accepted(self, acceptance: Acceptance) -> BreakGlass:
-        self._require(State.QUOTED, doing=Text("accepted"))
+        self._require(State.QUOTED, doing=Text("accept its quote"))
         return evolve(self, acceptance=acceptance, state=State.ACCEPTED)
 
     def scheduled(self, window: Window, customer_present: str, technician: ActorId) -> BreakGlass:
         """Plan the window, with the customer's person who will be present and the
         technician who will intervene (a scheduled window may be moved until it opens)."""
-        self._require(State.ACCEPTED, State.SCHEDULED, doing=Text("scheduled"))
+        self._require(State.ACCEPTED, State.SCHEDULED, doing=Text("schedule it"))
         if not customer_present.strip():
             raise InvalidInput(Text("must not be blank"), field="customer_present", text="")
         if not str(technician).strip():
@@ -197,7 +197,7 @@ class BreakGlass:
 
     def acted(self, now: datetime) -> BreakGlass:
         """One more action taken in the window (journaled by the caller)."""
-        self._require(State.OPEN, doing=Text("acted in"))
+        self._require(State.OPEN, doing=Text("act in it"))
         refusal = console_refusal(self, now)
         if refusal is not None:
             raise Conflict(refusal)
@@ -205,7 +205,7 @@ class BreakGlass:
 
     def closed(self, report: Report) -> BreakGlass:
         """Close with the end-of-intervention report sent to the customer."""
-        self._require(State.SCHEDULED, State.OPEN, doing=Text("closed"))
+        self._require(State.SCHEDULED, State.OPEN, doing=Text("close it"))
         return evolve(self, report=report, state=State.CLOSED)
 
 

@@ -35,6 +35,7 @@ from caredomain.organisation import Organisation, OrganisationId
 from caredomain.ports import EventJournal, OrganisationRepository
 from caredomain.serialization import structure, unstructure
 from caredomain.text import Text, counted
+from caredomain_sqlite.access import SqliteAccess
 from caredomain_sqlite.connections import DEFAULT_CONNECTIONS, Connections, Lent, Params
 from caredomain_sqlite.interventions import SqliteInterventions
 from caredomain_sqlite.migrations import migrate
@@ -140,6 +141,7 @@ class SqliteUnitOfWork:
         self.slots = SqliteSlots(self)
         self.interventions = SqliteInterventions(self)
         self.pickup = SqlitePickup(self)
+        self.access = SqliteAccess(self)
 
     @property
     def writable(self) -> bool:

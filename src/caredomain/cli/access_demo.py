@@ -6,6 +6,8 @@ action centre; the vendor's operator sets it up with the console password and re
 DUPONT, whom the town designated ("MDU (Marie DUPONT)" is shown "Marie DUPONT"). On
 2024-05-15, in the transition, the console password opens Administrator mode; Marie sets her
 own password. On 2024-08-01 the console password opens it no more; hers does. On
+2024-08-01 a clerk who is not the administrator asks the desk to create a user: Administrator
+mode does it, so the ticket is closed referring her to Marie, in copy. On
 2024-08-08 a technician intervenes in console mode: a written request, a paid SP ticket and
 its quote, the town's acceptance, a window with Marie present, one action journaled, the
 report sent. The audit journal that recorded it all is verified.
@@ -25,9 +27,12 @@ from attrs import evolve
 from caredomain.access import Actor, ActorId, Everywhere, Role
 from caredomain.access import services as access
 from caredomain.access.breakglass import Acceptance, Quote, Window, WrittenRequest
+from caredomain.access.catalogue import load_catalogue
 from caredomain.access.configurations import UserId
 from caredomain.access.modes import Mode
 from caredomain.access.ports import access_unit_of_work
+from caredomain.access.routing import AdministratorStatus, Period, SupportCall, route_call
+from caredomain.cli.access_support import show_routing
 from caredomain.cli.demo_run import DemoRun
 from caredomain.cli.i18n import _, shown
 from caredomain.clock import FixedClock
@@ -115,6 +120,7 @@ def access_chapter(demo: DemoRun) -> None:
     session = access.enter(context, MARIE_ACTOR, METZ, Mode.ADMINISTRATOR, OWN, settings=settings)
     console.print(_("2024-08-01: her own password opens it ({via})").format(via=session.via.value))
 
+    _support_call(demo)
     _breakglass(demo, context, clock, settings)
 
     checked = access.verify_audit(context, MARIE_ACTOR, METZ)
@@ -127,6 +133,28 @@ def access_chapter(demo: DemoRun) -> None:
             reason=shown(str(checked.reason))
         )
     )
+
+
+def _support_call(demo: DemoRun) -> None:
+    """Seed 002's desk: a caller who is not the administrator asks for what Administrator
+    mode does; the ticket is closed, referring her to Marie, in copy."""
+    call = SupportCall.about(
+        load_catalogue(),
+        function="configurator.users",
+        release="2024.07",
+        ticket_id="T-2024-0801",
+        at=_at(date(2024, 8, 1), time(14, 30)),
+        caller="Paul MARTIN",
+        caller_is_administrator=False,
+        manual=True,
+        period=Period.AFTER,
+        administrator=AdministratorStatus.AVAILABLE,
+        administrator_name="Marie DUPONT",
+    )
+    demo.console.print(
+        _("2024-08-01: {caller} calls the desk to create a user").format(caller=call.caller)
+    )
+    show_routing(demo.console, route_call(call))
 
 
 def _breakglass(

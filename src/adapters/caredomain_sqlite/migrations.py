@@ -12,18 +12,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
-from typing import NamedTuple
 
-from caredomain.errors import InvalidInput
-from caredomain.text import Text
+from caredomain_sql.migration import Migration, checked_version
 
 __all__ = ["LATEST_VERSION", "MIGRATIONS", "Migration", "migrate", "recorded_version"]
-
-
-class Migration(NamedTuple):
-    version: int
-    description: str
-    sql: str
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -380,12 +372,12 @@ def migrate(
     """
     latest = migrations[-1].version
     if _applied(connection) >= {migration.version for migration in migrations}:
-        _checked(recorded_version(connection), latest, source)
+        checked_version(recorded_version(connection), latest, source)
         return latest
     connection.execute("BEGIN IMMEDIATE")
     try:
         connection.execute(_VERSION_TABLE)
-        _checked(recorded_version(connection), latest, source)
+        checked_version(recorded_version(connection), latest, source)
         applied = _applied(connection)
         # Every migration not yet recorded, in order: one that reached a database after a
         # later one (during development) is applied too, not skipped.
@@ -397,20 +389,6 @@ def migrate(
         if connection.in_transaction:
             connection.execute("ROLLBACK")
     return latest
-
-
-def _checked(version: int, latest: int, source: str) -> int:
-    if version > latest:
-        raise InvalidInput(
-            Text(
-                "the database has schema version {version}, newer than this caredomain knows "
-                "({latest}); upgrade caredomain to open it",
-                version=version,
-                latest=latest,
-            ),
-            source=source,
-        )
-    return version
 
 
 def _apply(connection: sqlite3.Connection, migration: Migration) -> None:

@@ -2,6 +2,8 @@
 
 * ``open URL BARRIER PARTIES`` — waits for every party at the barrier directory, opens the
   store (migrating it if no one has yet) and prints its schema version;
+* ``feed URL EXPORT NOW`` — applies the GTT export file at the clock's ``NOW`` (ISO), printing
+  ``applying`` first and ``applied`` once committed.
 """
 
 from __future__ import annotations
@@ -9,7 +11,13 @@ from __future__ import annotations
 import os
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
+
+from caredomain import FixedClock
+from caredomain.roster.services import apply_gtt_file
+from caredomain.services import ServiceContext
+from caredomain_gtt import GttCsvReader
 
 from caredomain_postgres.store import PostgresStore
 
@@ -18,6 +26,17 @@ def open_at_once(url: str, barrier: Path, parties: int) -> None:
     _meet(barrier, parties)
     with PostgresStore.from_url(url) as store:
         print(f"version {store.schema_version}", flush=True)
+
+
+def feed(url: str, export: Path, now: datetime) -> None:
+    reader = GttCsvReader()
+    with PostgresStore.from_url(url) as store:
+        context = ServiceContext(store=store, clock=FixedClock(now))
+        print("applying", flush=True)
+        run = apply_gtt_file(context, reader.read, str(export), size=export.stat().st_size)
+        assert run.report is not None
+        assert not run.report.refused, run.report.lines()
+        print("applied", flush=True)
 
 
 def _meet(barrier: Path, parties: int) -> None:
@@ -33,5 +52,7 @@ if __name__ == "__main__":
     command, url, *rest = sys.argv[1:]
     if command == "open":
         open_at_once(url, Path(rest[0]), int(rest[1]))
+    elif command == "feed":
+        feed(url, Path(rest[0]), datetime.fromisoformat(rest[1]))
     else:
         sys.exit(f"unknown command {command!r}")

@@ -62,6 +62,7 @@ class PostgresStore:
 
     def __init__(self, location: PostgresLocation) -> None:
         self._location = location
+        self._listener: psycopg.Connection[Any] | None = None
         self._connections = Connections(location)
         try:
             connection = self._connections.lend()
@@ -97,15 +98,26 @@ class PostgresStore:
     def unit_of_work(self, *, write: bool = True) -> PostgresUnitOfWork:
         return PostgresUnitOfWork(self._connections, write=write)
 
-    def listener(self) -> psycopg.Connection[Any]:
-        """A connection of its own listening for committed events (see
-        :mod:`caredomain_postgres.follow`)."""
-        connection = self._connections.direct()
+    def wait_for_events(self, timeout: float) -> None:
+        """:class:`~caredomain.ports.EventWaiting`: return once another unit has committed
+        events (a ``NOTIFY`` of the ``events`` table's trigger), or after ``timeout``
+        seconds. The first call opens a connection of its own that listens, and returns."""
+        if self._listener is None:
+            self._listener = self._connections.direct()
+            with translated(self._location):
+                self._listener.execute(f'LISTEN "{self._location.schema}.caredomain_events"')
+            return
         with translated(self._location):
-            connection.execute(f'LISTEN "{self._location.schema}.caredomain_events"')
-        return connection
+            for _ in self._listener.notifies(timeout=timeout, stop_after=1):
+                pass
+            # Several commits may have notified meanwhile: one read of the journal serves all.
+            for _ in self._listener.notifies(timeout=0):
+                pass
 
     def close(self) -> None:
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
         self._connections.close()
 
     def __enter__(self) -> Self:

@@ -23,9 +23,9 @@ from aiosmtpd.controller import Controller
 from caredomain.notifications import OutboxMessage, OutboxStatus, RetryPolicy
 from caredomain.notifications.ports import notifications_unit_of_work
 from caredomain.notifications.services import NOTIFIER_ACTOR, dispatch_notifications
-from caredomain.services import ServiceContext
 from caredomain.plugins import load_plugins
 from caredomain.ports import Store
+from caredomain.services import ServiceContext
 from caredomain_messaging import SmtpSender
 from caredomain_sqlite import SqliteStore
 

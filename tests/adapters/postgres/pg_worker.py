@@ -18,7 +18,6 @@ from caredomain import FixedClock
 from caredomain.roster.services import apply_gtt_file
 from caredomain.services import ServiceContext
 from caredomain_gtt import GttCsvReader
-
 from caredomain_postgres.store import PostgresStore
 
 

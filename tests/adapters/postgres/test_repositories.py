@@ -29,7 +29,9 @@ def _module(name: str) -> ModuleType:
     return module
 
 
-MODULES = [_module(name) for name in ("test_interventions_store", "test_slots_store", "test_roster_store")]
+MODULES = [
+    _module(name) for name in ("test_interventions_store", "test_slots_store", "test_roster_store")
+]
 
 
 def _cases() -> Iterator[Any]:
@@ -45,9 +47,7 @@ def _cases() -> Iterator[Any]:
                 yield pytest.param(test, {}, id=f"{module.__name__}.{name}")
             elif parameters == ["store", "statement"] and marks:
                 for statement in marks[0].args[1]:
-                    yield pytest.param(
-                        test, {"statement": statement}, id=f"{name}[{statement}]"
-                    )
+                    yield pytest.param(test, {"statement": statement}, id=f"{name}[{statement}]")
 
 
 @pytest.fixture

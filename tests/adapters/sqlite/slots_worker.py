@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from caredomain import Actor, ActorId, Conflict, FixedClock, OrganisationId, Role
+from caredomain.plugins import load_plugins
 from caredomain.services import ServiceContext
 from caredomain.slots import Beneficiary, Channel, CounterId
 from caredomain.slots.services import book_slot
-from caredomain.plugins import load_plugins
 
 
 def book(url: str, barrier: Path, parties: int, *, counter: str, start: str, citizen: str) -> None:

@@ -21,25 +21,17 @@ usable.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from enum import Enum
 from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import psycopg
 
-from caredomain.errors import Forbidden
-from caredomain.ports import EventJournal, OrganisationRepository
-from caredomain.text import Text
 from caredomain_postgres.connections import Connections, driver_sql, translated, translation
 from caredomain_postgres.migrations import migrate
 from caredomain_postgres.roster import PostgresRoster
 from caredomain_postgres.url import PostgresLocation
-from caredomain_sql.interventions import SqlInterventions
-from caredomain_sql.journal import SqlEventJournal, SqlOrganisations
-from caredomain_sql.outbox import SqlNotifications
-from caredomain_sql.pickup import SqlPickup
-from caredomain_sql.slots import SqlSlots
-from caredomain_sql.statements import Dialect, Params
+from caredomain_sql.statements import Dialect, Params, Statements
+from caredomain_sql.unit import ClosingStore, UnitLife
 
 __all__ = ["POSTGRES", "PostgresStore", "PostgresUnitOfWork"]
 
@@ -51,7 +43,7 @@ POSTGRES = Dialect(
 )
 
 
-class PostgresStore:
+class PostgresStore(ClosingStore):
     """The store on a PostgreSQL database: ``PostgresStore.from_url("postgresql://…")``.
 
     Opening applies pending migrations (once, whoever else opens the database at the same
@@ -120,58 +112,26 @@ class PostgresStore:
             self._listener = None
         self._connections.close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
     def __repr__(self) -> str:
         return f"PostgresStore({self.url!r})"
 
 
-class _Stage(Enum):
-    NEW = "new"
-    OPEN = "open"
-    FINISHED = "finished"
-
-
-class PostgresUnitOfWork:
+class PostgresUnitOfWork(UnitLife[psycopg.Connection[Any]]):
     """One PostgreSQL transaction. Use it once, in a ``with`` block."""
-
-    organisations: OrganisationRepository
-    events: EventJournal
 
     def __init__(self, connections: Connections, *, write: bool) -> None:
         self._connections = connections
         self._location = connections.location
-        self._connection: psycopg.Connection[Any] | None = None
-        self._write = write
-        self._stage = _Stage.NEW
-        self.organisations = SqlOrganisations(self)
-        self.events = SqlEventJournal(self)
-        self.roster = PostgresRoster(self)
-        self.notifications = SqlNotifications(self)
-        self.slots = SqlSlots(self)
-        self.interventions = SqlInterventions(self)
-        self.pickup = SqlPickup(self)
+        super().__init__(write=write, source=self._location.url())
 
-    @property
-    def writable(self) -> bool:
-        return self._write
+    def _roster(self, statements: Statements) -> PostgresRoster:
+        return PostgresRoster(self)
 
     @property
     def dialect(self) -> Dialect:
         return POSTGRES
 
-    def __enter__(self) -> Self:
-        if self._stage is not _Stage.NEW:
-            raise Forbidden(Text("a unit of work is used once: open a new one"))
+    def _begin(self) -> psycopg.Connection[Any]:
         connection = self._connections.lend()
         try:
             with translated(self._location):
@@ -181,29 +141,19 @@ class PostgresUnitOfWork:
         except BaseException:
             self._connections.give_back(connection)
             raise
-        self._connection = connection
-        self._stage = _Stage.OPEN
-        return self
+        return connection
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.rollback()
+    def _commit(self, held: psycopg.Connection[Any]) -> None:
+        with translated(self._location):
+            held.execute("COMMIT")
 
-    def commit(self) -> None:
-        connection = self._require_open()
+    def _end(self, held: psycopg.Connection[Any]) -> None:
         try:
-            with translated(self._location):
-                connection.execute("COMMIT")
+            if held.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                with translated(self._location):
+                    held.execute("ROLLBACK")
         finally:
-            self._finish()
-
-    def rollback(self) -> None:
-        if self._stage is _Stage.OPEN:
-            self._finish()
+            self._connections.give_back(held)
 
     def query(self, sql: str, params: Params = ()) -> list[Any]:
         """Rows of a read, inside this unit's transaction."""
@@ -253,36 +203,6 @@ class PostgresUnitOfWork:
 
     def _savepoint(self, connection: psycopg.Connection[Any]) -> _Savepoint:
         return _Savepoint(connection, self._location)
-
-    def _require_writable(self) -> psycopg.Connection[Any]:
-        connection = self._require_open()
-        if not self._write:
-            raise Forbidden(Text("this unit of work is read-only: open one with write=True"))
-        return connection
-
-    def _require_open(self) -> psycopg.Connection[Any]:
-        if self._stage is _Stage.NEW:
-            raise Forbidden(Text("enter the unit of work (with store.unit_of_work() as uow) first"))
-        if self._stage is _Stage.FINISHED or self._connection is None:
-            raise Forbidden(Text("this unit of work has committed or rolled back: open a new one"))
-        return self._connection
-
-    def _finish(self) -> None:
-        """Roll back whatever did not commit, then hand the connection back."""
-        self._stage = _Stage.FINISHED
-        connection, self._connection = self._connection, None
-        if connection is None:
-            return
-        try:
-            if connection.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
-                with translated(self._location):
-                    connection.execute("ROLLBACK")
-        finally:
-            self._connections.give_back(connection)
-
-    def __repr__(self) -> str:
-        mode = "write" if self._write else "read"
-        return f"<PostgresUnitOfWork {mode} {self._stage.value} on {self._location.url()}>"
 
 
 class _Savepoint:

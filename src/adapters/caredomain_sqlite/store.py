@@ -22,20 +22,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection, Iterable, Sequence
-from enum import Enum
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
-from caredomain.errors import Forbidden
-from caredomain.ports import EventJournal, OrganisationRepository
-from caredomain.text import Text
-from caredomain_sql.interventions import SqlInterventions
-from caredomain_sql.journal import SqlEventJournal, SqlOrganisations
-from caredomain_sql.outbox import SqlNotifications
-from caredomain_sql.pickup import SqlPickup
-from caredomain_sql.roster import SqlRoster
-from caredomain_sql.slots import SqlSlots
 from caredomain_sql.statements import SQLITE, Dialect, Params
+from caredomain_sql.unit import ClosingStore, UnitLife
 from caredomain_sqlite.connections import DEFAULT_CONNECTIONS, Connections, Lent
 from caredomain_sqlite.migrations import migrate
 from caredomain_sqlite.url import DEFAULT_CACHE_MIB, DEFAULT_TIMEOUT, SqliteLocation
@@ -43,7 +33,7 @@ from caredomain_sqlite.url import DEFAULT_CACHE_MIB, DEFAULT_TIMEOUT, SqliteLoca
 __all__ = ["SqliteStore", "SqliteUnitOfWork"]
 
 
-class SqliteStore:
+class SqliteStore(ClosingStore):
     """The embedded store. ``SqliteStore("care.db")``, or by URL through :meth:`from_url`.
 
     Opening applies pending migrations; :attr:`schema_version` is the version it then has.
@@ -95,85 +85,38 @@ class SqliteStore:
         """Close the connections, once the units of work in progress have finished."""
         self._connections.close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
     def __repr__(self) -> str:
         return f"SqliteStore({self.url!r})"
 
 
-class _Stage(Enum):
-    NEW = "new"
-    OPEN = "open"
-    FINISHED = "finished"
-
-
-class SqliteUnitOfWork:
+class SqliteUnitOfWork(UnitLife[Lent]):
     """One SQLite transaction. Use it once, in a ``with`` block."""
-
-    organisations: OrganisationRepository
-    events: EventJournal
 
     def __init__(self, connections: Connections, *, write: bool) -> None:
         self._connections = connections
-        self._lent: Lent | None = None
-        self._write = write
-        self._stage = _Stage.NEW
-        self.organisations = SqlOrganisations(self)
-        self.events = SqlEventJournal(self)
-        self.roster = SqlRoster(self)
-        self.notifications = SqlNotifications(self)
-        self.slots = SqlSlots(self)
-        self.interventions = SqlInterventions(self)
-        self.pickup = SqlPickup(self)
-
-    @property
-    def writable(self) -> bool:
-        return self._write
+        super().__init__(write=write, source=connections.source)
 
     @property
     def dialect(self) -> Dialect:
         return SQLITE
 
-    def __enter__(self) -> Self:
-        if self._stage is not _Stage.NEW:
-            raise Forbidden(Text("a unit of work is used once: open a new one"))
+    def _begin(self) -> Lent:
         lent = self._connections.lend()
         try:
             lent.run("BEGIN IMMEDIATE" if self._write else "BEGIN")
         except BaseException:
             self._connections.give_back(lent)
             raise
-        self._lent = lent
-        self._stage = _Stage.OPEN
-        return self
+        return lent
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.rollback()
+    def _commit(self, held: Lent) -> None:
+        held.run("COMMIT")
 
-    def commit(self) -> None:
-        lent = self._require_open()
+    def _end(self, held: Lent) -> None:
         try:
-            lent.run("COMMIT")
+            held.rollback()
         finally:
-            self._finish()
-
-    def rollback(self) -> None:
-        if self._stage is _Stage.OPEN:
-            self._finish()
+            self._connections.give_back(held)
 
     def query(self, sql: str, params: Params = ()) -> list[Any]:
         """Rows of a read, inside this unit's transaction."""
@@ -201,31 +144,3 @@ class SqliteUnitOfWork:
     def serialise(self, keys: Collection[str]) -> None:
         """Nothing to do: ``BEGIN IMMEDIATE`` already keeps every other writer out."""
         self._require_open()
-
-    def _require_writable(self) -> Lent:
-        lent = self._require_open()
-        if not self._write:
-            raise Forbidden(Text("this unit of work is read-only: open one with write=True"))
-        return lent
-
-    def _require_open(self) -> Lent:
-        if self._stage is _Stage.NEW:
-            raise Forbidden(Text("enter the unit of work (with store.unit_of_work() as uow) first"))
-        if self._stage is _Stage.FINISHED or self._lent is None:
-            raise Forbidden(Text("this unit of work has committed or rolled back: open a new one"))
-        return self._lent
-
-    def _finish(self) -> None:
-        """Roll back whatever did not commit, then hand the connection back."""
-        self._stage = _Stage.FINISHED
-        lent, self._lent = self._lent, None
-        if lent is None:
-            return
-        try:
-            lent.rollback()
-        finally:
-            self._connections.give_back(lent)
-
-    def __repr__(self) -> str:
-        mode = "write" if self._write else "read"
-        return f"<SqliteUnitOfWork {mode} {self._stage.value} on {self._connections.source}>"

@@ -45,7 +45,7 @@ class Lines:
         self.process = process
         self.pending = b""
 
-    def take(self, count: int, timeout: float = 30) -> list[str]:
+    def take(self, count: int, timeout: float = 90) -> list[str]:
         assert self.process.stdout is not None
         descriptor = self.process.stdout.fileno()
         with selectors.DefaultSelector() as selector:

@@ -1,4 +1,5 @@
-"""The store contract and the outbox contract, run on the PostgreSQL store."""
+"""The store contract, the outbox contract and the repositories' contract, run on the
+PostgreSQL store."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from hypothesis.stateful import run_state_machine_as_test
 
 from caredomain.ports import Store
 from caredomain.testing.outbox_contract import check_outbox
+from caredomain.testing.repository_contract import check_repositories
 from caredomain.testing.store_contract import StoreContract
 from caredomain_postgres.store import PostgresStore
 
@@ -26,3 +28,7 @@ def test_the_store_contract_holds(postgres: Server) -> None:
 
 def test_the_outbox_contract_holds(postgres: Server) -> None:
     check_outbox(lambda: PostgresStore.from_url(postgres.fresh_url(pool=2)))
+
+
+def test_the_repository_contract_holds(postgres: Server) -> None:
+    check_repositories(lambda: PostgresStore.from_url(postgres.fresh_url(pool=2)))

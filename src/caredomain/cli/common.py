@@ -102,7 +102,10 @@ def read_file(path: str | Path) -> bytes:
 
 
 def sqlite_url(path: str | Path) -> str:
-    """The URL of the SQLite store at ``path`` (``sqlite:////abs/path.db``)."""
+    """The URL of the SQLite store at ``path`` (``sqlite:////abs/path.db``); a store URL
+    (``postgresql://…``) as it is."""
+    if is_store_url(str(path)):
+        return str(path)
     return f"sqlite:///{Path(path).resolve()}"
 
 

@@ -33,12 +33,15 @@ from zoneinfo import ZoneInfo
 from caredomain import Actor, FixedClock
 from caredomain.arguments import checked
 from caredomain.cli.demo_run import sample_configuration
+from caredomain.organisation import ConfigurationId
 from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import Beneficiary, Channel, TypeId
 from caredomain.slots.services import book_slot, configure_slots, free_slots
 from caredomain_sqlite import SqliteStore
 
-ADMIN = Actor.administrator("admin", "Administratrice")
+ADMIN = Actor.administrator(
+    "admin", "Administratrice", configuration=ConfigurationId("sarreguemines")
+)
 ID_CARDS = TypeId("pieces-identite")
 
 

@@ -185,7 +185,7 @@ def timed(action: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 
 def book_a_fifth(agenda: Agenda, settings: SlotSettings, plan: Plan) -> int:
     """Book one seat of every fifth slot of the first 14 days, as the back office would."""
-    agent = Actor(ActorId("agent"), {Role.ADMINISTRATOR})
+    agent = Actor(ActorId("agent"), {Role.ADMINISTRATOR}, configuration=ORGANISATION.configuration)
     ids = count()
     booked = 0
     first, last = TODAY.toordinal(), TODAY.toordinal() + 13

@@ -146,7 +146,11 @@ def targets(counters: int) -> list[tuple[str, str, str | None]]:
 
 def citizen(who: str) -> Actor:
     """A citizen booking for herself (her id is the beneficiary's)."""
-    return Actor(ActorId(who), {Role.CITIZEN})
+    return Actor(ActorId(who), {Role.CITIZEN}, configuration=ORGANISATION.configuration)
+
+
+def administrator() -> Actor:
+    return Actor.administrator(configuration=ORGANISATION.configuration)
 
 
 def book_worker(url: str, chosen: list[tuple[str, str, str | None]], barrier: Any) -> None:
@@ -173,8 +177,8 @@ def bookings(url: str, counters: int, attempts: int, seed: int) -> dict[str, flo
     settings = town(counters)
     with open_store(url) as store:
         context = ServiceContext(store=store, clock=FixedClock(NOW))
-        configure_organisation(context, Actor.administrator(), ORGANISATION)
-        configure_slots(context, Actor.administrator(), ORGANISATION.id, settings)
+        configure_organisation(context, administrator(), ORGANISATION)
+        configure_slots(context, administrator(), ORGANISATION.id, settings)
     rnd = random.Random(seed)
     pool = rnd.sample(targets(counters), min(4 * counters, attempts * RACERS // 2))
     spawn = multiprocessing.get_context("spawn")

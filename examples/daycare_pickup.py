@@ -26,6 +26,7 @@ from pathlib import Path
 
 from caredomain import Actor, ActorId, FixedClock, Role, RuleViolation
 from caredomain.cli import main
+from caredomain.organisation import ConfigurationId
 from caredomain.pickup import PickupAlertDue, View
 from caredomain.pickup.daycare import load_daycare
 from caredomain.pickup.services import (
@@ -52,8 +53,16 @@ from caredomain_sqlite import SqliteStore
 
 TOKEN = "partner-token-story"
 WEBHOOK_SECRET = Secret("whsec-story-3Fk9")
-ADMIN = Actor.administrator("direction", "Direction du CPE")
-SOPHIE = Actor(ActorId("sophie"), {Role.AGENT}, services={"rosemont"}, name="Sophie Lavoie")
+ADMIN = Actor.administrator(
+    "direction", "Direction du CPE", configuration=ConfigurationId("cpe-soleil")
+)
+SOPHIE = Actor(
+    ActorId("sophie"),
+    {Role.AGENT},
+    services={"rosemont"},
+    name="Sophie Lavoie",
+    configuration=ConfigurationId("cpe-soleil"),
+)
 
 
 def main_story(folder: Path) -> None:

@@ -30,7 +30,8 @@ from audit_trail_plugin import AuditTrail
 from caredomain import Actor, ActorId, FixedClock, Role, SlotTaken
 from caredomain.cli.demo_run import sample_configuration
 from caredomain.embedding import open_context
-from caredomain.notifications.services import outbox_summary
+from caredomain.notifications.services import NOTIFIER_ACTOR, outbox_summary
+from caredomain.organisation import ConfigurationId
 from caredomain.plugins import load_plugins
 from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import Beneficiary, Channel, Slot, TypeId
@@ -38,13 +39,17 @@ from caredomain.slots.services import book_slot, configure_slots, free_slots
 
 PARIS = ZoneInfo("Europe/Paris")
 ID_CARDS = TypeId("pieces-identite")
-ADMIN = Actor.administrator("admin", "Administratrice")
+ADMIN = Actor.administrator(
+    "admin", "Administratrice", configuration=ConfigurationId("sarreguemines")
+)
 
 
 def citizen(name: str) -> tuple[Actor, Beneficiary]:
     key = name.lower().replace(" ", "-")
     return (
-        Actor(ActorId(key), {Role.CITIZEN}, name=name),
+        Actor(
+            ActorId(key), {Role.CITIZEN}, name=name, configuration=ConfigurationId("sarreguemines")
+        ),
         Beneficiary(key, name, email=f"{key}@example.org"),
     )
 
@@ -111,7 +116,7 @@ def main() -> None:
         outcomes = Counter(answer.split(" ")[0] for answer in answers.values())
         print(f"the same slot asked twice: {outcomes['booked']} booked, {outcomes['that']} taken")
 
-        counts = outbox_summary(context, ADMIN).counts
+        counts = outbox_summary(context, NOTIFIER_ACTOR).counts  # the store's outbox
         print("outbox: " + ", ".join(f"{n} {status.value}" for status, n in counts.items() if n))
 
     events = trail.path.read_text(encoding="utf-8").splitlines()

@@ -26,11 +26,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from caredomain import Actor, ActorId, FixedClock, Role
+from caredomain.organisation import ConfigurationId, Organisation, OrganisationId
 from caredomain.plugins import load_plugins
 from caredomain.roster import NOT_SENT_UPSTREAM, load_ward
 from caredomain.roster import services as roster
 from caredomain.roster.ports import FolderReader
-from caredomain.services import ServiceContext
+from caredomain.services import ServiceContext, configure_organisation
 
 PARIS = ZoneInfo("Europe/Paris")
 MON, TUE, WED = date(2026, 11, 23), date(2026, 11, 24), date(2026, 11, 25)
@@ -67,14 +68,23 @@ def feed(context: ServiceContext, reader: FolderReader, inbox: Path) -> None:
             print(line)
 
 
+HOSPITAL = ConfigurationId("sarreguemines")
+
+
 def main() -> None:
     workdir = Path(sys.argv[1] if len(sys.argv) > 1 else tempfile.mkdtemp(prefix="caredomain-gtt-"))
     plugins = load_plugins(os.environ)
     store = plugins.open_store(f"sqlite:///{workdir / 'hospital.db'}")
     clock = FixedClock(datetime(2026, 11, 22, 20, tzinfo=PARIS))
     context = ServiceContext(store=store, clock=clock, publish=plugins.publish)
-    admin = Actor.administrator("admin", "Administrator")
-    manager = Actor(ActorId("cadre-cardio"), {Role.MANAGER}, services={"Cardiologie"}, name="Cadre")
+    admin = Actor.administrator("admin", "Administrator", configuration=HOSPITAL)
+    manager = Actor(
+        ActorId("cadre-cardio"),
+        {Role.MANAGER},
+        services={"Cardiologie"},
+        name="Cadre",
+        configuration=HOSPITAL,
+    )
     reader = plugins.feed_reader_specs()["gtt-csv"].create({"encoding": "cp1252"})
     assert isinstance(reader, FolderReader)
     inbox = workdir / "gtt-inbox"
@@ -85,6 +95,12 @@ def main() -> None:
         uow.commit()
     ward_text = importlib.resources.files("caredomain.data").joinpath("sample_ward.toml")
     ward = load_ward(ward_text.read_text("utf-8"), source="sample_ward.toml")
+    # The ward names its hospital, a base of the customer's configuration (seed 002): only
+    # the actors of that configuration act on its roster.
+    hospital = Organisation(
+        OrganisationId("ch-sarreguemines"), "Centre hospitalier", configuration=HOSPITAL
+    )
+    configure_organisation(context, admin, hospital)
     roster.set_up_ward(context, admin, ward)
     schedule = ward.settings.feed_schedule
     print(f"ward loaded: {len(ward.agents)} agents, {len(ward.posts)} posts, feed {schedule}")

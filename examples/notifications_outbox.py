@@ -27,6 +27,7 @@ from caredomain.notifications.services import (
     configure_notifications,
     dispatch_notifications,
 )
+from caredomain.organisation import ConfigurationId
 from caredomain.plugins import load_plugins
 from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import Beneficiary, Channel, CounterId
@@ -70,7 +71,7 @@ def main() -> None:
     sample = importlib.resources.files("caredomain.data") / "sample_organisation.toml"
     configuration = load_configuration(sample.read_text("utf-8"))
     town = configuration.organisation
-    admin = Actor.administrator()
+    admin = Actor.administrator(configuration=ConfigurationId("sarreguemines"))
     configure_organisation(context, admin, town)
     configure_slots(context, admin, town.id, configuration.slots)
 
@@ -83,7 +84,12 @@ def main() -> None:
     configure_notifications(context, admin, town.id, NotificationSettings.from_toml(SETTINGS))
 
     marie = Beneficiary("cit-1", "Marie Dupont", email="marie@example.org", phone="06 12 34 56 78")
-    citizen = Actor(ActorId("cit-1"), {Role.CITIZEN}, name="Marie Dupont")
+    citizen = Actor(
+        ActorId("cit-1"),
+        {Role.CITIZEN},
+        name="Marie Dupont",
+        configuration=ConfigurationId("sarreguemines"),
+    )
     appointment = book_slot(
         context,
         citizen,

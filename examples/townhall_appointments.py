@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from caredomain import Actor, ActorId, Closure, FixedClock, Role
 from caredomain.configuration import load_configuration
+from caredomain.organisation import ConfigurationId
 from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import Appointment, Beneficiary, Channel, TypeId
 from caredomain.slots.services import (
@@ -90,12 +91,25 @@ last = 2026-12-31
 """
 
 ID_CARDS = TypeId("identite")
-ADMIN = Actor.administrator("admin", "Administratrice")
-AGENT = Actor(ActorId("agent-paul"), {Role.AGENT}, {"état civil"}, name="Paul, état civil")
+ADMIN = Actor.administrator(
+    "admin", "Administratrice", configuration=ConfigurationId("sainte-anne")
+)
+AGENT = Actor(
+    ActorId("agent-paul"),
+    {Role.AGENT},
+    {"état civil"},
+    name="Paul, état civil",
+    configuration=ConfigurationId("sainte-anne"),
+)
 CAMILLE = Beneficiary(
     "camille", "Camille Martin", email="camille@example.org", phone="+33612345678"
 )
-CAMILLE_ON_THE_PORTAL = Actor(ActorId("camille"), {Role.CITIZEN}, name="Camille Martin")
+CAMILLE_ON_THE_PORTAL = Actor(
+    ActorId("camille"),
+    {Role.CITIZEN},
+    name="Camille Martin",
+    configuration=ConfigurationId("sainte-anne"),
+)
 
 
 def when(moment: datetime) -> str:

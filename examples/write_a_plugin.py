@@ -22,6 +22,7 @@ from audit_trail_plugin import AuditTrail
 
 from caredomain import Actor, FixedClock, Organisation, OrganisationId
 from caredomain.notifications.outbound import OutboundMessage
+from caredomain.organisation import ConfigurationId
 from caredomain.plugins import load_plugins
 from caredomain.services import ServiceContext, configure_organisation
 
@@ -41,7 +42,7 @@ def main() -> None:
     )
     configure_organisation(
         context,
-        Actor.administrator(),
+        Actor.administrator(configuration=ConfigurationId("ehpad-1")),
         Organisation(OrganisationId("ehpad-1"), "EHPAD Les Tilleuls"),
     )
     store.close()

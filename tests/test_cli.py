@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from caredomain import Actor, Organisation, OrganisationId, __version__
+from caredomain.access import Everywhere
 from caredomain.cli.demo_run import sample_configuration
 from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots.services import configure_slots
@@ -228,7 +229,9 @@ def test_slots_choose_among_several_organisations(tmp_path: Path) -> None:
     sample = sample_configuration()
     with SqliteStore(tmp_path / "two.db") as store:
         context = ServiceContext(store=store)
-        admin = Actor.administrator()
+        admin = Actor.administrator(
+            configuration=Everywhere("the test sets up several configurations")
+        )
         configure_organisation(context, admin, sample.organisation)
         configure_organisation(context, admin, Organisation(OrganisationId("lyon"), "Lyon"))
         configure_slots(context, admin, sample.organisation.id, sample.slots)
@@ -250,7 +253,9 @@ def test_slots_choose_the_only_organisation_with_appointment_slots(tmp_path: Pat
     sample = sample_configuration()
     with SqliteStore(tmp_path / "two.db") as store:
         context = ServiceContext(store=store)
-        admin = Actor.administrator()
+        admin = Actor.administrator(
+            configuration=Everywhere("the test sets up several configurations")
+        )
         configure_organisation(context, admin, sample.organisation)
         configure_organisation(context, admin, Organisation(OrganisationId("cpe"), "CPE"))
         configure_slots(context, admin, sample.organisation.id, sample.slots)

@@ -10,6 +10,7 @@ from caredomain.access import (
     Action,
     Actor,
     ActorId,
+    Everywhere,
     Resource,
     Role,
     authorize,
@@ -39,7 +40,7 @@ from caredomain.errors import (
 from caredomain.events import Event, OrganisationConfigured
 from caredomain.hookspecs import hookimpl
 from caredomain.hours import ReferenceWeek, TimeRange, Weekday, format_ranges, parse_ranges
-from caredomain.organisation import Organisation, OrganisationId
+from caredomain.organisation import ConfigurationId, Organisation, OrganisationId
 from caredomain.secret import Secret
 
 __all__ = [
@@ -51,9 +52,11 @@ __all__ = [
     "ClosedReason",
     "ClosedWeekday",
     "Closure",
+    "ConfigurationId",
     "Conflict",
     "DayStatus",
     "Event",
+    "Everywhere",
     "FixedClock",
     "Forbidden",
     "InvalidInput",

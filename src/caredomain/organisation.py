@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import NewType, TypeVar
 from zoneinfo import ZoneInfo
 
-from attrs import Attribute, field, frozen
+from attrs import Attribute, Factory, field, frozen
 
 from caredomain.arguments import checked_fields
 from caredomain.calendar import OpeningCalendar
@@ -14,9 +14,11 @@ from caredomain.clock import require_aware
 from caredomain.errors import InvalidInput
 from caredomain.text import Text
 
-__all__ = ["PARIS", "Organisation", "OrganisationId"]
+__all__ = ["PARIS", "ConfigurationId", "Organisation", "OrganisationId"]
 
 OrganisationId = NewType("OrganisationId", str)
+ConfigurationId = NewType("ConfigurationId", str)
+"""A configuration (seed 002): one customer's tenancy, holding one or more bases."""
 PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -30,12 +32,20 @@ def _not_blank(instance: object, attribute: Attribute[Str], value: Str) -> None:
 
 @frozen(field_transformer=checked_fields)
 class Organisation:
-    """A care organisation. Wall-clock rules are evaluated in its ``zone``."""
+    """A care organisation. Wall-clock rules are evaluated in its ``zone``.
+
+    It is one base of a ``configuration`` (seed 002: a customer's configuration holds one or
+    more bases); by default the only base of a configuration of its own name.
+    """
 
     id: OrganisationId = field(validator=_not_blank)
     name: str = field(validator=_not_blank)
     zone: ZoneInfo = PARIS
     calendar: OpeningCalendar = field(factory=OpeningCalendar)
+    configuration: ConfigurationId = field(
+        default=Factory(lambda self: ConfigurationId(self.id), takes_self=True),
+        validator=_not_blank,
+    )
 
     @property
     def country(self) -> str:

@@ -27,7 +27,8 @@ from caredomain import (
 )
 from caredomain.arguments import _FieldCheck, checked, conform
 from caredomain.cli.demo_run import sample_configuration
-from caredomain.notifications.services import outbox_summary
+from caredomain.notifications.services import NOTIFIER_ACTOR, outbox_summary
+from caredomain.organisation import ConfigurationId
 from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import AppointmentType, Beneficiary, Channel, TypeId
 from caredomain.slots.services import book_slot, configure_slots, free_slots
@@ -158,7 +159,7 @@ def context(tmp_path_factory: pytest.TempPathFactory) -> ServiceContext:
     store = SqliteStore(tmp_path_factory.mktemp("arguments") / "care.db")
     context = ServiceContext(store=store, clock=FixedClock(datetime(2026, 4, 27, 9, tzinfo=UTC)))
     configuration = sample_configuration()
-    admin = Actor.administrator()
+    admin = Actor.administrator(configuration=ConfigurationId("sarreguemines"))
     configure_organisation(context, admin, configuration.organisation)
     configure_slots(context, admin, configuration.organisation.id, configuration.slots)
     return context
@@ -173,13 +174,22 @@ def test_any_argument_gives_a_caredomain_error_or_a_result(
     parameters = list(inspect.signature(use_case).parameters.values())[2:]
     arguments = {p.name: data.draw(anything, label=p.name) for p in parameters}
     with contextlib.suppress(CareDomainError):  # a result, or a caredomain error: no other
-        use_case(context, Actor.administrator(), **arguments)
+        use_case(
+            context,
+            Actor.administrator(configuration=ConfigurationId("sarreguemines")),
+            **arguments,
+        )
 
 
 def test_an_enumeration_given_by_its_value_keeps_its_meaning(context: ServiceContext) -> None:
     """``channel="portal"`` is the portal: a citizen books for herself, not the back office."""
     town = sample_configuration().organisation.id
-    camille = Actor(ActorId("camille"), {Role.CITIZEN}, name="Camille Martin")
+    camille = Actor(
+        ActorId("camille"),
+        {Role.CITIZEN},
+        name="Camille Martin",
+        configuration=ConfigurationId("sarreguemines"),
+    )
     first = free_slots(context, camille, town, TypeId("pieces-identite"), channel="portal")[0]
     booked = book_slot(
         context,
@@ -249,7 +259,13 @@ def test_the_public_models_check_their_fields() -> None:
             "a collection of str, not str",
         ),
         (lambda: Organisation(OrganisationId("o"), {"a": 1}), "name", "not dict"),
-        (lambda: Actor(ActorId("a"), {Role.AGENT}, name=3), "name", "not int"),
+        (
+            lambda: Actor(
+                ActorId("a"), {Role.AGENT}, name=3, configuration=ConfigurationId("sarreguemines")
+            ),
+            "name",
+            "not int",
+        ),
     ],
 )
 def test_a_constructor_refuses_another_type_naming_the_field(
@@ -275,4 +291,4 @@ def test_any_field_values_give_a_model_or_invalid_input(cls: type, data: st.Data
 
 def test_a_number_past_the_stores_integers_is_invalid_input(context: ServiceContext) -> None:
     with pytest.raises(InvalidInput, match="a number too large for the store"):
-        outbox_summary(context, Actor.administrator(), dead_limit=2**63)
+        outbox_summary(context, NOTIFIER_ACTOR, dead_limit=2**63)

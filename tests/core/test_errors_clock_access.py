@@ -32,6 +32,7 @@ from caredomain.errors import (
     NotFound,
     RuleViolation,
 )
+from caredomain.organisation import ConfigurationId
 from caredomain.testing import strategies as cds
 
 # ---------------------------------------------------------------------------------------
@@ -129,11 +130,12 @@ def test_require_aware_names_the_field() -> None:
 # Access: deny by default
 # ---------------------------------------------------------------------------------------
 
-ANYTHING = Resource("organisation", "mairie-metz")
+METZ = ConfigurationId("metz")
+ANYTHING = Resource("organisation", "mairie-metz", configuration=METZ)
 
 
 def actor(*roles: Role) -> Actor:
-    return Actor(ActorId("someone"), roles)
+    return Actor(ActorId("someone"), roles, configuration=METZ)
 
 
 def test_every_action_has_a_rule() -> None:
@@ -152,7 +154,7 @@ def test_only_the_administrator_configures_the_organisation(role: Role) -> None:
     with pytest.raises(Forbidden) as caught:
         authorize(actor(role), Action.ORGANISATION_CONFIGURE, ANYTHING)
     assert str(caught.value) == "someone may not organisation.configure on organisation mairie-metz"
-    authorize(Actor.administrator(), Action.ORGANISATION_CONFIGURE, ANYTHING)
+    authorize(Actor.administrator(configuration=METZ), Action.ORGANISATION_CONFIGURE, ANYTHING)
     authorize(actor(role, Role.ADMINISTRATOR), Action.ORGANISATION_CONFIGURE, ANYTHING)
 
 
@@ -164,7 +166,7 @@ def test_every_role_views_the_calendar(role: Role) -> None:
 def test_an_action_missing_from_the_policy_is_denied_even_to_the_administrator(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    administrator = Actor.administrator()
+    administrator = Actor.administrator(configuration=METZ)
     assert is_allowed(administrator, Action.CALENDAR_VIEW, ANYTHING)
     without_view = {a: r for a, r in policy.POLICY.items() if a is not Action.CALENDAR_VIEW}
     monkeypatch.setattr(policy, "POLICY", MappingProxyType(without_view))
@@ -205,12 +207,15 @@ def test_an_actor_without_roles_may_attempt_nothing(action: Action) -> None:
     "action", [Action.ROSTER_PLAN, Action.ROSTER_EDIT_CODE, Action.ROSTER_VIEW]
 )
 def test_a_roster_resource_with_no_unit_is_the_administrators(action: Action) -> None:
-    manager = Actor(ActorId("cadre"), {Role.MANAGER}, services={"Pédiatrie"})
+    manager = Actor(ActorId("cadre"), {Role.MANAGER}, services={"Pédiatrie"}, configuration=METZ)
     assert may_attempt(manager, action)
-    assert not is_allowed(manager, action, Resource("agent", "A1007"))
-    assert not is_allowed(manager, action, Resource("agent", "A1007", services={"Cardiologie"}))
-    assert is_allowed(manager, action, Resource("agent", "A1007", services={"Pédiatrie"}))
-    assert is_allowed(Actor.administrator(), action, Resource("agent", "A1007"))
+    assert not is_allowed(manager, action, Resource("agent", "A1007", configuration=METZ))
+    cardiology = Resource("agent", "A1007", services={"Cardiologie"}, configuration=METZ)
+    assert not is_allowed(manager, action, cardiology)
+    paediatrics = Resource("agent", "A1007", services={"Pédiatrie"}, configuration=METZ)
+    assert is_allowed(manager, action, paediatrics)
+    anyone = Resource("agent", "A1007", configuration=METZ)
+    assert is_allowed(Actor.administrator(configuration=METZ), action, anyone)
 
 
 resources = st.builds(
@@ -219,6 +224,7 @@ resources = st.builds(
     id=st.text(max_size=5),
     owner=st.one_of(st.none(), st.sampled_from(["a", "b"])),
     services=st.frozensets(st.sampled_from(["a", "b", "c"]), max_size=2),
+    configuration=st.one_of(st.none(), st.sampled_from([METZ, ConfigurationId("nancy")])),
 )
 
 

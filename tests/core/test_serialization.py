@@ -18,7 +18,7 @@ from caredomain.durations import MinimumNotice, OpeningWindow
 from caredomain.errors import InvalidInput
 from caredomain.events import Event, OrganisationConfigured
 from caredomain.hours import ReferenceWeek, TimeRange, Weekday
-from caredomain.organisation import Organisation
+from caredomain.organisation import ConfigurationId, Organisation
 from caredomain.serialization import load_toml, structure, unstructure
 from caredomain.testing import strategies as cds
 
@@ -88,11 +88,12 @@ def test_the_seed_notations_stay_text() -> None:
         "name": "Standard",
         "hours": {"monday": "08h30-12h00\n13h30-17h00"},
     }
-    assert unstructure(Actor.administrator()) == {
+    assert unstructure(Actor.administrator(configuration=ConfigurationId("metz"))) == {
         "id": "admin",
         "roles": ["administrator"],
         "services": [],
         "name": "",
+        "configuration": "metz",
     }
 
 

@@ -18,15 +18,18 @@ from caredomain.access import ActorId, Role
 from caredomain.interventions import services as care
 from caredomain.interventions.agency import load_agency
 from caredomain.notifications import Notifier
-from caredomain.organisation import OrganisationId
+from caredomain.organisation import ConfigurationId, OrganisationId
 from caredomain.services import ServiceContext
 from caredomain_sqlite import SqliteStore
 
 SAMPLE = Path(__file__).parents[2] / "src" / "caredomain" / "data" / "sample_agency.toml"
 DAY = date(2026, 3, 2)
-ADMIN = Actor.administrator("office")
-CAREGIVER = Actor(ActorId("cg-marie"), {Role.AGENT})
-OUTSIDERS: list[Any] = [None, Actor(ActorId("visitor"), set())]
+ADMIN = Actor.administrator("office", configuration=ConfigurationId("sarreguemines"))
+CAREGIVER = Actor(ActorId("cg-marie"), {Role.AGENT}, configuration=ConfigurationId("sarreguemines"))
+OUTSIDERS: list[Any] = [
+    None,
+    Actor(ActorId("visitor"), set(), configuration=ConfigurationId("sarreguemines")),
+]
 
 
 @pytest.fixture
@@ -65,5 +68,7 @@ def test_a_reconciliation_refuses_before_it_checks_its_arguments(
 ) -> None:
     with pytest.raises(Forbidden):
         care.reconcile_visits(context, outsider, OrganisationId("no-such-agency"))
+    with pytest.raises(Forbidden):
+        care.reconcile_visits(context, outsider, OrganisationId("ccas-sarreguemines"))
     with pytest.raises(InvalidInput):
-        care.reconcile_visits(context, ADMIN, OrganisationId("no-such-agency"))
+        care.reconcile_visits(context, ADMIN, OrganisationId("ccas-sarreguemines"))

@@ -59,7 +59,7 @@ from caredomain.interventions.agency import Agency, load_agency
 from caredomain.interventions.services.sync import sync_with_platform
 from caredomain.notifications import Notifier
 from caredomain.notifications.outbox import OutboxMessage, OutboxStatus
-from caredomain.organisation import OrganisationId
+from caredomain.organisation import ConfigurationId, OrganisationId
 from caredomain.services import ServiceContext
 from caredomain_sqlite import SqliteStore
 
@@ -70,12 +70,14 @@ LEON, JEANNE = InterventionId("iv-0302-leon"), InterventionId("iv-0302-jeanne")
 LEON_TAG = "04A1B2C3D4"
 TOKEN = "a-long-enough-device-token"
 
-ADMIN = Actor.administrator("office")
-MANAGER = Actor(ActorId("mgr-claire"), {Role.MANAGER})
-AS_MARIE = Actor(ActorId(MARIE), {Role.AGENT})
-AS_KARIM = Actor(ActorId(KARIM), {Role.AGENT})
-NOBODY = Actor(ActorId("visitor"), set())
-CITIZEN = Actor(ActorId(MARIE), {Role.CITIZEN})
+ADMIN = Actor.administrator("office", configuration=ConfigurationId("sarreguemines"))
+MANAGER = Actor(
+    ActorId("mgr-claire"), {Role.MANAGER}, configuration=ConfigurationId("sarreguemines")
+)
+AS_MARIE = Actor(ActorId(MARIE), {Role.AGENT}, configuration=ConfigurationId("sarreguemines"))
+AS_KARIM = Actor(ActorId(KARIM), {Role.AGENT}, configuration=ConfigurationId("sarreguemines"))
+NOBODY = Actor(ActorId("visitor"), set(), configuration=ConfigurationId("sarreguemines"))
+CITIZEN = Actor(ActorId(MARIE), {Role.CITIZEN}, configuration=ConfigurationId("sarreguemines"))
 
 
 @dataclass

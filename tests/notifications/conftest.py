@@ -27,6 +27,7 @@ from caredomain import (
 )
 from caredomain.calendar import WORKING_WEEK
 from caredomain.notifications import Notifier
+from caredomain.organisation import ConfigurationId
 from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import (
     AppointmentType,
@@ -100,7 +101,7 @@ def make_town(
     organisation = Organisation(
         OrganisationId("sainte-anne"), "Mairie de Sainte-Anne", zone, OpeningCalendar(WORKING_WEEK)
     )
-    admin = Actor.administrator()
+    admin = Actor.administrator(configuration=ConfigurationId("sainte-anne"))
     configure_organisation(context, admin, organisation)
     configure_slots(context, admin, organisation.id, town_settings())
     return Town(
@@ -109,8 +110,19 @@ def make_town(
         store=store,
         organisation=organisation,
         admin=admin,
-        agent=Actor(ActorId("agent-1"), {Role.AGENT}, {"état civil"}, name="Agnès Agent"),
-        citizen=Actor(ActorId("cit-1"), {Role.CITIZEN}, name="Marie Curie"),
+        agent=Actor(
+            ActorId("agent-1"),
+            {Role.AGENT},
+            {"état civil"},
+            name="Agnès Agent",
+            configuration=ConfigurationId("sainte-anne"),
+        ),
+        citizen=Actor(
+            ActorId("cit-1"),
+            {Role.CITIZEN},
+            name="Marie Curie",
+            configuration=ConfigurationId("sainte-anne"),
+        ),
         marie=Beneficiary(
             "cit-1", "Marie Curie", email="marie@example.org", phone="06 12 34 56 78"
         ),

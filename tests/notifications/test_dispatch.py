@@ -23,6 +23,7 @@ from caredomain.notifications.services import (
     outbox_summary,
     requeue_dead_letters,
 )
+from caredomain.organisation import ConfigurationId
 from caredomain.services import ServiceContext
 from caredomain_sqlite import SqliteStore
 
@@ -169,7 +170,7 @@ def test_a_channel_without_a_sender_waits(tmp_path: Path) -> None:
 
 def test_only_the_dispatcher_may_dispatch(tmp_path: Path) -> None:
     context = ServiceContext(store=_store(tmp_path), clock=FixedClock(NOW))
-    clerk = Actor(ActorId("clerk"), {Role.AGENT})
+    clerk = Actor(ActorId("clerk"), {Role.AGENT}, configuration=ConfigurationId("sainte-anne"))
     with pytest.raises(Forbidden):
         dispatch_notifications(context, clerk, {"mail": Scripted()})
     with pytest.raises(Forbidden):
@@ -322,7 +323,7 @@ def test_requeue_authorizes_first_and_is_all_or_nothing(tmp_path: Path) -> None:
         {"mail": Scripted("mail", SendStatus.PERMANENT, SendStatus.PERMANENT)},
     )
     dead = [message(1).key, message(2).key]
-    clerk = Actor(ActorId("clerk"), {Role.AGENT})
+    clerk = Actor(ActorId("clerk"), {Role.AGENT}, configuration=ConfigurationId("sainte-anne"))
     with pytest.raises(Forbidden):
         requeue_dead_letters(context, clerk, ["no-such-key"])  # refused before any lookup
     with pytest.raises(NotFound):

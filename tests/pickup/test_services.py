@@ -16,6 +16,7 @@ from caredomain.errors import Conflict, Forbidden, RuleViolation
 from caredomain.events import Event
 from caredomain.geo import GeoPoint
 from caredomain.hours import TimeRange
+from caredomain.organisation import ConfigurationId
 from caredomain.pickup import (
     AccountSettings,
     Child,
@@ -54,9 +55,21 @@ from caredomain_sqlite import SqliteStore
 
 MONTREAL = ZoneInfo("America/Toronto")
 DAYCARE = "cpe-soleil"
-ADMIN = Actor.administrator("direction", "Direction du CPE")
-EDUCATOR = Actor(ActorId("ana"), {Role.AGENT}, services={"site-1"}, name="Ana")
-OTHER_SITE = Actor(ActorId("bo"), {Role.AGENT}, services={"site-2"}, name="Bo")
+ADMIN = Actor.administrator("direction", "Direction du CPE", configuration=ConfigurationId(DAYCARE))
+EDUCATOR = Actor(
+    ActorId("ana"),
+    {Role.AGENT},
+    services={"site-1"},
+    name="Ana",
+    configuration=ConfigurationId(DAYCARE),
+)
+OTHER_SITE = Actor(
+    ActorId("bo"),
+    {Role.AGENT},
+    services={"site-2"},
+    name="Bo",
+    configuration=ConfigurationId(DAYCARE),
+)
 WINDOW = AccountSettings(timedelta(minutes=5), TimeRange.parse("15h30-18h00"))
 
 

@@ -13,6 +13,7 @@ from caredomain import Actor, Event, FixedClock, Forbidden, hookimpl
 from caredomain.cli.demo_run import sample_configuration
 from caredomain.embedding import open_context
 from caredomain.notifications import OutboxStatus
+from caredomain.organisation import ConfigurationId
 from caredomain.plugins import load_plugins
 from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import Beneficiary, Channel, TypeId
@@ -20,7 +21,9 @@ from caredomain.slots.services import book_slot, configure_slots
 from caredomain.slots.services import free_slots as list_free_slots
 
 PARIS = ZoneInfo("Europe/Paris")
-ADMIN = Actor.administrator("admin", "Administratrice")
+ADMIN = Actor.administrator(
+    "admin", "Administratrice", configuration=ConfigurationId("sarreguemines")
+)
 CAMILLE = Beneficiary("camille", "Camille Martin", email="camille@example.org")
 
 

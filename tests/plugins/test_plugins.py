@@ -22,6 +22,7 @@ from caredomain import (
 )
 from caredomain.notifications.outbound import OutboundMessage, SendStatus
 from caredomain.notifications.ports import Sender, SenderSpec
+from caredomain.organisation import ConfigurationId
 from caredomain.plugins import PluginLoadError, Plugins, load_plugins
 from caredomain.services import ServiceContext, configure_organisation
 
@@ -51,7 +52,11 @@ def test_hook_caredomain_on_event_receives_committed_events(
     context = ServiceContext(
         store=store, clock=FixedClock(NOON), new_id=lambda: "evt-1", publish=plugins.publish
     )
-    configure_organisation(context, Actor.administrator(), Organisation(OrganisationId("o"), "Org"))
+    configure_organisation(
+        context,
+        Actor.administrator(configuration=ConfigurationId("o")),
+        Organisation(OrganisationId("o"), "Org"),
+    )
     lines = (tmp_path / "audit.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 1
     assert '"kind": "OrganisationConfigured"' in lines[0]

@@ -20,22 +20,37 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from caredomain import Actor, ActorId, FixedClock, Forbidden, NotFound, Role
+from caredomain.organisation import ConfigurationId, Organisation, OrganisationId
 from caredomain.roster import french_hospital_catalogue, load_ward
 from caredomain.roster import services as roster
 from caredomain.roster.batch import FeedBatch, FeedRow
-from caredomain.services import ServiceContext
+from caredomain.services import ServiceContext, configure_organisation
 from caredomain_sqlite import SqliteStore
 
 PARIS = ZoneInfo("Europe/Paris")
 MON, TUE, WED = date(2026, 11, 23), date(2026, 11, 24), date(2026, 11, 25)
 T0 = datetime(2026, 11, 22, 18, tzinfo=PARIS)
-ADMIN = Actor.administrator("admin")
-CARDIOLOGY = Actor(ActorId("cadre-cardio"), {Role.MANAGER}, services={"Cardiologie"})
-PAEDIATRICS = Actor(ActorId("cadre-pedia"), {Role.MANAGER}, services={"Pédiatrie"})
-BOTH = Actor(ActorId("cadre-pole"), {Role.MANAGER}, services={"Cardiologie", "Pédiatrie"})
-NO_ROLE = Actor(ActorId("stranger"), set())
-CLAIRE = Actor(ActorId("A1001"), {Role.AGENT})
-OUTSIDERS: list[Any] = [None, NO_ROLE, Actor(ActorId("cit-1"), {Role.CITIZEN})]
+HOSPITAL = ConfigurationId("sarreguemines")  # the sample ward's hospital is one of its bases
+ADMIN = Actor.administrator("admin", configuration=HOSPITAL)
+CARDIOLOGY = Actor(
+    ActorId("cadre-cardio"), {Role.MANAGER}, services={"Cardiologie"}, configuration=HOSPITAL
+)
+PAEDIATRICS = Actor(
+    ActorId("cadre-pedia"), {Role.MANAGER}, services={"Pédiatrie"}, configuration=HOSPITAL
+)
+BOTH = Actor(
+    ActorId("cadre-pole"),
+    {Role.MANAGER},
+    services={"Cardiologie", "Pédiatrie"},
+    configuration=HOSPITAL,
+)
+NO_ROLE = Actor(ActorId("stranger"), set(), configuration=HOSPITAL)
+CLAIRE = Actor(ActorId("A1001"), {Role.AGENT}, configuration=HOSPITAL)
+OUTSIDERS: list[Any] = [
+    None,
+    NO_ROLE,
+    Actor(ActorId("cit-1"), {Role.CITIZEN}, configuration=HOSPITAL),
+]
 
 # A paediatric unit beside the sample ward's cardiology: two nurses, posted on Wednesday,
 # and one vacant post.
@@ -110,6 +125,12 @@ def path(tmp_path: Path) -> Path:
     return tmp_path / "hospital.db"
 
 
+def the_hospital() -> Organisation:
+    return Organisation(
+        OrganisationId("ch-sarreguemines"), "Centre hospitalier", configuration=HOSPITAL
+    )
+
+
 @pytest.fixture
 def context(path: Path) -> Iterator[ServiceContext]:
     numbers = count(1)
@@ -119,6 +140,7 @@ def context(path: Path) -> Iterator[ServiceContext]:
             store=store, clock=FixedClock(T0), new_id=lambda: f"e{next(numbers)}"
         )
         ward = load_ward(sample.read_text("utf-8") + PAEDIATRICS_WARD, source="two units")
+        configure_organisation(context, ADMIN, the_hospital())
         roster.set_up_ward(context, ADMIN, ward)
         roster.apply_gtt_batch(context, export())
         yield context
@@ -213,7 +235,9 @@ def test_pending_local_edits_list_the_managers_units_only(context: ServiceContex
     with pytest.raises(Forbidden):
         roster.pending_local_edits(context, PAEDIATRICS, "A1005")
     assert roster.pending_local_edits(context, CARDIOLOGY, "A1005")
-    assert roster.pending_local_edits(context, Actor(ActorId("A1005"), {Role.AGENT}), "A1005")
+    assert roster.pending_local_edits(
+        context, Actor(ActorId("A1005"), {Role.AGENT}, configuration=HOSPITAL), "A1005"
+    )
     with pytest.raises(Forbidden):
         roster.pending_local_edits(context, CLAIRE)  # every agent's: the managers' listing
 

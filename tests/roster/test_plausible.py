@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from caredomain import Actor, FixedClock, InvalidInput
+from caredomain.access import Everywhere
 from caredomain.errors import excerpt
 from caredomain.roster import RosterSettings, load_ward
 from caredomain.roster import services as roster
@@ -117,7 +118,11 @@ def test_plausible_years_is_ten_by_default_and_kept_by_the_store(tmp_path: Path)
     assert ward.settings.plausible_years == 3
     with SqliteStore(tmp_path / "store.db") as store:
         context = ServiceContext(store=store, clock=FixedClock(datetime(2026, 11, 23, tzinfo=UTC)))
-        roster.set_up_ward(context, Actor.administrator(), ward)
+        roster.set_up_ward(
+            context,
+            Actor.administrator(configuration=Everywhere("the ward names no organisation")),
+            ward,
+        )
         with store.unit_of_work(write=False) as uow:
             settings = uow.roster.settings()
     assert settings is not None

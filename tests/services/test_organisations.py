@@ -13,6 +13,7 @@ from caredomain import (
     ActorId,
     Closure,
     Event,
+    Everywhere,
     FixedClock,
     Forbidden,
     NotFound,
@@ -23,11 +24,12 @@ from caredomain import (
     PublicHolidays,
     Role,
 )
+from caredomain.organisation import ConfigurationId
 from caredomain.plugins import load_plugins
 from caredomain.services import ServiceContext, configure_organisation, opening_calendar
 
-ADMIN = Actor.administrator()
-CITIZEN = Actor(ActorId("c1"), {Role.CITIZEN})
+ADMIN = Actor.administrator(configuration=ConfigurationId("town"))
+CITIZEN = Actor(ActorId("c1"), {Role.CITIZEN}, configuration=ConfigurationId("town"))
 # 23:30 UTC on 31 December is already 1 January in Paris.
 NEW_YEAR_EVE = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
 
@@ -87,6 +89,13 @@ def test_the_calendar_starts_on_the_organisations_local_today(context: ServiceCo
     assert [str(reason) for reason in days[0].reasons] == ["public holiday: Jour de l'an"]
 
 
-def test_the_calendar_of_an_unknown_organisation_is_not_found(context: ServiceContext) -> None:
-    with pytest.raises(NotFound):
+def test_an_unknown_organisation_is_not_found_by_the_operator_and_refused_to_a_tenant(
+    context: ServiceContext,
+) -> None:
+    # To an actor of a configuration, a base that is not hers is refused whether or not it
+    # exists: she never learns what other configurations hold (seed 002).
+    with pytest.raises(Forbidden, match="not of admin's configuration"):
         opening_calendar(context, ADMIN, OrganisationId("nowhere"))
+    operator = Actor.administrator(configuration=Everywhere("the store's operator"))
+    with pytest.raises(NotFound):
+        opening_calendar(context, operator, OrganisationId("nowhere"))

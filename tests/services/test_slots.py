@@ -35,6 +35,7 @@ from caredomain import (
 )
 from caredomain.calendar import WORKING_WEEK
 from caredomain.errors import SlotTaken
+from caredomain.organisation import ConfigurationId
 from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import (
     Appointment,
@@ -85,9 +86,11 @@ TOWN = OrganisationId("sainte-anne")
 ID_CARD = TypeId("id-card")
 HALL, ANNEX = PlaceId("hall"), PlaceId("annex")
 G1, G2 = CounterId("g1"), CounterId("g2")
-ADMIN = Actor.administrator()
-AGENT = Actor(ActorId("agent-1"), {Role.AGENT}, {"état civil"})
-CITIZEN = Actor(ActorId("cit-1"), {Role.CITIZEN})
+ADMIN = Actor.administrator(configuration=ConfigurationId("sainte-anne"))
+AGENT = Actor(
+    ActorId("agent-1"), {Role.AGENT}, {"état civil"}, configuration=ConfigurationId("sainte-anne")
+)
+CITIZEN = Actor(ActorId("cit-1"), {Role.CITIZEN}, configuration=ConfigurationId("sainte-anne"))
 MARIE = Beneficiary("cit-1", "Marie Curie", email="marie@example.org")
 BOB = Beneficiary("cit-2", "Bob Martin")
 
@@ -220,17 +223,23 @@ def test_who_may_change_the_planning(context: ServiceContext) -> None:
             add_closure(context, actor, TOWN, closure)
         with pytest.raises(Forbidden):
             refresh_slots(context, actor, TOWN)
-    manager = Actor(ActorId("m-1"), {Role.MANAGER}, {"état civil"})
+    manager = Actor(
+        ActorId("m-1"), {Role.MANAGER}, {"état civil"}, configuration=ConfigurationId("sainte-anne")
+    )
     counter = evolve(town_settings().counter(G2), seats=2)
     configure_slots(context, manager, TOWN, town_settings().with_counter(counter))
     assert slot_settings(context, manager, TOWN).counter(G2).seats == 2
 
 
-def test_an_unknown_organisation_is_not_found(context: ServiceContext) -> None:
-    with pytest.raises(NotFound):
+def test_an_unknown_organisation_is_not_found_by_the_operator_only(
+    context: ServiceContext,
+) -> None:
+    with pytest.raises(Forbidden):  # to a tenant, not hers: whether it exists is not said
         free_slots(context, AGENT, OrganisationId("elsewhere"), ID_CARD)
-    with pytest.raises(NotFound):
+    with pytest.raises(Forbidden):
         refresh_slots(context, ADMIN, OrganisationId("elsewhere"))
+    with pytest.raises(NotFound):
+        refresh_slots(context, SLOT_PLANNER, OrganisationId("elsewhere"))
 
 
 # -- queries ---------------------------------------------------------------------------------
@@ -248,7 +257,12 @@ def test_free_slots_by_place_and_on_the_portal(context: ServiceContext) -> None:
 
 
 def test_free_slots_refuse_what_the_booking_would(context: ServiceContext) -> None:
-    planner = Actor(ActorId("agent-2"), {Role.AGENT}, {"urbanisme"})
+    planner = Actor(
+        ActorId("agent-2"),
+        {Role.AGENT},
+        {"urbanisme"},
+        configuration=ConfigurationId("sainte-anne"),
+    )
     with pytest.raises(RuleViolation) as caught:
         free_slots(context, planner, TOWN, ID_CARD)
     assert caught.value.code == "slot.service_not_allowed"

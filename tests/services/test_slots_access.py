@@ -32,6 +32,7 @@ from caredomain import (
     RuleViolation,
 )
 from caredomain.calendar import WORKING_WEEK
+from caredomain.organisation import ConfigurationId
 from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import (
     Appointment,
@@ -74,14 +75,24 @@ TOWN = OrganisationId("sainte-anne")
 ID_CARD = TypeId("id-card")
 HALL = PlaceId("hall")
 G1 = CounterId("g1")
-ADMIN = Actor.administrator()
-CIVIL_AGENT = Actor(ActorId("agent-1"), {Role.AGENT}, {"état civil"})
-PLANNING_AGENT = Actor(ActorId("agent-2"), {Role.AGENT}, {"urbanisme"})
-CAREGIVER = Actor(ActorId("cg-1"), {Role.AGENT})  # a home-care caregiver: no service
-CIVIL_MANAGER = Actor(ActorId("m-1"), {Role.MANAGER}, {"état civil"})
-NO_ROLE = Actor(ActorId("stranger"), set())
-CITIZEN = Actor(ActorId("cit-1"), {Role.CITIZEN})
-OTHER_CITIZEN = Actor(ActorId("cit-2"), {Role.CITIZEN})
+ADMIN = Actor.administrator(configuration=ConfigurationId("sainte-anne"))
+CIVIL_AGENT = Actor(
+    ActorId("agent-1"), {Role.AGENT}, {"état civil"}, configuration=ConfigurationId("sainte-anne")
+)
+PLANNING_AGENT = Actor(
+    ActorId("agent-2"), {Role.AGENT}, {"urbanisme"}, configuration=ConfigurationId("sainte-anne")
+)
+CAREGIVER = Actor(
+    ActorId("cg-1"), {Role.AGENT}, configuration=ConfigurationId("sainte-anne")
+)  # a home-care caregiver: no service
+CIVIL_MANAGER = Actor(
+    ActorId("m-1"), {Role.MANAGER}, {"état civil"}, configuration=ConfigurationId("sainte-anne")
+)
+NO_ROLE = Actor(ActorId("stranger"), set(), configuration=ConfigurationId("sainte-anne"))
+CITIZEN = Actor(ActorId("cit-1"), {Role.CITIZEN}, configuration=ConfigurationId("sainte-anne"))
+OTHER_CITIZEN = Actor(
+    ActorId("cit-2"), {Role.CITIZEN}, configuration=ConfigurationId("sainte-anne")
+)
 MARIE = Beneficiary("cit-1", "Marie Curie", email="marie@example.org")
 OUTSIDERS: list[Any] = [None, NO_ROLE]
 
@@ -218,7 +229,7 @@ def test_an_outsider_is_refused_on_an_unknown_organisation(context: ServiceConte
         free_slots(context, NO_ROLE, elsewhere, ID_CARD)
     with pytest.raises(Forbidden):
         configure_slots(context, None, elsewhere, town_settings())  # type: ignore[arg-type]
-    with pytest.raises(NotFound):
+    with pytest.raises(Forbidden, match="not of agent-1's configuration"):
         free_slots(context, CIVIL_AGENT, elsewhere, ID_CARD)
 
 

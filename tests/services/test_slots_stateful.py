@@ -37,6 +37,7 @@ from caredomain import (
     Weekday,
 )
 from caredomain.calendar import WORKING_WEEK
+from caredomain.organisation import ConfigurationId
 from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import (
     Agenda,
@@ -88,8 +89,8 @@ SETTINGS = SlotSettings(
     [WeekApplication(c, WeekName("week"), date(2025, 1, 1), date(2025, 12, 31)) for c in (G1, G2)],
 )
 CALENDAR = OpeningCalendar(WORKING_WEEK | {Weekday.SATURDAY})
-ADMIN = Actor.administrator()
-AGENT = Actor(ActorId("agent"), {Role.AGENT})
+ADMIN = Actor.administrator(configuration=ConfigurationId(TOWN))
+AGENT = Actor(ActorId("agent"), {Role.AGENT}, configuration=ConfigurationId(TOWN))
 CITIZENS = [Beneficiary(f"cit-{n}", f"Citizen {n}") for n in range(3)]
 DAYS = [START.date() + timedelta(days=n) for n in range(22)]
 HOLIDAYS = ["Lundi de Pâques", "Fête du Travail"]
@@ -102,7 +103,7 @@ STARTS = [
 
 
 def citizen(beneficiary: Beneficiary) -> Actor:
-    return Actor(ActorId(beneficiary.id), {Role.CITIZEN})
+    return Actor(ActorId(beneficiary.id), {Role.CITIZEN}, configuration=ConfigurationId(TOWN))
 
 
 def outcome(action: Any) -> object:

@@ -25,6 +25,7 @@ from caredomain import (
     Weekday,
 )
 from caredomain.calendar import WORKING_WEEK
+from caredomain.organisation import ConfigurationId
 from caredomain.slots import (
     Agenda,
     AppointmentType,
@@ -105,17 +106,28 @@ def agenda(
 
 @pytest.fixture
 def admin() -> Actor:
-    return Actor.administrator()
+    return Actor.administrator(configuration=ConfigurationId("sainte-anne"))
 
 
 @pytest.fixture
 def agent() -> Actor:
-    return Actor(ActorId("agent-1"), {Role.AGENT}, {"état civil"}, name="Agnès Agent")
+    return Actor(
+        ActorId("agent-1"),
+        {Role.AGENT},
+        {"état civil"},
+        name="Agnès Agent",
+        configuration=ConfigurationId("sainte-anne"),
+    )
 
 
 @pytest.fixture
 def citizen() -> Actor:
-    return Actor(ActorId("cit-1"), {Role.CITIZEN}, name="Marie Curie")
+    return Actor(
+        ActorId("cit-1"),
+        {Role.CITIZEN},
+        name="Marie Curie",
+        configuration=ConfigurationId("sainte-anne"),
+    )
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from caredomain import (
     Role,
     RuleViolation,
 )
+from caredomain.organisation import ConfigurationId
 from caredomain.slots import (
     Agenda,
     Appointment,
@@ -170,7 +171,12 @@ def test_the_partner_type_must_match(
 def test_the_agents_service_must_manage_the_type(
     agenda: Agenda, admin: Actor, book: Callable[..., Appointment], new_id: Callable[[], str]
 ) -> None:
-    planner = Actor(ActorId("agent-2"), {Role.AGENT}, {"urbanisme"})
+    planner = Actor(
+        ActorId("agent-2"),
+        {Role.AGENT},
+        {"urbanisme"},
+        configuration=ConfigurationId("sainte-anne"),
+    )
     _refused("slot.service_not_allowed", lambda: book(actor=planner))
     assert book(actor=admin).booked_by == "admin"
     _reconfigure_type(agenda, admin, new_id, services=frozenset())
@@ -340,7 +346,7 @@ def test_cancelling_frees_the_seat_and_says_who_cancelled(
             agent, by_agent.id, channel=Channel.BACK_OFFICE, now=NOW, new_id=new_id
         ),
     )
-    other = Actor(ActorId("cit-2"), {Role.CITIZEN})
+    other = Actor(ActorId("cit-2"), {Role.CITIZEN}, configuration=ConfigurationId("sainte-anne"))
     with pytest.raises(Forbidden):
         agenda.cancel(other, by_agent.id, channel=Channel.PORTAL, now=NOW, new_id=new_id)
 

@@ -12,6 +12,7 @@ from attrs import evolve
 
 from caredomain import Actor, Forbidden, ReferenceWeek, Role, RuleViolation
 from caredomain.access import ActorId
+from caredomain.organisation import ConfigurationId
 from caredomain.slots import (
     Agenda,
     AppointmentType,
@@ -115,9 +116,15 @@ def test_saving_returns_the_warnings(
 def test_who_may_change_what(
     agenda: Agenda, id_card: AppointmentType, new_id: Callable[[], str]
 ) -> None:
-    civil = Actor(ActorId("m1"), {Role.MANAGER}, {"état civil"})
-    planning = Actor(ActorId("m2"), {Role.MANAGER}, {"urbanisme"})
-    agent = Actor(ActorId("a1"), {Role.AGENT}, {"état civil"})
+    civil = Actor(
+        ActorId("m1"), {Role.MANAGER}, {"état civil"}, configuration=ConfigurationId("sainte-anne")
+    )
+    planning = Actor(
+        ActorId("m2"), {Role.MANAGER}, {"urbanisme"}, configuration=ConfigurationId("sainte-anne")
+    )
+    agent = Actor(
+        ActorId("a1"), {Role.AGENT}, {"état civil"}, configuration=ConfigurationId("sainte-anne")
+    )
     counter = agenda.settings.counter(CounterId("g1"))
     more_seats = agenda.settings.with_counter(evolve(counter, seats=2))
     for actor in (planning, agent):

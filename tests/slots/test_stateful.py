@@ -29,6 +29,7 @@ from caredomain import (
     RuleViolation,
     Weekday,
 )
+from caredomain.organisation import ConfigurationId
 from caredomain.slots import (
     Agenda,
     Appointment,
@@ -76,8 +77,8 @@ SETTINGS = SlotSettings(
 ORGANISATION = Organisation(
     OrganisationId("o"), "Mairie", PARIS, OpeningCalendar(open_weekdays=set(Weekday))
 )
-ADMIN = Actor.administrator()
-AGENT = Actor(ActorId("agent"), {Role.AGENT})
+ADMIN = Actor.administrator(configuration=ConfigurationId("o"))
+AGENT = Actor(ActorId("agent"), {Role.AGENT}, configuration=ConfigurationId("o"))
 CITIZENS = [Beneficiary(f"cit-{n}", f"Citoyen {n}") for n in range(3)]
 OPEN = {AppointmentStatus.BOOKED, AppointmentStatus.DEPROGRAMMED}
 

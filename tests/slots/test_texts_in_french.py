@@ -17,6 +17,7 @@ from caredomain.cli.i18n import shown
 from caredomain.errors import Forbidden, InvalidInput
 from caredomain.hours import Weekday
 from caredomain.notifications.templates import parse
+from caredomain.organisation import ConfigurationId
 from caredomain.slots.rules import FULL, window_refusal
 from caredomain.text import Text, counted
 from caredomain_messaging.settings import SenderSettings
@@ -95,9 +96,10 @@ def test_a_refused_booking_reads_in_french(french: None) -> None:
 
 
 def test_the_policy_refuses_in_french(french: None) -> None:
-    agent = Actor(ActorId("a1"), {Role.AGENT})
+    agent = Actor(ActorId("a1"), {Role.AGENT}, configuration=ConfigurationId("sainte-anne"))
+    mairie = Resource("organisation", "mairie", configuration=ConfigurationId("sainte-anne"))
     with pytest.raises(Forbidden) as caught:
-        authorize(agent, Action.ORGANISATION_CONFIGURE, Resource("organisation", "mairie"))
+        authorize(agent, Action.ORGANISATION_CONFIGURE, mairie)
     assert shown(str(caught.value)) == (
         "a1 n'a pas le droit d'effectuer organisation.configure sur organisation mairie"
     )

@@ -79,6 +79,7 @@ class SqlRoster:
             timedelta(minutes=data["minimum_rest_minutes"]),
             FeedSchedule.parse(schedule, zone) if schedule else None,
             data.get("plausible_years", DEFAULT_PLAUSIBLE_YEARS),
+            data.get("organisation"),
         )
 
     def save_settings(self, settings: RosterSettings) -> None:
@@ -91,6 +92,7 @@ class SqlRoster:
                 "minimum_rest_minutes": minutes,
                 "feed_schedule": schedule,
                 "plausible_years": settings.plausible_years,
+                "organisation": settings.organisation,
             },
         )
 

@@ -1,4 +1,5 @@
-"""Who acts: an :class:`Actor` with roles, and the services it belongs to."""
+"""Who acts: an :class:`Actor` with roles, the configuration it belongs to, and the services
+it belongs to."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import NewType
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 
 from caredomain.arguments import checked_fields
-from caredomain.validation import members_of
+from caredomain.organisation import ConfigurationId
+from caredomain.validation import members_of, non_blank
 
-__all__ = ["Actor", "ActorId", "Role"]
+__all__ = ["Actor", "ActorId", "Everywhere", "Role"]
 
 ActorId = NewType("ActorId", str)
 
@@ -21,6 +23,15 @@ class Role(StrEnum):
     MANAGER = "manager"  # runs a ward, a counter service, a daycare, an agency
     AGENT = "agent"  # back-office staff acting for citizens, caregivers, educators
     CITIZEN = "citizen"  # a member of the public acting for themselves
+
+
+@frozen(field_transformer=checked_fields)
+class Everywhere:
+    """The scope of an actor that serves every configuration of a store, and why it must:
+    a job that sends the whole outbox, an operator holding the database itself. Saying why
+    is part of the value, so that every such actor reads as a decision."""
+
+    reason: str = field(validator=non_blank)
 
 
 def _roles(values: Iterable[object]) -> frozenset[Role]:
@@ -35,6 +46,9 @@ def _services(value: Iterable[str]) -> frozenset[str]:
 class Actor:
     """The person (or job) on whose behalf a service function runs.
 
+    ``configuration`` is the tenant it belongs to (seed 002): it acts on nothing of another
+    configuration, whatever its roles. An actor of no configuration (``None``) is refused
+    everything; a job that serves every configuration says so with :class:`Everywhere`.
     ``services`` are the departments the actor belongs to (seed 003: an appointment type
     may be restricted to some services of the municipality).
     """
@@ -43,10 +57,20 @@ class Actor:
     roles: frozenset[Role] = field(converter=_roles)
     services: frozenset[str] = field(default=frozenset(), converter=_services)
     name: str = ""
+    configuration: ConfigurationId | Everywhere | None = None
 
     def has(self, role: Role) -> bool:
         return role in self.roles
 
+    def within(self, configuration: ConfigurationId) -> Actor:
+        """The same actor, scoped to ``configuration`` (a system job run for one tenant)."""
+        return evolve(self, configuration=configuration)
+
     @classmethod
-    def administrator(cls, actor_id: str = "admin", name: str = "") -> Actor:
-        return cls(ActorId(actor_id), {Role.ADMINISTRATOR}, name=name)
+    def administrator(
+        cls,
+        actor_id: str = "admin",
+        name: str = "",
+        configuration: ConfigurationId | Everywhere | None = None,
+    ) -> Actor:
+        return cls(ActorId(actor_id), {Role.ADMINISTRATOR}, name=name, configuration=configuration)

@@ -12,6 +12,10 @@ once it knows the resource (its unit, its services, its owner), :func:`authorize
 
 A manager acts on a unit's resource only when she manages one of its units: a resource
 that names no unit is the administrators' (never "any manager's").
+
+Tenancy comes before any rule (seed 002): an actor acts only on the resources of its own
+configuration (:func:`in_scope`), whatever its roles; a resource that names no
+configuration is refused to every actor but those scoped :class:`Everywhere`.
 """
 
 from __future__ import annotations
@@ -22,8 +26,9 @@ from types import MappingProxyType
 
 from attrs import field, frozen
 
-from caredomain.access.actors import Actor, Role
+from caredomain.access.actors import Actor, Everywhere, Role
 from caredomain.errors import Forbidden
+from caredomain.organisation import ConfigurationId
 from caredomain.text import Text
 
 __all__ = [
@@ -33,6 +38,7 @@ __all__ = [
     "Rule",
     "authorize",
     "authorize_action",
+    "in_scope",
     "is_allowed",
     "may_attempt",
 ]
@@ -78,12 +84,14 @@ def _services(value: Iterable[str]) -> frozenset[str]:
 
 @frozen
 class Resource:
-    """What an action is about: its kind and id, its owner, the services that manage it."""
+    """What an action is about: its kind and id, the configuration it belongs to (that of
+    its organisation), its owner, the services that manage it."""
 
     kind: str
     id: str = ""
     owner: str | None = None
     services: frozenset[str] = field(default=frozenset(), converter=_services)
+    configuration: ConfigurationId | None = None
 
     def __str__(self) -> str:
         return f"{self.kind} {self.id}".strip()
@@ -203,15 +211,29 @@ POLICY: Mapping[Action, Rule] = MappingProxyType(
 )
 
 
+def in_scope(actor: Actor, resource: Resource) -> bool:
+    """Seed 002: whether ``resource`` is of ``actor``'s configuration (or the actor serves
+    every configuration)."""
+    scope = actor.configuration
+    if isinstance(scope, Everywhere):
+        return True
+    return scope is not None and scope == resource.configuration
+
+
 def is_allowed(actor: Actor | None, action: Action, resource: Resource) -> bool:
     rule = POLICY.get(action)
-    return isinstance(actor, Actor) and rule is not None and rule(actor, resource)
+    return (
+        isinstance(actor, Actor)
+        and rule is not None
+        and in_scope(actor, resource)
+        and rule(actor, resource)
+    )
 
 
 def may_attempt(actor: Actor | None, *actions: Action) -> bool:
     """Whether ``actor`` holds a role that one of ``actions`` may be allowed to, on some
-    resource: what a use case asks before it looks anything up."""
-    if not isinstance(actor, Actor):
+    resource of its configuration: what a use case asks before it looks anything up."""
+    if not isinstance(actor, Actor) or actor.configuration is None:
         return False
     rules = (POLICY.get(action) for action in actions)
     return any(rule is not None and bool(actor.roles & rule.roles) for rule in rules)
@@ -219,15 +241,27 @@ def may_attempt(actor: Actor | None, *actions: Action) -> bool:
 
 def authorize(actor: Actor | None, action: Action, resource: Resource) -> None:
     """Return if ``actor`` may perform ``action`` on ``resource``; raise Forbidden otherwise."""
-    if not is_allowed(actor, action, resource):
+    if is_allowed(actor, action, resource):
+        return
+    if isinstance(actor, Actor) and actor.configuration is None:
+        raise Forbidden(_unscoped(actor, action.value))
+    if isinstance(actor, Actor) and not in_scope(actor, resource):
         raise Forbidden(
             Text(
-                "{who} may not {action} on {resource}",
+                "{who} may not {action} on {resource}: it is not of {who}'s configuration",
                 who=_who(actor),
                 action=action.value,
                 resource=str(resource),
             )
         )
+    raise Forbidden(
+        Text(
+            "{who} may not {action} on {resource}",
+            who=_who(actor),
+            action=action.value,
+            resource=str(resource),
+        )
+    )
 
 
 def authorize_action(actor: Actor | None, *actions: Action) -> None:
@@ -237,7 +271,15 @@ def authorize_action(actor: Actor | None, *actions: Action) -> None:
         wanted: str = actions[0].value if actions else ""
         for action in actions[1:]:
             wanted = Text("{either} or {other}", either=wanted, other=action.value)
+        if isinstance(actor, Actor) and actor.configuration is None:
+            raise Forbidden(_unscoped(actor, wanted))
         raise Forbidden(Text("{who} may not {action}", who=_who(actor), action=wanted))
+
+
+def _unscoped(actor: Actor, action: str) -> Text:
+    return Text(
+        "{who} may not {action}: it belongs to no configuration", who=_who(actor), action=action
+    )
 
 
 def _who(actor: object) -> str:

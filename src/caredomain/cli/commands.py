@@ -48,4 +48,8 @@ COMMANDS: dict[str, Command] = {
         "caredomain.cli.pickup",
         N_("daycare pickups with HopHop: link, sync, alerts, Call, Ready, Departure, webhooks"),
     ),
+    "access": Command(
+        "caredomain.cli.access",
+        N_("access rights: the function catalogue, support call routing"),
+    ),
 }

@@ -10,8 +10,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from attrs import frozen
+from attrs import evolve, frozen
 
+from caredomain.access import Actor, ActorId, Everywhere, Role
 from caredomain.cli.i18n import _, shown
 from caredomain.cli.progress import Progress
 from caredomain.errors import InvalidInput
@@ -21,10 +22,12 @@ from caredomain.serialization import unstructure
 
 __all__ = [
     "DEFAULT_DB",
+    "OPERATOR",
     "Console",
     "choose_organisation",
     "existing_sqlite_url",
     "is_store_url",
+    "operator",
     "parse_date",
     "read_file",
     "sqlite_url",
@@ -35,6 +38,19 @@ log = logging.getLogger("caredomain.cli")
 # Every command works on the demo's store unless told otherwise, so that after
 # `caredomain demo` the other commands work at once.
 DEFAULT_DB = "caredomain-demo.db"
+
+OPERATOR = Actor(
+    ActorId("cli"),
+    {Role.ADMINISTRATOR},
+    name="Command line",
+    configuration=Everywhere("whoever runs the command line holds the store: its file or URL"),
+)
+"""Who the commands act as: the operator of the store, in every configuration of it."""
+
+
+def operator(name: str | None) -> Actor:
+    """:data:`OPERATOR`, or the operator under the name given (``--by``)."""
+    return OPERATOR if not name else evolve(OPERATOR, id=ActorId(name), name=name)
 
 
 @frozen

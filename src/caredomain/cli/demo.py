@@ -78,7 +78,9 @@ def run(args: argparse.Namespace, console: Console) -> int:
             console=console,
             context=context,
             plugins=plugins,
-            admin=Actor.administrator("demo-admin", "Demo administrator"),
+            admin=Actor.administrator(
+                "demo-admin", "Demo administrator", organisation.configuration
+            ),
             organisation=organisation,
             today=today,
             days=args.days,

@@ -20,7 +20,7 @@ from attrs import field, frozen
 
 from caredomain.cli import roster_json
 from caredomain.cli.commands import COMMANDS
-from caredomain.cli.common import Console, existing_sqlite_url, read_file
+from caredomain.cli.common import OPERATOR, Console, existing_sqlite_url, read_file
 from caredomain.cli.i18n import N_, _, shown
 from caredomain.cli.options import (
     Shared,
@@ -29,7 +29,7 @@ from caredomain.cli.options import (
     whole_number,
 )
 from caredomain.cli.progress import Progress
-from caredomain.cli.roster import ACTOR, roster_zone, show_candidates, show_post
+from caredomain.cli.roster import roster_zone, show_candidates, show_post
 from caredomain.errors import InvalidInput
 from caredomain.roster import FeedReport, FeedSchedule, RosterSettings
 from caredomain.roster import services as roster_services
@@ -191,7 +191,7 @@ def _vacancies(console: Console, session: _Session, report: FeedReport, limit: i
         current = roster.post(post.id)
         console.print("    " + show_post(current, roster.unit_of(current), roster.settings.zone))
         if limit > 0:
-            found = roster_services.find_candidates(session.context, ACTOR, post.id, limit=limit)
+            found = roster_services.find_candidates(session.context, OPERATOR, post.id, limit=limit)
             show_candidates(console, found, "      ", roster)
 
 
@@ -246,7 +246,7 @@ def _applied_document(
         vacancy = roster_json.post(current, roster.unit_of(current), zone)
         if candidates > 0:
             found = roster_services.find_candidates(
-                session.context, ACTOR, post.id, limit=candidates
+                session.context, OPERATOR, post.id, limit=candidates
             )
             vacancy.update(roster_json.candidate_list(found, roster))
         vacancies.append(vacancy)
@@ -319,7 +319,7 @@ def _show_outcomes(
 
 def _history(args: argparse.Namespace, console: Console) -> int:
     with _session(args, console) as session:
-        batches = roster_services.applied_batches(session.context, ACTOR, args.limit)
+        batches = roster_services.applied_batches(session.context, OPERATOR, args.limit)
         zone = roster_zone(session.context)
     if console.json:
         console.emit({"files": [roster_json.applied_batch(batch, zone) for batch in batches]})

@@ -18,7 +18,7 @@ from caredomain.clock import FixedClock
 from caredomain.notifications.configuration import NotificationConfiguration
 from caredomain.notifications.outbox import OutboxMessage, OutboxStatus
 from caredomain.notifications.ports import notifications_unit_of_work
-from caredomain.notifications.services import outbox_summary, senders_for
+from caredomain.notifications.services import NOTIFIER_ACTOR, outbox_summary, senders_for
 from caredomain.services import ServiceContext
 
 __all__ = ["notifications_chapter"]
@@ -33,7 +33,7 @@ def notifications_chapter(demo: DemoRun) -> None:
     db = _database(context.store.url)
     paths = sender_paths(db)
     console.print("== " + _("Notifications"))
-    before = outbox_summary(context, demo.admin)
+    before = outbox_summary(context, NOTIFIER_ACTOR)
     console.print(_("outbox before dispatch: {counts}").format(counts=_counts(before.counts)))
     sent_before = _keys(context, OutboxStatus.SENT)
 
@@ -63,7 +63,7 @@ def notifications_chapter(demo: DemoRun) -> None:
     for message in pending[:_LISTED]:
         due = _("due {time}").format(time=message.due_at.isoformat())
         console.print(f"  pending {_line(message)}, {due}")
-    after = outbox_summary(context, demo.admin)
+    after = outbox_summary(context, NOTIFIER_ACTOR)
     console.print(_("outbox after dispatch: {counts}").format(counts=_counts(after.counts)))
 
 

@@ -36,12 +36,13 @@ from typing import Any, NoReturn
 
 from attrs import field, frozen
 
-from caredomain.access import Actor
 from caredomain.cli.commands import COMMANDS
 from caredomain.cli.common import (
+    OPERATOR,
     Console,
     choose_organisation,
     existing_sqlite_url,
+    operator,
     read_file,
     sqlite_url,
 )
@@ -83,7 +84,6 @@ __all__ = [
 
 log = logging.getLogger("caredomain.cli.pickup")
 
-ACTOR = Actor.administrator("cli", "Command line")
 DEFAULT_PLATFORM = "hophop"
 TICK_SECONDS = 5
 
@@ -339,10 +339,10 @@ def _load(args: argparse.Namespace, console: Console) -> int:
     path = Path(args.daycare)
     daycare = load_daycare(read_file(path), source=str(path))
     with _context(console, sqlite_url(args.db)) as context:
-        configure_organisation(context, ACTOR, daycare.organisation)
+        configure_organisation(context, OPERATOR, daycare.organisation)
         set_up_daycare(
             context,
-            ACTOR,
+            OPERATOR,
             daycare.organisation.id,
             installations=daycare.installations,
             groups=daycare.groups,
@@ -376,7 +376,7 @@ def _link(args: argparse.Namespace, console: Console) -> int:
             organisation = _daycare(context, args.organisation)
             account = link_account(
                 context,
-                ACTOR,
+                OPERATOR,
                 organisation.id,
                 InstallationId(args.installation),
                 email=email,
@@ -405,7 +405,7 @@ def _link(args: argparse.Namespace, console: Console) -> int:
 def _accounts(args: argparse.Namespace, console: Console) -> int:
     with _context(console, existing_sqlite_url(args.db)) as context:
         organisation = _daycare(context, args.organisation)
-        listed = hophop_accounts(context, ACTOR, organisation.id)
+        listed = hophop_accounts(context, OPERATOR, organisation.id)
     if console.json:
         console.emit(
             {
@@ -468,7 +468,7 @@ def _sync(args: argparse.Namespace, console: Console) -> int:
     try:
         with _context(console, existing_sqlite_url(args.db)) as context:
             organisation = _daycare(context, args.organisation)
-            report = sync_hophop(context, ACTOR, organisation.id, platform)
+            report = sync_hophop(context, OPERATOR, organisation.id, platform)
     finally:
         _close(platform)
     if console.json:
@@ -534,7 +534,7 @@ def _alerts(args: argparse.Namespace, console: Console) -> int:
     view = View(InstallationId(args.installation), GroupId(args.group) if args.group else None)
     with _context(console, existing_sqlite_url(args.db)) as context:
         organisation = _daycare(context, args.organisation)
-        alerts = pickup_alerts(context, ACTOR, organisation.id, view)
+        alerts = pickup_alerts(context, OPERATOR, organisation.id, view)
         files = _files(context, organisation.id)
         now = context.clock.now()
     if console.json:
@@ -559,7 +559,7 @@ def _alerts(args: argparse.Namespace, console: Console) -> int:
 
 
 def _tap(args: argparse.Namespace, console: Console) -> int:
-    actor = Actor.administrator(args.by, args.by) if args.by else ACTOR
+    actor = operator(args.by)
     platform = _platform(console, args) if args.tap == "ready" else None
     try:
         with _context(console, existing_sqlite_url(args.db)) as context:
@@ -592,7 +592,7 @@ def _tap(args: argparse.Namespace, console: Console) -> int:
 def _approve(args: argparse.Namespace, console: Console) -> int:
     with _context(console, existing_sqlite_url(args.db)) as context:
         organisation = _daycare(context, args.organisation)
-        child = approve_child(context, ACTOR, organisation.id, ChildId(args.child))
+        child = approve_child(context, OPERATOR, organisation.id, ChildId(args.child))
     console.print(_("{child}: photo changes approved").format(child=child.full_name))
     return 0
 
@@ -614,7 +614,7 @@ def show_activation(activation: Activation) -> str:
 def _activations(args: argparse.Namespace, console: Console) -> int:
     with _context(console, existing_sqlite_url(args.db)) as context:
         organisation = _daycare(context, args.organisation)
-        listed = activations(context, ACTOR, organisation.id, InstallationId(args.installation))
+        listed = activations(context, OPERATOR, organisation.id, InstallationId(args.installation))
     if console.json:
         console.emit(
             {

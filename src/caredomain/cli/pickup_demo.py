@@ -29,7 +29,7 @@ from caredomain.clock import FixedClock
 from caredomain.errors import RuleViolation
 from caredomain.events import Event
 from caredomain.geo import GeoPoint
-from caredomain.organisation import Organisation
+from caredomain.organisation import ConfigurationId, Organisation
 from caredomain.pickup import PickupAlertDue, PickupStatus, View
 from caredomain.pickup.daycare import Daycare, load_daycare
 from caredomain.pickup.model import Child, ChildId, GroupId, InstallationId
@@ -68,7 +68,15 @@ LEA = AnnouncedChild("lea-tremblay", "Léa", "Tremblay")
 FELIX = AnnouncedChild("felix-gagnon", "Félix", "Gagnon")
 FLORENCE = AnnouncedChild("florence-roy-cote", "Florence", "Roy-Côté")
 MARIE_PICKUP = "demo-evt-marie:lea-tremblay"
-SOPHIE = Actor(ActorId("educ-sophie"), {Role.AGENT}, services={ROSEMONT}, name="Sophie Lavoie")
+CPE_SOLEIL = ConfigurationId("cpe-soleil")  # the daycare is a configuration of its own
+DIRECTION = Actor.administrator("cpe-direction", "Direction du CPE Soleil", CPE_SOLEIL)
+SOPHIE = Actor(
+    ActorId("educ-sophie"),
+    {Role.AGENT},
+    services={ROSEMONT},
+    name="Sophie Lavoie",
+    configuration=CPE_SOLEIL,
+)
 
 
 def sample_daycare() -> Daycare:
@@ -110,7 +118,7 @@ def pickup_chapter(demo: DemoRun) -> None:
     with pickup_unit_of_work(demo.context.store, write=False) as uow:
         known = organisation.id in uow.organisations.ids()
     if not known:
-        configure_organisation(demo.context, demo.admin, organisation)
+        configure_organisation(demo.context, DIRECTION, organisation)
     with pickup_unit_of_work(demo.context.store, write=False) as uow:
         known = bool(uow.pickup.installations(organisation.id))
     story = _Story(demo, organisation)
@@ -121,7 +129,7 @@ def pickup_chapter(demo: DemoRun) -> None:
     if not known:  # set up once: a second run keeps what the afternoon changed
         set_up_daycare(
             story.context,
-            demo.admin,
+            DIRECTION,
             story.id,
             installations=daycare.installations,
             groups=daycare.groups,
@@ -147,7 +155,7 @@ def _link_and_sync(story: _Story, daycare: Daycare, platform: HopHopPlatform) ->
     for account in daycare.accounts:
         linked = link_account(
             story.context,
-            demo.admin,
+            DIRECTION,
             story.id,
             account.installation,
             email=account.email,
@@ -170,7 +178,7 @@ def _link_and_sync(story: _Story, daycare: Daycare, platform: HopHopPlatform) ->
                 window=shown(str(linked.settings.call_window)),
             )
         )
-    report = sync_hophop(story.context, demo.admin, story.id, platform)
+    report = sync_hophop(story.context, DIRECTION, story.id, platform)
     demo.console.print(_("Sync with HopHop (what was already sent is not sent again):"))
     for line in show_sync(report):
         demo.console.print("  " + line)

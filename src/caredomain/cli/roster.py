@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from caredomain.access import Actor
 from caredomain.cli import roster_json
 from caredomain.cli.commands import COMMANDS
-from caredomain.cli.common import Console, existing_sqlite_url, read_file, sqlite_url
+from caredomain.cli.common import OPERATOR, Console, existing_sqlite_url, read_file, sqlite_url
 from caredomain.cli.i18n import N_, _, ngettext, shown
 from caredomain.cli.options import (
     Shared,
@@ -41,8 +40,6 @@ from caredomain.roster.ports import roster_unit_of_work
 from caredomain.services import ServiceContext
 
 __all__ = ["add_parser", "open_context", "show_candidates", "show_post"]
-
-ACTOR = Actor.administrator("cli", "Command line")
 
 
 @contextmanager
@@ -189,7 +186,7 @@ def _load(args: argparse.Namespace, console: Console) -> int:
     path = Path(args.ward)
     ward = load_ward(read_file(path), source=str(path))
     with open_context(console, args.db, create=True) as context:
-        change = roster_services.set_up_ward(context, ACTOR, ward, source=str(path))
+        change = roster_services.set_up_ward(context, OPERATOR, ward, source=str(path))
     agents, plannings, posts = len(change.agents), len(change.plannings), len(change.posts)
     counts = (
         ngettext("{n} agents", "{n} agents", agents).format(n=agents),
@@ -202,7 +199,7 @@ def _load(args: argparse.Namespace, console: Console) -> int:
 
 def _vacancies(args: argparse.Namespace, console: Console) -> int:
     with open_context(console, args.db) as context:
-        found = roster_services.vacancies(context, ACTOR, args.date)
+        found = roster_services.vacancies(context, OPERATOR, args.date)
         if console.json:
             console.emit({"date": args.date, "vacancies": _vacancy_documents(context, args, found)})
             return 0
@@ -218,7 +215,7 @@ def _vacancies(args: argparse.Namespace, console: Console) -> int:
             console.print(show_post(post, roster.unit_of(post), roster.settings.zone))
             if args.candidates > 0:
                 best = roster_services.find_candidates(
-                    context, ACTOR, post.id, limit=args.candidates
+                    context, OPERATOR, post.id, limit=args.candidates
                 )
                 show_candidates(console, best, "    ", roster)
     return 0
@@ -233,7 +230,9 @@ def _vacancy_documents(
     for post in found:
         document = roster_json.post(post, roster.unit_of(post), roster.settings.zone)
         if args.candidates > 0:
-            best = roster_services.find_candidates(context, ACTOR, post.id, limit=args.candidates)
+            best = roster_services.find_candidates(
+                context, OPERATOR, post.id, limit=args.candidates
+            )
             document.update(roster_json.candidate_list(best, roster))
         documents.append(document)
     return documents
@@ -242,7 +241,7 @@ def _vacancy_documents(
 def _candidates(args: argparse.Namespace, console: Console) -> int:
     with open_context(console, args.db) as context:
         found = roster_services.find_candidates(
-            context, ACTOR, args.post, limit=args.limit, explain=args.explain
+            context, OPERATOR, args.post, limit=args.limit, explain=args.explain
         )
         with roster_unit_of_work(context.store, write=False) as uow:
             roster = roster_services.load_roster(uow, first=found.post.day, last=found.post.day)
@@ -261,7 +260,7 @@ def _candidates(args: argparse.Namespace, console: Console) -> int:
 
 def _assign(args: argparse.Namespace, console: Console) -> int:
     with open_context(console, args.db) as context:
-        events = roster_services.assign(context, ACTOR, args.post, args.agent)
+        events = roster_services.assign(context, OPERATOR, args.post, args.agent)
     console.print(_("{agent} assigned to {post}").format(agent=args.agent, post=args.post))
     _show(console, events)
     return 0
@@ -269,7 +268,7 @@ def _assign(args: argparse.Namespace, console: Console) -> int:
 
 def _close(args: argparse.Namespace, console: Console) -> int:
     with open_context(console, args.db) as context:
-        events = roster_services.close(context, ACTOR, args.post)
+        events = roster_services.close(context, OPERATOR, args.post)
     console.print(_("{post} closed").format(post=args.post))
     _show(console, events)
     return 0
@@ -277,7 +276,7 @@ def _close(args: argparse.Namespace, console: Console) -> int:
 
 def _swap(args: argparse.Namespace, console: Console) -> int:
     with open_context(console, args.db) as context:
-        events = roster_services.swap(context, ACTOR, args.agent_a, args.agent_b, args.days)
+        events = roster_services.swap(context, OPERATOR, args.agent_a, args.agent_b, args.days)
     days = ", ".join(day.isoformat() for day in args.days)
     console.print(_("{a} and {b} swapped {days}").format(a=args.agent_a, b=args.agent_b, days=days))
     _show(console, events)
@@ -287,14 +286,16 @@ def _swap(args: argparse.Namespace, console: Console) -> int:
 
 def _publish(args: argparse.Namespace, console: Console) -> int:
     with open_context(console, args.db) as context:
-        roster_services.publish(context, ACTOR, args.planning)
+        roster_services.publish(context, OPERATOR, args.planning)
     console.print(_("{planning} published").format(planning=args.planning))
     return 0
 
 
 def _edit(args: argparse.Namespace, console: Console) -> int:
     with open_context(console, args.db) as context:
-        events = roster_services.edit_code_locally(context, ACTOR, args.agent, args.day, args.code)
+        events = roster_services.edit_code_locally(
+            context, OPERATOR, args.agent, args.day, args.code
+        )
     if not events:
         console.print(
             _("{agent} already holds {code} on {day}").format(
@@ -314,7 +315,7 @@ def _edit(args: argparse.Namespace, console: Console) -> int:
 
 def _pending(args: argparse.Namespace, console: Console) -> int:
     with open_context(console, args.db) as context:
-        edits = roster_services.pending_local_edits(context, ACTOR, args.agent)
+        edits = roster_services.pending_local_edits(context, OPERATOR, args.agent)
         zone = roster_zone(context)
     if console.json:
         console.emit({"edits": [roster_json.local_edit(edit, zone) for edit in edits]})
@@ -331,7 +332,7 @@ def _pending(args: argparse.Namespace, console: Console) -> int:
 
 def _codes(args: argparse.Namespace, console: Console) -> int:
     with open_context(console, args.db) as context:
-        codes = roster_services.day_codes(context, ACTOR, args.agent, args.first, args.last)
+        codes = roster_services.day_codes(context, OPERATOR, args.agent, args.first, args.last)
         zone = roster_zone(context)
     if console.json:
         console.emit(

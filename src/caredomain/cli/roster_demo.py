@@ -16,10 +16,11 @@ from caredomain.cli.demo_run import DemoRun
 from caredomain.cli.i18n import _, ngettext, shown
 from caredomain.cli.roster import show_candidates, show_post
 from caredomain.clock import FixedClock
-from caredomain.organisation import PARIS
+from caredomain.organisation import PARIS, Organisation, OrganisationId
 from caredomain.roster import load_ward
 from caredomain.roster import services as roster_services
 from caredomain.roster.ports import FolderReader, roster_unit_of_work
+from caredomain.services import configure_organisation
 
 __all__ = ["SAMPLE_EXPORTS", "SAMPLE_WARD", "roster_chapter"]
 
@@ -39,6 +40,12 @@ def roster_chapter(demo: DemoRun) -> None:
     with roster_unit_of_work(context.store) as uow:
         uow.roster.clear()  # each run of the demo starts from the sample ward
         uow.commit()
+    hospital = Organisation(
+        OrganisationId("ch-sarreguemines"),
+        "Centre hospitalier de Sarreguemines",
+        configuration=demo.organisation.configuration,  # a base beside the town hall's
+    )
+    configure_organisation(context, demo.admin, hospital)
     roster_services.set_up_ward(context, demo.admin, ward, source=SAMPLE_WARD)
     (planning,) = ward.plannings
     heading = _("Roster: {unit}, planning {planning} ({status})").format(

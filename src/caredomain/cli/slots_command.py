@@ -19,9 +19,9 @@ from datetime import date, datetime
 from itertools import groupby
 from typing import Any
 
-from caredomain.access import Actor
 from caredomain.cli.commands import COMMANDS
 from caredomain.cli.common import (
+    OPERATOR,
     Console,
     choose_organisation,
     existing_sqlite_url,
@@ -54,7 +54,6 @@ from caredomain.slots.services import (
 
 __all__ = ["add_parser", "describe_deprogramming", "format_time"]
 
-OPERATOR = Actor.administrator("cli", "Command line")
 """Whoever runs the command line on the server acts as the administrator."""
 
 

@@ -69,7 +69,12 @@ def slots_chapter(demo: DemoRun) -> None:
         return
 
     first = free[0]
-    citizen = Actor(ActorId(CITIZEN.id), {Role.CITIZEN}, name=CITIZEN.name)
+    citizen = Actor(
+        ActorId(CITIZEN.id),
+        {Role.CITIZEN},
+        name=CITIZEN.name,
+        configuration=demo.organisation.configuration,
+    )
     option = settings.options_of(settings.counter(first.counter_id))[:1]
     appointment = book_slot(
         context,

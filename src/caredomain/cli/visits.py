@@ -24,9 +24,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from caredomain.access import Actor
 from caredomain.cli.commands import COMMANDS
 from caredomain.cli.common import (
+    OPERATOR,
     Console,
     choose_organisation,
     existing_sqlite_url,
@@ -53,8 +53,6 @@ from caredomain.serialization import unstructure
 from caredomain.services import ServiceContext
 
 __all__ = ["add_parser", "show_alarm", "show_reconciliation", "show_visit_log"]
-
-ACTOR = Actor.administrator("cli", "Command line")
 
 
 def add_parser(subparsers: Any) -> None:
@@ -120,7 +118,7 @@ def _load(args: argparse.Namespace, console: Console) -> int:
     path = Path(args.agency)
     agency = load_agency(read_file(path), source=str(path))
     with _context(console, sqlite_url(args.db)) as context:
-        done = visits.set_up_agency(context, ACTOR, agency)
+        done = visits.set_up_agency(context, OPERATOR, agency)
     counts = ", ".join(
         (
             ngettext("{n} caregiver(s)", "{n} caregiver(s)", done.caregivers).format(
@@ -143,7 +141,7 @@ def _reconcile(args: argparse.Namespace, console: Console) -> int:
         organisation = _agency(context, args.organisation)
         caregiver = CaregiverId(args.caregiver) if args.caregiver else None
         result = visits.reconcile_visits(
-            context, ACTOR, organisation.id, day=args.date, caregiver_id=caregiver
+            context, OPERATOR, organisation.id, day=args.date, caregiver_id=caregiver
         )
         names = _names(context, organisation.id)
         now = context.clock.now()
@@ -200,7 +198,7 @@ def _log(args: argparse.Namespace, console: Console) -> int:
     with _context(console, existing_sqlite_url(args.db)) as context:
         organisation = _agency(context, args.organisation)
         log = visits.visit_log(
-            context, ACTOR, organisation.id, CaregiverId(args.caregiver), args.date
+            context, OPERATOR, organisation.id, CaregiverId(args.caregiver), args.date
         )
     if console.json:
         console.emit({"organisation": organisation.id, "date": args.date, **unstructure(log)})
@@ -276,7 +274,7 @@ def _alarms(args: argparse.Namespace, console: Console) -> int:
     with _context(console, existing_sqlite_url(args.db)) as context:
         organisation = _agency(context, args.organisation)
         fired = visits.tick_alarms(context, organisation.id)
-        listed = visits.alarms(context, ACTOR, organisation.id)
+        listed = visits.alarms(context, OPERATOR, organisation.id)
     if console.json:
         console.emit(
             {

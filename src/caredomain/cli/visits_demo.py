@@ -78,7 +78,9 @@ def visits_chapter(demo: DemoRun) -> None:
         ngettext("{n} planned visits", "{n} planned visits", planned).format(n=planned),
     )
     console.print(", ".join(counts))
-    marie = Actor(ActorId(MARIE), {Role.AGENT}, name="Marie Dupont")
+    marie = Actor(
+        ActorId(MARIE), {Role.AGENT}, name="Marie Dupont", configuration=organisation.configuration
+    )
     _morning(context, clock, marie, organisation)
     log = visits.visit_log(context, demo.admin, organisation.id, MARIE, DAY)
     for line in show_visit_log(log, organisation, DAY.isoformat()):

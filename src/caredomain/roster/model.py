@@ -23,7 +23,7 @@ from attrs import Attribute, evolve, field, frozen
 from caredomain.arguments import checked_fields
 from caredomain.clock import require_aware
 from caredomain.errors import InvalidInput
-from caredomain.organisation import PARIS
+from caredomain.organisation import PARIS, OrganisationId
 from caredomain.roster.schedule import FeedSchedule
 from caredomain.text import Text
 from caredomain.validation import identifier, member_of
@@ -275,14 +275,25 @@ def _plausible_years(value: int) -> int:
     return value
 
 
+def _organisation(
+    instance: object, attribute: Attribute[OrganisationId | None], value: OrganisationId | None
+) -> None:
+    if value is not None:
+        identifier(instance, attribute, value)  # type: ignore[type-var]
+
+
 @frozen(field_transformer=checked_fields)
 class RosterSettings:
     """The roster's wall clock (``zone``), the minimum rest between two shifts of one agent
     (11 hours by default, the French public hospitals' daily rest), when the GTT feed runs
-    (``caredomain gtt watch``; every hour if not said) and how many years around the clock's
-    date its extraction times and days may be (see :mod:`caredomain.roster.plausible`)."""
+    (``caredomain gtt watch``; every hour if not said), how many years around the clock's
+    date its extraction times and days may be (see :mod:`caredomain.roster.plausible`), and
+    the ``organisation`` — the hospital, a base of a configuration (seed 002) — whose roster
+    it is: only actors of that configuration act on it; a roster that names none is left to
+    actors serving every configuration (the operator, the GTT feed)."""
 
     zone: ZoneInfo = PARIS
     minimum_rest: timedelta = field(default=DEFAULT_MINIMUM_REST, converter=_minimum_rest)
     feed_schedule: FeedSchedule | None = None
     plausible_years: int = field(default=DEFAULT_PLAUSIBLE_YEARS, converter=_plausible_years)
+    organisation: OrganisationId | None = field(default=None, validator=_organisation)

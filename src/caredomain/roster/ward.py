@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from attrs import field, frozen
 
 from caredomain.errors import InvalidInput
-from caredomain.organisation import PARIS
+from caredomain.organisation import PARIS, OrganisationId
 from caredomain.roster.codes import Code, CodeCatalogue
 from caredomain.roster.model import (
     DEFAULT_PLAUSIBLE_YEARS,
@@ -39,6 +39,7 @@ class _RosterSection:
     minimum_rest_hours: float = 11.0
     feed_schedule: str | None = None
     plausible_years: int = DEFAULT_PLAUSIBLE_YEARS
+    organisation: str | None = None
 
 
 @frozen
@@ -80,6 +81,9 @@ class Ward:
     catalogue: CodeCatalogue | None = None
 
 
+_NAMED_FIELDS = frozenset({"plausible_years", "organisation"})
+
+
 def load_ward(text: str | bytes, *, source: str | None = None) -> Ward:
     """Read a ward file's content (bytes or text); errors name the file and the path at
     fault."""
@@ -95,9 +99,15 @@ def load_ward(text: str | bytes, *, source: str | None = None) -> Ward:
             ) from None
     try:
         rest = timedelta(hours=section.minimum_rest_hours)
-        settings = RosterSettings(section.zone, rest, schedule, section.plausible_years)
+        settings = RosterSettings(
+            section.zone,
+            rest,
+            schedule,
+            section.plausible_years,
+            None if section.organisation is None else OrganisationId(section.organisation),
+        )
     except InvalidInput as error:
-        where = "plausible_years" if error.field == "plausible_years" else "minimum_rest_hours"
+        where = error.field if error.field in _NAMED_FIELDS else "minimum_rest_hours"
         raise InvalidInput(
             error.message, source=source, field=f"roster.{where}", text=error.text
         ) from None

@@ -79,7 +79,12 @@ class Agenda(AgendaBookings):
         changes = new_settings.changes_since(self._settings)
         calendar_changed = organisation.calendar != self._organisation.calendar
         authorize_changes(
-            actor, changes, self._settings, new_settings, calendar_changed=calendar_changed
+            actor,
+            changes,
+            self._settings,
+            new_settings,
+            calendar_changed=calendar_changed,
+            configuration=organisation.configuration,
         )
         warnings = check_settings(new_settings, organisation.today(as_of), changes=changes)
         refuse_removing_used_counters(changes, new_settings, self._appointments.values())

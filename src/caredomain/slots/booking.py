@@ -197,10 +197,14 @@ class AgendaBookings(AgendaState):
     # -- helpers --------------------------------------------------------------------------
 
     def _authorize(self, actor: Actor, channel: Channel, kind: AppointmentType, owner: str) -> None:
+        configuration = self._organisation.configuration
         if channel is Channel.PORTAL:
-            authorize(actor, Action.APPOINTMENT_SELF_SERVICE, Resource("appointment", owner=owner))
+            own = Resource("appointment", owner=owner, configuration=configuration)
+            authorize(actor, Action.APPOINTMENT_SELF_SERVICE, own)
         else:
-            resource = Resource("appointment type", kind.id, services=kind.services)
+            resource = Resource(
+                "appointment type", kind.id, services=kind.services, configuration=configuration
+            )
             authorize(actor, Action.APPOINTMENT_MANAGE, resource)
 
     def _slot_refusals(

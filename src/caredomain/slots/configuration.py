@@ -13,6 +13,7 @@ from attrs import frozen
 
 from caredomain.access import Action, Actor, Resource, authorize
 from caredomain.errors import NotFound, RuleViolation
+from caredomain.organisation import ConfigurationId
 from caredomain.slots.appointments import Appointment
 from caredomain.slots.checks import SettingWarning
 from caredomain.slots.deprogramming import RefreshReport
@@ -38,6 +39,7 @@ def authorize_changes(
     after: SlotSettings,
     *,
     calendar_changed: bool,
+    configuration: ConfigurationId,
 ) -> None:
     """Raise :class:`~caredomain.errors.Forbidden` unless ``actor`` may save ``changes``.
 
@@ -46,10 +48,13 @@ def authorize_changes(
     services of its type.
     """
     if changes.types or changes.places or changes.weeks or calendar_changed:
-        authorize(actor, Action.SLOT_CONFIGURE, Resource("slot settings"))
+        resource = Resource("slot settings", configuration=configuration)
+        authorize(actor, Action.SLOT_CONFIGURE, resource)
     for counter_id in sorted(changes.counters):
         kind = _type_of(counter_id, after, before)
-        resource = Resource("counter", counter_id, services=kind.services)
+        resource = Resource(
+            "counter", counter_id, services=kind.services, configuration=configuration
+        )
         authorize(actor, Action.COUNTER_MANAGE, resource)
 
 

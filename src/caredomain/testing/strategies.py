@@ -25,12 +25,12 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
-from caredomain.access import Actor, ActorId, Role
+from caredomain.access import Actor, ActorId, Everywhere, Role
 from caredomain.calendar import WORKING_WEEK, Closure, OpeningCalendar, PublicHolidays
 from caredomain.durations import MinimumNotice, NoticeUnit, OpeningWindow, WindowUnit
 from caredomain.events import OrganisationConfigured
 from caredomain.hours import MINUTES_PER_DAY, ReferenceWeek, TimeRange, Weekday
-from caredomain.organisation import Organisation, OrganisationId
+from caredomain.organisation import ConfigurationId, Organisation, OrganisationId
 
 __all__ = [
     "HOLIDAY_REGIONS",
@@ -299,14 +299,23 @@ def organisations(
     )
 
 
-def actors(roles: Sequence[Role] = _ROLES) -> SearchStrategy[Actor]:
-    """An actor holding any subset of ``roles`` (possibly none) and a few services."""
+def actors(
+    roles: Sequence[Role] = _ROLES,
+    configurations: SearchStrategy[ConfigurationId | Everywhere | None] | None = None,
+) -> SearchStrategy[Actor]:
+    """An actor holding any subset of ``roles`` (possibly none) and a few services, of a
+    configuration drawn from ``configurations`` (by default: one of two, or none)."""
+    if configurations is None:
+        configurations = st.one_of(
+            st.none(), st.sampled_from([ConfigurationId("metz"), ConfigurationId("nancy")])
+        )
     return st.builds(
         Actor,
         id=identifiers().map(ActorId),
         roles=st.frozensets(st.sampled_from(tuple(roles))) if roles else st.just(frozenset()),
         services=st.frozensets(identifiers(8), max_size=3),
         name=st.one_of(st.just(""), labels()),
+        configuration=configurations,
     )
 
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from caredomain import Actor, FixedClock, InvalidInput
+from caredomain.access import Everywhere
 from caredomain.events import Event
 from caredomain.roster import load_ward
 from caredomain.roster import services as roster
@@ -56,7 +57,11 @@ def drop(inbox: Path, name: str, extracted: str, code: str) -> Path:
 def database(tmp_path: Path) -> Path:
     path = tmp_path / "store.db"
     with SqliteStore(path) as store:
-        roster.set_up_ward(ServiceContext(store=store), Actor.administrator(), load_ward(WARD))
+        roster.set_up_ward(
+            ServiceContext(store=store),
+            Actor.administrator(configuration=Everywhere("the ward names no organisation")),
+            load_ward(WARD),
+        )
     return path
 
 
@@ -102,7 +107,12 @@ def test_files_are_taken_in_extraction_order_and_moved_once_committed(
     assert "no extraction time" in (inbox / "rejected" / "c.csv.report.txt").read_text("utf-8")
     kinds = [event.kind for event in journal(context)]
     assert kinds.count("AgentUnassigned") == kinds.count("AgentReassigned") == 1
-    assert [b.source for b in roster.applied_batches(context, Actor.administrator())] == [
+    assert [
+        b.source
+        for b in roster.applied_batches(
+            context, Actor.administrator(configuration=Everywhere("the ward names no organisation"))
+        )
+    ] == [
         str(inbox / "a.csv"),
         str(inbox / "b.csv"),
     ]

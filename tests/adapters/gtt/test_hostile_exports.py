@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from caredomain import Actor, FixedClock, InvalidInput
+from caredomain.access import Everywhere
 from caredomain.roster import load_ward
 from caredomain.roster import services as roster
 from caredomain.services import ServiceContext
@@ -66,7 +67,11 @@ def sick(day: str = "24/11/2026") -> str:
 def database(tmp_path: Path) -> Path:
     path = tmp_path / "store.db"
     with SqliteStore(path) as store:
-        roster.set_up_ward(ServiceContext(store=store), Actor.administrator(), load_ward(WARD))
+        roster.set_up_ward(
+            ServiceContext(store=store),
+            Actor.administrator(configuration=Everywhere("the ward names no organisation")),
+            load_ward(WARD),
+        )
     return path
 
 
@@ -157,7 +162,15 @@ def test_a_watched_folder_moves_year_one_aside_and_still_applies_the_files_after
     with SqliteStore(database) as store:
         context = ServiceContext(store=store)
         assert held(context)["A1001"] == (tomorrow.toordinal(), "MAL MAL")
-        assert len(roster.applied_batches(context, Actor.administrator())) == 2
+        assert (
+            len(
+                roster.applied_batches(
+                    context,
+                    Actor.administrator(configuration=Everywhere("the ward names no organisation")),
+                )
+            )
+            == 2
+        )
 
 
 # -- dates the reader can represent, but cannot be ---------------------------------------
@@ -231,7 +244,7 @@ def test_the_plausible_range_follows_the_clock_and_the_ward_setting(
 ) -> None:
     path = export(tmp_path / "a.csv", "23/11/2026 10:00", sick("24/11/2030"))
     with SqliteStore(database) as store:
-        admin = Actor.administrator()
+        admin = Actor.administrator(configuration=Everywhere("the ward names no organisation"))
         roster.set_up_ward(
             ServiceContext(store=store), admin, load_ward("[roster]\nplausible_years = 2\n")
         )

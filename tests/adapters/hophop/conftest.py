@@ -16,6 +16,7 @@ import pytest
 
 from caredomain import Actor, FixedClock, Organisation
 from caredomain.hours import TimeRange
+from caredomain.organisation import ConfigurationId
 from caredomain.pickup import AccountSettings, Child, Group, Installation, Parent
 from caredomain.pickup.services import link_account, set_up_daycare, sync_hophop
 from caredomain.secret import Secret
@@ -29,7 +30,7 @@ WEBHOOK_SECRET = "whsec-Kp4Tn8Rw2Zb6"
 PASSWORD = "mot-de-passe-Vd3"
 MONTREAL = ZoneInfo("America/Toronto")
 DAYCARE = "cpe-soleil"
-ADMIN = Actor.administrator("direction", "Direction du CPE")
+ADMIN = Actor.administrator("direction", "Direction du CPE", configuration=ConfigurationId(DAYCARE))
 WINDOW = AccountSettings(timedelta(minutes=5), TimeRange.parse("15h30-18h00"))
 
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from caredomain import FixedClock
+from caredomain.organisation import ConfigurationId
 from caredomain.pickup import PickupAlertDue, PickupStatus
 from caredomain.pickup.ports import pickup_unit_of_work
 from caredomain.pickup.services import HOPHOP_ACTOR, ready_child, tick_pickups
@@ -265,7 +266,7 @@ def test_ready_goes_back_to_hophop_for_the_announced_pickup(
     from caredomain.pickup.services import call_child
 
     webhook(announcement())
-    educator = Actor.administrator("ana", "Ana")
+    educator = Actor.administrator("ana", "Ana", configuration=ConfigurationId(DAYCARE))
     call_child(daycare, educator, DAYCARE, "evt-1:lea")
     ready_child(daycare, educator, DAYCARE, "evt-1:lea", client)
     assert server.told_ready == [Ready("soleil@hophop.ca", "evt-1:lea", "evt-1", "lea")]
@@ -282,7 +283,7 @@ def test_a_password_changed_on_hophop_turns_the_link_red_over_http(
 
     webhook(announcement())
     server.change_password("soleil@hophop.ca", "changed on app.hophop.ca")
-    educator = Actor.administrator("ana", "Ana")
+    educator = Actor.administrator("ana", "Ana", configuration=ConfigurationId(DAYCARE))
     call_child(daycare, educator, DAYCARE, "evt-1:lea")
     with pytest.raises(RuleViolation, match="password-changed"):
         ready_child(daycare, educator, DAYCARE, "evt-1:lea", client)

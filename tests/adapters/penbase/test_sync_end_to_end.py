@@ -15,7 +15,7 @@ from caredomain.interventions import CaregiverId, InterventionId, PhoneMessage, 
 from caredomain.interventions import services as care
 from caredomain.interventions.agency import load_agency
 from caredomain.interventions.services.sync import sync_with_platform
-from caredomain.organisation import OrganisationId
+from caredomain.organisation import ConfigurationId, OrganisationId
 from caredomain.services import ServiceContext
 from caredomain_penbase import PenbaseClient, PenbaseSettings, Secret
 from caredomain_penbase.reference import PenbaseServer
@@ -28,7 +28,7 @@ LEON = InterventionId("iv-0302-leon")
 LEON_TAG = "04A1B2C3D4"
 OFFICE_TOKEN = "office-token-Zq8xW2vR"
 PHONE_TOKEN = "marie-phone-token-0001"
-ADMIN = Actor.administrator("office")
+ADMIN = Actor.administrator("office", configuration=ConfigurationId("sarreguemines"))
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from attrs import evolve
 
 from caredomain import Actor, FixedClock, OrganisationId
 from caredomain.cli.demo_run import sample_configuration
+from caredomain.organisation import ConfigurationId
 from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import AppointmentStatus, CounterId
 from caredomain.slots.services import configure_slots
@@ -31,7 +32,8 @@ TOWN = OrganisationId("mairie-sarreguemines")
 
 
 def admin() -> Actor:
-    return Actor.administrator()
+    """The administrator of the sample town hall's configuration."""
+    return Actor.administrator(configuration=ConfigurationId("sarreguemines"))
 
 
 def run_all(commands: list[list[str]], timeout: float = 120) -> list[str]:

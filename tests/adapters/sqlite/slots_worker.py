@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from caredomain import Actor, ActorId, Conflict, FixedClock, OrganisationId, Role
+from caredomain.organisation import ConfigurationId
 from caredomain.plugins import load_plugins
 from caredomain.services import ServiceContext
 from caredomain.slots import Beneficiary, Channel, CounterId
@@ -24,7 +25,7 @@ def book(url: str, barrier: Path, parties: int, *, counter: str, start: str, cit
     slot = datetime.fromisoformat(start)
     store = load_plugins({}).open_store(url)  # any store: the PostgreSQL tests use it too
     context = ServiceContext(store=store, clock=FixedClock(slot - timedelta(hours=2)))
-    actor = Actor(ActorId(citizen), {Role.CITIZEN})
+    actor = Actor(ActorId(citizen), {Role.CITIZEN}, configuration=ConfigurationId("sarreguemines"))
     _meet(barrier, parties)
     try:
         appointment = book_slot(

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from caredomain import Actor, ActorId, FixedClock, Forbidden, Role
+from caredomain.access import Everywhere
 from caredomain.events import Event
 from caredomain.roster import (
     AgentDays,
@@ -42,7 +43,9 @@ from caredomain_sqlite.migrations import LATEST_VERSION
 PARIS = ZoneInfo("Europe/Paris")
 MON, TUE, WED = date(2026, 11, 23), date(2026, 11, 24), date(2026, 11, 25)
 T0 = datetime(2026, 11, 22, 18, tzinfo=PARIS)
-ADMIN = Actor.administrator("admin")
+ADMIN = Actor.administrator(
+    "admin", configuration=Everywhere("this store holds a roster and no organisation")
+)
 CODES = {
     "A1001": ("M", "M", "RH"),
     "A1002": ("S", "J", "S"),
@@ -224,9 +227,23 @@ def test_use_cases_check_who_acts(context: ServiceContext, ward_text: str) -> No
     roster.set_up_ward(context, ADMIN, load_ward(ward_text))
     roster.apply_gtt_batch(context, export(T0, {("A1001", TUE): "MAL"}))
     post = "cardio-2026-11-24-M-IDE"
-    cardiology = Actor(ActorId("cadre"), {Role.MANAGER}, services={"Cardiologie"})
-    elsewhere = Actor(ActorId("other"), {Role.MANAGER}, services={"Urgences"})
-    claire = Actor(ActorId("A1001"), {Role.AGENT})
+    cardiology = Actor(
+        ActorId("cadre"),
+        {Role.MANAGER},
+        services={"Cardiologie"},
+        configuration=Everywhere("this store holds a roster and no organisation"),
+    )
+    elsewhere = Actor(
+        ActorId("other"),
+        {Role.MANAGER},
+        services={"Urgences"},
+        configuration=Everywhere("this store holds a roster and no organisation"),
+    )
+    claire = Actor(
+        ActorId("A1001"),
+        {Role.AGENT},
+        configuration=Everywhere("this store holds a roster and no organisation"),
+    )
     assert [p.id for p in roster.vacancies(context, cardiology)] == [post]
     assert roster.vacancies(context, elsewhere) == []
     with pytest.raises(Forbidden):
@@ -249,7 +266,15 @@ def test_use_cases_check_who_acts(context: ServiceContext, ward_text: str) -> No
     assert [e.code for e in roster.pending_local_edits(context, cardiology)] == ["CA"]
     with pytest.raises(Forbidden):
         roster.pending_local_edits(context, claire)
-    assert roster.pending_local_edits(context, Actor(ActorId("A1005"), {Role.AGENT}), "A1005")
+    assert roster.pending_local_edits(
+        context,
+        Actor(
+            ActorId("A1005"),
+            {Role.AGENT},
+            configuration=Everywhere("this store holds a roster and no organisation"),
+        ),
+        "A1005",
+    )
     events = roster.close(context, cardiology, "cardio-2026-11-25-M-IDE")
     assert [event.kind for event in events] == ["PostClosed"]
     with pytest.raises(Forbidden):

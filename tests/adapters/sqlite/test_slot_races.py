@@ -14,6 +14,7 @@ from attrs import evolve
 
 from caredomain import Actor, FixedClock, OrganisationId
 from caredomain.cli.demo_run import sample_configuration
+from caredomain.organisation import ConfigurationId
 from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import AppointmentStatus, CounterId
 from caredomain.slots.services import configure_slots
@@ -31,7 +32,7 @@ def prepare(path: Path, seats: int) -> None:
     """The sample town hall, its counter with ``seats`` seats, planned on 20 December."""
     sample = sample_configuration()
     settings = sample.slots.with_counter(evolve(sample.slots.counter(COUNTER), seats=seats))
-    admin = Actor.administrator()
+    admin = Actor.administrator(configuration=ConfigurationId("sarreguemines"))
     with SqliteStore(path) as store:
         context = ServiceContext(
             store=store, clock=FixedClock(datetime(2026, 12, 20, tzinfo=PARIS))

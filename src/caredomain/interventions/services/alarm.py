@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from caredomain.access import Action, Actor, authorize, authorize_action
+from caredomain.access import Action, Actor, authorize, authorize_action, is_allowed
 from caredomain.arguments import checked
 from caredomain.interventions.alarm import Alarm, AlarmFired, AlarmId, AlarmState
 from caredomain.interventions.model import CaregiverId, GpsFix
@@ -43,9 +43,10 @@ def trigger_alarm(
 ) -> Alarm:
     """The caregiver pressed the DATI icon (at ``at``, the phone's instant; now by
     default): the countdown starts. The same alarm id again changes nothing."""
-    authorize(actor, Action.ALARM, caregiver_resource(caregiver_id, organisation_id))
+    authorize_action(actor, Action.ALARM)
     ident = AlarmId(alarm_id or context.new_id())
     with interventions_unit_of_work(context.store) as uow:
+        authorize(actor, Action.ALARM, caregiver_resource(uow, caregiver_id, organisation_id))
         events = steps.trigger_alarm(
             context,
             uow,
@@ -72,8 +73,9 @@ def cancel_alarm(
 ) -> Alarm:
     """The caregiver cancels her alarm during its countdown (``alarm.countdown_over``
     after it, ``alarm.already_fired`` once fired)."""
-    authorize(actor, Action.ALARM, caregiver_resource(caregiver_id, organisation_id))
+    authorize_action(actor, Action.ALARM)
     with interventions_unit_of_work(context.store) as uow:
+        authorize(actor, Action.ALARM, caregiver_resource(uow, caregiver_id, organisation_id))
         events = steps.cancel_alarm(
             context, uow, organisation_id, caregiver_id=caregiver_id, alarm_id=alarm_id, at=at
         )
@@ -93,10 +95,17 @@ def tick_alarms(
     all), each once: the call, the office's message and the e-mail (queued, same commit)."""
     authorize_action(actor, Action.ALARM)  # before the agencies are looked up
     with interventions_unit_of_work(context.store, write=False) as uow:
-        agencies = [organisation_id] if organisation_id else uow.interventions.agencies()
+        if organisation_id:
+            authorize(actor, Action.ALARM, agency_resource(uow, organisation_id))
+            agencies = [organisation_id]
+        else:  # every agency of the actor's configuration
+            agencies = [
+                agency
+                for agency in uow.interventions.agencies()
+                if is_allowed(actor, Action.ALARM, agency_resource(uow, agency))
+            ]
     fired: list[AlarmFired] = []
     for agency in agencies:
-        authorize(actor, Action.ALARM, agency_resource(agency))
         with interventions_unit_of_work(context.store) as uow:
             events = steps.fire_due_alarms(context, uow, agency)
             context.commit(uow, events)
@@ -112,8 +121,9 @@ def alarms(
     states: Iterable[AlarmState] | None = None,
 ) -> list[Alarm]:
     """The agency's alarms (in ``states``), by trigger time."""
-    authorize(actor, Action.INTERVENTION_PLAN, agency_resource(organisation_id))
+    authorize_action(actor, Action.INTERVENTION_PLAN)
     with interventions_unit_of_work(context.store, write=False) as uow:
+        authorize(actor, Action.INTERVENTION_PLAN, agency_resource(uow, organisation_id))
         return uow.interventions.alarms(
             organisation_id, states=None if states is None else list(states)
         )

@@ -5,7 +5,7 @@ phones until the next push (:func:`enqueue`, :func:`enqueue_everywhere`).
 
 from __future__ import annotations
 
-from caredomain.access import Action, Actor, authorize
+from caredomain.access import Action, Actor, authorize, authorize_action
 from caredomain.arguments import checked
 from caredomain.errors import Conflict, Forbidden, NotFound
 from caredomain.interventions.devices import (
@@ -83,8 +83,9 @@ def enrol_device(
 ) -> Device:
     """A caregiver's phone with its access token (the caller draws it, for instance with
     ``secrets.token_urlsafe``; only its digest is kept)."""
-    authorize(actor, Action.DEVICE_MANAGE, agency_resource(organisation_id))
+    authorize_action(actor, Action.DEVICE_MANAGE)
     with interventions_unit_of_work(context.store) as uow:
+        authorize(actor, Action.DEVICE_MANAGE, agency_resource(uow, organisation_id))
         steps.load_caregiver(uow, organisation_id, caregiver_id)
         ident = DeviceId(device_id or context.new_id())
         if uow.interventions.devices(organisation_id, ids=[ident]):
@@ -127,8 +128,9 @@ def block_device(
 ) -> BlockResult:
     """ "Déclaration de perte": the phone loses its access at once, what waited for it is
     dropped, nothing is sent to it again; the next sync tells the platform."""
-    authorize(actor, Action.DEVICE_MANAGE, agency_resource(organisation_id))
+    authorize_action(actor, Action.DEVICE_MANAGE)
     with interventions_unit_of_work(context.store) as uow:
+        authorize(actor, Action.DEVICE_MANAGE, agency_resource(uow, organisation_id))
         result = _device(uow, organisation_id, device_id).block(
             reason, by=actor.id, at=context.clock.now(), new_id=context.new_id
         )
@@ -149,8 +151,9 @@ def authenticate_device(
 ) -> Device:
     """The device, if ``token`` is its access token and it is not blocked; Forbidden
     otherwise (the same answer for an unknown device)."""
-    authorize(actor, Action.DEVICE_MANAGE, agency_resource(organisation_id))
+    authorize_action(actor, Action.DEVICE_MANAGE)
     with interventions_unit_of_work(context.store, write=False) as uow:
+        authorize(actor, Action.DEVICE_MANAGE, agency_resource(uow, organisation_id))
         found = uow.interventions.devices(organisation_id, ids=[device_id])
     if not found:
         raise Forbidden(Text("unknown or blocked device"))

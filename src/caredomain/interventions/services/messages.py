@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from caredomain.access import Action, Actor, Resource, authorize
+from caredomain.access import (
+    Action,
+    Actor,
+    Resource,
+    authorize,
+    authorize_action,
+    configuration_of,
+)
 from caredomain.arguments import checked
 from caredomain.errors import NotFound
 from caredomain.events import Event
@@ -32,6 +39,7 @@ from caredomain.interventions.staff_requests import (
     StaffRequest,
 )
 from caredomain.organisation import OrganisationId
+from caredomain.ports import UnitOfWork
 from caredomain.services.context import ServiceContext
 from caredomain.text import Text
 
@@ -48,9 +56,13 @@ __all__ = [
 ]
 
 
-def _office(organisation_id: OrganisationId, caregiver_id: str) -> Resource:
+def _office(uow: UnitOfWork, organisation_id: OrganisationId, caregiver_id: str) -> Resource:
     """A caregiver's thread seen from the office: not hers to act on as the office."""
-    return Resource("thread", f"{organisation_id}/{caregiver_id}")
+    return Resource(
+        "thread",
+        f"{organisation_id}/{caregiver_id}",
+        configuration=configuration_of(uow, organisation_id),
+    )
 
 
 @checked
@@ -65,9 +77,10 @@ def send_office_message(
 ) -> Message:
     """The office writes to a caregiver: the message blocks her app until she has read
     and acknowledged it; it waits for her phones (not a blocked one) until the next push."""
-    authorize(actor, Action.PHONE_MESSAGE, _office(organisation_id, caregiver_id))
+    authorize_action(actor, Action.PHONE_MESSAGE)
     ident = MessageId(message_id or context.new_id())
     with interventions_unit_of_work(context.store) as uow:
+        authorize(actor, Action.PHONE_MESSAGE, _office(uow, organisation_id, caregiver_id))
         steps.load_caregiver(uow, organisation_id, caregiver_id)
         repository = uow.interventions
         thread, event = steps.load_thread(
@@ -98,8 +111,11 @@ def blocking_messages_of(
     caregiver_id: CaregiverId,
 ) -> tuple[Message, ...]:
     """The office messages blocking the caregiver's app, oldest first."""
-    authorize(actor, Action.PHONE_MESSAGE, caregiver_resource(caregiver_id, organisation_id))
+    authorize_action(actor, Action.PHONE_MESSAGE)
     with interventions_unit_of_work(context.store, write=False) as uow:
+        authorize(
+            actor, Action.PHONE_MESSAGE, caregiver_resource(uow, caregiver_id, organisation_id)
+        )
         return steps.load_thread(uow.interventions, organisation_id, caregiver_id).blocking()
 
 
@@ -114,8 +130,11 @@ def acknowledge_message(
     at: datetime | None = None,
 ) -> list[Event]:
     """The caregiver read and acknowledged an office message: her app is free again."""
-    authorize(actor, Action.PHONE_MESSAGE, caregiver_resource(caregiver_id, organisation_id))
+    authorize_action(actor, Action.PHONE_MESSAGE)
     with interventions_unit_of_work(context.store) as uow:
+        authorize(
+            actor, Action.PHONE_MESSAGE, caregiver_resource(uow, caregiver_id, organisation_id)
+        )
         events = steps.acknowledge_message(
             context,
             uow.interventions,
@@ -142,8 +161,11 @@ def send_caregiver_message(
 ) -> list[Event]:
     """A caregiver writes to the office: the message reaches her line manager, by e-mail
     too when the thread's "alert by e-mail" is on (the notifications queue the mail)."""
-    authorize(actor, Action.PHONE_MESSAGE, caregiver_resource(caregiver_id, organisation_id))
+    authorize_action(actor, Action.PHONE_MESSAGE)
     with interventions_unit_of_work(context.store) as uow:
+        authorize(
+            actor, Action.PHONE_MESSAGE, caregiver_resource(uow, caregiver_id, organisation_id)
+        )
         events = steps.send_to_office(
             context,
             uow,
@@ -188,8 +210,9 @@ def set_alert_by_email(
     on: bool,
 ) -> Thread:
     """Tick (``on``) or untick the thread's "Alerter par email" box."""
-    authorize(actor, Action.PHONE_MESSAGE, _office(organisation_id, caregiver_id))
+    authorize_action(actor, Action.PHONE_MESSAGE)
     with interventions_unit_of_work(context.store) as uow:
+        authorize(actor, Action.PHONE_MESSAGE, _office(uow, organisation_id, caregiver_id))
         steps.load_caregiver(uow, organisation_id, caregiver_id)
         thread = steps.load_thread(
             uow.interventions, organisation_id, caregiver_id
@@ -214,7 +237,7 @@ def submit_staff_request(
     request_id: str | None = None,
 ) -> StaffRequest:
     """A caregiver asks for an absence or a regularisation (pending until decided)."""
-    authorize(actor, Action.PHONE_MESSAGE, caregiver_resource(caregiver_id, organisation_id))
+    authorize_action(actor, Action.PHONE_MESSAGE)
     request, event = StaffRequest.submit(
         RequestId(request_id or context.new_id()),
         caregiver_id,
@@ -227,6 +250,9 @@ def submit_staff_request(
         intervention_id=intervention_id,
     )
     with interventions_unit_of_work(context.store) as uow:
+        authorize(
+            actor, Action.PHONE_MESSAGE, caregiver_resource(uow, caregiver_id, organisation_id)
+        )
         steps.load_caregiver(uow, organisation_id, caregiver_id)
         events = steps.keep_request(uow.interventions, organisation_id, request, [event])
         context.commit(uow, events)
@@ -243,13 +269,14 @@ def staff_requests(
     pending_only: bool = False,
 ) -> list[StaffRequest]:
     """Absence and regularisation requests (a caregiver sees her own)."""
-    resource = (
-        caregiver_resource(caregiver_id, organisation_id)
-        if caregiver_id
-        else agency_resource(organisation_id)
-    )
-    authorize(actor, Action.PHONE_MESSAGE, resource)
+    authorize_action(actor, Action.PHONE_MESSAGE)
     with interventions_unit_of_work(context.store, write=False) as uow:
+        resource = (
+            caregiver_resource(uow, caregiver_id, organisation_id)
+            if caregiver_id
+            else agency_resource(uow, organisation_id)
+        )
+        authorize(actor, Action.PHONE_MESSAGE, resource)
         return uow.interventions.staff_requests(
             organisation_id, caregiver_id=caregiver_id, pending_only=pending_only
         )
@@ -266,8 +293,9 @@ def decide_staff_request(
     reason: str | None = None,
 ) -> StaffRequest:
     """The office approves a request, or refuses it with ``reason``."""
-    authorize(actor, Action.INTERVENTION_PLAN, agency_resource(organisation_id))
+    authorize_action(actor, Action.INTERVENTION_PLAN)
     with interventions_unit_of_work(context.store) as uow:
+        authorize(actor, Action.INTERVENTION_PLAN, agency_resource(uow, organisation_id))
         found = uow.interventions.staff_requests(organisation_id, ids=[request_id])
         if not found:
             raise NotFound(

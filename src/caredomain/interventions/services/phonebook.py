@@ -4,7 +4,7 @@ directory, with the caregivers who visit the same clients.
 
 from __future__ import annotations
 
-from caredomain.access import Action, Actor, authorize
+from caredomain.access import Action, Actor, authorize, authorize_action
 from caredomain.arguments import checked
 from caredomain.interventions.devices import PayloadKind
 from caredomain.interventions.model import CaregiverId
@@ -40,8 +40,9 @@ def add_emergency_number(
     number: str,
 ) -> EmergencyNumbers:
     """One more emergency shortcut on every phone (five at most: ``emergency.too_many``)."""
-    authorize(actor, Action.INTERVENTION_PLAN, agency_resource(organisation_id))
+    authorize_action(actor, Action.INTERVENTION_PLAN)
     with interventions_unit_of_work(context.store) as uow:
+        authorize(actor, Action.INTERVENTION_PLAN, agency_resource(uow, organisation_id))
         region = uow.organisations.get(organisation_id).country
         numbers = uow.interventions.emergency_numbers(organisation_id).add(label, number, region)
         _save_numbers(context, uow, organisation_id, numbers)
@@ -53,8 +54,9 @@ def remove_emergency_number(
     context: ServiceContext, actor: Actor, organisation_id: OrganisationId, label: str
 ) -> EmergencyNumbers:
     """Take the shortcut labelled ``label`` off every phone (NotFound if none is)."""
-    authorize(actor, Action.INTERVENTION_PLAN, agency_resource(organisation_id))
+    authorize_action(actor, Action.INTERVENTION_PLAN)
     with interventions_unit_of_work(context.store) as uow:
+        authorize(actor, Action.INTERVENTION_PLAN, agency_resource(uow, organisation_id))
         numbers = uow.interventions.emergency_numbers(organisation_id).remove(label)
         _save_numbers(context, uow, organisation_id, numbers)
     return numbers
@@ -76,8 +78,9 @@ def put_directory_entry(
     context: ServiceContext, actor: Actor, organisation_id: OrganisationId, entry: DirectoryEntry
 ) -> Directory:
     """Add an entry to the shared directory, or replace the one with its id."""
-    authorize(actor, Action.INTERVENTION_PLAN, agency_resource(organisation_id))
+    authorize_action(actor, Action.INTERVENTION_PLAN)
     with interventions_unit_of_work(context.store) as uow:
+        authorize(actor, Action.INTERVENTION_PLAN, agency_resource(uow, organisation_id))
         directory = uow.interventions.directory(organisation_id).put(entry)
         uow.interventions.save_directory(organisation_id, directory)
         uow.commit()
@@ -92,8 +95,9 @@ def remove_directory_entry(
     entry_id: DirectoryEntryId,
 ) -> Directory:
     """Take an entry out of the shared directory (NotFound if absent)."""
-    authorize(actor, Action.INTERVENTION_PLAN, agency_resource(organisation_id))
+    authorize_action(actor, Action.INTERVENTION_PLAN)
     with interventions_unit_of_work(context.store) as uow:
+        authorize(actor, Action.INTERVENTION_PLAN, agency_resource(uow, organisation_id))
         directory = uow.interventions.directory(organisation_id).remove(entry_id)
         uow.interventions.save_directory(organisation_id, directory)
         uow.commit()
@@ -109,8 +113,9 @@ def caregiver_directory(
 ) -> tuple[DirectoryLine, ...]:
     """The directory as the caregiver's phone shows it: the shared entries, then the
     caregivers who visit the same clients (over the interventions not yet ended)."""
-    authorize(actor, Action.VISIT_VIEW, caregiver_resource(caregiver_id, organisation_id))
+    authorize_action(actor, Action.VISIT_VIEW)
     with interventions_unit_of_work(context.store, write=False) as uow:
+        authorize(actor, Action.VISIT_VIEW, caregiver_resource(uow, caregiver_id, organisation_id))
         repository = uow.interventions
         steps.load_caregiver(uow, organisation_id, caregiver_id)
         return repository.directory(organisation_id).for_caregiver(

@@ -10,7 +10,14 @@ from collections.abc import Iterable, Sequence
 
 from attrs import evolve, frozen
 
-from caredomain.access import Action, Actor, authorize
+from caredomain.access import (
+    Action,
+    Actor,
+    Resource,
+    authorize,
+    authorize_action,
+    configuration_for,
+)
 from caredomain.arguments import checked
 from caredomain.errors import NotFound
 from caredomain.events import Event, OrganisationConfigured
@@ -63,8 +70,12 @@ def set_up_agency(context: ServiceContext, actor: Actor, agency: Agency) -> Agen
     its settings: :func:`~caredomain.services.configure_organisation` changes them).
     Setting up the same file again changes nothing and records no event."""
     organisation = agency.organisation
-    authorize(actor, Action.INTERVENTION_CONFIGURE, agency_resource(organisation.id))
+    authorize_action(actor, Action.INTERVENTION_CONFIGURE)
     with interventions_unit_of_work(context.store) as uow:
+        agency_of = Resource(
+            "agency", organisation.id, configuration=configuration_for(uow, organisation)
+        )
+        authorize(actor, Action.INTERVENTION_CONFIGURE, agency_of)
         events: list[Event] = _save_organisation(context, uow, organisation)
         repository, oid = uow.interventions, organisation.id
         repository.save_settings(oid, agency.settings)
@@ -116,8 +127,9 @@ def plan_interventions(
     caregiver already on the phones whose planning changed gets one
     :class:`~caredomain.interventions.events.PlanningChanged` (her phone rings at the next
     push)."""
-    authorize(actor, Action.INTERVENTION_PLAN, agency_resource(organisation_id))
+    authorize_action(actor, Action.INTERVENTION_PLAN)
     with interventions_unit_of_work(context.store) as uow:
+        authorize(actor, Action.INTERVENTION_PLAN, agency_resource(uow, organisation_id))
         uow.organisations.get(organisation_id)
         changes = _replan(context, uow, organisation_id, tuple(interventions), tuple(remove))
         context.commit(uow, changes)
@@ -191,8 +203,9 @@ def transmission_plan(
 ) -> TransmissionPlan:
     """Who goes to the phones, who is pending and who is not, and why ("Transmettre à
     Penbase"), over the interventions not yet ended."""
-    authorize(actor, Action.INTERVENTION_PLAN, agency_resource(organisation_id))
+    authorize_action(actor, Action.INTERVENTION_PLAN)
     with interventions_unit_of_work(context.store, write=False) as uow:
+        authorize(actor, Action.INTERVENTION_PLAN, agency_resource(uow, organisation_id))
         return _plan(context, uow.interventions, organisation_id)
 
 
@@ -207,8 +220,9 @@ def acknowledge_transmission(
 ) -> TransmissionPlan:
     """The platform confirms it holds these caregivers and clients (the icon turns
     green); returns the plan after."""
-    authorize(actor, Action.INTERVENTION_PLAN, agency_resource(organisation_id))
+    authorize_action(actor, Action.INTERVENTION_PLAN)
     with interventions_unit_of_work(context.store) as uow:
+        authorize(actor, Action.INTERVENTION_PLAN, agency_resource(uow, organisation_id))
         repository = uow.interventions
         state = repository.platform_state(organisation_id)
         repository.save_platform_state(

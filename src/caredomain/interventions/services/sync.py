@@ -21,9 +21,10 @@ The push is :mod:`~caredomain.interventions.services.sync_push`, the pull
 
 from __future__ import annotations
 
-from caredomain.access import Action, Actor, Resource, authorize
+from caredomain.access import Action, Actor, authorize, authorize_action
 from caredomain.interventions.platform import MobilePlatform
-from caredomain.interventions.services.access import PLATFORM_SYNC_ACTOR
+from caredomain.interventions.ports import interventions_unit_of_work
+from caredomain.interventions.services.access import PLATFORM_SYNC_ACTOR, agency_resource
 from caredomain.interventions.services.sync_pull import pull
 from caredomain.interventions.services.sync_push import push
 from caredomain.interventions.services.sync_report import SyncReport
@@ -45,8 +46,12 @@ def sync_with_platform(
 ) -> SyncReport:
     """Push to ``platform`` what the agency's phones must hold, then pull and apply what
     they sent (see the module's docstring)."""
-    authorize(actor, Action.VISIT_RECORD, Resource("agency", organisation_id))
-    authorize(actor, Action.INTERVENTION_PLAN, Resource("agency", organisation_id))
+    authorize_action(actor, Action.VISIT_RECORD)
+    authorize_action(actor, Action.INTERVENTION_PLAN)
+    with interventions_unit_of_work(context.store, write=False) as uow:
+        agency = agency_resource(uow, organisation_id)
+    authorize(actor, Action.VISIT_RECORD, agency)
+    authorize(actor, Action.INTERVENTION_PLAN, agency)
     report = push(context, platform, organisation_id)
     for _ in range(MAX_PULLS):
         report, more = pull(context, platform, organisation_id, report)

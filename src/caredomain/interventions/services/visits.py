@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from attrs import evolve, frozen
 
-from caredomain.access import Action, Actor, authorize
+from caredomain.access import Action, Actor, authorize, authorize_action
 from caredomain.arguments import checked
 from caredomain.errors import InvalidInput, NotFound
 from caredomain.events import Event
@@ -69,8 +69,11 @@ def record_punch(
     """Log a clock-in or clock-out from a phone, accepted or refused (see
     :meth:`~caredomain.interventions.PunchLog.record`); the same punch again is recognised
     (``duplicate``) and changes nothing."""
-    authorize(actor, Action.VISIT_RECORD, caregiver_resource(punch.caregiver_id, organisation_id))
+    authorize_action(actor, Action.VISIT_RECORD)
     with interventions_unit_of_work(context.store) as uow:
+        authorize(
+            actor, Action.VISIT_RECORD, caregiver_resource(uow, punch.caregiver_id, organisation_id)
+        )
         outcome = steps.record_punch(uow.interventions, organisation_id, punch, {})
         context.commit(uow, outcome.events)
     return outcome
@@ -93,8 +96,9 @@ def correct_visit(
     """The office corrects a visit on top of the punch log, which keeps every punch: set
     the actual start or end, add a forgotten clock-out, void punches. Refused with the
     domain's RuleViolation (``correction.*``)."""
-    authorize(actor, Action.VISIT_CORRECT, agency_resource(organisation_id))
+    authorize_action(actor, Action.VISIT_CORRECT)
     with interventions_unit_of_work(context.store) as uow:
+        authorize(actor, Action.VISIT_CORRECT, agency_resource(uow, organisation_id))
         repository = uow.interventions
         planning = steps.load_planning(repository, organisation_id, [intervention_id])
         intervention = planning.intervention(intervention_id)
@@ -132,8 +136,11 @@ def add_visit_entry(
 ) -> list[Event]:
     """Kilometres, an expense or a comment during a visit; the report and the tasks done
     once it is clocked out. The same entry again changes nothing."""
-    authorize(actor, Action.VISIT_RECORD, caregiver_resource(entry.caregiver_id, organisation_id))
+    authorize_action(actor, Action.VISIT_RECORD)
     with interventions_unit_of_work(context.store) as uow:
+        authorize(
+            actor, Action.VISIT_RECORD, caregiver_resource(uow, entry.caregiver_id, organisation_id)
+        )
         events = steps.add_visit_entry(uow.interventions, organisation_id, entry, {})
         context.commit(uow, events)
     return events
@@ -171,8 +178,9 @@ def visit_log(
 ) -> VisitLog:
     """A caregiver's planned interventions with their visits, punches, corrections and
     visit data; with ``day``, those planned to start that day on the agency's clock."""
-    authorize(actor, Action.VISIT_VIEW, caregiver_resource(caregiver_id, organisation_id))
+    authorize_action(actor, Action.VISIT_VIEW)
     with interventions_unit_of_work(context.store, write=False) as uow:
+        authorize(actor, Action.VISIT_VIEW, caregiver_resource(uow, caregiver_id, organisation_id))
         organisation = uow.organisations.get(organisation_id)
         repository = uow.interventions
         caregiver = steps.load_caregiver(uow, organisation_id, caregiver_id)
@@ -218,14 +226,17 @@ def reconcile_visits(
     agency's clock) and/or of ``caregiver_id``, as known now (the context's clock), with
     the agency's tolerances: the anomalies and the actual times to apply."""
     owner = caregiver_id if day is None else None
-    authorize(
-        actor,
-        Action.VISIT_VIEW,
-        caregiver_resource(owner, organisation_id) if owner else agency_resource(organisation_id),
-    )
-    if day is None and caregiver_id is None:
-        raise InvalidInput(Text("reconcile a day, a caregiver or both"), field="day")
+    authorize_action(actor, Action.VISIT_VIEW)
     with interventions_unit_of_work(context.store, write=False) as uow:
+        authorize(
+            actor,
+            Action.VISIT_VIEW,
+            caregiver_resource(uow, owner, organisation_id)
+            if owner
+            else agency_resource(uow, organisation_id),
+        )
+        if day is None and caregiver_id is None:
+            raise InvalidInput(Text("reconcile a day, a caregiver or both"), field="day")
         organisation = uow.organisations.get(organisation_id)
         repository = uow.interventions
         if caregiver_id is not None:

@@ -10,7 +10,17 @@ from datetime import datetime
 
 from attrs import frozen
 
-from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize
+from caredomain.access import (
+    Action,
+    Actor,
+    ActorId,
+    Everywhere,
+    Resource,
+    Role,
+    authorize,
+    authorize_action,
+    authorize_base,
+)
 from caredomain.arguments import checked
 from caredomain.errors import InvalidInput, RuleViolation
 from caredomain.events import Event
@@ -38,8 +48,15 @@ __all__ = [
     "senders_for",
 ]
 
-NOTIFIER_ACTOR = Actor(ActorId("notifier"), {Role.ADMINISTRATOR}, name="Notification dispatcher")
-"""The system actor the dispatcher runs as."""
+NOTIFIER_ACTOR = Actor(
+    ActorId("notifier"),
+    {Role.ADMINISTRATOR},
+    name="Notification dispatcher",
+    configuration=Everywhere("a store has one outbox, which the dispatcher sends for every base"),
+)
+"""The system actor the dispatcher runs as. The outbox is the store's, not a
+configuration's: dispatching, summing it up and requeueing dead letters are for actors
+serving every configuration (``Resource("outbox")`` names none)."""
 
 
 @frozen(kw_only=True)
@@ -63,7 +80,7 @@ def configure_notifications(
     """Save ``organisation_id``'s channels and texts. Every template is checked again
     against its kind's merge fields, however the settings were built, so that what is saved
     can always be sent: InvalidInput names the template at fault."""
-    authorize(actor, Action.NOTIFICATION_CONFIGURE, Resource("organisation", organisation_id))
+    authorize_action(actor, Action.NOTIFICATION_CONFIGURE)
     settings = NotificationSettings.from_data(settings.to_data(), source="notification settings")
     event = NotificationSettingsSaved(
         event_id=context.new_id(),
@@ -72,6 +89,7 @@ def configure_notifications(
         saved_by=actor.id,
     )
     with notifications_unit_of_work(context.store) as uow:
+        authorize_base(actor, uow, organisation_id, Action.NOTIFICATION_CONFIGURE)
         uow.organisations.get(organisation_id)
         uow.notifications.save_settings_data(organisation_id, settings.to_data())
         context.commit(uow, [event])
@@ -87,8 +105,9 @@ def notification_settings(
     kinds: KindRegistry = KINDS,
 ) -> NotificationSettings:
     """``organisation_id``'s saved settings, or the defaults."""
-    authorize(actor, Action.NOTIFICATION_VIEW, Resource("organisation", organisation_id))
+    authorize_action(actor, Action.NOTIFICATION_VIEW)
     with notifications_unit_of_work(context.store, write=False) as uow:
+        authorize_base(actor, uow, organisation_id, Action.NOTIFICATION_VIEW)
         data = uow.notifications.settings_data(organisation_id)
     return Notifier(kinds).settings(data, organisation_id)
 
@@ -184,9 +203,10 @@ def preview_notifications(
     """``kind``'s texts for the type ``type_id`` on each channel, rendered with sample
     values ("Marie Dupont", mardi 3 février 2026 à 14 h 30…) in the organisation's zone
     and language, as the settings saved for ``organisation`` make them."""
-    authorize(actor, Action.NOTIFICATION_VIEW, Resource("organisation", organisation.id))
+    authorize_action(actor, Action.NOTIFICATION_VIEW)
     chosen = kinds.get(kind)
     with notifications_unit_of_work(context.store, write=False) as uow:
+        authorize_base(actor, uow, organisation.id, Action.NOTIFICATION_VIEW)
         data = uow.notifications.settings_data(organisation.id)
     settings = Notifier(kinds).settings(data, organisation.id)
     values = merge_texts(chosen.fields, _sample_values(organisation), organisation)

@@ -10,12 +10,22 @@ from datetime import datetime, timedelta
 
 from attrs import frozen
 
-from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize, authorize_action
+from caredomain.access import (
+    Action,
+    Actor,
+    ActorId,
+    Everywhere,
+    Resource,
+    Role,
+    authorize,
+    authorize_action,
+    authorize_base,
+)
 from caredomain.arguments import checked
 from caredomain.errors import NotFound
 from caredomain.events import Event
 from caredomain.geo import GeoPoint
-from caredomain.organisation import OrganisationId
+from caredomain.organisation import ConfigurationId, OrganisationId
 from caredomain.pickup.approvals import check_may_announce, photo_changed
 from caredomain.pickup.events import ChildUnmatched, PickupAnnounced
 from caredomain.pickup.model import AccountSettings, Child, ChildId, InstallationId, ParentId
@@ -37,7 +47,12 @@ __all__ = [
     "tick_pickups",
 ]
 
-HOPHOP_ACTOR = Actor(ActorId("hophop"), {Role.ADMINISTRATOR}, name="HopHop")
+HOPHOP_ACTOR = Actor(
+    ActorId("hophop"),
+    {Role.ADMINISTRATOR},
+    name="HopHop",
+    configuration=Everywhere("HopHop's webhooks come in for every daycare of the store"),
+)
 """The system actor HopHop's messages run as."""
 
 
@@ -60,8 +75,8 @@ class Announcement:
     unmatched: tuple[str, ...]
 
 
-def _daycare(organisation_id: str) -> Resource:
-    return Resource("daycare", organisation_id)
+def _daycare(organisation_id: str, configuration: ConfigurationId | None) -> Resource:
+    return Resource("daycare", organisation_id, configuration=configuration)
 
 
 @checked
@@ -84,10 +99,11 @@ def announce_pickup(
     unmatched, not dropped. Refused, whole, for an arrival outside the call window or a
     parent awaiting the centre's approval."""
     authorize_action(actor, Action.PICKUP_ANNOUNCE)
-    authorize(actor, Action.PICKUP_ANNOUNCE, _daycare(organisation_id))
     mode = ArrivalMode.GPS if arrival is None else ArrivalMode.ETA
     expected = arrival if arrival is not None else at + (travel or timedelta(0))
     with pickup_unit_of_work(context.store) as uow:
+        configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
+        authorize(actor, Action.PICKUP_ANNOUNCE, _daycare(organisation_id, configuration))
         if not uow.pickup.remember(organisation_id, inbound_id):
             return Announcement((), ())
         zone = uow.organisations.get(OrganisationId(organisation_id)).zone
@@ -172,8 +188,9 @@ def hophop_parent(
     identifies her — compared without regard to case; :class:`~caredomain.errors.NotFound`
     when the daycare knows no parent by it."""
     authorize_action(actor, Action.PICKUP_ANNOUNCE)
-    authorize(actor, Action.PICKUP_ANNOUNCE, _daycare(organisation_id))
     with pickup_unit_of_work(context.store, write=False) as uow:
+        configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
+        authorize(actor, Action.PICKUP_ANNOUNCE, _daycare(organisation_id, configuration))
         parents = uow.pickup.parents(organisation_id)
     wanted = email.strip().casefold()
     for parent in sorted(parents, key=lambda p: p.id):
@@ -198,8 +215,9 @@ def report_position(
     alerts once she is the preparation time away. A report no newer than the last applied
     changes nothing."""
     authorize_action(actor, Action.PICKUP_ANNOUNCE)
-    authorize(actor, Action.PICKUP_ANNOUNCE, _daycare(organisation_id))
     with pickup_unit_of_work(context.store) as uow:
+        configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
+        authorize(actor, Action.PICKUP_ANNOUNCE, _daycare(organisation_id, configuration))
         if not uow.pickup.remember(organisation_id, inbound_id):
             return []
         events: list[Event] = []
@@ -224,8 +242,9 @@ def cancel_pickups(
 ) -> list[Event]:
     """The parent cancels: her pickups whose child has not left end, their position gone."""
     authorize_action(actor, Action.PICKUP_ANNOUNCE)
-    authorize(actor, Action.PICKUP_ANNOUNCE, _daycare(organisation_id))
     with pickup_unit_of_work(context.store) as uow:
+        configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
+        authorize(actor, Action.PICKUP_ANNOUNCE, _daycare(organisation_id, configuration))
         if not uow.pickup.remember(organisation_id, inbound_id):
             return []
         events: list[Event] = []
@@ -249,8 +268,9 @@ def parent_photo_changed(
     """A parent changed her photo, or added her children's: their files wait for the
     centre's approval, and she cannot announce for them until then."""
     authorize_action(actor, Action.PICKUP_ANNOUNCE)
-    authorize(actor, Action.PICKUP_ANNOUNCE, _daycare(organisation_id))
     with pickup_unit_of_work(context.store) as uow:
+        configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
+        authorize(actor, Action.PICKUP_ANNOUNCE, _daycare(organisation_id, configuration))
         if not uow.pickup.remember(organisation_id, inbound_id):
             return
         for child_id in children:
@@ -264,9 +284,10 @@ def tick_pickups(context: ServiceContext, actor: Actor, organisation_id: str) ->
     """What the clock brings now: the alerts that fall due, the pickups that expire. Run it
     every few seconds (``caredomain pickup serve`` does)."""
     authorize_action(actor, Action.PICKUP_ANNOUNCE)
-    authorize(actor, Action.PICKUP_ANNOUNCE, _daycare(organisation_id))
     now = context.clock.now()
     with pickup_unit_of_work(context.store) as uow:
+        configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
+        authorize(actor, Action.PICKUP_ANNOUNCE, _daycare(organisation_id, configuration))
         events: list[Event] = []
         for pickup in uow.pickup.open_pickups(organisation_id):
             changed = pickup.tick(now, context.new_id)

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from caredomain.access import Action, Actor, authorize, authorize_action
+from caredomain.access import Action, Actor, authorize, authorize_action, authorize_base
 from caredomain.arguments import checked
 from caredomain.errors import NotFound, RuleViolation
 from caredomain.events import Event, IdFactory
+from caredomain.organisation import OrganisationId
 from caredomain.pickup.events import PickupAlertDue
 from caredomain.pickup.model import LinkProblem
 from caredomain.pickup.pickups import Pickup
@@ -31,8 +32,11 @@ def pickup_alerts(
 ) -> list[Pickup]:
     """The standing alerts of the children the view shows now, the soonest due first."""
     authorize_action(actor, Action.PICKUP_ATTEND)
-    authorize(actor, Action.PICKUP_ATTEND, installation_resource(view.installation))
     with pickup_unit_of_work(context.store, write=False) as uow:
+        configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
+        authorize(
+            actor, Action.PICKUP_ATTEND, installation_resource(view.installation, configuration)
+        )
         children = {child.id: child for child in uow.pickup.children(organisation_id)}
         pickups = uow.pickup.open_pickups(organisation_id, installation=view.installation)
     return alerts_for(view, pickups, children)
@@ -45,8 +49,11 @@ def pickup_rings(
     """The alerts journaled after position ``after`` that make the view's tablet ring,
     with their positions: ask again with the last position seen."""
     authorize_action(actor, Action.PICKUP_ATTEND)
-    authorize(actor, Action.PICKUP_ATTEND, installation_resource(view.installation))
     with pickup_unit_of_work(context.store, write=False) as uow:
+        configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
+        authorize(
+            actor, Action.PICKUP_ATTEND, installation_resource(view.installation, configuration)
+        )
         children = {child.id: child for child in uow.pickup.children(organisation_id)}
         alerts: list[tuple[int, PickupAlertDue]] = []
         while page := uow.events.since(after, RING_PAGE):
@@ -67,8 +74,11 @@ def _tap(
 ) -> Pickup:
     authorize_action(actor, Action.PICKUP_ATTEND)
     with pickup_unit_of_work(context.store) as uow:
+        configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
         pickup = uow.pickup.pickup(organisation_id, pickup_id)
-        authorize(actor, Action.PICKUP_ATTEND, installation_resource(pickup.installation))
+        authorize(
+            actor, Action.PICKUP_ATTEND, installation_resource(pickup.installation, configuration)
+        )
         events = tap(pickup, context.new_id)
         uow.pickup.save_pickup(organisation_id, pickup)
         context.commit(uow, list(events))

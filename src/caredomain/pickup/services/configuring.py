@@ -7,10 +7,10 @@ from collections.abc import Iterable
 
 from attrs import frozen
 
-from caredomain.access import Action, Actor, Resource, authorize, authorize_action
+from caredomain.access import Action, Actor, Resource, authorize, authorize_action, authorize_base
 from caredomain.arguments import checked
 from caredomain.errors import Conflict, NotFound
-from caredomain.organisation import OrganisationId
+from caredomain.organisation import ConfigurationId, OrganisationId
 from caredomain.pickup.approvals import Activation, activation, approved
 from caredomain.pickup.model import (
     AccountSettings,
@@ -45,13 +45,21 @@ __all__ = [
 ]
 
 
-def _daycare(organisation_id: str) -> Resource:
-    return Resource("daycare", organisation_id)
+def _daycare(organisation_id: str, configuration: ConfigurationId | None) -> Resource:
+    return Resource("daycare", organisation_id, configuration=configuration)
 
 
-def installation_resource(installation: InstallationId) -> Resource:
-    """An installation, as the access policy sees it: its staff hold it in their services."""
-    return Resource("installation", installation, services=frozenset({installation}))
+def installation_resource(
+    installation: InstallationId, configuration: ConfigurationId | None
+) -> Resource:
+    """An installation, as the access policy sees it: its staff hold it in their services;
+    it is of its daycare's configuration."""
+    return Resource(
+        "installation",
+        installation,
+        services=frozenset({installation}),
+        configuration=configuration,
+    )
 
 
 @checked
@@ -68,8 +76,9 @@ def set_up_daycare(
     """Save the daycare's installations, groups, children and parents (each replaces the
     one with its id); the organisation must exist."""
     authorize_action(actor, Action.PICKUP_CONFIGURE)
-    authorize(actor, Action.PICKUP_CONFIGURE, _daycare(organisation_id))
     with pickup_unit_of_work(context.store) as uow:
+        configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
+        authorize(actor, Action.PICKUP_CONFIGURE, _daycare(organisation_id, configuration))
         uow.organisations.get(OrganisationId(organisation_id))
         repository = uow.pickup
         for installation in installations:
@@ -100,8 +109,9 @@ def link_account(
     a new one): green when HopHop accepts, red with why when not. An e-mail another of the
     daycare's installations uses is refused before HopHop is asked."""
     authorize_action(actor, Action.PICKUP_CONFIGURE)
-    authorize(actor, Action.PICKUP_CONFIGURE, _daycare(organisation_id))
     with pickup_unit_of_work(context.store, write=False) as uow:
+        configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
+        authorize(actor, Action.PICKUP_CONFIGURE, _daycare(organisation_id, configuration))
         _installation(uow, organisation_id, installation)
         taken = [
             other
@@ -121,6 +131,7 @@ def link_account(
     problem = platform.link(account, password, create=create)
     account = account.linked() if problem is None else account.broken(problem)
     with pickup_unit_of_work(context.store) as uow:
+        configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
         uow.pickup.save_account(organisation_id, account)
         context.commit(uow, [])
     return account
@@ -153,8 +164,9 @@ def hophop_accounts(
     """Each installation and its HopHop account — green, or red with why — or ``None``
     while none was ever linked: the buttons of the seed's "Intégrations" screen."""
     authorize_action(actor, Action.PICKUP_CONFIGURE)
-    authorize(actor, Action.PICKUP_CONFIGURE, _daycare(organisation_id))
     with pickup_unit_of_work(context.store, write=False) as uow:
+        configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
+        authorize(actor, Action.PICKUP_CONFIGURE, _daycare(organisation_id, configuration))
         return [
             (installation, uow.pickup.account(organisation_id, installation.id))
             for installation in uow.pickup.installations(organisation_id)
@@ -181,8 +193,9 @@ def sync_hophop(
     HopHop no longer links (its password was changed on HopHop's side: the seed's cut
     bridge) turns red, ``password-changed``, and is skipped."""
     authorize_action(actor, Action.PICKUP_CONFIGURE)
-    authorize(actor, Action.PICKUP_CONFIGURE, _daycare(organisation_id))
     with pickup_unit_of_work(context.store, write=False) as uow:
+        configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
+        authorize(actor, Action.PICKUP_CONFIGURE, _daycare(organisation_id, configuration))
         organisation = uow.organisations.get(OrganisationId(organisation_id))
         repository = uow.pickup
         installations = {i.id: i for i in repository.installations(organisation_id)}
@@ -224,8 +237,11 @@ def move_child(
     """Move a child to another group of her installation: her alerts ring there from now."""
     authorize_action(actor, Action.PICKUP_APPROVE)
     with pickup_unit_of_work(context.store) as uow:
+        configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
         child = uow.pickup.child(organisation_id, child_id)
-        authorize(actor, Action.PICKUP_APPROVE, installation_resource(child.installation))
+        authorize(
+            actor, Action.PICKUP_APPROVE, installation_resource(child.installation, configuration)
+        )
         groups = {g.id: g for g in uow.pickup.groups(organisation_id)}
         if group not in groups or groups[group].installation != child.installation:
             raise NotFound(
@@ -248,8 +264,11 @@ def approve_child(
     """The "Oui" of "Approbation en attente": the centre accepts the photo changes."""
     authorize_action(actor, Action.PICKUP_APPROVE)
     with pickup_unit_of_work(context.store) as uow:
+        configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
         child = uow.pickup.child(organisation_id, child_id)
-        authorize(actor, Action.PICKUP_APPROVE, installation_resource(child.installation))
+        authorize(
+            actor, Action.PICKUP_APPROVE, installation_resource(child.installation, configuration)
+        )
         done = approved(child)
         uow.pickup.save_child(organisation_id, done)
         context.commit(uow, [])
@@ -263,8 +282,9 @@ def activations(
     """The HopHop-enabled children of an installation, white or orange, with the parents
     who have not activated their account."""
     authorize_action(actor, Action.PICKUP_APPROVE)
-    authorize(actor, Action.PICKUP_APPROVE, installation_resource(installation))
     with pickup_unit_of_work(context.store, write=False) as uow:
+        configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
+        authorize(actor, Action.PICKUP_APPROVE, installation_resource(installation, configuration))
         parents = {p.id: p for p in uow.pickup.parents(organisation_id)}
         children = uow.pickup.children(organisation_id)
     return [
@@ -288,8 +308,11 @@ def resend_activation(
     again."""
     authorize_action(actor, Action.PICKUP_APPROVE)
     with pickup_unit_of_work(context.store, write=False) as uow:
+        configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
         child = uow.pickup.child(organisation_id, child_id)
-        authorize(actor, Action.PICKUP_APPROVE, installation_resource(child.installation))
+        authorize(
+            actor, Action.PICKUP_APPROVE, installation_resource(child.installation, configuration)
+        )
         account = uow.pickup.account(organisation_id, child.installation)
         sent = uow.pickup.sent(organisation_id, child.installation).get(child_id)
         parent = {p.id: p for p in uow.pickup.parents(organisation_id)}.get(parent_id)

@@ -16,7 +16,16 @@ from datetime import tzinfo
 
 from attrs import frozen
 
-from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize
+from caredomain.access import (
+    Action,
+    Actor,
+    ActorId,
+    Everywhere,
+    Resource,
+    Role,
+    authorize,
+    authorize_action,
+)
 from caredomain.arguments import checked
 from caredomain.errors import InvalidInput
 from caredomain.roster.batch import FeedBatch
@@ -33,7 +42,7 @@ from caredomain.roster.ports import (
     RosterUnitOfWork,
     roster_unit_of_work,
 )
-from caredomain.roster.services.loading import commit_change
+from caredomain.roster.services.loading import commit_change, roster_scope
 from caredomain.roster.state import Roster
 from caredomain.services.context import ServiceContext
 from caredomain.text import Text
@@ -49,8 +58,14 @@ __all__ = [
     "recognising",
 ]
 
-GTT_FEED_ACTOR = Actor(ActorId("gtt-feed"), {Role.ADMINISTRATOR}, name="GTT feed")
-"""The system actor the GTT feed runs as: an administrator named ``gtt-feed``."""
+GTT_FEED_ACTOR = Actor(
+    ActorId("gtt-feed"),
+    {Role.ADMINISTRATOR},
+    name="GTT feed",
+    configuration=Everywhere("a store holds one roster, which the GTT feed keeps"),
+)
+"""The system actor the GTT feed runs as: an administrator named ``gtt-feed``; a
+deployment may scope it to the roster's configuration with ``.within(configuration)``."""
 
 
 @frozen
@@ -111,9 +126,9 @@ def apply_gtt_batch(
     (:mod:`caredomain.roster.plausible`). A batch with recognised runs that cannot stand for
     their rows raises :class:`~caredomain.roster.feed_runs.ReadInFull`: :func:`apply_gtt_file`
     reads the source again in that case, this function cannot."""
-    authorize(actor, Action.ROSTER_FEED, Resource("roster"))
+    authorize_action(actor, Action.ROSTER_FEED)
     with _collector_paused():
-        return _apply(context, lambda _: batch, size)
+        return _apply(context, actor, lambda _: batch, size)
 
 
 @checked
@@ -135,7 +150,7 @@ def apply_gtt_file(
     stated each agent's record, and the runs of lines met before are not parsed again; if
     one cannot stand for its rows (:class:`~caredomain.roster.feed_runs.ReadInFull`), the file is
     read again with ``read``. The outcome is the same either way."""
-    authorize(actor, Action.ROSTER_FEED, Resource("roster"))
+    authorize_action(actor, Action.ROSTER_FEED)
 
     def first_read(records: Sequence[AgentDays]) -> FeedBatch:
         if recognise is None:
@@ -145,11 +160,12 @@ def apply_gtt_file(
         )
 
     with _collector_paused():
-        return _apply(context, first_read, size, read_again=lambda: read(source))
+        return _apply(context, actor, first_read, size, read_again=lambda: read(source))
 
 
 def _apply(
     context: ServiceContext,
+    actor: Actor,
     read: Callable[[Sequence[AgentDays]], FeedBatch],
     size: int | None,
     *,
@@ -158,6 +174,8 @@ def _apply(
     """Apply the batch ``read`` gives, once it has seen the GTT records, if its dates are
     plausible (:func:`~caredomain.roster.plausible.feed_dates_are_plausible`)."""
     with roster_unit_of_work(context.store) as uow:
+        configuration = roster_scope(actor, uow)
+        authorize(actor, Action.ROSTER_FEED, Resource("roster", configuration=configuration))
         repository = uow.roster
         records = repository.agent_days()
         settings = repository.settings() or RosterSettings()
@@ -242,7 +260,7 @@ def process_folder(
     unreadable or refused, to ``rejected/``). A crash between the commit and the move
     leaves a file the next run recognises (same name, extraction time and size) and only
     moves: no file is lost, none applied twice."""
-    authorize(actor, Action.ROSTER_FEED, Resource("roster"))
+    authorize_action(actor, Action.ROSTER_FEED)
     runs = []
     for source in folder.pending():
         try:
@@ -272,6 +290,8 @@ def recognising(source: object) -> Callable[[str, Mapping[bytes, str]], FeedBatc
 @checked
 def applied_batches(context: ServiceContext, actor: Actor, limit: int = 20) -> list[AppliedBatch]:
     """The latest files the folder source applied, the most recent first."""
-    authorize(actor, Action.ROSTER_VIEW, Resource("roster"))
+    authorize_action(actor, Action.ROSTER_VIEW)
     with roster_unit_of_work(context.store, write=False) as uow:
+        configuration = roster_scope(actor, uow)
+        authorize(actor, Action.ROSTER_VIEW, Resource("roster", configuration=configuration))
         return uow.roster.applied_batches(limit)

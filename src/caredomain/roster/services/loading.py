@@ -7,15 +7,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from caredomain.access import Resource
+from caredomain.access import Actor, Resource, authorize_scope, configuration_of
 from caredomain.events import Event
+from caredomain.organisation import ConfigurationId
 from caredomain.roster.codes import french_hospital_catalogue
 from caredomain.roster.model import AgentId, Post
 from caredomain.roster.ports import RosterUnitOfWork
 from caredomain.roster.state import Roster, RosterChange
 from caredomain.services.context import ServiceContext
 
-__all__ = ["agent_units", "commit_change", "load_roster", "post_resource"]
+__all__ = ["agent_units", "commit_change", "load_roster", "post_resource", "roster_scope"]
 
 _MARGIN = timedelta(days=3)  # posts around a day that overlaps and rest can reach
 
@@ -66,8 +67,20 @@ def commit_change(
     return events
 
 
-def post_resource(roster: Roster, post: Post) -> Resource:
-    return Resource("post", post.id, services={roster.unit_of(post)})
+def roster_scope(actor: Actor, uow: RosterUnitOfWork) -> ConfigurationId | None:
+    """Seed 002: the configuration of the roster's hospital (the organisation its settings
+    name), once ``actor`` is known to be of it — before anything else of the roster is read.
+    A roster that names no organisation is of no configuration: only actors serving every
+    configuration act on it."""
+    settings = uow.roster.settings()
+    organisation = settings.organisation if settings is not None else None
+    configuration = None if organisation is None else configuration_of(uow, organisation)
+    authorize_scope(actor, Resource("roster", configuration=configuration))
+    return configuration
+
+
+def post_resource(roster: Roster, post: Post, configuration: ConfigurationId | None) -> Resource:
+    return Resource("post", post.id, services={roster.unit_of(post)}, configuration=configuration)
 
 
 def agent_units(uow: RosterUnitOfWork) -> dict[AgentId, frozenset[str]]:

@@ -23,6 +23,7 @@ from caredomain.access import Action, Actor, Resource, authorize, authorize_acti
 from caredomain.arguments import checked
 from caredomain.errors import InvalidInput
 from caredomain.events import Event
+from caredomain.organisation import ConfigurationId
 from caredomain.roster.days import DayCode, LocalEdit
 from caredomain.roster.edits import edit_code
 from caredomain.roster.model import AgentId, Post
@@ -33,6 +34,7 @@ from caredomain.roster.services.loading import (
     commit_change,
     load_roster,
     post_resource,
+    roster_scope,
 )
 from caredomain.roster.state import Roster
 from caredomain.roster.vacancies import (
@@ -58,16 +60,22 @@ __all__ = [
 ]
 
 
-def _agent_resource(agent: str, units: Iterable[str]) -> Resource:
-    return Resource("agent", agent, owner=agent, services=frozenset(units))
+def _agent_resource(
+    agent: str, units: Iterable[str], configuration: ConfigurationId | None
+) -> Resource:
+    return Resource(
+        "agent", agent, owner=agent, services=frozenset(units), configuration=configuration
+    )
 
 
 class _AgentDays:
     """Authorizes actions on agent-days of one loaded roster; each agent's units are read
     from the store once, and only for a day on which she holds no post."""
 
-    def __init__(self, uow: RosterUnitOfWork, roster: Roster) -> None:
-        self._uow, self._roster = uow, roster
+    def __init__(
+        self, uow: RosterUnitOfWork, roster: Roster, configuration: ConfigurationId | None
+    ) -> None:
+        self._uow, self._roster, self._configuration = uow, roster, configuration
         self._units: dict[AgentId, frozenset[str]] | None = None
 
     def authorize(self, actor: Actor, action: Action, agent: str, day: date) -> None:
@@ -78,12 +86,18 @@ class _AgentDays:
         name = f"{agent} {day.isoformat()}"
         for post_id in held:
             unit = roster.unit_of(roster.post(post_id))
-            authorize(actor, action, Resource("agent-day", name, services={unit}))
+            resource = Resource(
+                "agent-day", name, services={unit}, configuration=self._configuration
+            )
+            authorize(actor, action, resource)
         if not held:
             if self._units is None:
                 self._units = agent_units(self._uow)
             units = self._units.get(agent_id, frozenset())
-            authorize(actor, action, Resource("agent-day", name, services=units))
+            resource = Resource(
+                "agent-day", name, services=units, configuration=self._configuration
+            )
+            authorize(actor, action, resource)
 
 
 # -- local edits and codes --------------------------------------------------------------
@@ -99,8 +113,9 @@ def edit_code_locally(
     an absence unassigned her)."""
     authorize_action(actor, Action.ROSTER_EDIT_CODE)
     with roster_unit_of_work(context.store) as uow:
+        configuration = roster_scope(actor, uow)
         roster = load_roster(uow, first=day, last=day)
-        _AgentDays(uow, roster).authorize(actor, Action.ROSTER_EDIT_CODE, agent, day)
+        _AgentDays(uow, roster, configuration).authorize(actor, Action.ROSTER_EDIT_CODE, agent, day)
         change = edit_code(roster, agent, day, code, by=actor.id, at=context.clock.now())
         return commit_change(context, uow, change)
 
@@ -114,11 +129,12 @@ def pending_local_edits(
     # Every agent's edits is a listing of those who run units; an agent names herself.
     authorize_action(actor, Action.ROSTER_VIEW if agent is not None else Action.ROSTER_PLAN)
     with roster_unit_of_work(context.store, write=False) as uow:
+        configuration = roster_scope(actor, uow)
         edits = uow.roster.local_edits()
         units = agent_units(uow)
 
     def resource(of: str) -> Resource:
-        return _agent_resource(of, units.get(AgentId(of), ()))
+        return _agent_resource(of, units.get(AgentId(of), ()), configuration)
 
     if agent is not None:
         authorize(actor, Action.ROSTER_VIEW, resource(agent))
@@ -138,9 +154,10 @@ def day_codes(
             Text("the last day comes before the first"), field="last", text=str(last)
         )
     with roster_unit_of_work(context.store, write=False) as uow:
+        configuration = roster_scope(actor, uow)
         roster = load_roster(uow, first=first, last=last)
         units = agent_units(uow).get(AgentId(agent), frozenset())
-    authorize(actor, Action.ROSTER_VIEW, _agent_resource(agent, units))
+    authorize(actor, Action.ROSTER_VIEW, _agent_resource(agent, units, configuration))
     days = (first + timedelta(days=n) for n in range((last - first).days + 1))
     return [code for code in (roster.code_on(agent, day) for day in days) if code is not None]
 
@@ -153,9 +170,12 @@ def publish(context: ServiceContext, actor: Actor, planning_id: str) -> list[Eve
     """Publish a draft planning."""
     authorize_action(actor, Action.ROSTER_PLAN)
     with roster_unit_of_work(context.store) as uow:
+        configuration = roster_scope(actor, uow)
         roster = load_roster(uow)
         planning = roster.planning(planning_id)
-        resource = Resource("planning", planning.id, services={planning.unit})
+        resource = Resource(
+            "planning", planning.id, services={planning.unit}, configuration=configuration
+        )
         authorize(actor, Action.ROSTER_PLAN, resource)
         return commit_change(context, uow, publish_planning(roster, planning_id, by=actor.id))
 
@@ -166,11 +186,12 @@ def vacancies(context: ServiceContext, actor: Actor, day: date | None = None) ->
     plans; :class:`~caredomain.errors.Forbidden` to whom plans none."""
     authorize_action(actor, Action.ROSTER_PLAN)
     with roster_unit_of_work(context.store, write=False) as uow:
+        configuration = roster_scope(actor, uow)
         roster = load_roster(uow, first=day, last=day)
     return [
         post
         for post in roster.vacancies(day)
-        if is_allowed(actor, Action.ROSTER_PLAN, post_resource(roster, post))
+        if is_allowed(actor, Action.ROSTER_PLAN, post_resource(roster, post, configuration))
     ]
 
 
@@ -181,8 +202,10 @@ def find_candidates(
     """The candidates of a post (see :func:`~caredomain.roster.vacancies.candidates`)."""
     authorize_action(actor, Action.ROSTER_PLAN)
     with roster_unit_of_work(context.store, write=False) as uow:
+        configuration = roster_scope(actor, uow)
         roster = load_roster(uow)
-    authorize(actor, Action.ROSTER_PLAN, post_resource(roster, roster.post(post_id)))
+    post = roster.post(post_id)
+    authorize(actor, Action.ROSTER_PLAN, post_resource(roster, post, configuration))
     return candidates(roster, post_id, limit=limit, explain=explain)
 
 
@@ -191,8 +214,10 @@ def assign(context: ServiceContext, actor: Actor, post_id: str, agent: str) -> l
     """Post an agent (checked as for candidates)."""
     authorize_action(actor, Action.ROSTER_PLAN)
     with roster_unit_of_work(context.store) as uow:
+        configuration = roster_scope(actor, uow)
         roster = load_roster(uow)
-        authorize(actor, Action.ROSTER_PLAN, post_resource(roster, roster.post(post_id)))
+        post = roster.post(post_id)
+        authorize(actor, Action.ROSTER_PLAN, post_resource(roster, post, configuration))
         return commit_change(context, uow, assign_agent(roster, post_id, agent, by=actor.id))
 
 
@@ -201,8 +226,10 @@ def close(context: ServiceContext, actor: Actor, post_id: str) -> list[Event]:
     """Close a post's vacant positions."""
     authorize_action(actor, Action.ROSTER_PLAN)
     with roster_unit_of_work(context.store) as uow:
+        configuration = roster_scope(actor, uow)
         roster = load_roster(uow)
-        authorize(actor, Action.ROSTER_PLAN, post_resource(roster, roster.post(post_id)))
+        post = roster.post(post_id)
+        authorize(actor, Action.ROSTER_PLAN, post_resource(roster, post, configuration))
         return commit_change(context, uow, close_post(roster, post_id, by=actor.id))
 
 
@@ -216,8 +243,9 @@ def swap(
     authorize_action(actor, Action.ROSTER_PLAN)
     wanted = sorted(set(days))
     with roster_unit_of_work(context.store) as uow:
+        configuration = roster_scope(actor, uow)
         roster = load_roster(uow)
-        agent_days = _AgentDays(uow, roster)
+        agent_days = _AgentDays(uow, roster, configuration)
         for agent in (agent_a, agent_b):
             for day in wanted:
                 agent_days.authorize(actor, Action.ROSTER_PLAN, agent, day)

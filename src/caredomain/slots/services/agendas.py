@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from attrs import evolve, frozen
 
+from caredomain.access import Actor, base_of
 from caredomain.events import Event
 from caredomain.organisation import Organisation, OrganisationId
 from caredomain.slots.agenda import Agenda
@@ -87,6 +88,7 @@ class LoadedAgenda:
     def __init__(
         self,
         uow: SlotsUnitOfWork,
+        actor: Actor,
         organisation_id: OrganisationId,
         *,
         now: datetime,
@@ -94,7 +96,7 @@ class LoadedAgenda:
         seats: ScopeOf,
         appointments: Iterable[Appointment] | Callable[[SlotSettings], Iterable[Appointment]] = (),
     ) -> None:
-        self.organisation = uow.organisations.get(organisation_id)
+        self.organisation = base_of(actor, uow, organisation_id)
         self.settings = uow.slots.settings(organisation_id) or SlotSettings()
         basis = uow.slots.plan_basis(organisation_id)
         behind = basis is not None and not basis.matches(self.organisation)
@@ -149,6 +151,7 @@ class LoadedAgenda:
 
 def load_agenda(
     uow: SlotsUnitOfWork,
+    actor: Actor,
     organisation_id: OrganisationId,
     *,
     now: datetime,
@@ -158,9 +161,10 @@ def load_agenda(
 ) -> LoadedAgenda:
     """Read an organisation's agenda with the seats ``seats`` asks for, and
     ``appointments``: those a use case names, or a function of the stored settings
-    that reads them."""
+    that reads them — once ``actor`` is known to be of the organisation's configuration
+    (:func:`~caredomain.access.base_of`), before anything else of it is read."""
     return LoadedAgenda(
-        uow, organisation_id, now=now, new_id=new_id, seats=seats, appointments=appointments
+        uow, actor, organisation_id, now=now, new_id=new_id, seats=seats, appointments=appointments
     )
 
 

@@ -56,7 +56,12 @@ def book_slot(
     now = context.clock.now()
     with slots_unit_of_work(context.store) as uow:
         loaded = load_agenda(
-            uow, organisation_id, now=now, new_id=context.new_id, seats=_one_slot(counter_id, start)
+            uow,
+            actor,
+            organisation_id,
+            now=now,
+            new_id=context.new_id,
+            seats=_one_slot(counter_id, start),
         )
         appointment = loaded.agenda.book(
             actor,
@@ -90,6 +95,7 @@ def reschedule_appointment(
     with slots_unit_of_work(context.store) as uow:
         loaded = load_agenda(
             uow,
+            actor,
             organisation_id,
             now=now,
             new_id=context.new_id,
@@ -122,7 +128,7 @@ def cancel_appointment(
     authorize_channel(actor, channel)
     now = context.clock.now()
     with slots_unit_of_work(context.store) as uow:
-        loaded = _one_appointment(context, uow, organisation_id, appointment_id, now)
+        loaded = _one_appointment(context, uow, actor, organisation_id, appointment_id, now=now)
         cancelled = loaded.agenda.cancel(
             actor, appointment_id, channel=channel, now=now, new_id=context.new_id
         )
@@ -141,7 +147,7 @@ def mark_appointment_no_show(
     authorize_action(actor, Action.APPOINTMENT_MANAGE)
     now = context.clock.now()
     with slots_unit_of_work(context.store) as uow:
-        loaded = _one_appointment(context, uow, organisation_id, appointment_id, now)
+        loaded = _one_appointment(context, uow, actor, organisation_id, appointment_id, now=now)
         missed = loaded.agenda.mark_no_show(actor, appointment_id, now=now, new_id=context.new_id)
         context.commit(uow, loaded.save(uow))
     return missed
@@ -157,15 +163,18 @@ def _one_slot(counter_id: CounterId, start: datetime) -> ScopeOf:
 def _one_appointment(
     context: ServiceContext,
     uow: SlotsUnitOfWork,
+    actor: Actor,
     organisation_id: OrganisationId,
     appointment_id: AppointmentId,
+    *,
     now: datetime,
 ) -> LoadedAgenda:
     return load_agenda(
         uow,
+        actor,
         organisation_id,
         now=now,
         new_id=context.new_id,
         seats=no_seats,
-        appointments=[uow.slots.appointment(organisation_id, appointment_id)],
+        appointments=lambda _: [uow.slots.appointment(organisation_id, appointment_id)],
     )

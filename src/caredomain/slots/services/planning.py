@@ -22,7 +22,7 @@ from datetime import datetime
 
 from attrs import evolve
 
-from caredomain.access import Action, Actor, ActorId, Resource, Role, authorize, authorize_action
+from caredomain.access import Action, Actor, ActorId, Everywhere, Role, authorize_action, base_of
 from caredomain.arguments import checked
 from caredomain.calendar import Closure, OpeningCalendar
 from caredomain.errors import NotFound
@@ -48,8 +48,14 @@ __all__ = [
     "switch_public_holiday",
 ]
 
-SLOT_PLANNER = Actor(ActorId("slot-planner"), {Role.ADMINISTRATOR}, name="Nightly slot planning")
-"""The system actor of the nightly refresh."""
+SLOT_PLANNER = Actor(
+    ActorId("slot-planner"),
+    {Role.ADMINISTRATOR},
+    name="Nightly slot planning",
+    configuration=Everywhere("the nightly refresh plans every base of its store in one run"),
+)
+"""The system actor of the nightly refresh; ``SLOT_PLANNER.within(configuration)`` for a
+deployment that runs one refresh per configuration."""
 
 CalendarChange = Callable[[OpeningCalendar], OpeningCalendar]
 
@@ -62,9 +68,9 @@ def slot_settings(
     context: ServiceContext, actor: Actor, organisation_id: OrganisationId
 ) -> SlotSettings:
     """The organisation's types, places, counters, reference weeks and applications."""
-    authorize(actor, Action.CALENDAR_VIEW, Resource("organisation", organisation_id))
+    authorize_action(actor, Action.CALENDAR_VIEW)
     with slots_unit_of_work(context.store, write=False) as uow:
-        uow.organisations.get(organisation_id)
+        base_of(actor, uow, organisation_id)
         return uow.slots.settings(organisation_id) or SlotSettings()
 
 
@@ -85,7 +91,7 @@ def change_opening_calendar(
     calendar: OpeningCalendar,
 ) -> Reconfigured:
     """Replace the opening days, public holidays and closures, and replan at once."""
-    _authorize_calendar(actor, organisation_id)
+    _authorize_calendar(actor)
     return _reconfigure(context, actor, organisation_id, calendar=calendar)
 
 
@@ -94,7 +100,7 @@ def add_closure(
     context: ServiceContext, actor: Actor, organisation_id: OrganisationId, closure: Closure
 ) -> Reconfigured:
     """Add an exceptional closure; the bookings on its days are deprogrammed."""
-    _authorize_calendar(actor, organisation_id)
+    _authorize_calendar(actor)
     return _reconfigure(
         context, actor, organisation_id, calendar=lambda old: old.with_closure(closure)
     )
@@ -106,7 +112,7 @@ def remove_closure(
 ) -> Reconfigured:
     """Remove an exceptional closure (:class:`NotFound` if there is none such, once the
     actor may change the calendar)."""
-    _authorize_calendar(actor, organisation_id)
+    _authorize_calendar(actor)
 
     def without(old: OpeningCalendar) -> OpeningCalendar:
         if closure not in old.closures:
@@ -127,7 +133,7 @@ def switch_public_holiday(
 ) -> Reconfigured:
     """Tick (``closed=True``) or untick a public holiday by its French name. Ticking one
     again deprograms the bookings made on it while it was open."""
-    _authorize_calendar(actor, organisation_id)
+    _authorize_calendar(actor)
     return _reconfigure(
         context,
         actor,
@@ -154,10 +160,10 @@ def preview_planning_change(
     """
     authorize_action(actor, Action.SLOT_CONFIGURE, Action.COUNTER_MANAGE)
     if calendar is not None:
-        _authorize_calendar(actor, organisation_id)
+        _authorize_calendar(actor)
     now = context.clock.now()
     with slots_unit_of_work(context.store, write=False) as uow:
-        loaded = _planning_agenda(context, uow, organisation_id, now, settings)
+        loaded = _planning_agenda(context, uow, actor, organisation_id, now=now, settings=settings)
         new_calendar = _new_calendar(loaded, calendar)
         outcome = loaded.agenda.reconfigure(
             actor, as_of=now, new_id=context.new_id, settings=settings, calendar=new_calendar
@@ -176,11 +182,11 @@ def refresh_slots(
 ) -> RefreshReport:
     """The nightly planning: open the days that entered the window, replan the counters
     whose inputs changed, deprogram what no longer has a slot."""
-    authorize(actor, Action.SLOT_CONFIGURE, Resource("slot planning", organisation_id))
+    authorize_action(actor, Action.SLOT_CONFIGURE)
     now = context.clock.now()
     with slots_unit_of_work(context.store) as uow:
         loaded = load_agenda(
-            uow, organisation_id, now=now, new_id=context.new_id, seats=upcoming(now)
+            uow, actor, organisation_id, now=now, new_id=context.new_id, seats=upcoming(now)
         )
         report = loaded.agenda.refresh(now, new_id=context.new_id)
         context.commit(uow, loaded.save(uow))
@@ -200,7 +206,7 @@ def _reconfigure(
     authorize_action(actor, Action.SLOT_CONFIGURE, Action.COUNTER_MANAGE)
     now = context.clock.now()
     with slots_unit_of_work(context.store) as uow:
-        loaded = _planning_agenda(context, uow, organisation_id, now, settings)
+        loaded = _planning_agenda(context, uow, actor, organisation_id, now=now, settings=settings)
         outcome = loaded.agenda.reconfigure(
             actor,
             as_of=now,
@@ -212,9 +218,10 @@ def _reconfigure(
     return outcome
 
 
-def _authorize_calendar(actor: Actor, organisation_id: OrganisationId) -> None:
-    """The opening calendar is the administrator's, whether or not the call changes it."""
-    authorize(actor, Action.SLOT_CONFIGURE, Resource("opening calendar", organisation_id))
+def _authorize_calendar(actor: Actor) -> None:
+    """The opening calendar is the administrator's, whether or not the call changes it (of
+    her configuration: the agenda's loading refuses another's base)."""
+    authorize_action(actor, Action.SLOT_CONFIGURE)
 
 
 def _new_calendar(
@@ -228,7 +235,9 @@ def _new_calendar(
 def _planning_agenda(
     context: ServiceContext,
     uow: SlotsUnitOfWork,
+    actor: Actor,
     organisation_id: OrganisationId,
+    *,
     now: datetime,
     settings: SlotSettings | None,
 ) -> LoadedAgenda:
@@ -245,6 +254,7 @@ def _planning_agenda(
 
     return load_agenda(
         uow,
+        actor,
         organisation_id,
         now=now,
         new_id=context.new_id,

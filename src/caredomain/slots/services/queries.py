@@ -66,9 +66,11 @@ def free_slots(
         return _seats_between(organisation, settings, type_id, place_id, first=start, days=days)
 
     with slots_unit_of_work(context.store, write=False) as uow:
-        loaded = load_agenda(uow, organisation_id, now=now, new_id=context.new_id, seats=seats)
+        loaded = load_agenda(
+            uow, actor, organisation_id, now=now, new_id=context.new_id, seats=seats
+        )
     agenda = loaded.agenda
-    _authorize_viewing(actor, agenda.settings.type(type_id), channel)
+    _authorize_viewing(actor, agenda.settings.type(type_id), channel, agenda.organisation)
     if place_id is not None:
         agenda.settings.place(place_id)
     start = first or agenda.organisation.today(now)
@@ -99,11 +101,13 @@ def why_no_slot(
         return _seats_between(organisation, settings, type_id, place_id, first=day, days=1)
 
     with slots_unit_of_work(context.store, write=False) as uow:
-        loaded = load_agenda(uow, organisation_id, now=now, new_id=context.new_id, seats=seats)
+        loaded = load_agenda(
+            uow, actor, organisation_id, now=now, new_id=context.new_id, seats=seats
+        )
     agenda = loaded.agenda
     settings = agenda.settings
     kind = settings.type(type_id)
-    _authorize_viewing(actor, kind, channel)
+    _authorize_viewing(actor, kind, channel, agenda.organisation)
     if place_id is not None:
         places = [settings.place(place_id)]
     else:
@@ -130,17 +134,27 @@ def find_appointment(
     with slots_unit_of_work(context.store, write=False) as uow:
         loaded = load_agenda(
             uow,
+            actor,
             organisation_id,
             now=context.clock.now(),
             new_id=context.new_id,
             seats=no_seats,
-            appointments=[uow.slots.appointment(organisation_id, appointment_id)],
+            appointments=lambda _: [uow.slots.appointment(organisation_id, appointment_id)],
         )
     appointment = loaded.agenda.appointment(appointment_id)
     settings = loaded.agenda.settings
     kind = settings.type(settings.counter(appointment.counter_id).type_id)
-    own = Resource("appointment", appointment.id, owner=appointment.beneficiary.id)
-    if not (_may_manage(actor, kind) or is_allowed(actor, Action.APPOINTMENT_SELF_SERVICE, own)):
+    configuration = loaded.organisation.configuration
+    own = Resource(
+        "appointment",
+        appointment.id,
+        owner=appointment.beneficiary.id,
+        configuration=configuration,
+    )
+    if not (
+        _may_manage(actor, kind, loaded.organisation)
+        or is_allowed(actor, Action.APPOINTMENT_SELF_SERVICE, own)
+    ):
         raise Forbidden(
             Text(
                 "{who} may not see appointment {appointment}",
@@ -176,23 +190,34 @@ def authorize_channel(actor: Actor, channel: Channel) -> None:
         authorize_action(actor, Action.APPOINTMENT_MANAGE)
 
 
-def _may_manage(actor: Actor, kind: AppointmentType) -> bool:
+def _may_manage(actor: Actor, kind: AppointmentType, organisation: Organisation) -> bool:
     """Whether ``actor`` may act in the back office on appointments of type ``kind``: the
     staff, of the type's services when it names some (as booking and cancelling check)."""
-    resource = Resource("appointment type", kind.id, services=kind.services)
+    resource = Resource(
+        "appointment type",
+        kind.id,
+        services=kind.services,
+        configuration=organisation.configuration,
+    )
     return (
         is_allowed(actor, Action.APPOINTMENT_MANAGE, resource)
         and service_refusal(actor, kind, Channel.BACK_OFFICE) is None
     )
 
 
-def _authorize_viewing(actor: Actor, kind: AppointmentType, channel: Channel) -> None:
+def _authorize_viewing(
+    actor: Actor, kind: AppointmentType, channel: Channel, organisation: Organisation
+) -> None:
     """Who books may list: on the portal a citizen; in the back office the staff, and,
     when the type names services, only theirs (the booking would refuse the others)."""
+    configuration = organisation.configuration
     if channel is Channel.PORTAL:
-        authorize(actor, Action.APPOINTMENT_SELF_SERVICE, Resource("appointment", owner=actor.id))
+        own = Resource("appointment", owner=actor.id, configuration=configuration)
+        authorize(actor, Action.APPOINTMENT_SELF_SERVICE, own)
         return
-    resource = Resource("appointment type", kind.id, services=kind.services)
+    resource = Resource(
+        "appointment type", kind.id, services=kind.services, configuration=configuration
+    )
     authorize(actor, Action.APPOINTMENT_MANAGE, resource)
     refusal = service_refusal(actor, kind, channel)
     if refusal is not None:

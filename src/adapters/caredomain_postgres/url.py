@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from attrs import Attribute, field, frozen
@@ -106,6 +105,7 @@ class PostgresLocation:
         if unknown:
             raise InvalidInput(Text("unknown parameter"), source=shown, field=unknown[0])
         try:
+            numbers = _numbers(query)
             return cls(
                 database,
                 unquote(parts.hostname or ""),
@@ -113,8 +113,8 @@ class PostgresLocation:
                 unquote(parts.username or ""),
                 None if parts.password is None else Secret(unquote(parts.password)),
                 query.get("schema", DEFAULT_SCHEMA),
-                _number(query, "pool", int, DEFAULT_POOL),
-                _number(query, "timeout", float, DEFAULT_TIMEOUT),
+                int(numbers.get("pool", DEFAULT_POOL)),
+                numbers.get("timeout", DEFAULT_TIMEOUT),
                 tuple(sorted((key, value) for key, value in query.items() if key in _PASSED)),
             )
         except InvalidInput as error:
@@ -170,11 +170,14 @@ def masked(text: str) -> str:
     return re.sub(r"(://[^:/?#@\s]*:)[^@/\s]*@", rf"\g<1>{MASK}@", text)
 
 
-def _number(query: dict[str, str], name: str, kind: type[float] | type[int], default: float) -> Any:
-    text = query.get(name)
-    if text is None:
-        return default
-    try:
-        return kind(text)
-    except ValueError:
-        raise InvalidInput(Text("must be a number"), field=name, text=text) from None
+def _numbers(query: dict[str, str]) -> dict[str, float]:
+    """The numeric settings the query gives (``pool`` whole), parsed."""
+    found: dict[str, float] = {}
+    for name, kind in (("pool", int), ("timeout", float)):
+        if name in query:
+            try:
+                found[name] = kind(query[name])
+            except ValueError:
+                refused = Text("must be a number")
+                raise InvalidInput(refused, field=name, text=query[name]) from None
+    return found

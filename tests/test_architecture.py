@@ -132,7 +132,7 @@ def test_the_walk_sees_the_code() -> None:
     graph = _graph()
     assert {"caredomain.ports", "caredomain.slots.agenda", "caredomain_sqlite.store"} <= set(graph)
     assert "caredomain.errors" in graph["caredomain.ports"]
-    assert "caredomain.slots.ports" in graph["caredomain_sqlite.slots"]
+    assert "caredomain.slots.ports" in graph["caredomain_sql.slots"]
 
 
 def test_no_import_cycle_anywhere_under_src() -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol, Self, runtime_checkable
 
 from caredomain.errors import NotFound
 from caredomain.events import Event
@@ -26,6 +26,7 @@ from caredomain.text import Text
 
 __all__ = [
     "EventJournal",
+    "EventWaiting",
     "OrganisationRepository",
     "Store",
     "UnitOfWork",
@@ -118,6 +119,18 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class EventWaiting(Protocol):
+    """What a store offers, beside :class:`Store`, when a process can wait for the events
+    another commits without polling (PostgreSQL's ``LISTEN``/``NOTIFY``). A consumer
+    reads the journal (:meth:`EventJournal.since`), then waits, then reads again."""
+
+    def wait_for_events(self, timeout: float) -> None:
+        """Return once events may have been committed since the previous call (the first
+        call returns at once, listening from then on), or after ``timeout`` seconds."""
+        ...
 
 
 def holding(store: Store, repository: str, *, write: bool = True) -> UnitOfWork:

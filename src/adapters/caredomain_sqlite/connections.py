@@ -16,12 +16,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Protocol
 
 from caredomain.errors import CareDomainError, Conflict, Forbidden, InvalidInput
 from caredomain.text import Text
+from caredomain_sql.statements import ConstraintViolated, Params
 from caredomain_sqlite.url import SqliteLocation
 
 __all__ = [
@@ -29,7 +29,6 @@ __all__ = [
     "Connections",
     "Lent",
     "Params",
-    "Statements",
     "is_busy",
     "translation",
 ]
@@ -42,25 +41,6 @@ _BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 _UNREADABLE_CODES = frozenset(
     {sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_CANTOPEN}
 )
-
-Params = tuple[Any, ...]
-
-
-class Statements(Protocol):
-    """What a repository runs its SQL through: the unit of work it belongs to
-    (:class:`caredomain_sqlite.store.SqliteUnitOfWork`)."""
-
-    def query(self, sql: str, params: Params = ()) -> list[Any]:
-        """Rows of a read, inside the unit's transaction."""
-        ...
-
-    def change(self, sql: str, params: Params = ()) -> int:
-        """Run a write; the number of rows it changed."""
-        ...
-
-    def change_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
-        """Run a write once per row of parameters, all of them or none."""
-        ...
 
 
 class Lent:
@@ -194,7 +174,7 @@ def translation(error: sqlite3.Error, location: SqliteLocation) -> CareDomainErr
             )
         )
     if isinstance(error, sqlite3.IntegrityError):
-        return Conflict(Text("{store}: {error}", store=source, error=str(error)))
+        return ConstraintViolated(Text("{store}: {error}", store=source, error=str(error)))
     if code in _UNREADABLE_CODES:
         return InvalidInput(
             Text("cannot open as a SQLite database"), source=source, text=str(error)

@@ -26,6 +26,9 @@ COMMANDS: dict[str, Command] = {
     "demo": Command(
         "caredomain.cli.demo", N_("run the sample organisation on the embedded SQLite store")
     ),
+    "events": Command(
+        "caredomain.cli.events", N_("follow the event journal: print events as they commit")
+    ),
     "slots": Command(
         "caredomain.cli.slots_command",
         N_("appointment slots: nightly refresh, free slots, why no slot"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -25,6 +26,7 @@ __all__ = [
     "Console",
     "choose_organisation",
     "existing_sqlite_url",
+    "is_store_url",
     "operator",
     "parse_date",
     "read_file",
@@ -116,7 +118,10 @@ def read_file(path: str | Path) -> bytes:
 
 
 def sqlite_url(path: str | Path) -> str:
-    """The URL of the SQLite store at ``path`` (``sqlite:////abs/path.db``)."""
+    """The URL of the SQLite store at ``path`` (``sqlite:////abs/path.db``); a store URL
+    (``postgresql://…``) as it is."""
+    if is_store_url(str(path)):
+        return str(path)
     return f"sqlite:///{Path(path).resolve()}"
 
 
@@ -128,8 +133,16 @@ def parse_date(text: str) -> date:
         raise InvalidInput(_("expected a date as YYYY-MM-DD"), text=text) from None
 
 
+def is_store_url(text: str) -> bool:
+    """Whether ``text`` is a URL (``scheme://…``) rather than a file path."""
+    return re.match(r"[A-Za-z][A-Za-z0-9+.-]+://", text) is not None
+
+
 def existing_sqlite_url(path: str | Path, *, option: str = "--db") -> str:
-    """The URL of an existing SQLite file; a missing one is an error, not a new empty store."""
+    """The URL of an existing SQLite file; a missing one is an error, not a new empty store.
+    A store URL (``postgresql://…``) is taken as it is: its plugin opens it."""
+    if is_store_url(str(path)):
+        return str(path)
     if not Path(path).is_file():
         raise InvalidInput(
             _("no such store file (run `caredomain demo` to create one)"),

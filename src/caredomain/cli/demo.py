@@ -37,7 +37,12 @@ def add_parser(subparsers: Any) -> None:
         "demo", help=COMMANDS["demo"].help, description=COMMANDS["demo"].help
     )
     add_command_options(
-        parser, None, db=N_("the SQLite file to open or create (default caredomain-demo.db)")
+        parser,
+        None,
+        db=N_(
+            "the SQLite file to open or create (default caredomain-demo.db), or a store URL "
+            "such as postgresql://HOST/DATABASE"
+        ),
     )
     parser.add_argument(
         "--today", type=date_argument("--today"), help=N_("pretend today is this date (YYYY-MM-DD)")

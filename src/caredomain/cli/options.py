@@ -44,7 +44,7 @@ __all__ = [
 
 DB_HELP = N_(
     "the SQLite file of the store (default caredomain-demo.db, the file `caredomain demo` "
-    "creates in the current directory)"
+    "creates in the current directory), or a store URL such as postgresql://HOST/DATABASE"
 )
 ORGANISATION_HELP = N_("the organisation's id (default: the only organisation in the store)")
 LANG_HELP = N_("the language of the texts: fr (the default) or en; see also CAREDOMAIN_LANG")

@@ -21,7 +21,10 @@ from typing import Any
 from aiosmtpd.controller import Controller
 
 from caredomain.notifications import OutboxMessage, OutboxStatus, RetryPolicy
+from caredomain.notifications.ports import notifications_unit_of_work
 from caredomain.notifications.services import NOTIFIER_ACTOR, dispatch_notifications
+from caredomain.plugins import load_plugins
+from caredomain.ports import Store
 from caredomain.services import ServiceContext
 from caredomain_messaging import SmtpSender
 from caredomain_sqlite import SqliteStore
@@ -122,10 +125,18 @@ def message(number: int) -> OutboxMessage:
     )
 
 
-def queue(db: Path, messages: Sequence[OutboxMessage]) -> None:
-    store = SqliteStore(db)
+def open_store(db: Path | str, timeout: float = 5.0) -> Store:
+    """The SQLite file at ``db``, or the store a URL names (the PostgreSQL tests use these
+    helpers too)."""
+    if "://" in str(db):
+        return load_plugins({}).open_store(str(db))
+    return SqliteStore(db, timeout=timeout)
+
+
+def queue(db: Path | str, messages: Sequence[OutboxMessage]) -> None:
+    store = open_store(db)
     try:
-        with store.unit_of_work() as uow:
+        with notifications_unit_of_work(store) as uow:
             uow.notifications.add(messages)
             uow.commit()
     finally:
@@ -144,10 +155,10 @@ def sender(port: int, timeout: float = 5.0) -> SmtpSender:
     )
 
 
-def statuses(db: Path) -> dict[str, OutboxMessage]:
-    store = SqliteStore(db)
+def statuses(db: Path | str) -> dict[str, OutboxMessage]:
+    store = open_store(db)
     try:
-        with store.unit_of_work(write=False) as uow:
+        with notifications_unit_of_work(store, write=False) as uow:
             return {m.key: m for m in uow.notifications.messages(limit=100_000)}
     finally:
         store.close()
@@ -159,7 +170,7 @@ def dispatch_until_settled(
     """Dispatch run after run, on the machine's clock, until nothing is pending or sending
     (or ``patience`` seconds went by: the test's checks then say what was left). Retries
     wait milliseconds, so that a run's back-off does not make the test wait."""
-    store = SqliteStore(db, timeout=60)
+    store = open_store(db, timeout=60)
     retry = RetryPolicy(max_attempts, timedelta(milliseconds=2), timedelta(milliseconds=10))
     try:
         context = ServiceContext(store=store)
@@ -174,7 +185,7 @@ def dispatch_until_settled(
                 batch_size=batch,
                 lease=timedelta(seconds=lease),
             )
-            with store.unit_of_work(write=False) as uow:
+            with notifications_unit_of_work(store, write=False) as uow:
                 counts = uow.notifications.counts()
             if not counts.get(OutboxStatus.PENDING) and not counts.get(OutboxStatus.SENDING):
                 return

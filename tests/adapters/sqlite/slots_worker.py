@@ -1,4 +1,4 @@
-"""A child process for the booking races. Run
+"""A child process for the booking races, on any store URL. Run
 ``python slots_worker.py URL BARRIER PARTIES COUNTER START CITIZEN``: it opens the store,
 waits for every party at the barrier directory, then books the slot of ``COUNTER`` at
 ``START`` (ISO) for ``CITIZEN`` through the booking service, as of one hour before the
@@ -15,15 +15,15 @@ from pathlib import Path
 
 from caredomain import Actor, ActorId, Conflict, FixedClock, OrganisationId, Role
 from caredomain.organisation import ConfigurationId
+from caredomain.plugins import load_plugins
 from caredomain.services import ServiceContext
 from caredomain.slots import Beneficiary, Channel, CounterId
 from caredomain.slots.services import book_slot
-from caredomain_sqlite import SqliteStore
 
 
 def book(url: str, barrier: Path, parties: int, *, counter: str, start: str, citizen: str) -> None:
     slot = datetime.fromisoformat(start)
-    store = SqliteStore.from_url(url)
+    store = load_plugins({}).open_store(url)  # any store: the PostgreSQL tests use it too
     context = ServiceContext(store=store, clock=FixedClock(slot - timedelta(hours=2)))
     actor = Actor(ActorId(citizen), {Role.CITIZEN}, configuration=ConfigurationId("sarreguemines"))
     _meet(barrier, parties)

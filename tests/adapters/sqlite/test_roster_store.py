@@ -215,7 +215,7 @@ def test_a_failure_in_the_middle_of_a_feed_leaves_the_store_as_it_was(
     def power_cut(*args: object) -> None:
         raise OSError("disk unplugged")
 
-    monkeypatch.setattr("caredomain_sqlite.roster.SqliteRoster.save_posts", power_cut)
+    monkeypatch.setattr("caredomain_sql.roster.SqlRoster.save_posts", power_cut)
     with pytest.raises(OSError, match="unplugged"):
         roster.apply_gtt_batch(context, export(T0 + timedelta(hours=16), {("A1001", TUE): "MAL"}))
     with store.unit_of_work(write=False) as uow:

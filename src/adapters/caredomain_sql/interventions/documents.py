@@ -8,7 +8,7 @@ from caredomain.interventions.phonebook import Directory, EmergencyNumbers
 from caredomain.interventions.ports import AgencySettings, PlatformState
 from caredomain.organisation import OrganisationId
 from caredomain.text import Text
-from caredomain_sqlite.interventions.tables import T, Tables, as_json, loaded
+from caredomain_sql.interventions.tables import T, Tables, as_json, loaded
 
 __all__ = ["DocumentTables"]
 

@@ -22,7 +22,7 @@ from caredomain.interventions.visit_data import (
 )
 from caredomain.organisation import OrganisationId
 from caredomain.text import Text
-from caredomain_sqlite.interventions.tables import Tables, Where, as_json, loaded, query
+from caredomain_sql.interventions.tables import Tables, Where, as_json, loaded, query
 
 __all__ = ["VisitLogTables"]
 

@@ -2,16 +2,17 @@
 :class:`~caredomain.notifications.ports.NotificationRepository`.
 
 Times are whole microseconds since the epoch, in UTC, so that "due by now" is an integer
-comparison on an index. A claim is one ``UPDATE`` inside the unit's ``BEGIN IMMEDIATE``
-transaction: no other writer runs between choosing the due messages and marking them,
-so two dispatchers never hold the same message.
+comparison on an index. A claim is one ``UPDATE`` of the messages a sub-select chooses. In
+SQLite it runs inside the unit's ``BEGIN IMMEDIATE`` transaction: no other writer runs
+between choosing the due messages and marking them. In PostgreSQL the sub-select locks the
+rows it chooses ``FOR UPDATE SKIP LOCKED``: dispatchers claiming at once each take rows no
+other holds. Either way two dispatchers never hold the same message.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from caredomain.errors import InvalidInput, NotFound
@@ -19,35 +20,23 @@ from caredomain.notifications.outbound import CalendarEntry
 from caredomain.notifications.outbox import OutboxMessage, OutboxStatus, Outcome
 from caredomain.serialization import structure, unstructure
 from caredomain.text import Text
-from caredomain_sqlite.connections import Statements
+from caredomain_sql.documents import micros, moment, parsed, plain_json
+from caredomain_sql.statements import Statements
 
-__all__ = ["SqliteNotifications"]
+__all__ = ["SqlNotifications"]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _COLUMNS = (
     "key, status, channel, kind, topic, due_at, attempts, last_error, detail, sent_at, document"
 )
 
 
-def _micros(moment: datetime) -> int:
-    return (moment - _EPOCH) // timedelta(microseconds=1)
-
-
-def _moment(micros: int) -> datetime:
-    return _EPOCH + timedelta(microseconds=micros)
-
-
-def _maybe(micros: int | None) -> datetime | None:
-    return None if micros is None else _moment(micros)
-
-
-def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def _maybe(value: int | None) -> datetime | None:
+    return None if value is None else moment(value)
 
 
 def _document(message: OutboxMessage) -> str:
     """What the columns do not hold: who, what, and the calendar entry."""
-    return _json(
+    return plain_json(
         {
             "event_id": message.event_id,
             "organisation_id": message.organisation_id,
@@ -63,12 +52,7 @@ def _document(message: OutboxMessage) -> str:
 def _message(row: Sequence[Any]) -> OutboxMessage:
     key, status, channel, kind, topic, due_at, attempts, last_error, detail, sent_at, doc = row
     source = Text("outbox message {key}", key=repr(key))
-    try:
-        data = json.loads(doc)
-    except json.JSONDecodeError as error:
-        raise InvalidInput(
-            Text("stored document is not JSON: {error}", error=str(error)), source=source
-        ) from None
+    data = parsed(doc, source)
     calendar = data.get("calendar")
     return OutboxMessage(
         key=key,
@@ -81,7 +65,7 @@ def _message(row: Sequence[Any]) -> OutboxMessage:
         subject=data["subject"],
         body=data["body"],
         created_at=datetime.fromisoformat(data["created_at"]),
-        due_at=_moment(due_at),
+        due_at=moment(due_at),
         status=OutboxStatus(status),
         attempts=attempts,
         last_error=last_error,
@@ -91,7 +75,7 @@ def _message(row: Sequence[Any]) -> OutboxMessage:
     )
 
 
-class SqliteNotifications:
+class SqlNotifications:
     """:class:`~caredomain.notifications.ports.NotificationRepository` over SQLite."""
 
     def __init__(self, unit: Statements) -> None:
@@ -106,14 +90,16 @@ class SqliteNotifications:
         )
         if not rows:
             return None
-        data: Mapping[str, object] = json.loads(rows[0][0])
+        data: Mapping[str, object] = parsed(
+            rows[0][0], f"notification settings of {organisation_id}"
+        )
         return data
 
     def save_settings_data(self, organisation_id: str, data: Mapping[str, object]) -> None:
         self._unit.change(
             "INSERT INTO notification_settings (organisation_id, document) VALUES (?, ?) "
             "ON CONFLICT (organisation_id) DO UPDATE SET document = excluded.document",
-            (organisation_id, _json(data)),
+            (organisation_id, plain_json(data)),
         )
 
     # -- the outbox -----------------------------------------------------------------------
@@ -130,13 +116,13 @@ class SqliteNotifications:
                     message.channel,
                     message.kind,
                     message.topic,
-                    _micros(message.due_at),
+                    micros(message.due_at),
                     message.attempts,
                     message.last_error,
                     message.detail,
-                    None if message.sent_at is None else _micros(message.sent_at),
+                    None if message.sent_at is None else micros(message.sent_at),
                     _document(message),
-                    _micros(message.created_at),
+                    micros(message.created_at),
                 ),
             )
         return added
@@ -160,23 +146,24 @@ class SqliteNotifications:
         if limit < 1 or not channels:
             return []
         marks = ", ".join("?" for _ in channels)
-        moment = _micros(now)
+        moment = micros(now)
         # Two index scans (status, due_at) that stop at the limit, rather than one "OR"
         # that would sort every pending message at each claim: messages whose lease ran
         # out first (they have waited longest), then the pending ones, oldest due first.
+        lock = self._unit.dialect.skip_locked
         claimed = self._unit.change(
             "UPDATE outbox SET status = 'sending', claim = ?, lease_until = ?, "
             "attempts = attempts + 1 WHERE key IN ("
             "  SELECT key FROM ("
             "    SELECT key FROM outbox WHERE status = 'sending' AND lease_until <= ?"
-            f"     AND channel IN ({marks}) ORDER BY due_at LIMIT ?)"
+            f"     AND channel IN ({marks}) ORDER BY due_at LIMIT ?{lock}) AS expired"
             "  UNION ALL SELECT key FROM ("
             "    SELECT key FROM outbox WHERE status = 'pending' AND due_at <= ?"
-            f"     AND channel IN ({marks}) ORDER BY due_at LIMIT ?)"
+            f"     AND channel IN ({marks}) ORDER BY due_at LIMIT ?{lock}) AS due"
             "  LIMIT ?)",
             (
                 token,
-                _micros(lease_until),
+                micros(lease_until),
                 moment,
                 *channels,
                 limit,
@@ -198,7 +185,7 @@ class SqliteNotifications:
     def renew(self, token: str, *, lease_until: datetime) -> set[str]:
         self._unit.change(
             "UPDATE outbox SET lease_until = ? WHERE claim = ? AND status = 'sending'",
-            (_micros(lease_until), token),
+            (micros(lease_until), token),
         )
         rows = self._unit.query(
             "SELECT key FROM outbox WHERE claim = ? AND status = 'sending'", (token,)
@@ -209,16 +196,18 @@ class SqliteNotifications:
         recorded = 0
         for outcome in outcomes:
             recorded += self._unit.change(
-                # "+": look the row up by its key, never by the claim index.
+                # "|| ''": look the row up by its key, never by the claim index.
                 "UPDATE outbox SET status = ?, due_at = ?, last_error = ?, detail = ?, "
-                "sent_at = ?, attempts = max(attempts - ?, 0), claim = NULL, "
-                "lease_until = NULL WHERE key = ? AND +claim = ? AND +status = 'sending'",
+                "sent_at = ?, attempts = CASE WHEN attempts > ? THEN attempts - ? ELSE 0 END, "
+                "claim = NULL, lease_until = NULL "
+                "WHERE key = ? AND claim || '' = ? AND status || '' = 'sending'",
                 (
                     outcome.status.value,
-                    _micros(outcome.due_at),
+                    micros(outcome.due_at),
                     outcome.last_error,
                     outcome.detail,
-                    None if outcome.sent_at is None else _micros(outcome.sent_at),
+                    None if outcome.sent_at is None else micros(outcome.sent_at),
+                    0 if outcome.offered else 1,
                     0 if outcome.offered else 1,
                     outcome.key,
                     token,
@@ -239,7 +228,7 @@ class SqliteNotifications:
             self._unit.change(
                 "UPDATE outbox SET status = 'pending', due_at = ?, attempts = 0 "
                 "WHERE key = ? AND status = 'dead'",
-                (_micros(now), key),
+                (micros(now), key),
             )
         return requeued
 

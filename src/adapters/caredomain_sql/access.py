@@ -5,7 +5,6 @@ documents of one configuration each (``access_records``, by kind); and the audit
 
 from __future__ import annotations
 
-import json
 from typing import TypeVar
 
 from caredomain.access.audit import AuditEntry
@@ -13,32 +12,18 @@ from caredomain.access.breakglass import BreakGlass, BreakGlassId
 from caredomain.access.configurations import Configuration, User, UserId
 from caredomain.access.modes import Mode
 from caredomain.access.sessions import Attempts, Session, SessionId
-from caredomain.errors import Conflict, InvalidInput, NotFound
+from caredomain.errors import Conflict, NotFound
 from caredomain.organisation import ConfigurationId
-from caredomain.serialization import structure, unstructure
 from caredomain.text import Text
-from caredomain_sqlite.connections import Statements
+from caredomain_sql.documents import as_json, loaded
+from caredomain_sql.statements import Statements
 
-__all__ = ["SqliteAccess"]
+__all__ = ["SqlAccess"]
 
 T = TypeVar("T")
 
 
-def _json(value: object) -> str:
-    return json.dumps(unstructure(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def _read(document: str, kind: type[T], source: str) -> T:
-    try:
-        data = json.loads(document)
-    except json.JSONDecodeError as error:
-        raise InvalidInput(
-            Text("stored document is not JSON: {error}", error=str(error)), source=source
-        ) from None
-    return structure(data, kind, source=source)
-
-
-class SqliteAccess:
+class SqlAccess:
     """:class:`~caredomain.access.ports.AccessRepository` over the ``access_*`` tables."""
 
     def __init__(self, unit: Statements) -> None:
@@ -52,17 +37,17 @@ class SqliteAccess:
         )
         if not rows:
             raise NotFound(Text("no configuration {id}", id=configuration_id))
-        return _read(rows[0][0], Configuration, "access configuration")
+        return loaded(rows[0][0], Configuration, "access configuration")
 
     def configurations(self) -> list[Configuration]:
         rows = self._unit.query("SELECT document FROM access_configurations ORDER BY id")
-        return [_read(document, Configuration, "access configuration") for (document,) in rows]
+        return [loaded(document, Configuration, "access configuration") for (document,) in rows]
 
     def save_configuration(self, configuration: Configuration) -> None:
         self._unit.change(
             "INSERT INTO access_configurations (id, document) VALUES (?, ?) "
             "ON CONFLICT (id) DO UPDATE SET document = excluded.document",
-            (configuration.id, _json(configuration)),
+            (configuration.id, as_json(configuration)),
         )
 
     # -- one configuration's records ------------------------------------------------------
@@ -72,20 +57,20 @@ class SqliteAccess:
             "SELECT document FROM access_records WHERE configuration = ? AND kind = ? ORDER BY id",
             (configuration_id, name),
         )
-        return [_read(document, kind, f"access {name}") for (document,) in rows]
+        return [loaded(document, kind, f"access {name}") for (document,) in rows]
 
     def _record(self, configuration_id: str, kind: type[T], name: str, key: str) -> T | None:
         rows = self._unit.query(
             "SELECT document FROM access_records WHERE configuration = ? AND kind = ? AND id = ?",
             (configuration_id, name, key),
         )
-        return _read(rows[0][0], kind, f"access {name}") if rows else None
+        return loaded(rows[0][0], kind, f"access {name}") if rows else None
 
     def _save(self, configuration_id: str, name: str, key: str, value: object) -> None:
         self._unit.change(
             "INSERT INTO access_records (configuration, kind, id, document) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (configuration, kind, id) DO UPDATE SET document = excluded.document",
-            (configuration_id, name, key, _json(value)),
+            (configuration_id, name, key, as_json(value)),
         )
 
     def users(self, configuration_id: ConfigurationId) -> list[User]:
@@ -142,7 +127,7 @@ class SqliteAccess:
             "SELECT document FROM access_audit WHERE configuration = ? ORDER BY sequence",
             (configuration_id,),
         )
-        return [_read(document, AuditEntry, "audit entry") for (document,) in rows]
+        return [loaded(document, AuditEntry, "audit entry") for (document,) in rows]
 
     def last_audit(self, configuration_id: ConfigurationId) -> AuditEntry | None:
         rows = self._unit.query(
@@ -150,13 +135,13 @@ class SqliteAccess:
             "ORDER BY sequence DESC LIMIT 1",
             (configuration_id,),
         )
-        return _read(rows[0][0], AuditEntry, "audit entry") if rows else None
+        return loaded(rows[0][0], AuditEntry, "audit entry") if rows else None
 
     def append_audit(self, entry: AuditEntry) -> None:
         added = self._unit.change(
             "INSERT INTO access_audit (configuration, sequence, kind, hash, document) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (entry.configuration, entry.sequence, entry.kind.value, entry.hash, _json(entry)),
+            (entry.configuration, entry.sequence, entry.kind.value, entry.hash, as_json(entry)),
         )
         if not added:
             raise Conflict(

@@ -11,7 +11,7 @@ from caredomain.interventions.model import CaregiverId
 from caredomain.interventions.staff_requests import RequestId, StaffRequest
 from caredomain.organisation import OrganisationId
 from caredomain.text import Text
-from caredomain_sqlite.interventions.tables import Tables, Where, as_json, loaded, micros, query
+from caredomain_sql.interventions.tables import Tables, Where, as_json, loaded, micros, query
 
 __all__ = ["MessageTables"]
 

@@ -1,5 +1,4 @@
-"""The appointment book's tables (schema version 2) behind
-:class:`~caredomain.slots.ports.SlotRepository`.
+"""The appointment book's tables behind :class:`~caredomain.slots.ports.SlotRepository`.
 
 ``slot_settings`` holds each organisation's settings as one JSON document; ``slot_plans``
 the basis of its plan (the day, zone and calendar it was planned with), never the slots
@@ -11,8 +10,6 @@ transactions around it do: a violation becomes :class:`~caredomain.errors.Confli
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
 from typing import Any
@@ -21,30 +18,21 @@ from zoneinfo import ZoneInfo
 from caredomain.calendar import OpeningCalendar
 from caredomain.errors import Conflict, InvalidInput, NotFound
 from caredomain.organisation import OrganisationId
-from caredomain.serialization import structure, unstructure
+from caredomain.serialization import structure
 from caredomain.slots.appointments import Appointment
 from caredomain.slots.model import AppointmentId, CounterId
 from caredomain.slots.ports import PlanBasis
 from caredomain.slots.settings import SlotSettings
 from caredomain.text import Text
-from caredomain_sqlite.connections import Statements
+from caredomain_sql.documents import as_json, loaded, parsed
+from caredomain_sql.statements import ConstraintViolated, Statements
 
-__all__ = ["SqliteSlots"]
+__all__ = ["SqlSlots"]
 
 _CHUNK = 500  # counters per "IN (…)" query, well under SQLite's limit on parameters
-
-
-def _json(value: object) -> str:
-    return json.dumps(unstructure(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def _parsed(document: str, source: str) -> Any:
-    try:
-        return json.loads(document)
-    except json.JSONDecodeError as error:
-        raise InvalidInput(
-            Text("stored document is not JSON: {error}", error=str(error)), source=source
-        ) from None
+_SERIALISED = 64
+"""A read of at most this many counters holds them until the unit ends (a booking, a
+cancellation); a wider one (a nightly refresh) relies on the unique index alone."""
 
 
 def _second(moment: datetime, what: str) -> int:
@@ -55,7 +43,7 @@ def _second(moment: datetime, what: str) -> int:
     return int(moment.timestamp())
 
 
-class SqliteSlots:
+class SqlSlots:
     """:class:`~caredomain.slots.ports.SlotRepository` over the ``slot_*`` tables."""
 
     def __init__(self, unit: Statements) -> None:
@@ -70,13 +58,13 @@ class SqliteSlots:
         if not rows:
             return None
         source = Text("slot settings of {organisation}", organisation=repr(organisation_id))
-        return structure(_parsed(rows[0][0], source), SlotSettings, source=source)
+        return structure(parsed(rows[0][0], source), SlotSettings, source=source)
 
     def save_settings(self, organisation_id: OrganisationId, settings: SlotSettings) -> None:
         self._unit.change(
             "INSERT INTO slot_settings (organisation, document) VALUES (?, ?) "
             "ON CONFLICT (organisation) DO UPDATE SET document = excluded.document",
-            (organisation_id, _json(settings)),
+            (organisation_id, as_json(settings)),
         )
 
     def plan_basis(self, organisation_id: OrganisationId) -> PlanBasis | None:
@@ -87,7 +75,7 @@ class SqliteSlots:
             return None
         source = Text("slot plan of {organisation}", organisation=repr(organisation_id))
         planned_on, basis = rows[0]
-        data = _parsed(basis, source)
+        data = parsed(basis, source)
         return PlanBasis(
             structure(planned_on, date, source=source),
             structure(data.get("zone"), ZoneInfo, source=source),
@@ -95,7 +83,7 @@ class SqliteSlots:
         )
 
     def save_plan_basis(self, organisation_id: OrganisationId, basis: PlanBasis) -> None:
-        document = _json({"zone": basis.zone, "calendar": basis.calendar})
+        document = as_json({"zone": basis.zone, "calendar": basis.calendar})
         self._unit.change(
             "INSERT INTO slot_plans (organisation, planned_on, basis) VALUES (?, ?, ?) "
             "ON CONFLICT (organisation) DO UPDATE "
@@ -145,6 +133,10 @@ class SqliteSlots:
         if counters is None:
             return self._select(where, params, limit)
         wanted = sorted(set(counters))
+        if len(wanted) <= _SERIALISED:
+            # A booking reads its counter's appointments before it chooses a seat: another
+            # booking of that counter waits here, then sees this one's seat taken.
+            self._unit.serialise([f"slots {organisation_id} {counter}" for counter in wanted])
         found: list[tuple[int, str, str]] = []
         for offset in range(0, len(wanted), _CHUNK):
             chunk = wanted[offset : offset + _CHUNK]
@@ -191,12 +183,10 @@ class SqliteSlots:
                         appointment.seat,
                         appointment.status.value,
                         appointment.beneficiary.id,
-                        _json(appointment),
+                        as_json(appointment),
                     ),
                 )
-            except Conflict as error:
-                if not isinstance(error.__cause__, sqlite3.IntegrityError):
-                    raise
+            except ConstraintViolated as error:
                 raise Conflict(
                     Text(
                         "seat {seat} of counter {counter} at {start} is already booked",
@@ -208,5 +198,4 @@ class SqliteSlots:
 
 
 def _appointment(document: str, appointment_id: str) -> Appointment:
-    source = Text("appointment {id}", id=repr(appointment_id))
-    return structure(_parsed(document, source), Appointment, source=source)
+    return loaded(document, Appointment, Text("appointment {id}", id=repr(appointment_id)))

@@ -1,46 +1,22 @@
-"""What the parts of :class:`~caredomain_sqlite.interventions.repository.SqliteInterventions`
+"""What the parts of :class:`~caredomain_sql.interventions.repository.SqlInterventions`
 share: the JSON documents records are kept as, instants as integer microseconds since the
 epoch (in UTC), and the queries with their ``IN`` lists cut in chunks.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection
-from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from caredomain.errors import InvalidInput
 from caredomain.organisation import OrganisationId
-from caredomain.serialization import structure, unstructure
-from caredomain.text import Text
-from caredomain_sqlite.connections import Statements
+from caredomain_sql.documents import as_json, loaded, micros
+from caredomain_sql.statements import Statements
 
 __all__ = ["T", "Tables", "Where", "as_json", "loaded", "micros", "query"]
 
 T = TypeVar("T")
 
 _CHUNK = 500  # values per "IN (…)" list, well under SQLite's limit on parameters
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICRO = timedelta(microseconds=1)
-
-
-def as_json(value: object) -> str:
-    return json.dumps(unstructure(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def loaded(document: str, cls: type[T], source: str) -> T:
-    try:
-        data = json.loads(document)
-    except json.JSONDecodeError as error:
-        raise InvalidInput(
-            Text("stored document is not JSON: {error}", error=str(error)), source=source
-        ) from None
-    return structure(data, cls, source=source)
-
-
-def micros(moment: datetime) -> int:
-    return (moment.astimezone(UTC) - _EPOCH) // _MICRO
 
 
 class Where:

@@ -1,4 +1,4 @@
-"""The roster's tables (schema version 3) behind :class:`~caredomain.roster.ports.RosterRepository`.
+"""The roster's tables behind :class:`~caredomain.roster.ports.RosterRepository`.
 
 The GTT codes are one row per agent (``roster_codes``): her first day, her days' codes as one
 space-separated text and the extraction times run-length encoded — so a batch of a million
@@ -34,22 +34,19 @@ from caredomain.roster.ports import AppliedBatch
 from caredomain.roster.schedule import FeedSchedule
 from caredomain.serialization import structure, unstructure
 from caredomain.text import Text
-from caredomain_sqlite.connections import Statements
+from caredomain_sql.documents import plain_json
+from caredomain_sql.statements import Statements
 
-__all__ = ["SqliteRoster"]
+__all__ = ["SqlRoster"]
 
 _CHUNK = 500  # ids per "IN (…)" query, well under SQLite's limit on parameters
-
-
-def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def _utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
-class SqliteRoster:
+class SqlRoster:
     """:class:`~caredomain.roster.ports.RosterRepository` over the ``roster_*`` tables."""
 
     def __init__(self, unit: Statements) -> None:
@@ -68,7 +65,7 @@ class SqliteRoster:
         self._unit.change(
             "INSERT INTO roster_documents (key, document) VALUES (?, ?) "
             "ON CONFLICT (key) DO UPDATE SET document = excluded.document",
-            (key, _json(value)),
+            (key, plain_json(value)),
         )
 
     def settings(self) -> RosterSettings | None:
@@ -119,7 +116,7 @@ class SqliteRoster:
         self._write_many(
             "INSERT INTO roster_agents (id, name, skills) VALUES (?, ?, ?) "
             "ON CONFLICT (id) DO UPDATE SET name = excluded.name, skills = excluded.skills",
-            ((a.id, a.name, _json(sorted(a.skills))) for a in agents),
+            ((a.id, a.name, plain_json(sorted(a.skills))) for a in agents),
         )
 
     def plannings(self) -> list[Planning]:
@@ -161,8 +158,9 @@ class SqliteRoster:
         if not wanted:
             return []
         rows = self._unit.query(
-            "SELECT DISTINCT a.post FROM json_each(?) w JOIN roster_assignments a "
-            "ON a.agent = w.value ->> 0 AND a.day = w.value ->> 1",
+            f"SELECT DISTINCT a.post FROM {self._unit.dialect.json_values} "
+            "JOIN roster_assignments a "
+            "ON a.agent = w.value ->> 0 AND a.day = CAST(w.value ->> 1 AS INTEGER)",
             (json.dumps(wanted),),
         )
         ids = sorted(row[0] for row in rows)
@@ -217,9 +215,9 @@ class SqliteRoster:
                     p.day.toordinal(),
                     _utc_text(p.start),
                     _utc_text(p.end),
-                    _json(sorted(p.skills)),
+                    plain_json(sorted(p.skills)),
                     p.required,
-                    int(p.closed),
+                    p.closed,
                 )
                 for p in listed
             ),
@@ -265,7 +263,8 @@ class SqliteRoster:
     def confirm_agent_days(self, agents: Iterable[AgentId], extracted_at: datetime) -> None:
         # One statement for tens of thousands of agents: their ids as one JSON array.
         self._unit.change(
-            "UPDATE roster_codes SET confirmed = ? WHERE agent IN (SELECT value FROM json_each(?))",
+            "UPDATE roster_codes SET confirmed = ? "
+            f"WHERE agent IN (SELECT w.value FROM {self._unit.dialect.json_texts})",
             (micros(extracted_at), json.dumps(list(agents))),
         )
 

@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable
 from caredomain.interventions.alarm import Alarm, AlarmId, AlarmState
 from caredomain.organisation import OrganisationId
 from caredomain.text import Text
-from caredomain_sqlite.interventions.tables import Tables, Where, as_json, loaded, micros, query
+from caredomain_sql.interventions.tables import Tables, Where, as_json, loaded, micros, query
 
 __all__ = ["AlarmTables"]
 

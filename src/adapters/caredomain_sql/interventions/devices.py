@@ -8,7 +8,7 @@ from caredomain.interventions.devices import Device, DeviceId
 from caredomain.interventions.model import CaregiverId
 from caredomain.organisation import OrganisationId
 from caredomain.text import Text
-from caredomain_sqlite.interventions.tables import Tables, Where, as_json, loaded, query
+from caredomain_sql.interventions.tables import Tables, Where, as_json, loaded, query
 
 __all__ = ["DeviceTables"]
 

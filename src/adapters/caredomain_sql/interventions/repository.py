@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from caredomain.organisation import OrganisationId
-from caredomain_sqlite.interventions.alarms import AlarmTables
-from caredomain_sqlite.interventions.devices import DeviceTables
-from caredomain_sqlite.interventions.documents import DocumentTables
-from caredomain_sqlite.interventions.messages import MessageTables
-from caredomain_sqlite.interventions.planning import PlanningTables
-from caredomain_sqlite.interventions.visit_logs import VisitLogTables
+from caredomain_sql.interventions.alarms import AlarmTables
+from caredomain_sql.interventions.devices import DeviceTables
+from caredomain_sql.interventions.documents import DocumentTables
+from caredomain_sql.interventions.messages import MessageTables
+from caredomain_sql.interventions.planning import PlanningTables
+from caredomain_sql.interventions.visit_logs import VisitLogTables
 
-__all__ = ["SqliteInterventions"]
+__all__ = ["SqlInterventions"]
 
 
-class SqliteInterventions(
+class SqlInterventions(
     DocumentTables, PlanningTables, VisitLogTables, MessageTables, AlarmTables, DeviceTables
 ):
     """:class:`~caredomain.interventions.ports.InterventionRepository` over the ``care_*``

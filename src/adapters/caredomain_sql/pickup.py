@@ -5,11 +5,10 @@ the inbound messages already applied."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from caredomain.errors import InvalidInput, NotFound
+from caredomain.errors import NotFound
 from caredomain.pickup.model import (
     Child,
     ChildId,
@@ -22,30 +21,16 @@ from caredomain.pickup.model import (
 )
 from caredomain.pickup.pickups import Pickup
 from caredomain.pickup.sync import SyncedChild
-from caredomain.serialization import structure, unstructure
 from caredomain.text import Text
-from caredomain_sqlite.connections import Statements
+from caredomain_sql.documents import as_json, loaded
+from caredomain_sql.statements import Statements
 
-__all__ = ["SqlitePickup"]
+__all__ = ["SqlPickup"]
 
 T = TypeVar("T")
 
 
-def _json(value: object) -> str:
-    return json.dumps(unstructure(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def _read(document: str, kind: type[T], source: str) -> T:
-    try:
-        data = json.loads(document)
-    except json.JSONDecodeError as error:
-        raise InvalidInput(
-            Text("stored document is not JSON: {error}", error=str(error)), source=source
-        ) from None
-    return structure(data, kind, source=source)
-
-
-class SqlitePickup:
+class SqlPickup:
     """:class:`~caredomain.pickup.ports.PickupRepository` over the ``pickup_*`` tables."""
 
     def __init__(self, unit: Statements) -> None:
@@ -58,13 +43,13 @@ class SqlitePickup:
             "SELECT document FROM pickup_files WHERE organisation = ? AND kind = ? ORDER BY id",
             (organisation_id, name),
         )
-        return [_read(document, kind, f"pickup {name}") for (document,) in rows]
+        return [loaded(document, kind, f"pickup {name}") for (document,) in rows]
 
     def _save_file(self, organisation_id: str, name: str, key: str, value: object) -> None:
         self._unit.change(
             "INSERT INTO pickup_files (organisation, kind, id, document) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (organisation, kind, id) DO UPDATE SET document = excluded.document",
-            (organisation_id, name, key, _json(value)),
+            (organisation_id, name, key, as_json(value)),
         )
 
     def installations(self, organisation_id: str) -> list[Installation]:
@@ -90,7 +75,7 @@ class SqlitePickup:
         )
         if not rows:
             raise NotFound(Text("no child {child}", child=child_id))
-        return _read(rows[0][0], Child, "pickup child")
+        return loaded(rows[0][0], Child, "pickup child")
 
     def save_child(self, organisation_id: str, child: Child) -> None:
         self._save_file(organisation_id, "child", child.id, child)
@@ -108,14 +93,14 @@ class SqlitePickup:
             "SELECT document FROM pickup_accounts WHERE organisation = ? AND installation = ?",
             (organisation_id, installation),
         )
-        return _read(rows[0][0], HopHopAccount, "pickup account") if rows else None
+        return loaded(rows[0][0], HopHopAccount, "pickup account") if rows else None
 
     def save_account(self, organisation_id: str, account: HopHopAccount) -> None:
         self._unit.change(
             "INSERT INTO pickup_accounts (organisation, installation, document) "
             "VALUES (?, ?, ?) ON CONFLICT (organisation, installation) "
             "DO UPDATE SET document = excluded.document",
-            (organisation_id, account.installation, _json(account)),
+            (organisation_id, account.installation, as_json(account)),
         )
 
     def sent(self, organisation_id: str, installation: InstallationId) -> dict[str, SyncedChild]:
@@ -124,7 +109,7 @@ class SqlitePickup:
             "WHERE organisation = ? AND installation = ? ORDER BY reference",
             (organisation_id, installation),
         )
-        return {ref: _read(document, SyncedChild, "pickup sync") for ref, document in rows}
+        return {ref: loaded(document, SyncedChild, "pickup sync") for ref, document in rows}
 
     def save_sent(
         self,
@@ -139,7 +124,7 @@ class SqlitePickup:
         self._unit.change_many(
             "INSERT INTO pickup_sent (organisation, installation, reference, document) "
             "VALUES (?, ?, ?, ?)",
-            [(organisation_id, installation, ref, _json(r)) for ref, r in records.items()],
+            [(organisation_id, installation, ref, as_json(r)) for ref, r in records.items()],
         )
 
     # -- pickups ------------------------------------------------------------------------
@@ -151,7 +136,7 @@ class SqlitePickup:
         )
         if not rows:
             raise NotFound(Text("no pickup {pickup}", pickup=pickup_id))
-        return _read(rows[0][0], Pickup, "pickup")
+        return loaded(rows[0][0], Pickup, "pickup")
 
     def open_pickups(
         self,
@@ -169,7 +154,7 @@ class SqlitePickup:
             sql += " AND parent = ?"
             params.append(parent)
         rows = self._unit.query(sql + " ORDER BY id", tuple(params))
-        return [_read(document, Pickup, "pickup") for (document,) in rows]
+        return [loaded(document, Pickup, "pickup") for (document,) in rows]
 
     def save_pickup(self, organisation_id: str, pickup: Pickup) -> None:
         self._unit.change(
@@ -182,8 +167,8 @@ class SqlitePickup:
                 pickup.id,
                 pickup.installation,
                 pickup.parent,
-                int(pickup.is_open),
-                _json(pickup),
+                pickup.is_open,
+                as_json(pickup),
             ),
         )
 

@@ -19,7 +19,7 @@ from caredomain.interventions.model import (
 )
 from caredomain.organisation import OrganisationId
 from caredomain.text import Text
-from caredomain_sqlite.interventions.tables import T, Tables, Where, as_json, loaded, micros, query
+from caredomain_sql.interventions.tables import T, Tables, Where, as_json, loaded, micros, query
 
 __all__ = ["PlanningTables"]
 

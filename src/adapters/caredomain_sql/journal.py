@@ -1,0 +1,138 @@
+"""The organisations and the event journal, in the tables ``organisations`` and ``events``
+(documents are the JSON of :func:`caredomain.serialization.unstructure`)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import UTC
+
+from caredomain.errors import Conflict, InvalidInput, NotFound
+from caredomain.events import Event
+from caredomain.organisation import Organisation, OrganisationId
+from caredomain.text import Text, counted
+from caredomain_sql.documents import as_json, loaded
+from caredomain_sql.statements import Statements
+
+__all__ = ["SqlEventJournal", "SqlOrganisations"]
+
+_ID_CHUNK = 500  # ids per "IN (…)" query, well under SQLite's limit on parameters
+
+
+def _int64(number: int) -> int:
+    """``number`` within SQLite's integer range, which the driver refuses to exceed."""
+    return max(-(2**63), min(number, 2**63 - 1))
+
+
+class SqlOrganisations:
+    """:class:`~caredomain.ports.OrganisationRepository` over the ``organisations`` table."""
+
+    def __init__(self, unit: Statements) -> None:
+        self._unit = unit
+
+    def get(self, organisation_id: OrganisationId) -> Organisation:
+        rows = self._unit.query(
+            "SELECT document FROM organisations WHERE id = ?", (organisation_id,)
+        )
+        if not rows:
+            raise NotFound(Text("no organisation {id}", id=repr(organisation_id)))
+        return loaded(rows[0][0], Organisation, Text("organisation {id}", id=repr(organisation_id)))
+
+    def add(self, organisation: Organisation) -> None:
+        added = self._unit.change(
+            "INSERT INTO organisations (id, document) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
+            (organisation.id, as_json(organisation)),
+        )
+        if not added:
+            raise Conflict(Text("organisation {id} already exists", id=repr(organisation.id)))
+
+    def replace(self, organisation: Organisation) -> None:
+        replaced = self._unit.change(
+            "UPDATE organisations SET document = ? WHERE id = ?",
+            (as_json(organisation), organisation.id),
+        )
+        if not replaced:
+            raise NotFound(Text("no organisation {id} to replace", id=repr(organisation.id)))
+
+    def remove(self, organisation_id: OrganisationId) -> None:
+        if not self._unit.change("DELETE FROM organisations WHERE id = ?", (organisation_id,)):
+            raise NotFound(Text("no organisation {id} to remove", id=repr(organisation_id)))
+
+    def ids(self) -> list[OrganisationId]:
+        rows = self._unit.query("SELECT id FROM organisations ORDER BY id")
+        return [OrganisationId(row[0]) for row in rows]
+
+
+class SqlEventJournal:
+    """:class:`~caredomain.ports.EventJournal` over the ``events`` table; positions are
+    increasing integers that are never reused."""
+
+    def __init__(self, unit: Statements) -> None:
+        self._unit = unit
+
+    def append(self, event: Event) -> None:
+        self.extend([event])
+
+    def extend(self, events: Iterable[Event]) -> None:
+        """Record ``events`` in order, all of them or none: :class:`Conflict` naming the ids
+        given twice or already in the journal."""
+        rows = [self._row(event) for event in events]
+        # Positions in the order of commits: a reader that has seen position n never finds
+        # a smaller one committed later (one writer at a time in SQLite; a lock elsewhere).
+        self._unit.serialise(["events"])
+        try:
+            self._unit.change_many(
+                "INSERT INTO events (event_id, kind, occurred_at, document) VALUES (?, ?, ?, ?)",
+                rows,
+            )
+        except Conflict:
+            ids = [row[0] for row in rows]
+            repeated = sorted(event_id for event_id, n in Counter(ids).items() if n > 1)
+            if repeated:
+                twice = ", ".join(map(repr, repeated))
+                raise Conflict(Text("events given twice: {ids}", ids=twice)) from None
+            taken = self._recorded(ids)
+            if taken:
+                raise Conflict(
+                    counted(
+                        "event {ids} is already in the journal",
+                        "events {ids} are already in the journal",
+                        n=len(taken),
+                        ids=", ".join(map(repr, taken)),
+                    )
+                ) from None
+            raise
+
+    def _recorded(self, ids: list[str]) -> list[str]:
+        """Those of ``ids`` already in the journal."""
+        found: list[str] = []
+        for start in range(0, len(ids), _ID_CHUNK):
+            chunk = ids[start : start + _ID_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._unit.query(
+                f"SELECT event_id FROM events WHERE event_id IN ({marks})", tuple(chunk)
+            )
+            found += [row[0] for row in rows]
+        return sorted(found)
+
+    @staticmethod
+    def _row(event: Event) -> tuple[str, str, str, str]:
+        return (
+            event.event_id,
+            event.kind,
+            event.occurred_at.astimezone(UTC).isoformat(),
+            as_json(event),
+        )
+
+    def since(self, position: int = 0, limit: int = 1000) -> list[tuple[int, Event]]:
+        if limit < 0:
+            raise InvalidInput(Text("must be zero or more"), field="limit", text=str(limit))
+        rows = self._unit.query(
+            "SELECT position, document FROM events WHERE position > ? ORDER BY position LIMIT ?",
+            (_int64(position), _int64(limit)),
+        )
+        return [(row[0], self._event(row[0], row[1])) for row in rows]
+
+    @staticmethod
+    def _event(position: int, document: str) -> Event:
+        return loaded(document, Event, Text("event at position {position}", position=position))

@@ -1,0 +1,247 @@
+"""The repositories' part of the store contract: what the use cases of every module rely on
+from a store's slots, notifications, roster, home-care and pickup repositories, beside the
+organisations and the journal (:mod:`caredomain.testing.store_contract`) and the outbox
+(:mod:`caredomain.testing.outbox_contract`).
+
+Run it on your store from a test::
+
+    from caredomain.testing.repository_contract import check_repositories
+
+    def test_my_store_keeps_the_repository_contract():
+        check_repositories(lambda: MyStore(...))
+
+``make_store`` gives a new, empty store at each call; each store is closed after use. What
+it checks:
+
+* every record a repository is given reads back equal, for its organisation only; a record
+  saved again under its id replaces the first;
+* slots: appointments are read by need (booked only, counters, a time range, a beneficiary,
+  a limit), oldest first; two booked appointments never hold one seat of one slot — the
+  second is a ``Conflict``, and the save that met it leaves nothing behind — while another
+  seat, counter or time, or a seat given up, is taken freely;
+* home care: the punch log keeps its entries in order; a punch id or a caregiver's sequence
+  number already held is a ``Conflict``;
+* rosters: agents, plannings, posts with their holders, and the GTT records read back;
+* pickups: an inbound message id is remembered once;
+* a read-only unit refuses every write with ``Forbidden``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from attrs import evolve
+
+from caredomain.errors import CareDomainError, Conflict, Forbidden
+from caredomain.interventions.log_entries import LogEntry
+from caredomain.interventions.model import (
+    Caregiver,
+    CaregiverId,
+    InterventionId,
+    Punch,
+    PunchId,
+    PunchKind,
+    PunchMethod,
+)
+from caredomain.interventions.ports import interventions_unit_of_work
+from caredomain.notifications.ports import notifications_unit_of_work
+from caredomain.organisation import OrganisationId
+from caredomain.pickup.model import Installation, InstallationId
+from caredomain.pickup.ports import pickup_unit_of_work
+from caredomain.ports import Store
+from caredomain.roster.model import Agent, AgentId, Planning, PlanningId, PlanningStatus, Post
+from caredomain.roster.ports import roster_unit_of_work
+from caredomain.slots.appointments import Appointment, AppointmentStatus, Beneficiary, Channel
+from caredomain.slots.model import AppointmentId, CounterId
+from caredomain.slots.ports import slots_unit_of_work
+
+__all__ = ["check_repositories"]
+
+TOWN = OrganisationId("town")
+OTHER = OrganisationId("other")
+PARIS = ZoneInfo("Europe/Paris")
+MONDAY_9 = datetime(2025, 3, 3, 9, 0, tzinfo=PARIS)
+G1, G2 = CounterId("g1"), CounterId("g2")
+
+
+@contextmanager
+def _raises(expected: type[CareDomainError]) -> Iterator[None]:
+    try:
+        yield
+    except expected:
+        return
+    raise AssertionError(f"expected {expected.__name__}, nothing was raised")
+
+
+@contextmanager
+def _opened(make_store: Callable[[], Store]) -> Iterator[Store]:
+    store = make_store()
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def check_repositories(make_store: Callable[[], Store]) -> None:
+    """Every check of this module, each on a new store from ``make_store``."""
+    for check in (check_slots, check_punch_log, check_roster, check_pickup_and_settings):
+        with _opened(make_store) as store:
+            check(store)
+
+
+# -- slots ----------------------------------------------------------------------------------
+
+
+def _appointment(
+    number: int,
+    start: datetime = MONDAY_9,
+    *,
+    counter_id: CounterId = G1,
+    seat: int = 0,
+    status: AppointmentStatus = AppointmentStatus.BOOKED,
+    beneficiary: str = "cit-1",
+) -> Appointment:
+    from caredomain.access import ActorId
+
+    return Appointment(
+        id=AppointmentId(f"a-{number}"),
+        counter_id=counter_id,
+        beneficiary=Beneficiary(beneficiary, "Marie Curie", "", "m@example.org"),
+        start=start,
+        duration_minutes=20,
+        channel=Channel.PORTAL,
+        booked_by=ActorId(beneficiary),
+        booked_at=datetime(2025, 2, 1, 10, 0, 0, 123456, tzinfo=UTC),
+        option="CNI",
+        seat=seat,
+        status=status,
+    )
+
+
+def _save(store: Store, *appointments: Appointment, organisation: OrganisationId = TOWN) -> None:
+    with slots_unit_of_work(store) as uow:
+        uow.slots.save_appointments(organisation, appointments)
+        uow.commit()
+
+
+def check_slots(store: Store) -> None:
+    tuesday = MONDAY_9 + timedelta(days=1)
+    a1, a2, a3, a4, a5 = everything = [
+        _appointment(1),
+        _appointment(2, counter_id=G2),
+        _appointment(3, tuesday, status=AppointmentStatus.CANCELLED),
+        _appointment(4, tuesday, beneficiary="cit-2"),
+        _appointment(5, MONDAY_9 - timedelta(days=365)),
+    ]
+    _save(store, *everything)
+    _save(store, _appointment(1, beneficiary="elsewhere"), organisation=OTHER)
+    with slots_unit_of_work(store, write=False) as uow:
+        slots = uow.slots
+        assert slots.appointment(TOWN, a1.id) == a1
+        assert slots.appointments(TOWN) == [a5, a1, a2, a3, a4]
+        assert slots.appointments(TOWN, booked_only=True, start_from=MONDAY_9) == [a1, a2, a4]
+        assert slots.appointments(TOWN, counters=[G1], start_from=MONDAY_9) == [a1, a3, a4]
+        assert slots.appointments(TOWN, counters=[]) == []
+        assert slots.appointments(TOWN, counters={G1}, start_before=tuesday) == [a5, a1]
+        assert slots.appointments(TOWN, beneficiary="cit-2") == [a4]
+        assert slots.appointments(TOWN, counters=[G1, G2], limit=2) == [a5, a1]
+        assert slots.appointments(OTHER)[0].beneficiary.id == "elsewhere"
+        with _raises(Forbidden):
+            slots.save_appointments(TOWN, [_appointment(9)])
+    # The seat of a1 is held: a second holder is refused, and nothing of its save is kept.
+    with _raises(Conflict), slots_unit_of_work(store) as uow:
+        uow.slots.save_appointments(TOWN, [_appointment(6, seat=1), _appointment(7)])
+    _save(store, _appointment(8, seat=1), _appointment(9, counter_id=G2, start=tuesday))
+    _save(store, evolve(a1, status=AppointmentStatus.DEPROGRAMMED), _appointment(10))
+    with slots_unit_of_work(store, write=False) as uow:
+        held = uow.slots.appointments(TOWN, booked_only=True, start_from=MONDAY_9)
+    assert sorted(a.id for a in held) == ["a-10", "a-2", "a-4", "a-8", "a-9"]
+
+
+# -- home care ------------------------------------------------------------------------------
+
+
+def _punch(ident: str, caregiver: str = "cg-1", minutes: int = 0) -> Punch:
+    at = datetime(2026, 3, 2, 7, 0, tzinfo=UTC) + timedelta(minutes=minutes)
+    return Punch(
+        id=PunchId(ident),
+        caregiver_id=CaregiverId(caregiver),
+        intervention_id=InterventionId("iv-1"),
+        kind=PunchKind.CLOCK_IN,
+        method=PunchMethod.MANUAL,
+        device_time=at,
+        received_at=at,
+        reason="badge illisible",
+        gps=None,
+    )
+
+
+def check_punch_log(store: Store) -> None:
+    caregiver = Caregiver(CaregiverId("cg-1"), "Marie Dupont", "mgr", "m@example.org", True)
+    entries = [LogEntry(0, _punch("p-1")), LogEntry(1, _punch("p-2", minutes=5))]
+    with interventions_unit_of_work(store) as uow:
+        uow.interventions.save_caregivers(TOWN, [caregiver])
+        uow.interventions.add_log_entries(TOWN, entries)
+        uow.commit()
+    for again in (LogEntry(2, _punch("p-1")), LogEntry(0, _punch("p-9"))):
+        with _raises(Conflict), interventions_unit_of_work(store) as uow:
+            uow.interventions.add_log_entries(TOWN, [again])
+    with interventions_unit_of_work(store) as uow:  # another organisation has its own log
+        uow.interventions.add_log_entries(OTHER, [LogEntry(0, _punch("p-1"))])
+        uow.commit()
+    with interventions_unit_of_work(store, write=False) as uow:
+        assert uow.interventions.caregivers(TOWN) == [caregiver]
+        assert uow.interventions.log_entries(TOWN) == entries
+        assert uow.interventions.log_entries(TOWN, caregivers=[CaregiverId("cg-2")]) == []
+        assert uow.interventions.agencies() == [TOWN]
+
+
+# -- rosters --------------------------------------------------------------------------------
+
+
+def check_roster(store: Store) -> None:
+    agents = [Agent(AgentId("A2"), "Bea", {"IDE", "REA"}), Agent(AgentId("A1"), "Ada", {"AS"})]
+    planning = Planning(PlanningId("cardio"), "Cardiologie", "Mars", PlanningStatus.PUBLISHED)
+    post = Post.on("p-1", "cardio", date(2026, 3, 3), "06h45-14h15", zone=PARIS, assigned=["A1"])
+    with roster_unit_of_work(store) as uow:
+        uow.roster.save_agents(agents)
+        uow.roster.save_plannings([planning])
+        uow.roster.save_posts([post])
+        uow.commit()
+    with roster_unit_of_work(store, write=False) as uow:
+        assert uow.roster.agents() == sorted(agents, key=lambda a: a.id)
+        assert uow.roster.agent_ids() == {AgentId("A1"), AgentId("A2")}
+        assert uow.roster.plannings() == [planning]
+        assert uow.roster.posts() == [post]
+        assert uow.roster.posts(date(2026, 3, 4)) == []
+        assert uow.roster.holders(date(2026, 3, 1), date(2026, 3, 31)) == {AgentId("A1")}
+        assert uow.roster.posts_held([(AgentId("A1"), date(2026, 3, 3))]) == [post]
+        with _raises(Forbidden):
+            uow.roster.save_agents(agents)
+
+
+# -- pickups and notification settings ------------------------------------------------------
+
+
+def check_pickup_and_settings(store: Store) -> None:
+    installation = Installation(InstallationId("site-1"), "Installation 1")
+    with pickup_unit_of_work(store) as uow:
+        uow.pickup.save_installation(TOWN, installation)
+        assert uow.pickup.remember(TOWN, "inbound-1")
+        assert not uow.pickup.remember(TOWN, "inbound-1")
+        assert uow.pickup.remember(OTHER, "inbound-1")
+        uow.commit()
+    with notifications_unit_of_work(store) as uow:
+        uow.notifications.save_settings_data(TOWN, {"events": {"created": ["mail"]}})
+        uow.notifications.save_settings_data(TOWN, {"events": {"created": ["sms"]}})
+        uow.commit()
+    with pickup_unit_of_work(store, write=False) as uow:
+        assert uow.pickup.installations(TOWN) == [installation]
+        assert uow.pickup.installations(OTHER) == []
+        assert uow.pickup.open_pickups(TOWN) == []
+    with notifications_unit_of_work(store, write=False) as uow:
+        assert uow.notifications.settings_data(TOWN) == {"events": {"created": ["sms"]}}
+        assert uow.notifications.settings_data(OTHER) is None

@@ -216,6 +216,7 @@ def _connect(location: SqliteLocation) -> sqlite3.Connection:
     try:
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute(f"PRAGMA cache_size = -{location.cache_mib * 1024}")
+        connection.execute(f"PRAGMA synchronous = {location.synchronous.upper()}")
         if not location.in_memory:
             _switch_to_wal(connection, location.timeout)
     except BaseException:

@@ -335,6 +335,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         ) WITHOUT ROWID;
         """,
     ),
+    Migration(
+        8,
+        "slot settings: a version saved with them, new at every save",
+        """
+        ALTER TABLE slot_settings ADD COLUMN version TEXT NOT NULL DEFAULT '';
+        UPDATE slot_settings SET version = lower(hex(randomblob(16)));
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

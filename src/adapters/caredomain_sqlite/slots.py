@@ -1,7 +1,8 @@
 """The appointment book's tables (schema version 2) behind
 :class:`~caredomain.slots.ports.SlotRepository`.
 
-``slot_settings`` holds each organisation's settings as one JSON document; ``slot_plans``
+``slot_settings`` holds each organisation's settings as one JSON document, with a random
+version written at every save (schema version 8); ``slot_plans``
 the basis of its plan (the day, zone and calendar it was planned with), never the slots
 themselves; ``slot_appointments`` one row per appointment, with the columns the queries
 filter on beside its JSON document. A partial unique index on (organisation, counter,
@@ -64,18 +65,35 @@ class SqliteSlots:
     # -- settings and plan ------------------------------------------------------------
 
     def settings(self, organisation_id: OrganisationId) -> SlotSettings | None:
+        found = self.versioned_settings(organisation_id)
+        return None if found is None else found[1]
+
+    def settings_version(self, organisation_id: OrganisationId) -> str | None:
         rows = self._unit.query(
-            "SELECT document FROM slot_settings WHERE organisation = ?", (organisation_id,)
+            "SELECT version FROM slot_settings WHERE organisation = ?", (organisation_id,)
+        )
+        return str(rows[0][0]) if rows else None
+
+    def versioned_settings(
+        self, organisation_id: OrganisationId
+    ) -> tuple[str, SlotSettings] | None:
+        rows = self._unit.query(
+            "SELECT version, document FROM slot_settings WHERE organisation = ?",
+            (organisation_id,),
         )
         if not rows:
             return None
+        version, document = rows[0]
         source = Text("slot settings of {organisation}", organisation=repr(organisation_id))
-        return structure(_parsed(rows[0][0], source), SlotSettings, source=source)
+        return str(version), structure(_parsed(document, source), SlotSettings, source=source)
 
     def save_settings(self, organisation_id: OrganisationId, settings: SlotSettings) -> None:
+        # A random version, new at every save, written with the document.
         self._unit.change(
-            "INSERT INTO slot_settings (organisation, document) VALUES (?, ?) "
-            "ON CONFLICT (organisation) DO UPDATE SET document = excluded.document",
+            "INSERT INTO slot_settings (organisation, document, version) "
+            "VALUES (?, ?, lower(hex(randomblob(16)))) "
+            "ON CONFLICT (organisation) DO UPDATE "
+            "SET document = excluded.document, version = excluded.version",
             (organisation_id, _json(settings)),
         )
 

@@ -62,6 +62,7 @@ def book_slot(
             now=now,
             new_id=context.new_id,
             seats=_one_slot(counter_id, start),
+            documents=context.documents,
         )
         appointment = loaded.agenda.book(
             actor,
@@ -101,6 +102,7 @@ def reschedule_appointment(
             new_id=context.new_id,
             seats=_one_slot(counter_id, start),
             appointments=[uow.slots.appointment(organisation_id, appointment_id)],
+            documents=context.documents,
         )
         moved = loaded.agenda.reschedule(
             actor,
@@ -177,4 +179,5 @@ def _one_appointment(
         new_id=context.new_id,
         seats=no_seats,
         appointments=lambda _: [uow.slots.appointment(organisation_id, appointment_id)],
+        documents=context.documents,
     )

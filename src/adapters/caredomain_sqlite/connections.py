@@ -69,7 +69,11 @@ class Lent:
     def __init__(self, connection: sqlite3.Connection, location: SqliteLocation) -> None:
         self.connection = connection
         self.location = location
-        self.source = location.url()
+
+    @property
+    def source(self) -> str:
+        """The store's URL, for errors (written only when one needs it)."""
+        return self.location.url()
 
     def run(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
         with self.translated():

@@ -337,10 +337,14 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         8,
-        "slot settings: a version saved with them, new at every save",
+        "slot settings: a version saved with them, new at every save, in a table of its own",
         """
-        ALTER TABLE slot_settings ADD COLUMN version TEXT NOT NULL DEFAULT '';
-        UPDATE slot_settings SET version = lower(hex(randomblob(16)));
+        CREATE TABLE slot_settings_versions (
+            organisation TEXT PRIMARY KEY NOT NULL,
+            version TEXT NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO slot_settings_versions (organisation, version)
+            SELECT organisation, lower(hex(randomblob(16))) FROM slot_settings;
         """,
     ),
 )

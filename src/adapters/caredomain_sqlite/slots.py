@@ -1,8 +1,10 @@
 """The appointment book's tables (schema version 2) behind
 :class:`~caredomain.slots.ports.SlotRepository`.
 
-``slot_settings`` holds each organisation's settings as one JSON document, with a random
-version written at every save (schema version 8); ``slot_plans``
+``slot_settings`` holds each organisation's settings as one JSON document;
+``slot_settings_versions`` the random version written with them at every save (schema
+version 8: a table of its own, so that reading it does not walk the document's pages);
+``slot_plans``
 the basis of its plan (the day, zone and calendar it was planned with), never the slots
 themselves; ``slot_appointments`` one row per appointment, with the columns the queries
 filter on beside its JSON document. A partial unique index on (organisation, counter,
@@ -12,6 +14,7 @@ transactions around it do: a violation becomes :class:`~caredomain.errors.Confli
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Collection, Iterable
@@ -70,7 +73,8 @@ class SqliteSlots:
 
     def settings_version(self, organisation_id: OrganisationId) -> str | None:
         rows = self._unit.query(
-            "SELECT version FROM slot_settings WHERE organisation = ?", (organisation_id,)
+            "SELECT version FROM slot_settings_versions WHERE organisation = ?",
+            (organisation_id,),
         )
         return str(rows[0][0]) if rows else None
 
@@ -78,7 +82,8 @@ class SqliteSlots:
         self, organisation_id: OrganisationId
     ) -> tuple[str, SlotSettings] | None:
         rows = self._unit.query(
-            "SELECT version, document FROM slot_settings WHERE organisation = ?",
+            "SELECT version, document FROM slot_settings "
+            "JOIN slot_settings_versions USING (organisation) WHERE organisation = ?",
             (organisation_id,),
         )
         if not rows:
@@ -88,29 +93,24 @@ class SqliteSlots:
         return str(version), structure(_parsed(document, source), SlotSettings, source=source)
 
     def save_settings(self, organisation_id: OrganisationId, settings: SlotSettings) -> None:
-        # A random version, new at every save, written with the document.
         self._unit.change(
-            "INSERT INTO slot_settings (organisation, document, version) "
-            "VALUES (?, ?, lower(hex(randomblob(16)))) "
-            "ON CONFLICT (organisation) DO UPDATE "
-            "SET document = excluded.document, version = excluded.version",
+            "INSERT INTO slot_settings (organisation, document) VALUES (?, ?) "
+            "ON CONFLICT (organisation) DO UPDATE SET document = excluded.document",
             (organisation_id, _json(settings)),
+        )
+        # A random version, new at every save, in the same transaction.
+        self._unit.change(
+            "INSERT INTO slot_settings_versions (organisation, version) "
+            "VALUES (?, lower(hex(randomblob(16)))) "
+            "ON CONFLICT (organisation) DO UPDATE SET version = excluded.version",
+            (organisation_id,),
         )
 
     def plan_basis(self, organisation_id: OrganisationId) -> PlanBasis | None:
         rows = self._unit.query(
             "SELECT planned_on, basis FROM slot_plans WHERE organisation = ?", (organisation_id,)
         )
-        if not rows:
-            return None
-        source = Text("slot plan of {organisation}", organisation=repr(organisation_id))
-        planned_on, basis = rows[0]
-        data = _parsed(basis, source)
-        return PlanBasis(
-            structure(planned_on, date, source=source),
-            structure(data.get("zone"), ZoneInfo, source=source),
-            structure(data.get("calendar"), OpeningCalendar, source=source),
-        )
+        return _plan_basis(rows[0][0], rows[0][1], organisation_id) if rows else None
 
     def save_plan_basis(self, organisation_id: OrganisationId, basis: PlanBasis) -> None:
         document = _json({"zone": basis.zone, "calendar": basis.calendar})
@@ -223,6 +223,19 @@ class SqliteSlots:
                         start=appointment.start.isoformat(),
                     )
                 ) from error
+
+
+@functools.lru_cache(maxsize=64)
+def _plan_basis(planned_on: str, basis: str, organisation_id: str) -> PlanBasis:
+    """The basis a stored row gives: immutable, so the few rows read last are structured
+    once, not at every use case."""
+    source = Text("slot plan of {organisation}", organisation=repr(organisation_id))
+    data = _parsed(basis, source)
+    return PlanBasis(
+        structure(planned_on, date, source=source),
+        structure(data.get("zone"), ZoneInfo, source=source),
+        structure(data.get("calendar"), OpeningCalendar, source=source),
+    )
 
 
 def _appointment(document: str, appointment_id: str) -> Appointment:

@@ -20,6 +20,7 @@ Documents are the JSON of :func:`caredomain.serialization.unstructure`.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections import Counter
@@ -249,6 +250,15 @@ def _loaded(document: str, cls: type[T], *, source: str) -> T:
     return structure(data, cls, source=source)
 
 
+@functools.lru_cache(maxsize=64)
+def _organisation(document: str, organisation_id: str) -> Organisation:
+    """The organisation a stored text gives. Organisations are immutable values: the few
+    texts read last are structured once, not at every use case that reads their base."""
+    return _loaded(
+        document, Organisation, source=Text("organisation {id}", id=repr(organisation_id))
+    )
+
+
 _ID_CHUNK = 500  # ids per "IN (…)" query, well under SQLite's limit on parameters
 
 
@@ -269,9 +279,7 @@ class SqliteOrganisations:
         )
         if not rows:
             raise NotFound(Text("no organisation {id}", id=repr(organisation_id)))
-        return _loaded(
-            rows[0][0], Organisation, source=Text("organisation {id}", id=repr(organisation_id))
-        )
+        return _organisation(rows[0][0], organisation_id)
 
     def add(self, organisation: Organisation) -> None:
         added = self._unit.change(

@@ -89,9 +89,9 @@ def test_when_a_commit_waits_for_the_disk_is_set_by_the_url(tmp_path: Path) -> N
     assert SqliteLocation.parse(url).url() == url
     assert SqliteLocation.parse("sqlite:///care.db").synchronous == "full"
     for mode, pragma in (("full", 2), ("normal", 1)):
-        with SqliteStore(tmp_path / f"{mode}.db", synchronous=mode) as store:
-            with store.unit_of_work(write=False) as uow:
-                assert uow.query("PRAGMA synchronous") == [(pragma,)]
+        store = SqliteStore(tmp_path / f"{mode}.db", synchronous=mode)
+        with store, store.unit_of_work(write=False) as uow:
+            assert uow.query("PRAGMA synchronous") == [(pragma,)]
 
 
 def test_the_plugin_is_declared_in_the_caredomain_entry_point_group() -> None:

@@ -64,6 +64,8 @@ from caredomain_sqlite import SqliteStore
 from caredomain_sqlite.store import SqliteUnitOfWork
 
 sys.path.insert(0, str(Path(__file__).parent))
+from machine import Load
+
 from slots import NOW, ORGANISATION, PARIS, TODAY, town
 
 A = TypeVar("A")
@@ -288,11 +290,11 @@ def main(argv: list[str] | None = None) -> int:
                 profile(sides, args.profile, args.operations)
                 return 0
             sides.context.store.held.clear()  # type: ignore[attr-defined]
-            load_before = os.getloadavg()
+            load = Load.now()
             times = rounds(sides, args.rounds, args.operations)
-            load_after = os.getloadavg()
             held = list(sides.context.store.held)  # type: ignore[attr-defined]
             cold_times = cold(sides, min(5, args.operations))
+            load = load.until_now()
         finally:
             sides.close()
     median = {key: statistics.median(value) for key, value in times.items()}
@@ -315,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
         "timed": {"booking": len(times["core_book"]), "query": len(times["core_query"])},
         "synchronous": args.synchronous,
         "target": TARGET,
-        "load": [round(value, 2) for value in (*load_before, *load_after)],
+        "load": load.figures(),
     }
     print(
         f"{args.counters} counters, {args.bookings} seats booked first; {args.rounds} "
@@ -335,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         f"p90 {figures['lock_hold_p90_ms']} ms"
     )
     print(f"  a booking through a new context (nothing cached): {figures['cold_booking_ms']} ms")
-    print(f"  load average before {load_before}, after {load_after}")
+    print(f"  {load.line()}")
     if args.json:
         print(json.dumps(figures))
     return 0

@@ -12,8 +12,9 @@ Measured in the same run, against a bare ``csv.reader`` pass over the same file:
 Each timing is the best of ``--repeat`` runs, the baseline and the work taken in turns (a
 shared machine is noisy), each after the disk has caught up with the step before it (so that
 no timing pays for writing out a store copied or checkpointed by another); both ratios refer
-to the best bare pass over either export. ``--rows N`` runs a
-smaller export; ``--json`` prints the figures as one JSON object on the last line.
+to the best bare pass over either export. The load average before and after is printed
+with the figures. ``--rows N`` runs a smaller export; ``--json`` prints the figures as one
+JSON object on the last line.
 
     python benchmarks/gtt_feed.py [--rows 1000000] [--agents-for-candidates 50000] [--json]
 """
@@ -54,6 +55,9 @@ from caredomain.roster.services import apply_gtt_file
 from caredomain.services import ServiceContext
 from caredomain_gtt import GttCsvReader
 from caredomain_sqlite import SqliteStore
+
+sys.path.insert(0, str(Path(__file__).parent))
+from machine import Load
 
 ZONE = ZoneInfo("Europe/Paris")
 FIRST_DAY = date(2026, 11, 2)
@@ -296,9 +300,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="best of N runs (5)")
     parser.add_argument("--json", action="store_true", help="print a JSON object last")
     args = parser.parse_args(argv)
+    load = Load.now()
     with tempfile.TemporaryDirectory(prefix="gtt-bench-") as folder:
         figures = feed_figures(args.rows, args.repeat, Path(folder))
     figures |= candidates_figures(args.agents_for_candidates, args.queries)
+    load = load.until_now()
+    figures["load"] = load.figures()
     print(
         f"export: {figures['rows']} rows ({figures['agents']} agents x {figures['days']} days), "
         f"{figures['file_mb']} MB"
@@ -317,6 +324,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{figures['candidates_ms']} ms, max {figures['candidates_max_ms']} ms (target < 1 ms); "
         f"index built in {figures['candidates_index_s']} s"
     )
+    print(load.line())
     if args.json:
         print(json.dumps(figures, sort_keys=True))
     return 0

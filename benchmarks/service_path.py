@@ -23,7 +23,8 @@ timed one by one on each side:
   second one file takes, whatever the number of processes);
 * ``cold_booking_ms`` — a booking through a new context, which has kept nothing: the
   settings read, checked and indexed again and the counter planned (reported, no target:
-  what the first booking of a process, or the first after a settings change, costs).
+  what the first booking of a process costs), and ``cold_lock_hold_ms``, how long it
+  holds the write lock (the settings are read ahead, before the lock is taken).
 
 The store runs with ``synchronous=normal`` unless ``--synchronous full``: with ``full``
 every commit waits for the disk to sync the write-ahead log, a few milliseconds on a
@@ -239,15 +240,18 @@ def rounds(sides: Sides, rounds: int, operations: int) -> dict[str, list[float]]
     return times
 
 
-def cold(sides: Sides, operations: int) -> list[float]:
+def cold(sides: Sides, operations: int) -> tuple[list[float], list[float]]:
     """Bookings each through a new context, whose cache is empty: the settings read,
-    checked and indexed, and the counter planned, again."""
+    checked and indexed, and the counter planned, again. Their times, and how long each
+    held the write lock."""
     found = []
+    held: list[float] = sides.context.store.held  # type: ignore[attr-defined]
+    first = len(held)
     for _ in range(operations):
         slot = sides.next_slot()
         context = evolve(sides.context, documents=DocumentCache())
         found.append(timed(functools.partial(sides.book_in_store, context=context), slot))
-    return found
+    return found, held[first:]
 
 
 def profile(sides: Sides, what: str, operations: int) -> None:
@@ -293,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
             load = Load.now()
             times = rounds(sides, args.rounds, args.operations)
             held = list(sides.context.store.held)  # type: ignore[attr-defined]
-            cold_times = cold(sides, min(5, args.operations))
+            cold_times, cold_held = cold(sides, min(5, args.operations))
             load = load.until_now()
         finally:
             sides.close()
@@ -310,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
         "booking_ratio": round(median["store_book"] / median["core_book"], 2),
         "query_ratio": round(median["store_query"] / median["core_query"], 2),
         "cold_booking_ms": round(statistics.median(cold_times) * 1000, 3),
+        "cold_lock_hold_ms": round(statistics.median(cold_held) * 1000, 3),
         "lock_hold_ms": round(statistics.median(held) * 1000, 3),
         "lock_hold_p90_ms": round(statistics.quantiles(held, n=10)[-1] * 1000, 3)
         if len(held) > 1
@@ -336,7 +341,10 @@ def main(argv: list[str] | None = None) -> int:
         f"  write lock held by a booking: median {figures['lock_hold_ms']} ms, "
         f"p90 {figures['lock_hold_p90_ms']} ms"
     )
-    print(f"  a booking through a new context (nothing cached): {figures['cold_booking_ms']} ms")
+    print(
+        f"  a booking through a new context (nothing cached): {figures['cold_booking_ms']} ms,"
+        f" the write lock held {figures['cold_lock_hold_ms']} ms"
+    )
     print(f"  {load.line()}")
     if args.json:
         print(json.dumps(figures))

@@ -51,6 +51,11 @@ class DocumentCache:
             self._entries.move_to_end(key)
             return entry[1]
 
+    def holds(self, key: Hashable) -> bool:
+        """Whether some version of document ``key`` is kept (not necessarily the current)."""
+        with self._lock:
+            return key in self._entries
+
     def put(self, key: Hashable, version: str, value: object) -> None:
         """Keep ``value`` as what document ``key`` gives at ``version`` (replacing any
         other version of it); forget the least recently used document beyond the size."""

@@ -32,7 +32,7 @@ from caredomain import (
 )
 from caredomain.calendar import WORKING_WEEK
 from caredomain.documents import DocumentCache
-from caredomain.errors import InvalidInput
+from caredomain.errors import Conflict, InvalidInput
 from caredomain.organisation import ConfigurationId
 from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import (
@@ -209,3 +209,31 @@ def test_a_save_in_another_store_is_seen_at_the_next_unit_of_work(tmp_path: Path
             assert uow.slots.settings_version(TOWN) not in {None, version}
         assert slot_settings(one, AGENT, TOWN) == town(1)
         assert free(one) == free(other) != before
+
+
+def test_a_new_context_reads_the_settings_before_it_takes_the_write_lock(tmp_path: Path) -> None:
+    path = tmp_path / "town.db"
+    with SqliteStore(path, timeout=0.2) as store:
+        setup = ServiceContext(store=store, clock=FixedClock(NOW))
+        calendar = OpeningCalendar(WORKING_WEEK)
+        configure_organisation(setup, ADMIN, Organisation(TOWN, "Mairie", PARIS, calendar))
+        configure_slots(setup, ADMIN, TOWN, town(0))
+        fresh = ServiceContext(store=store, clock=FixedClock(NOW))
+        counter_id, start = free(setup)[0]
+        # Another process holds the write lock: the read ahead, which takes none, is done
+        # before the booking waits for it.
+        with (
+            SqliteStore(path) as other,
+            other.unit_of_work(),
+            pytest.raises(Conflict, match="another writer held the database"),
+        ):
+            book_slot(
+                fresh,
+                AGENT,
+                TOWN,
+                counter_id=counter_id,
+                start=start,
+                beneficiary=Beneficiary("b", "Bénéficiaire"),
+                channel=Channel.BACK_OFFICE,
+            )
+        assert fresh.documents.holds(("slot settings", TOWN))

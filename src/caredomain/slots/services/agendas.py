@@ -32,11 +32,12 @@ from caredomain.access import Actor, base_of
 from caredomain.documents import DocumentCache
 from caredomain.events import Event
 from caredomain.organisation import Organisation, OrganisationId
+from caredomain.ports import Store
 from caredomain.slots.agenda import Agenda
 from caredomain.slots.appointments import Appointment
 from caredomain.slots.model import AppointmentId, CounterId
 from caredomain.slots.plan import CounterPlan, Plan
-from caredomain.slots.ports import PlanBasis, SlotsUnitOfWork
+from caredomain.slots.ports import PlanBasis, SlotsUnitOfWork, slots_unit_of_work
 from caredomain.slots.settings import SlotSettings
 from caredomain.slots.wallclock import day_clock
 
@@ -47,6 +48,7 @@ __all__ = [
     "load_agenda",
     "local_midnight",
     "no_seats",
+    "settings_read_ahead",
     "stored_settings",
     "upcoming",
 ]
@@ -240,6 +242,25 @@ class DerivedFromSettings:
         )
 
 
+def settings_read_ahead(
+    store: Store, actor: Actor, organisation_id: OrganisationId, documents: DocumentCache
+) -> None:
+    """Before a writing use case opens its unit of work: if ``documents`` keeps no version
+    of the organisation's settings (a process just started), read them in a read-only unit
+    of work, which takes no lock — so that the write lock is not held while 200 KB of
+    settings are parsed. Once any version is kept this does nothing: a newer one, rare, is
+    read under the lock as before."""
+    if documents.holds(_settings_key(organisation_id)):
+        return
+    with slots_unit_of_work(store, write=False) as uow:
+        base_of(actor, uow, organisation_id)  # of the actor's configuration, before any read
+        _derived(uow, organisation_id, documents)
+
+
+def _settings_key(organisation_id: OrganisationId) -> tuple[str, OrganisationId]:
+    return ("slot settings", organisation_id)
+
+
 def _derived(
     uow: SlotsUnitOfWork, organisation_id: OrganisationId, documents: DocumentCache | None
 ) -> DerivedFromSettings:
@@ -251,7 +272,7 @@ def _derived(
         return None if found is None else (found[0], DerivedFromSettings(found[1]))
 
     derived = documents.derived(
-        ("slot settings", organisation_id),
+        _settings_key(organisation_id),
         uow.slots.settings_version(organisation_id),
         load,
         DerivedFromSettings,

@@ -16,8 +16,9 @@ the bare way, then the same number through the outbox, then the other way round,
 
 The ratio is outbox throughput / bare throughput over all the rounds; the target is at least
 0.7. The lowest and highest ratio of a round are reported too (``round_ratios``). Queueing
-time is reported apart (``queue_per_s``): it belongs to the business transaction. With
-``--json`` the figures are printed as one JSON object on the last line.
+time is reported apart (``queue_per_s``): it belongs to the business transaction. The load
+average before and after is printed with the figures. With ``--json`` the figures are
+printed as one JSON object on the last line.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ from caredomain.notifications.services import NOTIFIER_ACTOR, dispatch_notificat
 from caredomain.services import ServiceContext
 from caredomain_messaging import SmtpSender
 from caredomain_sqlite import SqliteStore
+
+sys.path.insert(0, str(Path(__file__).parent))
+from machine import Load
 
 TARGET = 0.7
 
@@ -195,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         if server.stdout.readline().strip() != "ready":
             raise SystemExit("the SMTP server did not start")
         messages = _messages(args.messages, datetime.now(UTC))
+        load = Load.now()
         with tempfile.TemporaryDirectory(prefix="caredomain-bench-") as directory:
             bare, dispatched, queued, sent, ratios = _rounds(
                 port, messages, args.batch, args.rounds, Path(directory)
@@ -203,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         server.stdin.close()
         received = int(server.stdout.readline().strip() or 0)
         server.wait(timeout=60)
+    load = load.until_now()
     if sent != args.messages or received != 2 * args.messages:
         raise SystemExit(f"lost messages: outbox sent {sent}, server received {received}")
     figures = {
@@ -219,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         "rounds": len(ratios),
         "target": TARGET,
         "received": received,
+        "load": load.figures(),
     }
     print(f"{args.messages} mails to a local aiosmtpd server (batch {args.batch})")
     print(f"  bare smtplib loop  {figures['bare_per_s']:>9} mails/s  ({figures['bare_s']} s)")
@@ -229,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         f"  ratio {figures['ratio']} (target >= {TARGET}); "
         f"{figures['rounds']} interleaved rounds, from {low} to {high}"
     )
+    print(f"  {load.line()}")
     if args.json:
         print(json.dumps(figures))
     return 0

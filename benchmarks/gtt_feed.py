@@ -7,13 +7,18 @@ Measured in the same run, against a bare ``csv.reader`` pass over the same file:
 * ``reapply_ratio`` — the same for a later export of the same agent-days in which 1% of the
   codes changed (target: 2 or less);
 * ``candidates_ms`` — the candidates of one post among 50,000 agents, once the index is
-  built, in milliseconds (target: under 1).
+  built, in milliseconds (target: under 1);
+* ``peak_ratio`` — the peak resident memory of a process that applies an export of
+  5,000,000 rows to a new store, over that of one that applies 1,000,000 rows
+  (``--peak-rows SMALL,LARGE``; by default ``--rows`` and five times as many): memory
+  that grows with the export beyond the roster shows here (target: 1.5 or less).
 
 Each timing is the best of ``--repeat`` runs, the baseline and the work taken in turns (a
 shared machine is noisy), each after the disk has caught up with the step before it (so that
 no timing pays for writing out a store copied or checkpointed by another); both ratios refer
-to the best bare pass over either export. ``--rows N`` runs a
-smaller export; ``--json`` prints the figures as one JSON object on the last line.
+to the best bare pass over either export. The load average before and after is printed
+with the figures. ``--rows N`` runs a smaller export; ``--json`` prints the figures as one
+JSON object on the last line.
 
     python benchmarks/gtt_feed.py [--rows 1000000] [--agents-for-candidates 50000] [--json]
 """
@@ -27,6 +32,7 @@ import os
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -54,6 +60,9 @@ from caredomain.roster.services import apply_gtt_file
 from caredomain.services import ServiceContext
 from caredomain_gtt import GttCsvReader
 from caredomain_sqlite import SqliteStore
+
+sys.path.insert(0, str(Path(__file__).parent))
+from machine import Load
 
 ZONE = ZoneInfo("Europe/Paris")
 FIRST_DAY = date(2026, 11, 2)
@@ -208,6 +217,70 @@ def feed_figures(rows: int, repeat: int, work: Path) -> dict[str, float]:
     }
 
 
+def write_random_export(path: Path, agents: int, days: int, extracted: datetime) -> None:
+    """An export of ``agents`` x ``days`` random codes, written as it is drawn: the parent
+    process holds none of it."""
+    rnd = random.Random(2026)
+    with path.open("w", encoding="utf-8", newline="") as file:
+        file.write(f"Extraction;{extracted:%d/%m/%Y %H:%M}\r\n")
+        file.write("Matricule;Nom;Prénom;Date;Code\r\n")
+        texts = [(FIRST_DAY + timedelta(days=d)).strftime("%d/%m/%Y") for d in range(days)]
+        for a in range(agents):
+            head = f"M{a:06d};NOM{a};Prénom{a % 97};"
+            file.writelines(f"{head}{texts[d]};{rnd.choice(CODES)}\r\n" for d in range(days))
+
+
+def peak_child(export: Path, database: Path, agents: int) -> None:
+    """In a process of its own: a store with the catalogue and the agents, the export
+    applied to it; prints the process's peak resident memory in KiB."""
+    import resource
+
+    with SqliteStore(database) as store:
+        with store.unit_of_work() as uow:
+            uow.roster.save_catalogue(french_hospital_catalogue())
+            uow.roster.save_agents(
+                Agent(AgentId(f"M{a:06d}"), f"Agent {a}", SKILL_SETS[a % len(SKILL_SETS)])
+                for a in range(agents)
+            )
+            uow.commit()
+        reader = GttCsvReader()
+        clock = FixedClock(datetime(2026, 11, 1, 7, 0, tzinfo=ZONE))
+        run = apply_gtt_file(ServiceContext(store=store, clock=clock), reader.read, str(export))
+        assert run.report is not None, run
+        assert not run.report.refused, run.report.lines()
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+
+
+def peak_figures(sizes: tuple[int, int], work: Path) -> dict[str, object]:
+    """The peak memory of a process that applies an export of each size to a new store
+    (each in a fresh process, so that neither inherits the other's heap), and the larger
+    size's peak over the smaller's."""
+    peaks = []
+    for rows in sizes:
+        days = min(DAYS, rows)
+        agents = max(1, rows // days)
+        export, database = work / f"peak-{rows}.csv", work / f"peak-{rows}.db"
+        write_random_export(export, agents, days, datetime(2026, 11, 1, 6, 0, tzinfo=ZONE))
+        settle_disk()
+        child = subprocess.run(
+            [sys.executable, __file__, "--peak-child", str(export), str(database), str(agents)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if child.returncode != 0:
+            raise SystemExit(f"the apply of {rows} rows failed:\n{child.stderr}")
+        peaks.append(int(child.stdout.split()[-1]) / 1024)
+        export.unlink()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+    return {
+        "peak_rows": list(sizes),
+        "peak_mb": [round(peak, 1) for peak in peaks],
+        "peak_ratio": round(peaks[1] / peaks[0], 2),
+    }
+
+
 def candidates_figures(agents: int, queries: int) -> dict[str, float]:
     """A roster of ``agents`` over one week: codes for everyone (a fifth absent each day),
     a third of the agents posted each day, and posts left vacant to staff."""
@@ -294,11 +367,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agents-for-candidates", type=int, default=50_000)
     parser.add_argument("--queries", type=int, default=200, help="candidate queries timed")
     parser.add_argument("--repeat", type=int, default=5, help="best of N runs (5)")
+    parser.add_argument(
+        "--peak-rows",
+        default="",
+        help="the two export sizes whose peak memory is compared, as SMALL,LARGE "
+        "(default: --rows and five times --rows; 0 to skip)",
+    )
     parser.add_argument("--json", action="store_true", help="print a JSON object last")
+    parser.add_argument("--peak-child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.peak_child:
+        export, database, agents = args.peak_child
+        peak_child(Path(export), Path(database), int(agents))
+        return 0
+    if args.peak_rows == "0":
+        sizes = None
+    elif args.peak_rows:
+        small, _, large = args.peak_rows.partition(",")
+        sizes = (int(small), int(large))
+    else:
+        sizes = (args.rows, 5 * args.rows)
+    load = Load.now()
     with tempfile.TemporaryDirectory(prefix="gtt-bench-") as folder:
         figures = feed_figures(args.rows, args.repeat, Path(folder))
     figures |= candidates_figures(args.agents_for_candidates, args.queries)
+    if sizes is not None:
+        with tempfile.TemporaryDirectory(prefix="gtt-peak-") as folder:
+            figures |= peak_figures(sizes, Path(folder))
+    load = load.until_now()
+    figures["load"] = load.figures()
     print(
         f"export: {figures['rows']} rows ({figures['agents']} agents x {figures['days']} days), "
         f"{figures['file_mb']} MB"
@@ -317,6 +414,13 @@ def main(argv: list[str] | None = None) -> int:
         f"{figures['candidates_ms']} ms, max {figures['candidates_max_ms']} ms (target < 1 ms); "
         f"index built in {figures['candidates_index_s']} s"
     )
+    if sizes is not None:
+        small_mb, large_mb = figures["peak_mb"]  # type: ignore[misc]
+        print(
+            f"peak memory of an apply   {small_mb} MB at {sizes[0]} rows, {large_mb} MB at "
+            f"{sizes[1]} rows: ratio {figures['peak_ratio']} (target <= 1.5)"
+        )
+    print(load.line())
     if args.json:
         print(json.dumps(figures, sort_keys=True))
     return 0

@@ -19,7 +19,8 @@ machine's load falls on both alike), each figure the median of ``--rounds``:
 * ``engine_ratio`` — engine / bare (target: 3 or less); ``alerts`` — the alerts the engine
   gave in a round: exactly one per parent, checked (the script fails otherwise).
 
-With ``--json`` the figures are printed as one JSON object on the last line.
+The load average before and after is printed with the figures. With ``--json`` the figures
+are printed as one JSON object on the last line.
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ import argparse
 import itertools
 import json
 import statistics
+import sys
 import time
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -42,6 +45,9 @@ from caredomain.pickup import (
     Pickup,
     PickupAlertDue,
 )
+
+sys.path.insert(0, str(Path(__file__).parent))
+from machine import Load
 
 MONTREAL = ZoneInfo("America/Toronto")
 ANNOUNCED = datetime(2027, 3, 2, 16, 0, tzinfo=MONTREAL)
@@ -155,7 +161,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.parents < 1 or args.rounds < 1 or args.updates < args.parents:
         parser.error("--parents and --rounds must be at least 1, --updates at least --parents")
+    load = Load.now()
     figures = measure(args.parents, args.updates, args.rounds)
+    load = load.until_now()
+    figures["load"] = load.figures()
     print(
         f"{figures['parents']:,} parents, {figures['updates']:,} GPS updates,"
         f" median of {figures['rounds']} interleaved rounds"
@@ -170,6 +179,7 @@ def main() -> None:
         f"   ratio {figures['engine_ratio']}x (target <= 3)"
     )
     print(f"alerts {figures['alerts']:,} (one per parent: {figures['parents']:,})")
+    print(load.line())
     if args.json:
         print(json.dumps(figures, sort_keys=True))
 

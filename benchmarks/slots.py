@@ -11,7 +11,10 @@ Measured in the same run, so that a noisy machine does not matter:
 * ``refresh_one_ratio`` — the nightly refresh after one counter's reference week changed,
   over a full plan (target: under 1%).
 
-Each timing is the median of ``--repeat`` runs (the query and the refresh: of many more).
+Each ratio's two sides are timed in turns, ``--repeat`` rounds, the other side first every
+other round, so that the machine's load falls on both alike; each timing is the median of
+its rounds (the query: of 200 runs; a refresh round runs several refreshes). The load
+average before and after is printed with the figures.
 ``--counters N`` runs a smaller town; ``--json`` prints the figures as one JSON object on
 the last line.
 
@@ -23,10 +26,12 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from itertools import count
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -60,6 +65,9 @@ from caredomain.slots import (
 )
 from caredomain.slots.opening import last_day, week_text
 from caredomain.slots.wallclock import day_clock
+
+sys.path.insert(0, str(Path(__file__).parent))
+from machine import Load
 
 PARIS = ZoneInfo("Europe/Paris")
 TODAY = date(2026, 11, 23)  # a Monday; its two-month window has no change of offset
@@ -183,6 +191,29 @@ def timed(action: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return statistics.median(durations), result
 
 
+def interleaved(
+    first: Callable[[], Any], second: Callable[[], Any], repeat: int
+) -> tuple[float, float, Any, Any]:
+    """``first`` and ``second`` in turns (the other first every other round), so that the
+    machine's load falls on both alike: the median duration of each and their last
+    results."""
+    durations: tuple[list[float], list[float]] = ([], [])
+    results: list[Any] = [None, None]
+    for number in range(repeat):
+        order = (0, 1) if number % 2 == 0 else (1, 0)
+        for which in order:
+            action = (first, second)[which]
+            started = time.perf_counter()
+            results[which] = action()
+            durations[which].append(time.perf_counter() - started)
+    return (
+        statistics.median(durations[0]),
+        statistics.median(durations[1]),
+        results[0],
+        results[1],
+    )
+
+
 def book_a_fifth(agenda: Agenda, settings: SlotSettings, plan: Plan) -> int:
     """Book one seat of every fifth slot of the first 14 days, as the back office would."""
     agent = Actor(ActorId("agent"), {Role.ADMINISTRATOR}, configuration=ORGANISATION.configuration)
@@ -214,9 +245,12 @@ def book_a_fifth(agenda: Agenda, settings: SlotSettings, plan: Plan) -> int:
 def measure(counters: int, repeat: int) -> dict[str, Any]:
     settings = town(counters)
 
-    plan_s, plan = timed(lambda: plan_slots(ORGANISATION, fresh(settings), TODAY), repeat)
+    plan_s, naive_s, plan, naive_slots = interleaved(
+        lambda: plan_slots(ORGANISATION, fresh(settings), TODAY),
+        lambda: naive(settings, ORGANISATION, TODAY),
+        repeat,
+    )
     slots = plan.count()
-    naive_s, naive_slots = timed(lambda: naive(settings, ORGANISATION, TODAY), repeat)
 
     agenda = Agenda(ORGANISATION, settings, plan=plan)
     booked = book_a_fifth(agenda, settings, plan)
@@ -231,7 +265,6 @@ def measure(counters: int, repeat: int) -> dict[str, Any]:
 
     base = fresh(settings)
     planned = plan_slots(ORGANISATION, base, TODAY)
-    full_s, _ = timed(lambda: plan_slots(ORGANISATION, fresh(settings), TODAY), repeat)
     # One counter's reference week changes (a new application); each run refreshes a new
     # settings value, so that nothing of the change is computed in advance.
     change = WeekApplication(
@@ -240,7 +273,7 @@ def measure(counters: int, repeat: int) -> dict[str, Any]:
         TODAY,
         date(2027, 12, 31),
     )
-    runs = max(21, repeat)
+    runs = max(21, repeat) + repeat  # enough settings values for every refresh below
     change_s, changed = timed(lambda: [base.with_application(change) for _ in range(runs)], 1)
     pending = iter(changed)
 
@@ -248,7 +281,14 @@ def measure(counters: int, repeat: int) -> dict[str, Any]:
         update = refresh_plan(planned, ORGANISATION, next(pending), TODAY)
         assert list(update.changed) == [change.counter_id]
 
-    refresh_s, _ = timed(refresh_one, runs)
+    # The full plan and the refresh in turns, each the median of its runs.
+    per_round = max(1, runs // repeat)
+    full_s, refresh_s, _, _ = interleaved(
+        lambda: plan_slots(ORGANISATION, fresh(settings), TODAY),
+        lambda: [refresh_one() for _ in range(per_round)],
+        repeat,
+    )
+    refresh_s /= per_round
     return {
         "counters": counters,
         "slots": slots,
@@ -276,7 +316,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.counters < 1 or args.repeat < 1:
         parser.error("--counters and --repeat must be at least 1")
+    load = Load.now()
     figures = measure(args.counters, args.repeat)
+    load = load.until_now()
+    figures["load"] = load.figures()
     window = f"{TODAY.isoformat()} + 2m"
     print(f"{figures['counters']} counters, window {window}: {figures['slots']} slots")
     print(
@@ -293,6 +336,7 @@ def main() -> None:
         f"{figures['refresh_one_ratio']:.3%} of a full plan ({figures['full_plan_ms']} ms;"
         f" target < 1%); saving the change itself: {figures['change_one_ms']} ms"
     )
+    print(load.line())
     if args.json:
         print(json.dumps(figures, sort_keys=True))
 

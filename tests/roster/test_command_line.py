@@ -137,6 +137,10 @@ def test_the_benchmark_runs_on_a_small_export() -> None:
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout.splitlines()[-1])
     assert figures["rows"] == 2000
-    for key in ("apply_ratio", "reapply_ratio", "candidates_ms"):
+    for key in ("apply_ratio", "reapply_ratio", "candidates_ms", "peak_ratio"):
         assert figures[key] > 0
+    assert figures["peak_rows"] == [2000, 10000]
+    assert len(figures["peak_mb"]) == 2
     assert "bare csv.reader pass" in result.stdout
+    assert "peak memory of an apply" in result.stdout
+    assert "load average" in result.stdout

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC
@@ -24,6 +25,13 @@ def _int64(number: int) -> int:
     return max(-(2**63), min(number, 2**63 - 1))
 
 
+@functools.lru_cache(maxsize=64)
+def _organisation(document: str, organisation_id: str) -> Organisation:
+    """The organisation a stored text gives. Organisations are immutable values: the few
+    texts read last are structured once, not at every use case that reads their base."""
+    return loaded(document, Organisation, Text("organisation {id}", id=repr(organisation_id)))
+
+
 class SqlOrganisations:
     """:class:`~caredomain.ports.OrganisationRepository` over the ``organisations`` table."""
 
@@ -36,7 +44,7 @@ class SqlOrganisations:
         )
         if not rows:
             raise NotFound(Text("no organisation {id}", id=repr(organisation_id)))
-        return loaded(rows[0][0], Organisation, Text("organisation {id}", id=repr(organisation_id)))
+        return _organisation(rows[0][0], organisation_id)
 
     def add(self, organisation: Organisation) -> None:
         added = self._unit.change(

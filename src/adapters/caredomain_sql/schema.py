@@ -351,6 +351,18 @@ MIGRATIONS: tuple[Migration, ...] = (
         BEGIN SELECT RAISE(ABORT, 'the audit journal is append-only'); END;
         """,
     ),
+    Migration(
+        9,
+        "slot settings versioned: a random version written with every save",
+        """
+        CREATE TABLE slot_settings_versions (
+            organisation TEXT PRIMARY KEY NOT NULL,
+            version TEXT NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO slot_settings_versions (organisation, version)
+            SELECT organisation, 'migrated-' || organisation FROM slot_settings;
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

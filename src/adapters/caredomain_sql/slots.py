@@ -1,6 +1,9 @@
 """The appointment book's tables behind :class:`~caredomain.slots.ports.SlotRepository`.
 
-``slot_settings`` holds each organisation's settings as one JSON document; ``slot_plans``
+``slot_settings`` holds each organisation's settings as one JSON document;
+``slot_settings_versions`` the random version written with them at every save (schema
+version 8: a table of its own, so that reading it does not walk the document's pages);
+``slot_plans``
 the basis of its plan (the day, zone and calendar it was planned with), never the slots
 themselves; ``slot_appointments`` one row per appointment, with the columns the queries
 filter on beside its JSON document. A partial unique index on (organisation, counter,
@@ -10,6 +13,8 @@ transactions around it do: a violation becomes :class:`~caredomain.errors.Confli
 
 from __future__ import annotations
 
+import functools
+import secrets
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
 from typing import Any
@@ -52,13 +57,29 @@ class SqlSlots:
     # -- settings and plan ------------------------------------------------------------
 
     def settings(self, organisation_id: OrganisationId) -> SlotSettings | None:
+        found = self.versioned_settings(organisation_id)
+        return None if found is None else found[1]
+
+    def settings_version(self, organisation_id: OrganisationId) -> str | None:
         rows = self._unit.query(
-            "SELECT document FROM slot_settings WHERE organisation = ?", (organisation_id,)
+            "SELECT version FROM slot_settings_versions WHERE organisation = ?",
+            (organisation_id,),
+        )
+        return str(rows[0][0]) if rows else None
+
+    def versioned_settings(
+        self, organisation_id: OrganisationId
+    ) -> tuple[str, SlotSettings] | None:
+        rows = self._unit.query(
+            "SELECT version, document FROM slot_settings "
+            "JOIN slot_settings_versions USING (organisation) WHERE organisation = ?",
+            (organisation_id,),
         )
         if not rows:
             return None
+        version, document = rows[0]
         source = Text("slot settings of {organisation}", organisation=repr(organisation_id))
-        return structure(parsed(rows[0][0], source), SlotSettings, source=source)
+        return str(version), structure(parsed(document, source), SlotSettings, source=source)
 
     def save_settings(self, organisation_id: OrganisationId, settings: SlotSettings) -> None:
         self._unit.change(
@@ -66,21 +87,18 @@ class SqlSlots:
             "ON CONFLICT (organisation) DO UPDATE SET document = excluded.document",
             (organisation_id, as_json(settings)),
         )
+        # A random version, new at every save, in the same transaction.
+        self._unit.change(
+            "INSERT INTO slot_settings_versions (organisation, version) VALUES (?, ?) "
+            "ON CONFLICT (organisation) DO UPDATE SET version = excluded.version",
+            (organisation_id, secrets.token_hex(16)),
+        )
 
     def plan_basis(self, organisation_id: OrganisationId) -> PlanBasis | None:
         rows = self._unit.query(
             "SELECT planned_on, basis FROM slot_plans WHERE organisation = ?", (organisation_id,)
         )
-        if not rows:
-            return None
-        source = Text("slot plan of {organisation}", organisation=repr(organisation_id))
-        planned_on, basis = rows[0]
-        data = parsed(basis, source)
-        return PlanBasis(
-            structure(planned_on, date, source=source),
-            structure(data.get("zone"), ZoneInfo, source=source),
-            structure(data.get("calendar"), OpeningCalendar, source=source),
-        )
+        return _plan_basis(rows[0][0], rows[0][1], organisation_id) if rows else None
 
     def save_plan_basis(self, organisation_id: OrganisationId, basis: PlanBasis) -> None:
         document = as_json({"zone": basis.zone, "calendar": basis.calendar})
@@ -195,6 +213,19 @@ class SqlSlots:
                         start=appointment.start.isoformat(),
                     )
                 ) from error
+
+
+@functools.lru_cache(maxsize=64)
+def _plan_basis(planned_on: str, basis: str, organisation_id: str) -> PlanBasis:
+    """The basis a stored row gives: immutable, so the few rows read last are structured
+    once, not at every use case."""
+    source = Text("slot plan of {organisation}", organisation=repr(organisation_id))
+    data = parsed(basis, source)
+    return PlanBasis(
+        structure(planned_on, date, source=source),
+        structure(data.get("zone"), ZoneInfo, source=source),
+        structure(data.get("calendar"), OpeningCalendar, source=source),
+    )
 
 
 def _appointment(document: str, appointment_id: str) -> Appointment:

@@ -49,7 +49,11 @@ class Lent:
     def __init__(self, connection: sqlite3.Connection, location: SqliteLocation) -> None:
         self.connection = connection
         self.location = location
-        self.source = location.url()
+
+    @property
+    def source(self) -> str:
+        """The store's URL, for errors (written only when one needs it)."""
+        return self.location.url()
 
     def run(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
         with self.translated():
@@ -196,6 +200,7 @@ def _connect(location: SqliteLocation) -> sqlite3.Connection:
     try:
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute(f"PRAGMA cache_size = -{location.cache_mib * 1024}")
+        connection.execute(f"PRAGMA synchronous = {location.synchronous.upper()}")
         if not location.in_memory:
             _switch_to_wal(connection, location.timeout)
     except BaseException:

@@ -48,8 +48,9 @@ class SqliteStore(ClosingStore):
         timeout: float = DEFAULT_TIMEOUT,
         cache_mib: int = DEFAULT_CACHE_MIB,
         connections: int = DEFAULT_CONNECTIONS,
+        synchronous: str = "full",
     ) -> None:
-        self._location = SqliteLocation(os.fspath(path), timeout, cache_mib)
+        self._location = SqliteLocation(os.fspath(path), timeout, cache_mib, synchronous)
         self._connections = Connections(self._location, most=connections)
         try:
             first = self._connections.first()
@@ -63,7 +64,12 @@ class SqliteStore(ClosingStore):
     def from_url(cls, url: str) -> SqliteStore:
         """The store a ``sqlite://`` URL names (see :mod:`caredomain_sqlite.url`)."""
         location = SqliteLocation.parse(url)
-        return cls(location.path, timeout=location.timeout, cache_mib=location.cache_mib)
+        return cls(
+            location.path,
+            timeout=location.timeout,
+            cache_mib=location.cache_mib,
+            synchronous=location.synchronous,
+        )
 
     @property
     def url(self) -> str:

@@ -9,6 +9,7 @@ settings (:class:`~caredomain.notifications.settings.NotificationSettings`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -147,9 +148,12 @@ _GENERIC: Mapping[str, tuple[str | None, str]] = MappingProxyType(
 )
 
 
+@functools.lru_cache(maxsize=256)
 def default_texts(kind: EventKind, channel: str) -> Texts:
     """The default texts of ``kind`` on ``channel``; a kind registered without texts of
-    its own gets its label, so that it never fails to render."""
+    its own gets its label, so that it never fails to render. Parsed once per kind and
+    channel (both immutable): every message queued without saved texts asked for them
+    again, three times a booking."""
     texts = DEFAULT_TEXTS.get(kind.key, {}).get(channel)
     if texts is None:
         subject, body = _GENERIC.get(channel, (None, "{label}"))

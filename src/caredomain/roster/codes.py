@@ -12,6 +12,7 @@ training belong to the agent who holds them.
 
 from __future__ import annotations
 
+import functools
 import importlib.resources
 from collections.abc import Iterable, Iterator, Mapping
 from enum import StrEnum
@@ -194,9 +195,12 @@ def load_catalogue(text: str | bytes, *, source: str | None = None) -> CodeCatal
         raise error.located(source=source) from None
 
 
+@functools.cache
 def french_hospital_catalogue() -> CodeCatalogue:
     """The catalogue shipped with caredomain: codes common in French hospitals' GTT.
 
-    It is package data (``caredomain/data/gtt_codes_fr.toml``), read like a module is."""
+    It is package data (``caredomain/data/gtt_codes_fr.toml``), read like a module is:
+    once (an immutable value; every roster use case of a store without a catalogue of its
+    own asked for it, a millisecond each time)."""
     resource = importlib.resources.files("caredomain.data").joinpath(FRENCH_HOSPITAL_CATALOGUE)
     return load_catalogue(resource.read_text("utf-8"), source=FRENCH_HOSPITAL_CATALOGUE)

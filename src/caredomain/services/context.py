@@ -9,6 +9,7 @@ from typing import Protocol
 from attrs import field, frozen
 
 from caredomain.clock import Clock, SystemClock
+from caredomain.documents import DocumentCache
 from caredomain.events import Event
 from caredomain.ports import Store, UnitOfWork
 
@@ -38,7 +39,9 @@ class ServiceContext:
     passes :meth:`caredomain.plugins.Plugins.publish` so that plugins see them.
     ``notifier``, when set, queues the notifications the events call for in the same unit
     of work, just before it commits (an :class:`EventQueue`, such as
-    :class:`caredomain.notifications.Notifier`).
+    :class:`caredomain.notifications.Notifier`). ``documents`` keeps what use cases derive
+    from large stored documents (the slot settings) while their stored version does not
+    change (:mod:`caredomain.documents`): share the context to share it.
     """
 
     store: Store
@@ -46,6 +49,7 @@ class ServiceContext:
     new_id: Callable[[], str] = _new_id
     publish: Callable[[Event], object] = _ignore
     notifier: EventQueue | None = None
+    documents: DocumentCache = field(factory=DocumentCache, eq=False, repr=False)
 
     def commit(self, uow: UnitOfWork, events: Iterable[Event]) -> None:
         """Journal ``events`` in ``uow``, queue their notifications, commit, then publish."""

@@ -74,7 +74,22 @@ class SlotRepository(Protocol):
         ...
 
     def save_settings(self, organisation_id: OrganisationId, settings: SlotSettings) -> None:
-        """Replace the settings; the order of the week applications is kept."""
+        """Replace the settings; the order of the week applications is kept. A new
+        version is saved with them, in the same statement (:meth:`settings_version`)."""
+        ...
+
+    def settings_version(self, organisation_id: OrganisationId) -> str | None:
+        """The version of the saved settings, or ``None`` if there are none: a token new
+        at every save and never reused, on this store or any other (a random one, say), so
+        that what was derived from settings of one version serves as long as it is the
+        current one (:class:`~caredomain.documents.DocumentCache`)."""
+        ...
+
+    def versioned_settings(
+        self, organisation_id: OrganisationId
+    ) -> tuple[str, SlotSettings] | None:
+        """The saved settings with their version, read together (one statement or one
+        snapshot), or ``None`` if there are none."""
         ...
 
     def plan_basis(self, organisation_id: OrganisationId) -> PlanBasis | None:

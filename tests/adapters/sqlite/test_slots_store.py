@@ -3,6 +3,7 @@ the queries by need, and the unique seat that makes a double booking impossible.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
@@ -25,6 +26,7 @@ from caredomain import (
     OrganisationId,
     ReferenceWeek,
 )
+from caredomain.serialization import unstructure
 from caredomain.slots import (
     Appointment,
     AppointmentId,
@@ -44,6 +46,7 @@ from caredomain.slots import (
 )
 from caredomain.slots.ports import PlanBasis
 from caredomain_sqlite import SqliteStore
+from caredomain_sqlite.migrations import MIGRATIONS, migrate
 
 PARIS = ZoneInfo("Europe/Paris")
 TORONTO = ZoneInfo("America/Toronto")
@@ -267,3 +270,29 @@ def test_a_damaged_document_is_reported_by_name(store: SqliteStore, path: Path) 
         connection.commit()
     with store.unit_of_work(write=False) as uow, pytest.raises(InvalidInput, match="'a-1'"):
         uow.slots.appointment(TOWN, AppointmentId("a-1"))
+
+
+def test_settings_saved_before_schema_9_get_a_version_and_each_save_a_new_one(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    old = [migration for migration in MIGRATIONS if migration.version < 9]
+    with closing(sqlite3.connect(path, isolation_level=None)) as connection:
+        migrate(connection, source="old", migrations=tuple(old))
+        document = json.dumps(unstructure(SlotSettings()))
+        connection.execute("INSERT INTO slot_settings VALUES ('town', ?)", (document,))
+    with SqliteStore(path) as store:
+        with store.unit_of_work(write=False) as uow:
+            version = uow.slots.settings_version(OrganisationId("town"))
+            assert version == "migrated-town"  # the migration's, unlike any save's
+            assert uow.slots.versioned_settings(OrganisationId("town")) == (version, SlotSettings())
+            assert uow.slots.settings_version(OrganisationId("nowhere")) is None
+            assert uow.slots.versioned_settings(OrganisationId("nowhere")) is None
+        seen = {version}
+        for _ in range(3):
+            with store.unit_of_work() as uow:
+                uow.slots.save_settings(OrganisationId("town"), SlotSettings())
+                uow.commit()
+            with store.unit_of_work(write=False) as uow:
+                seen.add(uow.slots.settings_version(OrganisationId("town")))
+        assert len(seen) == 4  # the same settings saved again: a new version all the same

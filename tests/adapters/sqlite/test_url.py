@@ -47,6 +47,7 @@ def test_sqlalchemy_style_urls_are_understood(url: str, path: str, timeout: floa
         ("sqlite:///care.db?mode=ro", "unknown parameter"),
         ("sqlite:///care.db?cache_mib=big", "whole number"),
         ("sqlite:///care.db?cache_mib=0", "1 to 65536"),
+        ("sqlite:///care.db?synchronous=off", "full or normal"),
         ("sqlite:///care.db?timeout", "malformed query"),
         ("sqlite:///care.db?=&", "malformed query"),
         ("sqlite:///care%00.db", "NUL"),
@@ -80,6 +81,17 @@ def test_the_page_cache_is_sized_by_the_url() -> None:
     assert SqliteLocation.parse(url) == SqliteLocation("care.db", 0.5, 8)
     assert SqliteLocation.parse(url).url() == url
     assert SqliteLocation.parse("sqlite:///care.db").cache_mib == 64
+
+
+def test_when_a_commit_waits_for_the_disk_is_set_by_the_url(tmp_path: Path) -> None:
+    url = "sqlite:///care.db?synchronous=normal"
+    assert SqliteLocation.parse(url) == SqliteLocation("care.db", synchronous="normal")
+    assert SqliteLocation.parse(url).url() == url
+    assert SqliteLocation.parse("sqlite:///care.db").synchronous == "full"
+    for mode, pragma in (("full", 2), ("normal", 1)):
+        store = SqliteStore(tmp_path / f"{mode}.db", synchronous=mode)
+        with store, store.unit_of_work(write=False) as uow:
+            assert uow.query("PRAGMA synchronous") == [(pragma,)]
 
 
 def test_the_plugin_is_declared_in_the_caredomain_entry_point_group() -> None:

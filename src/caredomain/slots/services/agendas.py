@@ -8,6 +8,11 @@ the start of today (it may deprogram any of them). Years of past appointments ar
 read, except the one a use case names. The plan is rebuilt for the counters whose seats
 are read, and for every counter only when the planning may change.
 
+The settings are read, checked and indexed once per version (:func:`stored_settings`,
+:mod:`caredomain.documents`): while they do not change, every use case sharing the
+context reuses them, their parsed reference weeks, their index, and the plans rebuilt
+from them (:class:`DerivedFromSettings`).
+
 When the organisation's zone or calendar is no longer the one its slots were planned
 with (it was changed outside the appointment services, by
 :func:`~caredomain.services.configure_organisation`), the agenda catches up on load: a
@@ -16,6 +21,7 @@ refresh deprograms what the change removed, and the next write saves it with its
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Collection, Iterable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -23,13 +29,15 @@ from zoneinfo import ZoneInfo
 from attrs import evolve, frozen
 
 from caredomain.access import Actor, base_of
+from caredomain.documents import DocumentCache
 from caredomain.events import Event
 from caredomain.organisation import Organisation, OrganisationId
+from caredomain.ports import Store
 from caredomain.slots.agenda import Agenda
 from caredomain.slots.appointments import Appointment
 from caredomain.slots.model import AppointmentId, CounterId
-from caredomain.slots.plan import Plan
-from caredomain.slots.ports import PlanBasis, SlotsUnitOfWork
+from caredomain.slots.plan import CounterPlan, Plan
+from caredomain.slots.ports import PlanBasis, SlotsUnitOfWork, slots_unit_of_work
 from caredomain.slots.settings import SlotSettings
 from caredomain.slots.wallclock import day_clock
 
@@ -40,6 +48,8 @@ __all__ = [
     "load_agenda",
     "local_midnight",
     "no_seats",
+    "settings_read_ahead",
+    "stored_settings",
     "upcoming",
 ]
 
@@ -95,9 +105,11 @@ class LoadedAgenda:
         new_id: Callable[[], str],
         seats: ScopeOf,
         appointments: Iterable[Appointment] | Callable[[SlotSettings], Iterable[Appointment]] = (),
+        documents: DocumentCache | None = None,
     ) -> None:
         self.organisation = base_of(actor, uow, organisation_id)
-        self.settings = uow.slots.settings(organisation_id) or SlotSettings()
+        derived = _derived(uow, organisation_id, documents)
+        self.settings = derived.settings
         basis = uow.slots.plan_basis(organisation_id)
         behind = basis is not None and not basis.matches(self.organisation)
         if behind:  # the catching-up refresh may deprogram any upcoming appointment
@@ -108,7 +120,7 @@ class LoadedAgenda:
         if basis is not None:
             # Only the counters whose seats are read: those the use case lists or books.
             only = frozenset() if wanted is None else wanted.counters
-            self.plan = basis.rebuild(self.organisation, self.settings, only=only)
+            self.plan = derived.plan(basis, self.organisation, only)
         read = list(appointments(self.settings) if callable(appointments) else appointments)
         if wanted is not None:
             read += uow.slots.appointments(
@@ -158,14 +170,114 @@ def load_agenda(
     new_id: Callable[[], str],
     seats: ScopeOf,
     appointments: Iterable[Appointment] | Callable[[SlotSettings], Iterable[Appointment]] = (),
+    documents: DocumentCache | None = None,
 ) -> LoadedAgenda:
     """Read an organisation's agenda with the seats ``seats`` asks for, and
     ``appointments``: those a use case names, or a function of the stored settings
     that reads them — once ``actor`` is known to be of the organisation's configuration
-    (:func:`~caredomain.access.base_of`), before anything else of it is read."""
+    (:func:`~caredomain.access.base_of`), before anything else of it is read. With
+    ``documents`` (the context's), settings of a version read before are not read again."""
     return LoadedAgenda(
-        uow, actor, organisation_id, now=now, new_id=new_id, seats=seats, appointments=appointments
+        uow,
+        actor,
+        organisation_id,
+        now=now,
+        new_id=new_id,
+        seats=seats,
+        appointments=appointments,
+        documents=documents,
     )
+
+
+def stored_settings(
+    uow: SlotsUnitOfWork, organisation_id: OrganisationId, documents: DocumentCache | None
+) -> SlotSettings:
+    """The organisation's saved settings (empty if none): those ``documents`` keeps for
+    their current version, else read, checked and indexed again, and kept."""
+    return _derived(uow, organisation_id, documents).settings
+
+
+class DerivedFromSettings:
+    """What use cases derive from one version of an organisation's settings: the settings
+    themselves (their index, parsed weeks and per-counter inputs memoized on them), and the
+    counters' plans rebuilt from them, by basis. Settings and plans are immutable, so that
+    every unit of work that reads this version shares them; a counter is planned once per
+    basis, whichever use case asks first."""
+
+    def __init__(self, settings: SlotSettings) -> None:
+        self.settings = settings
+        self._basis: PlanBasis | None = None
+        self._planned: Plan | None = None  # the day, zone, calendar, horizon and open days
+        self._counters: dict[CounterId, CounterPlan] = {}
+        self._lock = threading.Lock()
+        self._position = {counter.id: n for n, counter in enumerate(settings.counters)}
+
+    def plan(
+        self, basis: PlanBasis, organisation: Organisation, only: Collection[CounterId] | None
+    ) -> Plan:
+        """:meth:`PlanBasis.rebuild`, each counter planned once per basis."""
+        known = self.settings.fingerprints()
+        if only is None:
+            wanted = list(known)
+        else:  # in the settings' order, as the planner gives them
+            wanted = sorted((c for c in set(only) if c in known), key=self._position.__getitem__)
+        with self._lock:
+            if self._basis != basis:
+                self._basis, self._planned, self._counters = basis, None, {}
+            planned, counters = self._planned, dict(self._counters)
+        missing = [c for c in wanted if c not in counters]
+        if planned is None or missing:
+            planned = basis.rebuild(
+                organisation, self.settings, only=None if only is None else missing
+            )
+            counters.update(planned.counters)
+            with self._lock:
+                if self._basis == basis:
+                    self._planned = self._planned or planned
+                    self._counters.update(planned.counters)
+        return evolve(
+            planned,
+            counters={c: counters[c] for c in wanted},
+            fingerprints={c: known[c] for c in wanted},
+        )
+
+
+def settings_read_ahead(
+    store: Store, actor: Actor, organisation_id: OrganisationId, documents: DocumentCache
+) -> None:
+    """Before a writing use case opens its unit of work: if ``documents`` keeps no version
+    of the organisation's settings (a process just started), read them in a read-only unit
+    of work, which takes no lock — so that the write lock is not held while 200 KB of
+    settings are parsed. Once any version is kept this does nothing: a newer one, rare, is
+    read under the lock as before."""
+    if documents.holds(_settings_key(organisation_id)):
+        return
+    with slots_unit_of_work(store, write=False) as uow:
+        base_of(actor, uow, organisation_id)  # of the actor's configuration, before any read
+        _derived(uow, organisation_id, documents)
+
+
+def _settings_key(organisation_id: OrganisationId) -> tuple[str, OrganisationId]:
+    return ("slot settings", organisation_id)
+
+
+def _derived(
+    uow: SlotsUnitOfWork, organisation_id: OrganisationId, documents: DocumentCache | None
+) -> DerivedFromSettings:
+    if documents is None:
+        return DerivedFromSettings(uow.slots.settings(organisation_id) or SlotSettings())
+
+    def load() -> tuple[str, DerivedFromSettings] | None:
+        found = uow.slots.versioned_settings(organisation_id)
+        return None if found is None else (found[0], DerivedFromSettings(found[1]))
+
+    derived = documents.derived(
+        _settings_key(organisation_id),
+        uow.slots.settings_version(organisation_id),
+        load,
+        DerivedFromSettings,
+    )
+    return derived or DerivedFromSettings(SlotSettings())
 
 
 def _on_wall_clock(appointment: Appointment, zone: ZoneInfo) -> Appointment:

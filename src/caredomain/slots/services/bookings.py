@@ -27,6 +27,7 @@ from caredomain.slots.services.agendas import (
     SeatScope,
     load_agenda,
     no_seats,
+    settings_read_ahead,
 )
 from caredomain.slots.services.queries import authorize_channel
 
@@ -54,6 +55,7 @@ def book_slot(
     loser gets :class:`~caredomain.errors.SlotTaken`, a ``Conflict``."""
     authorize_channel(actor, channel)
     now = context.clock.now()
+    settings_read_ahead(context.store, actor, organisation_id, context.documents)
     with slots_unit_of_work(context.store) as uow:
         loaded = load_agenda(
             uow,
@@ -62,6 +64,7 @@ def book_slot(
             now=now,
             new_id=context.new_id,
             seats=_one_slot(counter_id, start),
+            documents=context.documents,
         )
         appointment = loaded.agenda.book(
             actor,
@@ -92,6 +95,7 @@ def reschedule_appointment(
     previous date is kept for merge field {7}."""
     authorize_channel(actor, channel)
     now = context.clock.now()
+    settings_read_ahead(context.store, actor, organisation_id, context.documents)
     with slots_unit_of_work(context.store) as uow:
         loaded = load_agenda(
             uow,
@@ -101,6 +105,7 @@ def reschedule_appointment(
             new_id=context.new_id,
             seats=_one_slot(counter_id, start),
             appointments=[uow.slots.appointment(organisation_id, appointment_id)],
+            documents=context.documents,
         )
         moved = loaded.agenda.reschedule(
             actor,
@@ -127,6 +132,7 @@ def cancel_appointment(
     """Cancel: on the portal by the citizen, in the back office by an agent."""
     authorize_channel(actor, channel)
     now = context.clock.now()
+    settings_read_ahead(context.store, actor, organisation_id, context.documents)
     with slots_unit_of_work(context.store) as uow:
         loaded = _one_appointment(context, uow, actor, organisation_id, appointment_id, now=now)
         cancelled = loaded.agenda.cancel(
@@ -146,6 +152,7 @@ def mark_appointment_no_show(
     """Record that the citizen did not come ("Absence"), once the appointment has started."""
     authorize_action(actor, Action.APPOINTMENT_MANAGE)
     now = context.clock.now()
+    settings_read_ahead(context.store, actor, organisation_id, context.documents)
     with slots_unit_of_work(context.store) as uow:
         loaded = _one_appointment(context, uow, actor, organisation_id, appointment_id, now=now)
         missed = loaded.agenda.mark_no_show(actor, appointment_id, now=now, new_id=context.new_id)
@@ -177,4 +184,5 @@ def _one_appointment(
         new_id=context.new_id,
         seats=no_seats,
         appointments=lambda _: [uow.slots.appointment(organisation_id, appointment_id)],
+        documents=context.documents,
     )

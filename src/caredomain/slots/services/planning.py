@@ -32,7 +32,12 @@ from caredomain.slots.appointments import Appointment
 from caredomain.slots.configuration import Reconfigured
 from caredomain.slots.deprogramming import Deprogramming, RefreshReport
 from caredomain.slots.ports import SlotsUnitOfWork, slots_unit_of_work
-from caredomain.slots.services.agendas import LoadedAgenda, load_agenda, upcoming
+from caredomain.slots.services.agendas import (
+    LoadedAgenda,
+    load_agenda,
+    stored_settings,
+    upcoming,
+)
 from caredomain.slots.settings import SlotSettings
 from caredomain.text import Text
 
@@ -71,7 +76,7 @@ def slot_settings(
     authorize_action(actor, Action.CALENDAR_VIEW)
     with slots_unit_of_work(context.store, write=False) as uow:
         base_of(actor, uow, organisation_id)
-        return uow.slots.settings(organisation_id) or SlotSettings()
+        return stored_settings(uow, organisation_id, context.documents)
 
 
 @checked
@@ -186,7 +191,13 @@ def refresh_slots(
     now = context.clock.now()
     with slots_unit_of_work(context.store) as uow:
         loaded = load_agenda(
-            uow, actor, organisation_id, now=now, new_id=context.new_id, seats=upcoming(now)
+            uow,
+            actor,
+            organisation_id,
+            now=now,
+            new_id=context.new_id,
+            seats=upcoming(now),
+            documents=context.documents,
         )
         report = loaded.agenda.refresh(now, new_id=context.new_id)
         context.commit(uow, loaded.save(uow))
@@ -260,4 +271,5 @@ def _planning_agenda(
         new_id=context.new_id,
         seats=upcoming(now),
         appointments=of_removed_counters,
+        documents=context.documents,
     )

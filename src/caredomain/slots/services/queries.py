@@ -67,7 +67,13 @@ def free_slots(
 
     with slots_unit_of_work(context.store, write=False) as uow:
         loaded = load_agenda(
-            uow, actor, organisation_id, now=now, new_id=context.new_id, seats=seats
+            uow,
+            actor,
+            organisation_id,
+            now=now,
+            new_id=context.new_id,
+            seats=seats,
+            documents=context.documents,
         )
     agenda = loaded.agenda
     _authorize_viewing(actor, agenda.settings.type(type_id), channel, agenda.organisation)
@@ -102,7 +108,13 @@ def why_no_slot(
 
     with slots_unit_of_work(context.store, write=False) as uow:
         loaded = load_agenda(
-            uow, actor, organisation_id, now=now, new_id=context.new_id, seats=seats
+            uow,
+            actor,
+            organisation_id,
+            now=now,
+            new_id=context.new_id,
+            seats=seats,
+            documents=context.documents,
         )
     agenda = loaded.agenda
     settings = agenda.settings
@@ -140,6 +152,7 @@ def find_appointment(
             new_id=context.new_id,
             seats=no_seats,
             appointments=lambda _: [uow.slots.appointment(organisation_id, appointment_id)],
+            documents=context.documents,
         )
     appointment = loaded.agenda.appointment(appointment_id)
     settings = loaded.agenda.settings

@@ -303,6 +303,7 @@ def test_the_demo_writes_its_sample_files_for_a_pip_user(tmp_path: Path) -> None
     assert written == [
         "GTT_20261122_180000.csv",
         "GTT_20261123_100000.csv",
+        "access_catalogue.toml",
         "gtt_codes_fr.toml",
         "sample_agency.toml",
         "sample_daycare.toml",

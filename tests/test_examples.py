@@ -16,6 +16,22 @@ STORIES = sorted(
 
 # What each story must print, so that a story silently doing nothing fails.
 EXPECTED = {
+    "eig_administrator.py": [
+        "ville-metz: bases ['metz-ccas', 'metz-etat-civil'], administrator Marie DUPONT",
+        "2024-05-15 console password: Administrator mode opened (console-password)",
+        "users: ['Jean-François KERSERHO', 'Marie DUPONT']",
+        "2024-08-01 console password: refused: wrong password: since 2024-07-01 only the "
+        "administrator's own password opens Administrator mode",
+        "2024-08-01 her password: Administrator mode opened (administrator-password)",
+        "Nancy's users: refused: mdupont may not act on configuration ville-nancy: it is not "
+        "of mdupont's configuration",
+        "console without a window: refused: after the transition the console opens only "
+        "through a break-glass intervention",
+        "console in the window until 07:35 UTC; actions journaled: 1",
+        "break-glass closed, report sent to mdupont@metz.fr",
+        "audit: 16 entries, verified: True",
+        "after an edit: edited: entry 15 was edited",
+    ],
     "write_a_plugin.py": [
         "plugin audit_trail: caredomain_feed_readers, caredomain_on_event, caredomain_senders",
         '"kind": "OrganisationConfigured"',

@@ -25,7 +25,7 @@ from caredomain.access.modes import Mode
 from caredomain.errors import InvalidInput, NotFound
 
 SHIPPED = (resources.files("caredomain.data") / CATALOGUE_FILE).read_text("utf-8")
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "access-support.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "access.md"
 
 RELEASES = [f"{y}.{m:02d}" for y in (2022, 2023, 2024) for m in range(1, 13)][:31]
 """Every month from 2022.01 to 2024.07, the catalogue's version."""

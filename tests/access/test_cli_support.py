@@ -122,7 +122,7 @@ def test_route_in_french(tmp_path: Path) -> None:
     result = _caredomain(*REFERRAL, cwd=tmp_path, lang="fr")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("suite : refer_to_administrator (renvoyer l'appelant vers")
+    assert lines[0].startswith("issue : refer_to_administrator (renvoyer l'appelant vers")
     assert lines[2] == "ticket T-118 : N1, clôturé"
     assert "  en copie : Claire Dubois" in lines
     assert lines[-1] == (

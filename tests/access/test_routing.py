@@ -28,7 +28,7 @@ from caredomain.access.routing import (
 from caredomain.access.tickets import Level, TicketStatus, Window
 from caredomain.errors import InvalidInput, NotFound
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "access-support.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "access.md"
 AT = datetime(2024, 5, 15, 9, 30, tzinfo=UTC)
 ANY = "*"
 

@@ -322,6 +322,35 @@ MIGRATIONS: tuple[Migration, ...] = (
         ) WITHOUT ROWID;
         """,
     ),
+    Migration(
+        8,
+        "access rights: configurations, users, attempts, sessions, break-glass, the audit journal",
+        """
+        CREATE TABLE access_configurations (
+            id TEXT PRIMARY KEY NOT NULL,
+            document TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE access_records (
+            configuration TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            id TEXT NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (configuration, kind, id)
+        ) WITHOUT ROWID;
+        CREATE TABLE access_audit (
+            configuration TEXT NOT NULL,
+            sequence INTEGER NOT NULL CHECK (sequence >= 1),
+            kind TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (configuration, sequence)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER access_audit_no_update BEFORE UPDATE ON access_audit
+        BEGIN SELECT RAISE(ABORT, 'the audit journal is append-only'); END;
+        CREATE TRIGGER access_audit_no_delete BEFORE DELETE ON access_audit
+        BEGIN SELECT RAISE(ABORT, 'the audit journal is append-only'); END;
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -13,6 +13,7 @@ from typing import Generic, Self, TypeVar
 from caredomain.errors import Forbidden
 from caredomain.ports import EventJournal, OrganisationRepository
 from caredomain.text import Text
+from caredomain_sql.access import SqlAccess
 from caredomain_sql.interventions import SqlInterventions
 from caredomain_sql.journal import SqlEventJournal, SqlOrganisations
 from caredomain_sql.outbox import SqlNotifications
@@ -53,6 +54,7 @@ class UnitLife(Generic[C]):
         self.slots = SqlSlots(statements)
         self.interventions = SqlInterventions(statements)
         self.pickup = SqlPickup(statements)
+        self.access = SqlAccess(statements)
 
     def _roster(self, statements: Statements) -> SqlRoster:
         return SqlRoster(statements)

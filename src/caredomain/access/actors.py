@@ -23,6 +23,10 @@ class Role(StrEnum):
     MANAGER = "manager"  # runs a ward, a counter service, a daycare, an agency
     AGENT = "agent"  # back-office staff acting for citizens, caregivers, educators
     CITIZEN = "citizen"  # a member of the public acting for themselves
+    # Seed 002: the vendor's support technicians ("techniciens EIG"). They hold no
+    # customer's role: they configure configurations, enter console mode, and run
+    # break-glass interventions (caredomain.access.breakglass).
+    TECHNICIAN = "technician"
 
 
 @frozen(field_transformer=checked_fields)

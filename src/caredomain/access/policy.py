@@ -76,6 +76,12 @@ class Action(StrEnum):
     PICKUP_APPROVE = "pickup.approve"  # approvals, activation mails, moving between groups
     PICKUP_ANNOUNCE = "pickup.announce"  # what parents send through HopHop: its system actor
     PICKUP_ATTEND = "pickup.attend"  # an installation's alerts and Call, Ready, Departed
+    # Configurations, their administrator, modes, break-glass and audit (seed 002).
+    ACCESS_CONFIGURE = "access.configure"  # the vendor: configurations, bases, designation
+    ACCESS_ADMINISTER = "access.administer"  # the designated administrator: users, password
+    ACCESS_ENTER = "access.enter"  # enter console or Administrator mode
+    ACCESS_BREAKGLASS = "access.breakglass"  # break-glass console interventions
+    ACCESS_AUDIT = "access.audit"  # read and verify a configuration's audit journal
 
 
 def _services(value: Iterable[str]) -> frozenset[str]:
@@ -142,6 +148,24 @@ def _staff(actor: Actor, resource: Resource) -> bool:
     return actor.has(Role.ADMINISTRATOR) or bool(actor.services & resource.services)
 
 
+def _designated(actor: Actor, resource: Resource) -> bool:
+    """Seed 002: the administrator a configuration designated (``resource.owner``)."""
+    return (
+        actor.has(Role.ADMINISTRATOR)
+        and resource.owner is not None
+        and (resource.owner == actor.id)
+    )
+
+
+def _enters(actor: Actor, resource: Resource) -> bool:
+    """Console mode is the technicians'; Administrator mode is the designated
+    administrator's, and a technician's while the console password opens it (the
+    passwords and the transition decide: caredomain.access.sessions)."""
+    if actor.has(Role.TECHNICIAN):
+        return True
+    return resource.id == "administrator" and _designated(actor, resource)
+
+
 def _counter_managers(actor: Actor, resource: Resource) -> bool:
     # Seed 003: a type that names no services is open to every service, so to every manager.
     return actor.has(Role.ADMINISTRATOR) or (
@@ -153,7 +177,9 @@ def _counter_managers(actor: Actor, resource: Resource) -> bool:
 POLICY: Mapping[Action, Rule] = MappingProxyType(
     {
         Action.ORGANISATION_CONFIGURE: any_of(Role.ADMINISTRATOR),
-        Action.CALENDAR_VIEW: any_of(Role.ADMINISTRATOR, Role.MANAGER, Role.AGENT, Role.CITIZEN),
+        Action.CALENDAR_VIEW: any_of(
+            Role.ADMINISTRATOR, Role.MANAGER, Role.AGENT, Role.CITIZEN, Role.TECHNICIAN
+        ),
         # Seed 003: the global administrator holds the appointment configuration; counters
         # are also open to managers of the services the type is restricted to (all, if none).
         Action.SLOT_CONFIGURE: any_of(Role.ADMINISTRATOR),
@@ -206,6 +232,18 @@ POLICY: Mapping[Action, Rule] = MappingProxyType(
         Action.PICKUP_ANNOUNCE: any_of(Role.ADMINISTRATOR),
         Action.PICKUP_ATTEND: Rule(
             frozenset({Role.ADMINISTRATOR, Role.MANAGER, Role.AGENT}), _staff
+        ),
+        # Seed 002: the vendor's technicians set configurations up and record the
+        # administrator the customer designated, run break-glass interventions and read the
+        # audit; only the designated administrator (resource.owner) creates users and sets
+        # her password, and reads her configuration's audit. Mode entry: see _enters.
+        Action.ACCESS_CONFIGURE: any_of(Role.TECHNICIAN),
+        Action.ACCESS_ADMINISTER: Rule(frozenset({Role.ADMINISTRATOR}), _designated),
+        Action.ACCESS_ENTER: Rule(frozenset({Role.ADMINISTRATOR, Role.TECHNICIAN}), _enters),
+        Action.ACCESS_BREAKGLASS: any_of(Role.TECHNICIAN),
+        Action.ACCESS_AUDIT: Rule(
+            frozenset({Role.ADMINISTRATOR, Role.TECHNICIAN}),
+            lambda actor, resource: actor.has(Role.TECHNICIAN) or _designated(actor, resource),
         ),
     }
 )

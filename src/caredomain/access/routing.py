@@ -13,7 +13,7 @@ Administrator mode cannot do it, the ticket goes N3 and R&D under "Système appl
 written request becomes a paid SP ticket with a quote, then a scheduled intervention with a
 person of the customer present, and a report.
 
-The decision, first rule that applies (the whole table is in docs/access-support.md)::
+The decision, first rule that applies (the whole table is in docs/access.md)::
 
     no manual intervention needed                 -> ANSWER
     function absent from Administrator mode:

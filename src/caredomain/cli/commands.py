@@ -50,6 +50,9 @@ COMMANDS: dict[str, Command] = {
     ),
     "access": Command(
         "caredomain.cli.access",
-        N_("access rights: the function catalogue, support call routing"),
+        N_(
+            "access rights: configurations and their administrator, modes, break-glass "
+            "interventions, audit, the function catalogue, support call routing"
+        ),
     ),
 }

@@ -16,6 +16,7 @@ from attrs import evolve
 from caredomain.__about__ import __version__
 from caredomain.access import Actor
 from caredomain.calendar import Closure, OpeningCalendar
+from caredomain.cli.access_demo import access_chapter
 from caredomain.cli.commands import COMMANDS
 from caredomain.cli.common import Console, sqlite_url
 from caredomain.cli.demo_run import DemoRun, sample_configuration, write_samples
@@ -163,3 +164,4 @@ CHAPTERS.append(notifications_chapter)
 CHAPTERS.append(roster_chapter)
 CHAPTERS.append(visits_chapter)
 CHAPTERS.append(pickup_chapter)
+CHAPTERS.append(access_chapter)

@@ -36,7 +36,7 @@ def admin() -> Actor:
     return Actor.administrator(configuration=ConfigurationId("sarreguemines"))
 
 
-def run_all(commands: list[list[str]], timeout: float = 120) -> list[str]:
+def run_all(commands: list[list[str]], timeout: float = 300) -> list[str]:
     """Run the commands at once; their outputs, sorted. Each must exit 0."""
     workers = [
         subprocess.Popen(

@@ -23,6 +23,10 @@ it checks:
   number already held is a ``Conflict``;
 * rosters: agents, plannings, posts with their holders, and the GTT records read back;
 * pickups: an inbound message id is remembered once;
+* access: configurations and their users read back, each user in her configuration only;
+  the audit journal reads back in sequence order, per configuration, its last entry
+  included, and an entry number already written is a ``Conflict`` that leaves the unit
+  usable;
 * a read-only unit refuses every write with ``Forbidden``.
 """
 
@@ -35,6 +39,9 @@ from zoneinfo import ZoneInfo
 
 from attrs import evolve
 
+from caredomain.access.audit import AuditKind, chained
+from caredomain.access.configurations import Configuration, User, UserId
+from caredomain.access.ports import access_unit_of_work
 from caredomain.errors import CareDomainError, Conflict, Forbidden
 from caredomain.interventions.log_entries import LogEntry
 from caredomain.interventions.model import (
@@ -48,7 +55,7 @@ from caredomain.interventions.model import (
 )
 from caredomain.interventions.ports import interventions_unit_of_work
 from caredomain.notifications.ports import notifications_unit_of_work
-from caredomain.organisation import OrganisationId
+from caredomain.organisation import ConfigurationId, OrganisationId
 from caredomain.pickup.model import Installation, InstallationId
 from caredomain.pickup.ports import pickup_unit_of_work
 from caredomain.ports import Store
@@ -87,7 +94,8 @@ def _opened(make_store: Callable[[], Store]) -> Iterator[Store]:
 
 def check_repositories(make_store: Callable[[], Store]) -> None:
     """Every check of this module, each on a new store from ``make_store``."""
-    for check in (check_slots, check_punch_log, check_roster, check_pickup_and_settings):
+    checks = (check_slots, check_punch_log, check_roster, check_pickup_and_settings, check_access)
+    for check in checks:
         with _opened(make_store) as store:
             check(store)
 
@@ -245,3 +253,32 @@ def check_pickup_and_settings(store: Store) -> None:
     with notifications_unit_of_work(store, write=False) as uow:
         assert uow.notifications.settings_data(TOWN) == {"events": {"created": ["sms"]}}
         assert uow.notifications.settings_data(OTHER) is None
+
+
+# -- access ---------------------------------------------------------------------------------
+
+
+def check_access(store: Store) -> None:
+    metz, nancy = ConfigurationId("metz"), ConfigurationId("nancy")
+    at = datetime(2024, 8, 1, 9, tzinfo=UTC)
+    first = chained(None, metz, at=at, kind=AuditKind.CONFIGURED, actor="eig")
+    second = chained(first, metz, at=at, kind=AuditKind.USER_CREATED, actor="mdupont")
+    elsewhere = chained(None, nancy, at=at, kind=AuditKind.CONFIGURED, actor="eig")
+    marie = User(UserId("mdupont"), metz, "Marie DUPONT")
+    with access_unit_of_work(store) as uow:
+        uow.access.save_configuration(Configuration(metz, "Ville de Metz"))
+        uow.access.save_configuration(Configuration(nancy, "Ville de Nancy"))
+        uow.access.save_user(marie)
+        for entry in (first, elsewhere, second):
+            uow.access.append_audit(entry)
+        with _raises(Conflict):
+            uow.access.append_audit(second)
+        uow.commit()
+    with access_unit_of_work(store, write=False) as uow:
+        assert [c.id for c in uow.access.configurations()] == [metz, nancy]
+        assert uow.access.users(metz) == [marie]
+        assert uow.access.users(nancy) == []
+        assert uow.access.audit(metz) == [first, second]
+        assert uow.access.audit(nancy) == [elsewhere]
+        assert uow.access.last_audit(metz) == second
+        assert uow.access.last_audit(ConfigurationId("toul")) is None

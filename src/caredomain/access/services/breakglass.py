@@ -18,7 +18,7 @@ from caredomain.access.breakglass import (
 )
 from caredomain.access.modes import Mode
 from caredomain.access.policy import Action, authorize, authorize_action
-from caredomain.access.ports import access_unit_of_work
+from caredomain.access.ports import AccessUnitOfWork, access_unit_of_work
 from caredomain.access.services.common import (
     configuration_resource,
     journal,
@@ -27,7 +27,7 @@ from caredomain.access.services.common import (
 )
 from caredomain.access.sessions import SessionId
 from caredomain.arguments import checked
-from caredomain.errors import Conflict, Forbidden
+from caredomain.errors import Conflict, Forbidden, InvalidInput
 from caredomain.organisation import ConfigurationId
 from caredomain.services.context import ServiceContext
 from caredomain.text import Text
@@ -57,18 +57,26 @@ def _step(
     now = context.clock.now()
     with access_unit_of_work(context.store) as uow:
         record = change(uow.access.breakglass(configuration_id, record_id), now)
-        uow.access.save_breakglass(record)
-        details = {"breakglass": record.id, "step": record.state.value, **details}
-        journal(
-            uow,
-            configuration_id,
-            AuditKind.BREAKGLASS_STEP,
-            at=now,
-            actor=actor.id,
-            details=details,
-        )
+        _kept(uow, actor, record, AuditKind.BREAKGLASS_STEP, now=now, details=details)
         context.commit(uow, [])
     return record
+
+
+def _kept(
+    uow: AccessUnitOfWork,
+    actor: Actor,
+    record: BreakGlass,
+    kind: AuditKind,
+    *,
+    now: datetime,
+    details: dict[str, str],
+) -> None:
+    """Save ``record`` and journal what was done to it (a step also names the state it
+    reached)."""
+    uow.access.save_breakglass(record)
+    step = {"step": record.state.value} if kind is AuditKind.BREAKGLASS_STEP else {}
+    details = {"breakglass": record.id, **step, **details}
+    journal(uow, record.configuration, kind, at=now, actor=actor.id, details=details)
 
 
 @checked
@@ -85,21 +93,8 @@ def request_breakglass(
     with access_unit_of_work(context.store) as uow:
         uow.access.configuration(configuration_id)
         record = BreakGlass(BreakGlassId(context.new_id()), configuration_id, request)
-        uow.access.save_breakglass(record)
-        details = {
-            "breakglass": record.id,
-            "step": record.state.value,
-            "request": request.reference,
-            "received_on": request.received_on.isoformat(),
-        }
-        journal(
-            uow,
-            configuration_id,
-            AuditKind.BREAKGLASS_STEP,
-            at=now,
-            actor=actor.id,
-            details=details,
-        )
+        details = {"request": request.reference, "received_on": request.received_on.isoformat()}
+        _kept(uow, actor, record, AuditKind.BREAKGLASS_STEP, now=now, details=details)
         context.commit(uow, [])
     return record
 
@@ -193,15 +188,8 @@ def close_breakglass(
     with access_unit_of_work(context.store) as uow:
         record = uow.access.breakglass(configuration_id, record_id)
         closed = record.closed(Report(report, sent_to, now))
-        uow.access.save_breakglass(closed)
-        details = {
-            "breakglass": record.id,
-            "actions": str(closed.actions),
-            "report_sent_to": sent_to,
-        }
-        journal(
-            uow, configuration_id, AuditKind.WINDOW_CLOSED, at=now, actor=actor.id, details=details
-        )
+        details = {"actions": str(closed.actions), "report_sent_to": sent_to}
+        _kept(uow, actor, closed, AuditKind.WINDOW_CLOSED, now=now, details=details)
         context.commit(uow, [])
     return closed
 
@@ -219,7 +207,7 @@ def act_in_window(
     authorize_action(actor, Action.ACCESS_BREAKGLASS)
     authorize(actor, Action.ACCESS_BREAKGLASS, configuration_resource(configuration_id))
     if not action.strip():
-        raise Forbidden(Text("say what the action is"))
+        raise InvalidInput(Text("say what the action is"), field="action", text=action)
     now = context.clock.now()
     with access_unit_of_work(context.store) as uow:
         held = session_of(
@@ -234,11 +222,8 @@ def act_in_window(
             acted = record.acted(now)
         except Conflict as refusal:
             raise Forbidden(refusal.args[0]) from None
-        uow.access.save_breakglass(acted)
-        details = {"breakglass": record.id, "session": session, "action": action.strip()}
-        journal(
-            uow, configuration_id, AuditKind.WINDOW_ACTION, at=now, actor=actor.id, details=details
-        )
+        details = {"session": session, "action": action.strip()}
+        _kept(uow, actor, acted, AuditKind.WINDOW_ACTION, now=now, details=details)
         context.commit(uow, [])
     return acted
 

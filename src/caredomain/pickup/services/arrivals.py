@@ -15,7 +15,6 @@ from caredomain.access import (
     Actor,
     ActorId,
     Everywhere,
-    Resource,
     Role,
     authorize,
     authorize_action,
@@ -25,12 +24,13 @@ from caredomain.arguments import checked
 from caredomain.errors import NotFound
 from caredomain.events import Event
 from caredomain.geo import GeoPoint
-from caredomain.organisation import ConfigurationId, OrganisationId
+from caredomain.organisation import OrganisationId
 from caredomain.pickup.approvals import check_may_announce, photo_changed
 from caredomain.pickup.events import ChildUnmatched, PickupAnnounced
 from caredomain.pickup.model import AccountSettings, Child, ChildId, InstallationId, ParentId
 from caredomain.pickup.pickups import ArrivalMode, Pickup, check_call_window
 from caredomain.pickup.ports import PickupUnitOfWork, pickup_unit_of_work
+from caredomain.pickup.services.configuring import daycare_resource
 from caredomain.pickup.sync import differences
 from caredomain.services.context import ServiceContext
 from caredomain.text import Text
@@ -75,10 +75,6 @@ class Announcement:
     unmatched: tuple[str, ...]
 
 
-def _daycare(organisation_id: str, configuration: ConfigurationId | None) -> Resource:
-    return Resource("daycare", organisation_id, configuration=configuration)
-
-
 @checked
 def announce_pickup(
     context: ServiceContext,
@@ -103,7 +99,7 @@ def announce_pickup(
     expected = arrival if arrival is not None else at + (travel or timedelta(0))
     with pickup_unit_of_work(context.store) as uow:
         configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
-        authorize(actor, Action.PICKUP_ANNOUNCE, _daycare(organisation_id, configuration))
+        authorize(actor, Action.PICKUP_ANNOUNCE, daycare_resource(organisation_id, configuration))
         if not uow.pickup.remember(organisation_id, inbound_id):
             return Announcement((), ())
         zone = uow.organisations.get(OrganisationId(organisation_id)).zone
@@ -190,7 +186,7 @@ def hophop_parent(
     authorize_action(actor, Action.PICKUP_ANNOUNCE)
     with pickup_unit_of_work(context.store, write=False) as uow:
         configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
-        authorize(actor, Action.PICKUP_ANNOUNCE, _daycare(organisation_id, configuration))
+        authorize(actor, Action.PICKUP_ANNOUNCE, daycare_resource(organisation_id, configuration))
         parents = uow.pickup.parents(organisation_id)
     wanted = email.strip().casefold()
     for parent in sorted(parents, key=lambda p: p.id):
@@ -217,7 +213,7 @@ def report_position(
     authorize_action(actor, Action.PICKUP_ANNOUNCE)
     with pickup_unit_of_work(context.store) as uow:
         configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
-        authorize(actor, Action.PICKUP_ANNOUNCE, _daycare(organisation_id, configuration))
+        authorize(actor, Action.PICKUP_ANNOUNCE, daycare_resource(organisation_id, configuration))
         if not uow.pickup.remember(organisation_id, inbound_id):
             return []
         events: list[Event] = []
@@ -244,7 +240,7 @@ def cancel_pickups(
     authorize_action(actor, Action.PICKUP_ANNOUNCE)
     with pickup_unit_of_work(context.store) as uow:
         configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
-        authorize(actor, Action.PICKUP_ANNOUNCE, _daycare(organisation_id, configuration))
+        authorize(actor, Action.PICKUP_ANNOUNCE, daycare_resource(organisation_id, configuration))
         if not uow.pickup.remember(organisation_id, inbound_id):
             return []
         events: list[Event] = []
@@ -270,7 +266,7 @@ def parent_photo_changed(
     authorize_action(actor, Action.PICKUP_ANNOUNCE)
     with pickup_unit_of_work(context.store) as uow:
         configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
-        authorize(actor, Action.PICKUP_ANNOUNCE, _daycare(organisation_id, configuration))
+        authorize(actor, Action.PICKUP_ANNOUNCE, daycare_resource(organisation_id, configuration))
         if not uow.pickup.remember(organisation_id, inbound_id):
             return
         for child_id in children:
@@ -287,7 +283,7 @@ def tick_pickups(context: ServiceContext, actor: Actor, organisation_id: str) ->
     now = context.clock.now()
     with pickup_unit_of_work(context.store) as uow:
         configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
-        authorize(actor, Action.PICKUP_ANNOUNCE, _daycare(organisation_id, configuration))
+        authorize(actor, Action.PICKUP_ANNOUNCE, daycare_resource(organisation_id, configuration))
         events: list[Event] = []
         for pickup in uow.pickup.open_pickups(organisation_id):
             changed = pickup.tick(now, context.new_id)

@@ -45,7 +45,8 @@ __all__ = [
 ]
 
 
-def _daycare(organisation_id: str, configuration: ConfigurationId | None) -> Resource:
+def daycare_resource(organisation_id: str, configuration: ConfigurationId | None) -> Resource:
+    """A daycare, as the access policy sees it: a base of its configuration."""
     return Resource("daycare", organisation_id, configuration=configuration)
 
 
@@ -78,7 +79,7 @@ def set_up_daycare(
     authorize_action(actor, Action.PICKUP_CONFIGURE)
     with pickup_unit_of_work(context.store) as uow:
         configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
-        authorize(actor, Action.PICKUP_CONFIGURE, _daycare(organisation_id, configuration))
+        authorize(actor, Action.PICKUP_CONFIGURE, daycare_resource(organisation_id, configuration))
         uow.organisations.get(OrganisationId(organisation_id))
         repository = uow.pickup
         for installation in installations:
@@ -111,7 +112,7 @@ def link_account(
     authorize_action(actor, Action.PICKUP_CONFIGURE)
     with pickup_unit_of_work(context.store, write=False) as uow:
         configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
-        authorize(actor, Action.PICKUP_CONFIGURE, _daycare(organisation_id, configuration))
+        authorize(actor, Action.PICKUP_CONFIGURE, daycare_resource(organisation_id, configuration))
         _installation(uow, organisation_id, installation)
         taken = [
             other
@@ -166,7 +167,7 @@ def hophop_accounts(
     authorize_action(actor, Action.PICKUP_CONFIGURE)
     with pickup_unit_of_work(context.store, write=False) as uow:
         configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
-        authorize(actor, Action.PICKUP_CONFIGURE, _daycare(organisation_id, configuration))
+        authorize(actor, Action.PICKUP_CONFIGURE, daycare_resource(organisation_id, configuration))
         return [
             (installation, uow.pickup.account(organisation_id, installation.id))
             for installation in uow.pickup.installations(organisation_id)
@@ -195,7 +196,7 @@ def sync_hophop(
     authorize_action(actor, Action.PICKUP_CONFIGURE)
     with pickup_unit_of_work(context.store, write=False) as uow:
         configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
-        authorize(actor, Action.PICKUP_CONFIGURE, _daycare(organisation_id, configuration))
+        authorize(actor, Action.PICKUP_CONFIGURE, daycare_resource(organisation_id, configuration))
         organisation = uow.organisations.get(OrganisationId(organisation_id))
         repository = uow.pickup
         installations = {i.id: i for i in repository.installations(organisation_id)}

@@ -182,7 +182,11 @@ def feed_figures(rows: int, repeat: int, work: Path) -> dict[str, float]:
         with SqliteStore(database) as store:
             context = ServiceContext(store=store, clock=clock)
             run = apply_gtt_file(
-                context, reader.read, str(export), recognise=reader.read_recognising
+                context,
+                reader.read,
+                str(export),
+                recognise=reader.read_recognising,
+                chunks=reader.read_chunks,
             )
             assert run.report is not None, run
             assert not run.report.refused, run.report.lines()
@@ -245,7 +249,13 @@ def peak_child(export: Path, database: Path, agents: int) -> None:
             uow.commit()
         reader = GttCsvReader()
         clock = FixedClock(datetime(2026, 11, 1, 7, 0, tzinfo=ZONE))
-        run = apply_gtt_file(ServiceContext(store=store, clock=clock), reader.read, str(export))
+        run = apply_gtt_file(
+            ServiceContext(store=store, clock=clock),
+            reader.read,
+            str(export),
+            recognise=reader.read_recognising,
+            chunks=reader.read_chunks,
+        )
         assert run.report is not None, run
         assert not run.report.refused, run.report.lines()
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)

@@ -11,7 +11,7 @@ file that the next run recognises and only moves.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
@@ -35,6 +35,8 @@ class ExportReader(Protocol):
     def read(self, source: str) -> FeedBatch: ...
 
     def read_recognising(self, source: str, known: Mapping[bytes, str]) -> FeedBatch: ...
+
+    def read_chunks(self, source: str, known: Mapping[bytes, str]) -> Iterator[FeedBatch]: ...
 
 
 class GttFolder:
@@ -62,6 +64,9 @@ class GttFolder:
 
     def read_recognising(self, source: str, known: Mapping[bytes, str]) -> FeedBatch:
         return self.reader.read_recognising(source, known)
+
+    def read_chunks(self, source: str, known: Mapping[bytes, str]) -> Iterator[FeedBatch]:
+        return self.reader.read_chunks(source, known)
 
     def size(self, source: str) -> int:
         try:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -31,9 +32,10 @@ from typing import TYPE_CHECKING, TextIO, cast
 from caredomain.errors import InvalidInput, excerpt
 from caredomain.roster.batch import FeedBatch, FeedRejection, RunColumn
 from caredomain.text import Text, counted
+from caredomain_gtt.chunks import agent_blocks, agent_reader, csv_lines
 from caredomain_gtt.columns import Days, column_reader
 from caredomain_gtt.folder import GttFolder
-from caredomain_gtt.runs import RunLayout, read_by_runs
+from caredomain_gtt.runs import RunLayout, read_by_runs, runs_batch
 from caredomain_gtt.settings import Extraction, GttSettings
 
 if TYPE_CHECKING:
@@ -80,24 +82,83 @@ class GttCsvReader:
             return batch
         with self._body(path) as reader:
             batch = self._fast(
-                path, reader, columns, width, header_line=first_line, extracted_at=extracted_at
+                path, reader, columns, width, line=body_line, extracted_at=extracted_at
             )
         if batch is not None:
             return batch
         with self._body(path) as reader:
-            agents, days, codes, lines, rejected = self._row_by_row(
-                path, reader, columns, width, first_line
+            return self._row_by_row(
+                path, reader, columns, width, line=body_line, extracted_at=extracted_at
             )
-        return FeedBatch(
+
+    def read_chunks(self, source: str, known: Mapping[bytes, str]) -> Iterator[FeedBatch]:
+        """The file's batch in chunks of about ``chunk_bytes`` (:class:`GttSettings`), each
+        ending with an agent's last line (:mod:`caredomain_gtt.chunks`), read as
+        :meth:`read_recognising` reads a whole file; one empty batch for a file of no rows.
+        The file stays open until the last chunk is taken or the iterator is closed."""
+        path = Path(source)
+        with self._open(path) as file:
+            extracted_at, first_line = self._preamble(path, file)
+            reader = csv.reader(file, delimiter=self.settings.delimiter)
+            columns, width = self._columns(path, reader, first_line)
+            line = first_line + reader.line_num
+        layout = self._layout(columns, width)
+        try:
+            raw = path.open("rb")
+        except OSError as error:
+            raise self._unopened(path, error) from None
+        with raw:
+            for _ in range(line - 1):
+                raw.readline()
+            chunks = 0
+            for data in agent_blocks(raw, agent_reader(layout), self.settings.chunk_bytes):
+                yield self._chunk(
+                    path, data, layout, line=line, extracted_at=extracted_at, known=known
+                )
+                line += csv_lines(data)
+                chunks += 1
+            if not chunks:
+                yield self._chunk(
+                    path, b"", layout, line=line, extracted_at=extracted_at, known=known
+                )
+
+    def _chunk(
+        self,
+        path: Path,
+        data: bytes,
+        layout: RunLayout,
+        *,
+        line: int,
+        extracted_at: datetime,
+        known: Mapping[bytes, str],
+    ) -> FeedBatch:
+        """The batch of one chunk, whose first line is ``line``, read as :meth:`_read` reads
+        a whole body: by runs, else in one pass, else row by row."""
+        strict = self.settings.strict
+        batch = runs_batch(
             str(path),
-            extracted_at,
-            agents,
-            days,
-            codes,
-            lines,
-            rejected=rejected,
-            strict=settings.strict,
+            data,
+            0,
+            layout,
+            Days(self.settings.date_formats),
+            body_line=line,
+            known=known,
+            extracted_at=extracted_at,
+            strict=strict,
         )
+        if batch is not None:
+            return batch
+        columns, width = layout.columns, layout.width
+        with self._translated(path):
+            batch = self._fast(
+                path, _rows(data, layout), columns, width, line=line, extracted_at=extracted_at
+            )
+            if batch is not None:
+                return batch
+            rows = _rows(data, layout)
+            return self._row_by_row(
+                path, rows, columns, width, line=line, extracted_at=extracted_at
+            )
 
     def _layout(self, columns: tuple[int, int, int], width: int) -> RunLayout:
         """How this file's lines read, for :func:`~caredomain_gtt.runs.read_by_runs`."""
@@ -136,21 +197,28 @@ class GttCsvReader:
             # Python function, "utf-8" in C, which a million-row export notices.
             file = path.open(encoding="utf-8" if with_bom else encoding, newline="")
         except OSError as error:
-            raise InvalidInput(
-                Text("cannot open: {reason}", reason=error.strerror), source=str(path)
-            ) from None
-        try:
+            raise self._unopened(path, error) from None
+        with file, self._translated(path):
             if with_bom and file.read(1) != BOM:
                 file.seek(0)
             yield file
+
+    @staticmethod
+    def _unopened(path: Path, error: OSError) -> InvalidInput:
+        return InvalidInput(Text("cannot open: {reason}", reason=error.strerror), source=str(path))
+
+    @contextmanager
+    def _translated(self, path: Path) -> Iterator[None]:
+        """A byte the encoding cannot read, or text :mod:`csv` cannot, as
+        :class:`~caredomain.errors.InvalidInput` naming the file."""
+        try:
+            yield
         except UnicodeDecodeError:
             raise self._undecodable(path) from None
         except csv.Error as error:
             raise InvalidInput(
                 Text("not readable as CSV: {reason}", reason=str(error)), source=str(path)
             ) from None
-        finally:
-            file.close()
 
     @contextmanager
     def _body(self, path: Path) -> Iterator[Reader]:
@@ -290,12 +358,14 @@ class GttCsvReader:
         columns: tuple[int, int, int],
         width: int,
         *,
-        header_line: int,
+        line: int,
         extracted_at: datetime,
     ) -> FeedBatch | None:
-        """The batch in one pass, or ``None`` if any row needs a closer look. The agents
-        come out as runs (an export lists each agent's days together), and the distinct days
-        as the reader met them."""
+        """The batch of the rows ``reader`` has left, the first on line ``line``, in one
+        pass, or ``None`` if any row needs a closer look. The agents come out as runs (an
+        export lists each agent's days together), and the distinct days as the reader met
+        them."""
+        before = reader.line_num
         run_agents: list[str] = []
         run_starts: list[int] = []
         days: list[date | None] = []
@@ -306,18 +376,17 @@ class GttCsvReader:
             loop(reader, run_agents.append, run_starts.append, day_of, days, codes)
         except ValueError:  # a row with more or fewer fields
             return None
-        if reader.line_num != len(codes) + 1:
+        if reader.line_num - before != len(codes):
             return None  # blank lines, or a field over several lines
         if "" in run_agents or "" in codes or None in day_of.values():
             return None
-        first = header_line + 1
         return FeedBatch(
             str(path),
             extracted_at,
             RunColumn(run_agents, run_starts, len(codes)),
             days,
             codes,
-            range(first, first + len(codes)),
+            range(line, line + len(codes)),
             strict=self.settings.strict,
             distinct_days=frozenset(cast(dict[str, date], day_of).values()),
         )
@@ -328,8 +397,12 @@ class GttCsvReader:
         reader: Reader,
         columns: tuple[int, int, int],
         width: int,
-        header_line: int,
-    ) -> tuple[list[str], list[date], list[str], list[int], list[FeedRejection]]:
+        *,
+        line: int,
+        extracted_at: datetime,
+    ) -> FeedBatch:
+        """The batch of the rows ``reader`` has left, the first on line ``line``, each bad
+        row rejected with its line and why."""
         settings = self.settings
         agent_at, day_at, code_at = columns
         day_of = Days(settings.date_formats)
@@ -338,7 +411,7 @@ class GttCsvReader:
         codes: list[str] = []
         lines: list[int] = []
         rejected: list[FeedRejection] = []
-        offset = header_line - 1
+        offset = line - 1 - reader.line_num
         previous_end = reader.line_num
         for row in reader:
             line = offset + previous_end + 1
@@ -382,7 +455,22 @@ class GttCsvReader:
             days.append(day)
             codes.append(code)
             lines.append(line)
-        return agents, days, codes, lines, rejected
+        return FeedBatch(
+            str(path),
+            extracted_at,
+            agents,
+            days,
+            codes,
+            lines,
+            rejected=rejected,
+            strict=settings.strict,
+        )
+
+
+def _rows(data: bytes, layout: RunLayout) -> Reader:
+    """The rows of a chunk of the body."""
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=layout.encoding, newline="")
+    return csv.reader(text, delimiter=layout.delimiter)
 
 
 def _shown(formats: Sequence[str]) -> str:

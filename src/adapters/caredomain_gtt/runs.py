@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from _csv import Reader
     from hashlib import _Hash
 
-__all__ = ["RunLayout", "read_by_runs"]
+__all__ = ["RunLayout", "read_by_runs", "runs_batch"]
 
 VERSION = b"caredomain-gtt-runs/1"
 """Changes whenever what a digest stands for changes: older digests then match nothing."""
@@ -130,7 +130,37 @@ def read_by_runs(
     except OSError:
         return None
     start = _line_offset(data, body_line)
-    if start is None or start == len(data):
+    if start is None:
+        return None
+    return runs_batch(
+        str(path),
+        data,
+        start,
+        layout,
+        day_of,
+        body_line=body_line,
+        known=known,
+        extracted_at=extracted_at,
+        strict=strict,
+    )
+
+
+def runs_batch(
+    source: str,
+    data: bytes,
+    start: int,
+    layout: RunLayout,
+    day_of: Mapping[str, date | None],
+    *,
+    body_line: int,
+    known: Mapping[bytes, str],
+    extracted_at: datetime,
+    strict: bool,
+) -> FeedBatch | None:
+    """:func:`read_by_runs` of the bytes ``data`` of ``source``, whose rows start at offset
+    ``start``, on line ``body_line``: a whole body, or a chunk of it
+    (:mod:`caredomain_gtt.chunks`)."""
+    if start == len(data):
         return None
     if not data.endswith(b"\n"):
         data += b"\n"
@@ -154,7 +184,7 @@ def read_by_runs(
     if waiting and not columns.parse(waiting):
         return None
     recognised = [run for run in found if run is not None]
-    return columns.batch(str(path), extracted_at, strict, recognised)
+    return columns.batch(source, extracted_at, strict, recognised)
 
 
 class _Runs:

@@ -25,6 +25,9 @@ key                       meaning                                         defaul
                           ``lenient``: good rows applied, bad reported
 ``trim``                  ``yes``: remove spaces around matricules and    ``no``
                           codes (for a GTT that pads its fields)
+``chunk_bytes``           bytes of the file applied at a time (each       ``4194304``
+                          chunk ends with an agent's last line): what
+                          an apply holds in memory beside the roster
 ========================  ==============================================  =====================
 
 Column headers are matched ignoring case and surrounding spaces. Values are otherwise taken
@@ -53,6 +56,7 @@ _ENCODINGS = {
     "iso8859-1": "latin-1",
 }
 _DELIMITERS = {"tab": "\t", "\\t": "\t"}
+_MAX_CHUNK = 1 << 30
 _DATE_FORMATS = {"dd/mm/yyyy": "%d/%m/%Y", "iso": "iso", "yyyy-mm-dd": "iso"}
 KEYS = frozenset(
     {
@@ -68,6 +72,7 @@ KEYS = frozenset(
         "zone",
         "policy",
         "trim",
+        "chunk_bytes",
     }
 )
 
@@ -152,6 +157,7 @@ class GttSettings:
     zone: ZoneInfo = field(default=ZoneInfo("Europe/Paris"))
     strict: bool = True
     trim: bool = False
+    chunk_bytes: int = 4 << 20
 
     @property
     def header_pattern(self) -> str:
@@ -196,6 +202,18 @@ class GttSettings:
                 zone=_zone(values.get("zone", "Europe/Paris")),
                 strict=policy == "strict",
                 trim=trim == "yes",
+                chunk_bytes=_chunk_bytes(values.get("chunk_bytes", str(4 << 20))),
             )
         except InvalidInput as error:
             raise error.located(source=source) from None
+
+
+def _chunk_bytes(value: str) -> int:
+    text = value.strip()
+    if not text.isdigit() or not 1 <= int(text) <= _MAX_CHUNK:
+        raise InvalidInput(
+            Text("expected a whole number of bytes from 1 to {most}", most=_MAX_CHUNK),
+            field="chunk_bytes",
+            text=value,
+        )
+    return int(text)

@@ -260,6 +260,10 @@ class SqlRoster:
             ),
         )
 
+    def record_digests(self) -> dict[bytes, AgentId]:
+        rows = self._unit.query("SELECT digest, agent FROM roster_codes WHERE digest IS NOT NULL")
+        return {bytes(digest): AgentId(agent) for digest, agent in rows}
+
     def confirm_agent_days(self, agents: Iterable[AgentId], extracted_at: datetime) -> None:
         # One statement for tens of thousands of agents: their ids as one JSON array.
         self._unit.change(

@@ -210,6 +210,7 @@ def _apply(args: argparse.Namespace, console: Console) -> int:
                     session.reader.read,
                     source,
                     recognise=roster_services.recognising(session.reader),
+                    chunks=roster_services.chunking(session.reader),
                 )
             except InvalidInput as error:
                 progress.clear()

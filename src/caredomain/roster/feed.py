@@ -54,6 +54,7 @@ __all__ = [
     "FeedReport",
     "Reinstatement",
     "Unassignment",
+    "agent_runs",
     "apply_codes",
     "apply_feed",
     "settle_absences",
@@ -88,7 +89,7 @@ def apply_codes(roster: Roster, batch: FeedBatch) -> CodeChanges:
     posts (:meth:`~caredomain.roster.state.Roster.has_postings`) — not the posts."""
     work = RunWork(roster, batch)
     days, codes, lines = batch.days, batch.codes, batch.lines
-    runs = _runs(batch.agents)
+    runs = agent_runs(batch.agents)
     count = Counter(map(itemgetter(0), runs))
     if batch.recognised:
         work.recognised(batch.recognised, count)
@@ -180,7 +181,7 @@ def settle_absences(roster: Roster, changes: CodeChanges) -> FeedOutcome:
     return FeedOutcome(report, change)
 
 
-def _runs(agents: Sequence[str]) -> list[tuple[str, int, int]]:
+def agent_runs(agents: Sequence[str]) -> list[tuple[str, int, int]]:
     """Each agent's run of consecutive rows (agent, start, end): exports list an agent's
     days together. Found by comparing neighbours, without hashing a million strings."""
     if isinstance(agents, RunColumn):

@@ -9,7 +9,7 @@ of records. Nothing here is specific to SQLite: a PostgreSQL store keeps the sam
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Protocol, cast, runtime_checkable
 
@@ -23,6 +23,7 @@ from caredomain.roster.model import Agent, AgentId, Planning, Post, RosterSettin
 
 __all__ = [
     "AppliedBatch",
+    "ChunkingFeedReader",
     "FeedFolder",
     "FeedReader",
     "FeedReaderSpec",
@@ -99,6 +100,12 @@ class RosterRepository(Protocol):
         ...
 
     def save_agent_days(self, records: Iterable[AgentDays]) -> None: ...
+
+    def record_digests(self) -> dict[bytes, AgentId]:
+        """The :attr:`~caredomain.roster.days.AgentDays.digest` of every GTT record that has
+        one, and whose record it is: what a feed reader recognises runs of lines against,
+        without loading every record."""
+        ...
 
     def confirm_agent_days(self, agents: Iterable[AgentId], extracted_at: datetime) -> None:
         """Mark the records of ``agents`` as stated again, unchanged, by a batch extracted at
@@ -194,6 +201,20 @@ class RecognisingFeedReader(Protocol):
     def read_recognising(self, source: str, known: Mapping[bytes, str]) -> FeedBatch:
         """The batch, with each run whose digest is in ``known`` (digest → agent) given as a
         :class:`RecognisedRun` rather than parsed; otherwise as :meth:`FeedReader.read`."""
+        ...
+
+
+@runtime_checkable
+class ChunkingFeedReader(Protocol):
+    """A feed reader that can hand an export over in chunks, so that applying it holds one
+    chunk at a time (:func:`~caredomain.roster.services.apply_gtt_file`)."""
+
+    def read_chunks(self, source: str, known: Mapping[bytes, str]) -> Iterator[FeedBatch]:
+        """The export as batches of consecutive lines, in order, each ending where an agent's
+        run of lines ends, and at least one (empty for an export of no rows); each run whose
+        digest is in ``known`` given as :meth:`RecognisingFeedReader.read_recognising`
+        gives it. Together they read as the whole export does; an export whose agent's lines
+        are not together may give her in two chunks (the roster then reads it whole)."""
         ...
 
 

@@ -5,7 +5,8 @@ The GTT feed runs as :data:`GTT_FEED_ACTOR`, a system actor with the administrat
 ``gtt-feed``; managers plan the posts of their units; agents see their own days.
 
 * :mod:`~caredomain.roster.services.ward`: the ward's configuration;
-* :mod:`~caredomain.roster.services.feed`: the GTT feed (a batch, a file, a folder);
+* :mod:`~caredomain.roster.services.feed`: the GTT feed (a batch, a file, a folder), and
+  :mod:`~caredomain.roster.services.chunked`, a file applied a chunk at a time;
 * :mod:`~caredomain.roster.services.staffing`: the managers' local edits, codes, plannings,
   vacancies, candidates and swaps;
 * :mod:`~caredomain.roster.services.loading`: loading the roster and committing a change.
@@ -18,6 +19,7 @@ from caredomain.roster.services.feed import (
     applied_batches,
     apply_gtt_batch,
     apply_gtt_file,
+    chunking,
     process_folder,
     recognising,
 )
@@ -43,6 +45,7 @@ __all__ = [
     "apply_gtt_batch",
     "apply_gtt_file",
     "assign",
+    "chunking",
     "close",
     "configure_catalogue",
     "day_codes",

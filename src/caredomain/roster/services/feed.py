@@ -13,6 +13,7 @@ import gc
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import tzinfo
+from functools import partial
 
 from attrs import frozen
 
@@ -32,16 +33,19 @@ from caredomain.roster.batch import FeedBatch
 from caredomain.roster.codes import french_hospital_catalogue
 from caredomain.roster.days import AgentDays
 from caredomain.roster.feed import FeedReport, apply_codes, settle_absences
+from caredomain.roster.feed_chunks import NotByAgent
 from caredomain.roster.feed_runs import ReadInFull
 from caredomain.roster.model import RosterSettings
 from caredomain.roster.plausible import PlausibleRange, feed_dates_are_plausible
 from caredomain.roster.ports import (
     AppliedBatch,
+    ChunkingFeedReader,
     FeedFolder,
     RecognisingFeedReader,
     RosterUnitOfWork,
     roster_unit_of_work,
 )
+from caredomain.roster.services.chunked import ReadChunks, apply_in_chunks
 from caredomain.roster.services.loading import commit_change, roster_scope
 from caredomain.roster.state import Roster
 from caredomain.services.context import ServiceContext
@@ -54,6 +58,7 @@ __all__ = [
     "applied_batches",
     "apply_gtt_batch",
     "apply_gtt_file",
+    "chunking",
     "process_folder",
     "recognising",
 ]
@@ -140,6 +145,7 @@ def apply_gtt_file(
     actor: Actor = GTT_FEED_ACTOR,
     size: int | None = None,
     recognise: Callable[[str, Mapping[bytes, str]], FeedBatch] | None = None,
+    chunks: Callable[[str, Mapping[bytes, str]], Iterator[FeedBatch]] | None = None,
 ) -> FeedRun:
     """Read ``source`` with ``read`` (a feed reader's) and apply it as
     :func:`apply_gtt_batch` does. Reading here lets the whole run — a million rows read,
@@ -149,7 +155,13 @@ def apply_gtt_file(
     ``read_recognising``), the file is read against the digests of the lines that last
     stated each agent's record, and the runs of lines met before are not parsed again; if
     one cannot stand for its rows (:class:`~caredomain.roster.feed_runs.ReadInFull`), the file is
-    read again with ``read``. The outcome is the same either way."""
+    read again with ``read``.
+
+    With ``chunks`` (a :class:`~caredomain.roster.ports.ChunkingFeedReader`'s
+    ``read_chunks``), the file is read and applied a chunk at a time, still in one
+    transaction, recognising runs likewise: memory holds one chunk, not the export
+    (:mod:`~caredomain.roster.services.chunked`). An export whose agents' lines are not
+    together is then read whole. The outcome is the same either way."""
     authorize_action(actor, Action.ROSTER_FEED)
 
     def first_read(records: Sequence[AgentDays]) -> FeedBatch:
@@ -160,7 +172,24 @@ def apply_gtt_file(
         )
 
     with _collector_paused():
+        if chunks is not None:
+            try:
+                return _apply_chunks(context, actor, partial(chunks, source), size)
+            except NotByAgent:
+                pass
         return _apply(context, actor, first_read, size, read_again=lambda: read(source))
+
+
+def _apply_chunks(
+    context: ServiceContext, actor: Actor, chunks: ReadChunks, size: int | None
+) -> FeedRun:
+    """Apply the chunks, recognising runs, and if one cannot stand for its rows, again
+    without."""
+    try:
+        done = apply_in_chunks(context, actor, chunks, size, recognise=True)
+    except ReadInFull:
+        done = apply_in_chunks(context, actor, chunks, size, recognise=False)
+    return FeedRun(None, done) if isinstance(done, AppliedBatch) else FeedRun(done)
 
 
 def _apply(
@@ -271,6 +300,7 @@ def process_folder(
                 actor=actor,
                 size=folder.size(source),
                 recognise=recognising(folder),
+                chunks=chunking(folder),
             )
         except InvalidInput as error:
             runs.append(FolderRun(source, folder.rejected(source, [str(error)]), error=str(error)))
@@ -285,6 +315,12 @@ def recognising(source: object) -> Callable[[str, Mapping[bytes, str]], FeedBatc
     """A reader's or folder's ``read_recognising``, if it has one: what
     :func:`apply_gtt_file` takes as ``recognise``."""
     return source.read_recognising if isinstance(source, RecognisingFeedReader) else None
+
+
+def chunking(source: object) -> Callable[[str, Mapping[bytes, str]], Iterator[FeedBatch]] | None:
+    """A reader's or folder's ``read_chunks``, if it has one: what :func:`apply_gtt_file`
+    takes as ``chunks``."""
+    return source.read_chunks if isinstance(source, ChunkingFeedReader) else None
 
 
 @checked

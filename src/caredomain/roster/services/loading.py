@@ -16,7 +16,14 @@ from caredomain.roster.ports import RosterUnitOfWork
 from caredomain.roster.state import Roster, RosterChange
 from caredomain.services.context import ServiceContext
 
-__all__ = ["agent_units", "commit_change", "load_roster", "post_resource", "roster_scope"]
+__all__ = [
+    "agent_units",
+    "commit_change",
+    "load_roster",
+    "post_resource",
+    "roster_scope",
+    "save_change",
+]
 
 _MARGIN = timedelta(days=3)  # posts around a day that overlaps and rest can reach
 
@@ -41,7 +48,8 @@ def load_roster(
     )
 
 
-def _save(uow: RosterUnitOfWork, change: RosterChange) -> None:
+def save_change(uow: RosterUnitOfWork, change: RosterChange) -> None:
+    """Save ``change`` in ``uow``, without its events and without committing."""
     repository = uow.roster
     if change.agents:
         repository.save_agents(change.agents)
@@ -61,7 +69,7 @@ def commit_change(
     context: ServiceContext, uow: RosterUnitOfWork, change: RosterChange
 ) -> list[Event]:
     """Save ``change``, journal its events, commit and publish them; returns the events."""
-    _save(uow, change)
+    save_change(uow, change)
     events = change.events(context.new_id, context.clock.now())
     context.commit(uow, events)
     return events

@@ -1,0 +1,94 @@
+"""Cutting an export's body into chunks of whole agents' runs, so that the roster can apply
+it a chunk at a time (:func:`~caredomain.roster.services.apply_gtt_file` with ``chunks``)
+and hold one chunk in memory rather than the whole export.
+
+A chunk is at least ``size`` bytes of whole lines (the rest of the file, if less), then as
+many lines more as it takes to end where the agent changes: an agent's run of lines is
+never cut, so each chunk reads exactly as that stretch of the whole file does. Nor is a
+quoted field over several lines: a chunk ends only where the quotes it opened are closed.
+The agent of a line is read as the reader reads it (:func:`agent_reader`); a line that does
+not read as a row has no agent, and a chunk may end beside it — the roster then finds one
+agent in two chunks and reads the file whole.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
+
+from caredomain_gtt.runs import RunLayout
+
+__all__ = ["agent_blocks", "agent_reader", "csv_lines"]
+
+AgentOf = Callable[[bytes], str | None]
+
+_QUOTE = b'"'
+
+
+def agent_reader(layout: RunLayout) -> AgentOf:
+    """The agent of one line of bytes read with ``layout``, or ``None`` if it has none."""
+    column = layout.columns[0]
+
+    def agent_of(line: bytes) -> str | None:
+        text = line.decode(layout.encoding, errors="replace").rstrip("\r\n")
+        row = next(csv.reader([text], delimiter=layout.delimiter), None)
+        if row is None or len(row) <= column:
+            return None
+        return row[column].strip() if layout.trim else row[column]
+
+    return agent_of
+
+
+def csv_lines(data: bytes) -> int:
+    """How many lines :mod:`csv` counts in ``data`` (a line ends at ``\\n``, ``\\r\\n`` or a
+    lone ``\\r``), as the reader numbers them."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+
+
+def agent_blocks(raw: BinaryIO, agent_of: AgentOf, size: int) -> Iterator[bytes]:
+    """The rest of ``raw`` in chunks of at least ``size`` bytes, each ending where an
+    agent's run of lines does (see the module)."""
+    size = max(size, 1)
+    buffer = b""
+    eof = False
+    while buffer or not eof:
+        cut = None if not buffer else _cut(buffer, agent_of, size, eof)
+        if cut is None:
+            more = raw.read(max(size, 1 << 16))
+            eof = not more
+            buffer += more
+            continue
+        yield buffer[:cut]
+        buffer = buffer[cut:]
+
+
+def _cut(buffer: bytes, agent_of: AgentOf, size: int, eof: bool) -> int | None:
+    """Where the first chunk of ``buffer`` ends; ``None`` if more bytes are needed to
+    know. At the end of the file, an unfinished last line ends there."""
+    if len(buffer) <= size:
+        return len(buffer) if eof else None
+    end = _line_end(buffer, size - 1, eof)
+    if end is None:
+        return None
+    quotes = buffer.count(_QUOTE, 0, end)
+    while end < len(buffer):
+        following = _line_end(buffer, end, eof)
+        if following is None:
+            return None
+        if quotes % 2 == 0:
+            last = agent_of(buffer[buffer.rfind(b"\n", 0, end - 1) + 1 : end])
+            if last != agent_of(buffer[end:following]):
+                return end
+        quotes += buffer.count(_QUOTE, end, following)
+        end = following
+    return end if eof else None
+
+
+def _line_end(buffer: bytes, offset: int, eof: bool) -> int | None:
+    """Just past the end of the line holding byte ``offset``; ``None`` if it is not in
+    ``buffer`` yet."""
+    found = buffer.find(b"\n", offset)
+    if found >= 0:
+        return found + 1
+    return len(buffer) if eof else None

@@ -1,0 +1,209 @@
+"""An export applied a chunk at a time gives exactly what the whole export applied at once
+gives: the report, the GTT records, the local edits, the posts, the events — for any chunk
+size, down to one agent's run (one row when she has one), on real files and real SQLite
+stores, strict or lenient, with posts to be taken off and edits to be merged or
+overwritten, after an earlier export or not, and with agents' lines scattered (then the
+file is read whole)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from itertools import count
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from attrs import evolve
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from caredomain import FixedClock
+from caredomain.roster import (
+    Agent,
+    AgentId,
+    Planning,
+    PlanningId,
+    Post,
+    PostId,
+    french_hospital_catalogue,
+)
+from caredomain.roster import services as roster
+from caredomain.roster.model import PlanningStatus
+from caredomain.services import ServiceContext
+from caredomain_gtt import GttCsvReader, GttSettings
+from caredomain_gtt.chunks import agent_blocks, agent_reader
+from caredomain_gtt.columns import column_reader
+from caredomain_gtt.runs import RunLayout
+from caredomain_sqlite import SqliteStore
+
+PARIS = ZoneInfo("Europe/Paris")
+AGENTS = [f"M{n:03d}" for n in range(5)]
+FIRST = date(2026, 11, 23)
+DAYS = [FIRST + timedelta(days=n) for n in range(4)]
+CODES = ["J", "J", "M", "RH", "MAL", "CA", "ZZ"]  # ZZ is unknown
+Row = tuple[str, str, str]
+
+
+def text_of(rows: list[Row], hour: int) -> bytes:
+    lines = [f"Extraction;23/11/2026 {hour:02d}:00", "Matricule;Nom;Date;Code"]
+    lines += [f"{agent};Nom;{day};{code}" for agent, day, code in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+@st.composite
+def exports(draw: st.DrawFn) -> list[Row]:
+    """An export: each agent's days together, mostly; now and then a bad line (a day that
+    does not read, a missing field, an unknown agent), an agent's lines scattered, or an
+    agent-day given twice."""
+    agents = draw(st.lists(st.sampled_from([*AGENTS, "X999"]), min_size=1, max_size=5, unique=True))
+    rows: list[Row] = []
+    for agent in agents:
+        days = draw(st.lists(st.sampled_from(DAYS), min_size=1, max_size=4, unique=True))
+        rows += [(agent, f"{day:%d/%m/%Y}", draw(st.sampled_from(CODES))) for day in sorted(days)]
+    if draw(st.booleans()) and rows:
+        at = draw(st.integers(0, len(rows) - 1))
+        agent, day, code = rows[at]
+        rows[at] = draw(
+            st.sampled_from(
+                [(agent, "31/02/2026", code), (agent, day, ""), (agent, day + ";x", code)]
+            )
+        )
+    shuffle = draw(st.integers(0, 5))
+    if shuffle == 0:
+        rows = draw(st.permutations(rows))
+    elif shuffle == 1:  # an agent-day given again at the end, her lines no longer together
+        agent, day, _ = rows[0]
+        rows.append((agent, day, draw(st.sampled_from(CODES))))
+    return rows
+
+
+@contextmanager
+def staffed(path: Path, earlier: bytes | None) -> Iterator[ServiceContext]:
+    """A store with the agents, a published planning whose posts hold the first three
+    agents every day, a local edit, and ``earlier`` applied if given."""
+    numbers = count(1)
+    with SqliteStore(path) as store:
+        with store.unit_of_work() as uow:
+            uow.roster.save_catalogue(french_hospital_catalogue())
+            uow.roster.save_agents(Agent(AgentId(a), a, {"IDE"}) for a in AGENTS)
+            uow.roster.save_plannings(
+                [Planning(PlanningId("p"), "ward", "Ward", PlanningStatus.PUBLISHED)]
+            )
+            uow.roster.save_posts(
+                Post(
+                    PostId(f"{agent}-{day:%d}"),
+                    PlanningId("p"),
+                    day,
+                    datetime.combine(day, datetime.min.time(), PARIS).replace(hour=7),
+                    datetime.combine(day, datetime.min.time(), PARIS).replace(hour=15),
+                    assigned=[AgentId(agent)],
+                )
+                for agent in AGENTS[:3]
+                for day in DAYS
+            )
+            uow.commit()
+        context = ServiceContext(
+            store=store,
+            clock=FixedClock(datetime(2026, 11, 23, 13, tzinfo=PARIS)),
+            new_id=lambda: f"e{next(numbers)}",
+        )
+        roster.edit_code_locally(context, roster.GTT_FEED_ACTOR, AGENTS[1], DAYS[1], "CA")
+        if earlier is not None:
+            source = path.parent / "earlier.csv"
+            source.write_bytes(earlier)
+            roster.apply_gtt_file(context, GttCsvReader().read, str(source))
+        yield context
+
+
+def state(context: ServiceContext) -> dict[str, Any]:
+    """What the roster holds (the records' digests aside: which runs a reader can recognise
+    next time depends on where its reading starts, not on what the roster holds) and every
+    event."""
+    with context.store.unit_of_work(write=False) as uow:
+        repository = uow.roster
+        return {
+            "records": [
+                (r.agent, r.first, r.codes, r.encoded_times(), r.confirmed)
+                for r in repository.agent_days()
+            ],
+            "edits": repository.local_edits(),
+            "posts": repository.posts(),
+            "events": [event for _, event in uow.events.since(0, 10_000)],
+        }
+
+
+def applied(
+    path: Path, export: bytes, earlier: bytes | None, chunk_bytes: int | None, *, strict: bool
+) -> tuple[list[str], dict[str, Any]]:
+    """The report and the state of applying ``export``, whole or in chunks of
+    ``chunk_bytes``."""
+    gtt = GttCsvReader(
+        evolve(GttSettings(), strict=strict, chunk_bytes=chunk_bytes or GttSettings().chunk_bytes)
+    )
+    with staffed(path, earlier) as context:
+        source = path.parent / "export.csv"
+        source.write_bytes(export)
+        run = roster.apply_gtt_file(
+            context,
+            gtt.read,
+            str(source),
+            recognise=gtt.read_recognising,
+            chunks=gtt.read_chunks if chunk_bytes else None,
+        )
+        return run.lines(), state(context)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    export=exports(),
+    earlier=st.none() | exports(),
+    strict=st.booleans(),
+    chunk=st.sampled_from([1, 25]) | st.integers(1, 400),
+)
+def test_chunks_of_any_size_give_what_the_whole_export_gives(
+    tmp_path_factory: Any, export: list[Row], earlier: list[Row] | None, strict: bool, chunk: int
+) -> None:
+    folder = tmp_path_factory.mktemp("chunks")
+    before = None if earlier is None else text_of(earlier, 6)
+    whole = applied(folder / "whole.db", text_of(export, 12), before, None, strict=strict)
+    chunked = applied(folder / "chunked.db", text_of(export, 12), before, chunk, strict=strict)
+    report = " ".join(whole[0])
+    event("refused" if "REFUSED" in report else "applied")
+    event("an agent taken off a post" if " off " in report else "no one taken off")
+    body = text_of(export, 12).split(b"\n", 2)[2]
+    pieces = len(list(agent_blocks(io.BytesIO(body), agent_reader(LAYOUT), chunk)))
+    event("one chunk" if pieces == 1 else "several chunks")
+    assert chunked[0] == whole[0]
+    assert chunked[1] == whole[1]
+
+
+LAYOUT = RunLayout(
+    "utf-8", ";", (0, 2, 3), 4, False, ("%d/%m/%Y",), column_reader(4, 0, 2, 3, trim=False)
+)
+
+
+def test_chunks_end_where_an_agents_run_does(tmp_path: Path) -> None:
+    rows = [(agent, f"{day:%d/%m/%Y}", "J") for agent in AGENTS for day in DAYS]
+    body = text_of(rows, 6).split(b"\n", 2)[2]
+    for size in (1, 30, 31, 200, len(body), len(body) * 2):
+        chunks = list(agent_blocks(io.BytesIO(body), agent_reader(LAYOUT), size))
+        assert b"".join(chunks) == body
+        for chunk in chunks:
+            agents = [line.split(b";")[0] for line in chunk.splitlines()]
+            assert chunk.endswith(b"\n")
+            assert len(chunk) >= min(size, len(body)) or chunk is chunks[-1]
+            assert agents == sorted(agents)
+        firsts = [chunk.split(b";")[0] for chunk in chunks]
+        lasts = [chunk.splitlines()[-1].split(b";")[0] for chunk in chunks]
+        assert all(last != first for last, first in zip(lasts, firsts[1:], strict=False))
+
+
+def test_a_quoted_field_over_two_lines_is_never_cut(tmp_path: Path) -> None:
+    body = b'A;"two\nlines";23/11/2026;J\nB;Nom;23/11/2026;J\n'
+    chunks = list(agent_blocks(io.BytesIO(body), agent_reader(LAYOUT), 1))
+    assert chunks == [b'A;"two\nlines";23/11/2026;J\n', b"B;Nom;23/11/2026;J\n"]

@@ -8,6 +8,9 @@ file is read whole)."""
 from __future__ import annotations
 
 import io
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -16,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from attrs import evolve
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -44,6 +48,7 @@ AGENTS = [f"M{n:03d}" for n in range(5)]
 FIRST = date(2026, 11, 23)
 DAYS = [FIRST + timedelta(days=n) for n in range(4)]
 CODES = ["J", "J", "M", "RH", "MAL", "CA", "ZZ"]  # ZZ is unknown
+NOW = datetime(2026, 11, 23, 13, tzinfo=PARIS)
 Row = tuple[str, str, str]
 
 
@@ -107,7 +112,7 @@ def staffed(path: Path, earlier: bytes | None) -> Iterator[ServiceContext]:
             uow.commit()
         context = ServiceContext(
             store=store,
-            clock=FixedClock(datetime(2026, 11, 23, 13, tzinfo=PARIS)),
+            clock=FixedClock(NOW),
             new_id=lambda: f"e{next(numbers)}",
         )
         roster.edit_code_locally(context, roster.GTT_FEED_ACTOR, AGENTS[1], DAYS[1], "CA")
@@ -207,3 +212,50 @@ def test_a_quoted_field_over_two_lines_is_never_cut(tmp_path: Path) -> None:
     body = b'A;"two\nlines";23/11/2026;J\nB;Nom;23/11/2026;J\n'
     chunks = list(agent_blocks(io.BytesIO(body), agent_reader(LAYOUT), 1))
     assert chunks == [b'A;"two\nlines";23/11/2026;J\n', b"B;Nom;23/11/2026;J\n"]
+
+
+WORKER = Path(__file__).with_name("chunk_worker.py")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="uses SIGKILL")
+@pytest.mark.parametrize("chunks_applied", [1, 4])
+def test_an_apply_killed_between_chunks_leaves_the_store_as_it_was(
+    tmp_path: Path, chunks_applied: int
+) -> None:
+    agents = [f"M{a:04d}" for a in range(1500)]
+    rows = [
+        (agent, f"{day:%d/%m/%Y}", CODES[n % 6]) for n, agent in enumerate(agents) for day in DAYS
+    ]
+    export = tmp_path / "export.csv"
+    export.write_bytes(text_of(rows, 12))
+    database = tmp_path / "care.db"
+    with staffed(database, None) as context:
+        with context.store.unit_of_work() as uow:
+            uow.roster.save_agents(Agent(AgentId(a), a, {"IDE"}) for a in agents)
+            uow.commit()
+        before = state(context)
+    worker = subprocess.Popen(
+        [sys.executable, str(WORKER), str(database), str(export), NOW.isoformat()],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert worker.stdout is not None
+        for line in worker.stdout:
+            if line.strip() == f"chunk {chunks_applied}":
+                break
+        else:
+            pytest.fail("the worker ended before that chunk")
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        _, errors = worker.communicate()
+    assert worker.returncode == -signal.SIGKILL, errors
+    with SqliteStore(database, timeout=0.5) as store:
+        context = ServiceContext(store=store, clock=FixedClock(NOW))
+        assert state(context) == before
+        run = roster.apply_gtt_file(
+            context, GttCsvReader().read, str(export), chunks=GttCsvReader().read_chunks
+        )
+        assert run.report is not None
+        assert run.report.applied == len(rows)

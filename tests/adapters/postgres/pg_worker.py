@@ -2,8 +2,8 @@
 
 * ``open URL BARRIER PARTIES`` — waits for every party at the barrier directory, opens the
   store (migrating it if no one has yet) and prints its schema version;
-* ``feed URL EXPORT NOW`` — applies the GTT export file at the clock's ``NOW`` (ISO), printing
-  ``applying`` first and ``applied`` once committed.
+* ``feed URL EXPORT NOW`` — applies the GTT export file at the clock's ``NOW`` (ISO), in
+  chunks of 256 KiB, printing ``applying`` first and ``applied`` once committed.
 """
 
 from __future__ import annotations
@@ -14,10 +14,12 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from attrs import evolve
+
 from caredomain import FixedClock
 from caredomain.roster.services import apply_gtt_file
 from caredomain.services import ServiceContext
-from caredomain_gtt import GttCsvReader
+from caredomain_gtt import GttCsvReader, GttSettings
 from caredomain_postgres.store import PostgresStore
 
 
@@ -28,11 +30,18 @@ def open_at_once(url: str, barrier: Path, parties: int) -> None:
 
 
 def feed(url: str, export: Path, now: datetime) -> None:
-    reader = GttCsvReader()
+    reader = GttCsvReader(evolve(GttSettings(), chunk_bytes=256 << 10))
     with PostgresStore.from_url(url) as store:
         context = ServiceContext(store=store, clock=FixedClock(now))
         print("applying", flush=True)
-        run = apply_gtt_file(context, reader.read, str(export), size=export.stat().st_size)
+        run = apply_gtt_file(
+            context,
+            reader.read,
+            str(export),
+            size=export.stat().st_size,
+            recognise=reader.read_recognising,
+            chunks=reader.read_chunks,
+        )
         assert run.report is not None
         assert not run.report.refused, run.report.lines()
         print("applied", flush=True)

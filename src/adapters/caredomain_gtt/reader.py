@@ -10,11 +10,16 @@ extraction time — raise :class:`~caredomain.errors.InvalidInput` naming the fi
 line where there is one); bad rows are reported in the batch, for the strict or lenient
 policy to decide.
 
+:meth:`GttCsvReader.read_chunks` reads the same three ways a chunk of the body at a time,
+each chunk ending with an agent's last line (:mod:`caredomain_gtt.chunks`), for the roster
+to apply an export of any size in bounded memory.
+
 Past 400 lines on purpose: this is one reader of one file. Its three ways of reading (the
 recognised runs, the fast pass through :mod:`csv`, row by row) share the file's opening,
-encoding checks, preamble and columns, all bound to the reader's settings; what stands
-apart is already apart (:mod:`caredomain_gtt.runs`, :mod:`caredomain_gtt.columns`).
-Splitting the rest would cut the one reading in two.
+preamble and columns, all bound to the reader's settings; what stands apart is already
+apart (:mod:`caredomain_gtt.runs`, :mod:`caredomain_gtt.columns`,
+:mod:`caredomain_gtt.chunks`, :mod:`caredomain_gtt.encoding`). Splitting the rest would
+cut the one reading in two.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from caredomain.roster.batch import FeedBatch, FeedRejection, RunColumn
 from caredomain.text import Text, counted
 from caredomain_gtt.chunks import agent_blocks, agent_reader, csv_lines
 from caredomain_gtt.columns import Days, column_reader
+from caredomain_gtt.encoding import byte_order_mark, undecodable, unopened
 from caredomain_gtt.folder import GttFolder
 from caredomain_gtt.runs import RunLayout, read_by_runs, runs_batch
 from caredomain_gtt.settings import Extraction, GttSettings
@@ -106,7 +112,7 @@ class GttCsvReader:
         try:
             raw = path.open("rb")
         except OSError as error:
-            raise self._unopened(path, error) from None
+            raise unopened(path, error) from None
         with raw:
             for _ in range(line - 1):
                 raw.readline()
@@ -190,22 +196,18 @@ class GttCsvReader:
     def _open(self, path: Path) -> Iterator[TextIO]:
         encoding = self.settings.encoding
         with_bom = codecs.lookup(encoding).name == "utf-8-sig" or (
-            _byte_order_mark(path, encoding) == "UTF-8" and codecs.lookup(encoding).name == "utf-8"
+            byte_order_mark(path, encoding) == "UTF-8" and codecs.lookup(encoding).name == "utf-8"
         )
         try:
             # The BOM is skipped here: Python's "utf-8-sig" decodes every block through a
             # Python function, "utf-8" in C, which a million-row export notices.
             file = path.open(encoding="utf-8" if with_bom else encoding, newline="")
         except OSError as error:
-            raise self._unopened(path, error) from None
+            raise unopened(path, error) from None
         with file, self._translated(path):
             if with_bom and file.read(1) != BOM:
                 file.seek(0)
             yield file
-
-    @staticmethod
-    def _unopened(path: Path, error: OSError) -> InvalidInput:
-        return InvalidInput(Text("cannot open: {reason}", reason=error.strerror), source=str(path))
 
     @contextmanager
     def _translated(self, path: Path) -> Iterator[None]:
@@ -214,7 +216,7 @@ class GttCsvReader:
         try:
             yield
         except UnicodeDecodeError:
-            raise self._undecodable(path) from None
+            raise undecodable(path, self.settings.encoding) from None
         except csv.Error as error:
             raise InvalidInput(
                 Text("not readable as CSV: {reason}", reason=str(error)), source=str(path)
@@ -228,38 +230,6 @@ class GttCsvReader:
             reader = csv.reader(file, delimiter=self.settings.delimiter)
             next(reader)
             yield reader
-
-    def _undecodable(self, path: Path) -> InvalidInput:
-        """The exact line of the first byte the encoding cannot read."""
-        data = path.read_bytes()
-        encoding = self.settings.encoding
-        try:
-            data.decode(encoding)
-        except UnicodeDecodeError as error:
-            line = data.count(b"\n", 0, error.start) + 1
-            start = data.rfind(b"\n", 0, error.start) + 1
-            end = data.find(b"\n", error.start)
-            text = data[start : end if end >= 0 else len(data)].decode(encoding, "replace")
-            byte = f"{data[error.start]:#04x}"
-            message = (
-                Text(
-                    "byte {byte} cannot be read as {encoding} (is it cp1252 or latin-1? set "
-                    "encoding)",
-                    byte=byte,
-                    encoding=encoding,
-                )
-                if encoding.startswith("utf")
-                else Text("byte {byte} cannot be read as {encoding}", byte=byte, encoding=encoding)
-            )
-            return InvalidInput(
-                message,
-                source=str(path),
-                line=line,
-                text=text.rstrip("\r"),
-            )
-        return InvalidInput(
-            Text("cannot be read as {encoding}", encoding=encoding), source=str(path)
-        )
 
     def _preamble(self, path: Path, file: TextIO) -> tuple[datetime, int]:
         """The extraction time, and the line of the column headers."""
@@ -476,44 +446,3 @@ def _rows(data: bytes, layout: RunLayout) -> Reader:
 def _shown(formats: Sequence[str]) -> str:
     names = {"%d/%m/%Y": "dd/mm/yyyy", "iso": "iso"}
     return ",".join(names.get(pattern, pattern) for pattern in formats)
-
-
-_UNICODE = Text("export it as UTF-8 or cp1252 instead")
-_BYTE_ORDER_MARKS = (
-    (codecs.BOM_UTF8, "UTF-8", Text('set encoding = "utf-8"')),
-    (codecs.BOM_UTF32_LE, "UTF-32", _UNICODE),  # before UTF-16 LE, which it starts with
-    (codecs.BOM_UTF32_BE, "UTF-32", _UNICODE),
-    (codecs.BOM_UTF16_LE, "UTF-16", _UNICODE),
-    (codecs.BOM_UTF16_BE, "UTF-16", _UNICODE),
-)
-
-
-def _byte_order_mark(path: Path, encoding: str) -> str | None:
-    """The Unicode encoding a byte-order mark at the start of ``path`` names, or None.
-
-    A mark that names another encoding than the reader's is refused, naming both: read as
-    cp1252, a UTF-8 mark would become "ï»¿" in front of the first line, and the error would
-    speak of that line rather than of the encoding."""
-    try:
-        with path.open("rb") as raw:
-            head = raw.read(4)
-    except OSError as error:
-        raise InvalidInput(
-            Text("cannot open: {reason}", reason=error.strerror), source=str(path)
-        ) from None
-    for mark, name, advice in _BYTE_ORDER_MARKS:
-        if head.startswith(mark):
-            if not codecs.lookup(encoding).name.startswith(name.lower()):
-                raise InvalidInput(
-                    Text(
-                        "the file starts with a {name} byte-order mark, but the reader is set to "
-                        "{encoding}: {advice}",
-                        name=name,
-                        encoding=encoding,
-                        advice=advice,
-                    ),
-                    source=str(path),
-                    line=1,
-                )
-            return name
-    return None

@@ -37,11 +37,11 @@ from typing import TYPE_CHECKING, TextIO, cast
 from caredomain.errors import InvalidInput, excerpt
 from caredomain.roster.batch import FeedBatch, FeedRejection, RunColumn
 from caredomain.text import Text, counted
-from caredomain_gtt.chunks import agent_blocks, agent_reader, csv_lines
+from caredomain_gtt.chunks import agent_blocks, agent_reader, csv_lines, skip_lines
 from caredomain_gtt.columns import Days, column_reader
 from caredomain_gtt.encoding import byte_order_mark, undecodable, unopened
 from caredomain_gtt.folder import GttFolder
-from caredomain_gtt.runs import RunLayout, read_by_runs, runs_batch
+from caredomain_gtt.runs import KnownRuns, RunLayout, read_by_runs, runs_batch
 from caredomain_gtt.settings import Extraction, GttSettings
 
 if TYPE_CHECKING:
@@ -109,24 +109,25 @@ class GttCsvReader:
             columns, width = self._columns(path, reader, first_line)
             line = first_line + reader.line_num
         layout = self._layout(columns, width)
+        held = KnownRuns(known)
         try:
             raw = path.open("rb")
         except OSError as error:
             raise unopened(path, error) from None
         with raw:
-            for _ in range(line - 1):
-                raw.readline()
+            skip_lines(raw, line - 1)
             chunks = 0
             for data in agent_blocks(raw, agent_reader(layout), self.settings.chunk_bytes):
-                yield self._chunk(
-                    path, data, layout, line=line, extracted_at=extracted_at, known=known
+                batch, lines = self._chunk(
+                    path, data, layout, line=line, extracted_at=extracted_at, known=held
                 )
-                line += csv_lines(data)
+                yield batch
+                line += lines
                 chunks += 1
             if not chunks:
                 yield self._chunk(
-                    path, b"", layout, line=line, extracted_at=extracted_at, known=known
-                )
+                    path, b"", layout, line=line, extracted_at=extracted_at, known=held
+                )[0]
 
     def _chunk(
         self,
@@ -136,10 +137,12 @@ class GttCsvReader:
         *,
         line: int,
         extracted_at: datetime,
-        known: Mapping[bytes, str],
-    ) -> FeedBatch:
+        known: KnownRuns,
+    ) -> tuple[FeedBatch, int]:
         """The batch of one chunk, whose first line is ``line``, read as :meth:`_read` reads
-        a whole body: by runs, else in one pass, else row by row."""
+        a whole body: by runs, else in one pass, else row by row; and how many lines the
+        chunk has (read by runs, one per row, recognised or not: counting them again would
+        scan the chunk once more)."""
         strict = self.settings.strict
         batch = runs_batch(
             str(path),
@@ -153,18 +156,20 @@ class GttCsvReader:
             strict=strict,
         )
         if batch is not None:
-            return batch
+            return batch, len(batch) + batch.recognised_rows
         columns, width = layout.columns, layout.width
+        lines = csv_lines(data)
         with self._translated(path):
             batch = self._fast(
                 path, _rows(data, layout), columns, width, line=line, extracted_at=extracted_at
             )
             if batch is not None:
-                return batch
+                return batch, lines
             rows = _rows(data, layout)
-            return self._row_by_row(
+            batch = self._row_by_row(
                 path, rows, columns, width, line=line, extracted_at=extracted_at
             )
+            return batch, lines
 
     def _layout(self, columns: tuple[int, int, int], width: int) -> RunLayout:
         """How this file's lines read, for :func:`~caredomain_gtt.runs.read_by_runs`."""

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from _csv import Reader
     from hashlib import _Hash
 
-__all__ = ["RunLayout", "read_by_runs", "runs_batch"]
+__all__ = ["KnownRuns", "RunLayout", "read_by_runs", "runs_batch"]
 
 VERSION = b"caredomain-gtt-runs/1"
 """Changes whenever what a digest stands for changes: older digests then match nothing."""
@@ -139,7 +139,7 @@ def read_by_runs(
         layout,
         day_of,
         body_line=body_line,
-        known=known,
+        known=KnownRuns(known),
         extracted_at=extracted_at,
         strict=strict,
     )
@@ -153,7 +153,7 @@ def runs_batch(
     day_of: Mapping[str, date | None],
     *,
     body_line: int,
-    known: Mapping[bytes, str],
+    known: KnownRuns,
     extracted_at: datetime,
     strict: bool,
 ) -> FeedBatch | None:
@@ -168,7 +168,7 @@ def runs_batch(
     if length is None:
         return None
     runs = _Runs(data, start, length, layout, body_line)
-    found = runs.recognised(known)
+    found = runs.recognised(known.known)
     partly = _partly_held(runs, known, found)
     for index, patched in _Patches(runs, layout, day_of).read(partly):
         found[index] = patched
@@ -240,28 +240,50 @@ Partly = tuple[int, str, bytes, list[int]]
 groups that are not that record's."""
 
 
-def _partly_held(
-    runs: _Runs, known: Mapping[bytes, str], found: list[RecognisedRun | None]
-) -> list[Partly]:
-    """The runs not recognised whole whose groups are partly one record's, in their places."""
+class KnownRuns:
+    """The digests a roster holds (a record's digest → its agent), and each group's digest →
+    the record it is part of, built once for every run length met: a file read in chunks
+    asks for it once per chunk."""
+
+    def __init__(self, known: Mapping[bytes, str]) -> None:
+        self.known = known
+        self.held = list(known.items())
+        self._owners: dict[int, dict[bytes, int]] = {}
+
+    def owners(self, per_run: int) -> dict[bytes, int]:
+        """Each group's digest → the number of the record of ``per_run`` groups holding it."""
+        owners = self._owners.get(per_run)
+        if owners is None:
+            size = DIGEST_SIZE
+            places = range(0, per_run * size, size)
+            owners = self._owners[per_run] = {
+                digest[place : place + size]: number
+                for number, (digest, _) in enumerate(self.held)
+                if len(digest) == per_run * size
+                for place in places
+            }
+        return owners
+
+
+def _partly_held(runs: _Runs, known: KnownRuns, found: list[RecognisedRun | None]) -> list[Partly]:
+    """The runs not recognised whole whose groups are partly one record's, in their places
+    (a record recognised whole is none of them)."""
     size, per_run = DIGEST_SIZE, runs.per_run
     if per_run == 1:
         return []
     recognised = {run.digest for run in found if run is not None}
-    held = [(digest, agent) for digest, agent in known.items() if digest not in recognised]
+    held = known.held
+    owner = known.owners(per_run)
     places = range(0, per_run * size, size)
-    owner = {
-        digest[place : place + size]: number
-        for number, (digest, _) in enumerate(held)
-        if len(digest) == per_run * size
-        for place in places
-    }
     partly = []
     for index, run in enumerate(found):
         if run is not None:
             continue
         digests = runs.group_digests[index * per_run : (index + 1) * per_run]
-        number = next((n for n in map(owner.get, digests) if n is not None), None)
+        number = next(
+            (n for n in map(owner.get, digests) if n is not None and held[n][0] not in recognised),
+            None,
+        )
         if number is None or len(digests) != per_run:
             continue
         basis, agent = held[number]

@@ -259,3 +259,20 @@ def test_an_apply_killed_between_chunks_leaves_the_store_as_it_was(
         )
         assert run.report is not None
         assert run.report.applied == len(rows)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("chunk", [1, 40, 1000])
+def test_chunks_number_their_lines_and_rejections_as_the_whole_file_does(
+    tmp_path: Path, newline: str, chunk: int
+) -> None:
+    rows = [(agent, f"{day:%d/%m/%Y}", "J") for agent in AGENTS for day in DAYS]
+    rows[6] = (AGENTS[1], "31/02/2026", "J")  # a bad row in the second agent's run
+    path = tmp_path / "export.csv"
+    path.write_bytes(text_of(rows, 6).replace(b"\n", newline.encode()))
+    settings = evolve(GttSettings(), strict=False, chunk_bytes=chunk)
+    whole = GttCsvReader(settings).read(str(path))
+    chunks = list(GttCsvReader(settings).read_chunks(str(path), {}))
+    assert [row for batch in chunks for row in batch.rows] == whole.rows
+    assert [bad for batch in chunks for bad in batch.rejected] == list(whole.rejected)
+    assert whole.rejected[0].line == 9

@@ -25,7 +25,7 @@ from caredomain.roster.model import AgentId, RosterSettings
 from caredomain.roster.plausible import PlausibleRange, feed_dates_are_plausible
 from caredomain.roster.ports import AppliedBatch, RosterRepository, roster_unit_of_work
 from caredomain.roster.report import FeedReport
-from caredomain.roster.services.loading import commit_change, roster_scope, save_change
+from caredomain.roster.services.loading import roster_scope, save_change, settle_feed
 from caredomain.roster.state import Roster, RosterChange
 from caredomain.services.context import ServiceContext
 from caredomain.text import Text
@@ -109,21 +109,7 @@ def apply_in_chunks(
         if changes.refused:
             return settle_absences(Roster(feed.catalogue), changes).report
         roster = Roster(feed.catalogue, feed.settings, plannings=feed.plannings)
-        if changes.flips:
-            roster.load_posts(repository.posts_held(changes.flipped_days()))
-        outcome = settle_absences(roster, changes)
-        if size is not None:
-            repository.record_batch(
-                AppliedBatch(
-                    first.source,
-                    first.extracted_at,
-                    size,
-                    context.clock.now(),
-                    outcome.report.lines()[1].strip(),
-                )
-            )
-        commit_change(context, uow, outcome.change)
-    return outcome.report
+        return settle_feed(context, uow, roster, changes, size)
 
 
 def _codes_change(changes: CodeChanges) -> RosterChange:

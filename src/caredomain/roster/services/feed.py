@@ -46,7 +46,7 @@ from caredomain.roster.ports import (
     roster_unit_of_work,
 )
 from caredomain.roster.services.chunked import ReadChunks, apply_in_chunks
-from caredomain.roster.services.loading import commit_change, roster_scope
+from caredomain.roster.services.loading import roster_scope, settle_feed
 from caredomain.roster.state import Roster
 from caredomain.services.context import ServiceContext
 from caredomain.text import Text
@@ -228,21 +228,7 @@ def _apply(
             changes = apply_codes(roster, batch)
         if changes.refused:
             return FeedRun(settle_absences(roster, changes).report)
-        if changes.flips:
-            roster.load_posts(repository.posts_held(changes.flipped_days()))
-        outcome = settle_absences(roster, changes)
-        if size is not None:
-            repository.record_batch(
-                AppliedBatch(
-                    batch.source,
-                    batch.extracted_at,
-                    size,
-                    context.clock.now(),
-                    outcome.report.lines()[1].strip(),
-                )
-            )
-        commit_change(context, uow, outcome.change)
-    return FeedRun(outcome.report)
+        return FeedRun(settle_feed(context, uow, roster, changes, size))
 
 
 def _feed_roster(

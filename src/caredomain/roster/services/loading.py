@@ -11,8 +11,10 @@ from caredomain.access import Actor, Resource, authorize_scope, configuration_of
 from caredomain.events import Event
 from caredomain.organisation import ConfigurationId
 from caredomain.roster.codes import french_hospital_catalogue
+from caredomain.roster.feed import FeedReport, settle_absences
+from caredomain.roster.feed_rows import CodeChanges
 from caredomain.roster.model import AgentId, Post
-from caredomain.roster.ports import RosterUnitOfWork
+from caredomain.roster.ports import AppliedBatch, RosterUnitOfWork
 from caredomain.roster.state import Roster, RosterChange
 from caredomain.services.context import ServiceContext
 
@@ -23,6 +25,7 @@ __all__ = [
     "post_resource",
     "roster_scope",
     "save_change",
+    "settle_feed",
 ]
 
 _MARGIN = timedelta(days=3)  # posts around a day that overlaps and rest can reach
@@ -73,6 +76,34 @@ def commit_change(
     events = change.events(context.new_id, context.clock.now())
     context.commit(uow, events)
     return events
+
+
+def settle_feed(
+    context: ServiceContext,
+    uow: RosterUnitOfWork,
+    roster: Roster,
+    changes: CodeChanges,
+    size: int | None,
+) -> FeedReport:
+    """The absences step of a batch's codes step on ``roster`` (the posts its flips need
+    loaded first), the batch recorded as applied when ``size`` identifies its file, all
+    committed with the events: its report."""
+    if changes.flips:
+        roster.load_posts(uow.roster.posts_held(changes.flipped_days()))
+    outcome = settle_absences(roster, changes)
+    if size is not None:
+        batch = changes.batch
+        uow.roster.record_batch(
+            AppliedBatch(
+                batch.source,
+                batch.extracted_at,
+                size,
+                context.clock.now(),
+                outcome.report.lines()[1].strip(),
+            )
+        )
+    commit_change(context, uow, outcome.change)
+    return outcome.report
 
 
 def roster_scope(actor: Actor, uow: RosterUnitOfWork) -> ConfigurationId | None:

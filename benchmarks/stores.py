@@ -11,7 +11,8 @@
 * **outbox**: the same mails queued, then dispatched by 4 processes to one local SMTP server
   (aiosmtpd in a child process) that counts each mail's key. Reported: mails a second and
   **duplicates** (mails received more than once): must be 0.
-* **GTT**: a ``--rows`` export (one million agent-days) applied to a roster, against a bare
+* **GTT**: a ``--rows`` export (one million agent-days) applied to a roster as the command
+  line applies it (a chunk of 4 MiB at a time, in one transaction), against a bare
   ``COPY`` of the same file into a plain table of the same PostgreSQL database (the limit):
   ``gtt_copy_ratio``, target at most 3. On SQLite the apply is reported against a bare
   ``csv.reader`` pass (``gtt_csv_ratio``).
@@ -344,7 +345,13 @@ def gtt_apply(url: str, export: Path, agents: int, extracted: datetime) -> float
         reader = GttCsvReader()
         context = ServiceContext(store=store, clock=FixedClock(extracted + timedelta(hours=7)))
         started = time.perf_counter()
-        run = apply_gtt_file(context, reader.read, str(export), recognise=reader.read_recognising)
+        run = apply_gtt_file(
+            context,
+            reader.read,
+            str(export),
+            recognise=reader.read_recognising,
+            chunks=reader.read_chunks,
+        )
         elapsed = time.perf_counter() - started
     if run.report is None or run.report.refused:
         raise SystemExit(f"the GTT export was not applied: {run}")

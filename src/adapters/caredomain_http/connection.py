@@ -1,0 +1,305 @@
+"""One platform's HTTP connection, as the HopHop and Penbase clients use it.
+
+Every request is retried on 5xx, 429, timeouts and connection errors, pausing ``backoff``
+seconds and twice as long at each try (at most ``max_backoff``, or the server's
+``Retry-After`` when it is longer, up to the same cap); after ``attempts`` tries it gives
+up with the client's own "unavailable" error naming the platform and the last error. Any
+other answer of 300 or more is not retried: 401 and 403 raise
+:class:`~caredomain.errors.Forbidden`, 404 :class:`~caredomain.errors.NotFound`, 409
+:class:`~caredomain.errors.Conflict`, the rest :class:`~caredomain.errors.InvalidInput`,
+each with the server's message, scrubbed of every secret the client sent.
+
+The token travels only in the ``Authorization`` header: never in a URL (which httpx logs), a
+repr, a log line or an error. An answer is read up to a bound; a larger one is an
+:class:`~caredomain.errors.InvalidInput` naming the platform and the request.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Generator, Iterable, Mapping
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+import httpx
+from attrs import frozen
+
+from caredomain.__about__ import __version__
+from caredomain.errors import CareDomainError, Conflict, Forbidden, InvalidInput, NotFound
+from caredomain.secret import Secret, scrub, shown_url
+from caredomain.text import Text, counted
+
+__all__ = ["Connection", "PlatformClient", "Reply", "Unavailable", "Wire"]
+
+log = logging.getLogger(__name__)
+
+_TOO_MANY_REQUESTS = 429
+_NOT_FOUND = 404
+_REFUSALS: dict[int, Callable[[str], CareDomainError]] = {
+    401: Forbidden,
+    403: Forbidden,
+    404: NotFound,
+    409: Conflict,
+}
+
+
+class Unavailable(CareDomainError):
+    """The platform did not answer, or kept failing, through every try (each client has
+    its own kind)."""
+
+    def __init__(self, platform: str, attempts: int, last_error: str) -> None:
+        super().__init__(
+            counted(
+                "{platform}: gave up after {n} try; last error: {last}",
+                "{platform}: gave up after {n} tries; last error: {last}",
+                n=attempts,
+                platform=platform,
+                last=last_error,
+            )
+        )
+        self.platform = platform
+        self.attempts = attempts
+        self.last_error = last_error
+
+
+@frozen
+class Reply:
+    """An answer read whole, within the connection's bound."""
+
+    status: int
+    reason: str
+    headers: httpx.Headers
+    content: bytes
+
+
+class Settings(Protocol):
+    """What a connection needs of a client's settings."""
+
+    @property
+    def url(self) -> str: ...
+    @property
+    def token(self) -> Secret: ...
+    @property
+    def timeout(self) -> float: ...
+    @property
+    def connect_timeout(self) -> float: ...
+    @property
+    def attempts(self) -> int: ...
+    @property
+    def backoff(self) -> float: ...
+    @property
+    def max_backoff(self) -> float: ...
+
+
+@frozen
+class Wire:
+    """What differs from one platform to the next: its ``name`` in errors and logs, the
+    largest answer it reads, the server's message (and field) read from a refusal, and the
+    error raised when it keeps failing."""
+
+    name: str
+    limit: int
+    message: Callable[[Reply], tuple[str, str | None]]
+    unavailable: type[Unavailable]
+
+
+class _Bearer(httpx.Auth):
+    """Puts the token in the ``Authorization`` header of each request, and nowhere else."""
+
+    def __init__(self, token: Secret) -> None:
+        self._token = token
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = f"Bearer {self._token.reveal()}"
+        yield request
+
+    def __repr__(self) -> str:
+        return "_Bearer('***')"
+
+
+class Connection:
+    """Requests to one platform; see the module."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        wire: Wire,
+        *,
+        sleep: Callable[[float], None],
+        transport: httpx.BaseTransport | None = None,
+        secrets: Callable[[], Iterable[Secret]] = tuple,
+    ) -> None:
+        self._settings = settings
+        self._wire = wire
+        self._sleep = sleep
+        self._secrets = secrets  # besides the token: what else was sent, to scrub
+        self._http = httpx.Client(
+            base_url=settings.url,
+            auth=_Bearer(settings.token),
+            timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
+            headers={"Accept": "application/json", "User-Agent": f"caredomain/{__version__}"},
+            follow_redirects=False,
+            transport=transport,
+        )
+
+    @property
+    def name(self) -> str:
+        """The platform, as errors and logs name it."""
+        return self._wire.name
+
+    @property
+    def shown_url(self) -> str:
+        return shown_url(self._settings.url)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        missing_ok: bool = False,
+    ) -> Reply:
+        """The answer to one request, tried as the module says; with ``missing_ok``, a 404
+        is an answer too."""
+        attempts = self._settings.attempts
+        last = ""
+        for attempt in range(1, attempts + 1):
+            wait = 0.0
+            try:
+                reply = self._send(method, path, body, params=params, headers=headers)
+            except httpx.TimeoutException:
+                last = Text("no answer within {timeout:g} s", timeout=self._settings.timeout)
+            except httpx.RequestError as error:
+                last = self.scrubbed(
+                    Text(
+                        "unreachable ({kind}: {error})", kind=type(error).__name__, error=str(error)
+                    )
+                )
+            else:
+                status = reply.status
+                if status < 300 or (missing_ok and status == _NOT_FOUND):
+                    return reply
+                if not (status == _TOO_MANY_REQUESTS or status >= 500):
+                    raise self._refusal(reply) from None
+                last = f"HTTP {status}: {self.message(reply)[0]}"
+                wait = _retry_after(reply)
+            if attempt < attempts:
+                self._pause(attempt, wait, f"{method} /{path}", last)
+        raise self._wire.unavailable(self._wire.name, attempts, last)
+
+    def message(self, reply: Reply) -> tuple[str, str | None]:
+        """The server's message, scrubbed, and the field it names."""
+        message, field = self._wire.message(reply)
+        return self.scrubbed(message), field
+
+    def scrubbed(self, text: str) -> str:
+        """A text without the token or any other secret sent, should the server echo them."""
+        return scrub(text, (self._settings.token, *self._secrets()))
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        body: Any,
+        *,
+        params: Mapping[str, str] | None,
+        headers: Mapping[str, str] | None,
+    ) -> Reply:
+        """One exchange, its answer read up to the bound (a larger one is refused)."""
+        limit = self._wire.limit
+        request = self._http.build_request(method, path, json=body, params=params, headers=headers)
+        response = self._http.send(request, stream=True)
+        try:
+            content = bytearray()
+            for chunk in response.iter_bytes():
+                content += chunk
+                if len(content) > limit:
+                    raise InvalidInput(
+                        Text("an answer larger than {limit} bytes", limit=limit),
+                        source=self._wire.name,
+                        field=f"{method} /{path}",
+                    )
+        finally:
+            response.close()
+        reason = response.reason_phrase[:200]
+        return Reply(response.status_code, reason, response.headers, bytes(content))
+
+    def _pause(self, attempt: int, asked: float, what: str, error: str) -> None:
+        settings = self._settings
+        pause = min(settings.max_backoff, max(settings.backoff * 2 ** (attempt - 1), asked))
+        log.warning(
+            "%s: %s failed (%s); try %d of %d in %.2f s",
+            self._wire.name,
+            what,
+            error,
+            attempt + 1,
+            settings.attempts,
+            pause,
+        )
+        self._sleep(pause)
+
+    def _refusal(self, reply: Reply) -> CareDomainError:
+        status = reply.status
+        message, field = self.message(reply)
+        if status < 400:
+            message = Text(
+                "a redirect, which the contract does not use: {message}", message=message
+            )
+        refusal = _REFUSALS.get(status)
+        if refusal is not None:
+            return refusal(
+                Text(
+                    "{platform}: HTTP {status}: {message}",
+                    platform=self._wire.name,
+                    status=status,
+                    message=message,
+                )
+            )
+        return InvalidInput(
+            Text("HTTP {status}: {message}", status=status, message=message),
+            source=self._wire.name,
+            field=field,
+        )
+
+
+def _retry_after(reply: Reply) -> float:
+    try:
+        return max(0.0, float(reply.headers.get("Retry-After", "0")[:32]))
+    except ValueError:
+        return 0.0
+
+
+class PlatformClient:
+    """What a platform's client shares: its connection (``_http``), its name, a repr that
+    shows the platform and never the token, and closing, by hand or at the end of a
+    ``with`` block."""
+
+    _http: Connection
+
+    @property
+    def name(self) -> str:
+        return self._http.name
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._http.shown_url!r}, token=***)"
+
+    __str__ = __repr__
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()

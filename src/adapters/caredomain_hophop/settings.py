@@ -35,9 +35,9 @@ from typing import Any
 from attrs import Attribute, field, frozen
 
 from caredomain.errors import InvalidInput
-from caredomain.secret import Secret, shown_url, url_without_credentials
-from caredomain.strict import toml_type
+from caredomain.secret import Secret, shown_url
 from caredomain.text import Text
+from caredomain_http.settings import SettingsReader, base_url
 
 __all__ = [
     "DEFAULT_SECRET_ENV",
@@ -62,12 +62,6 @@ KNOWN = (
     "backoff",
     "max_backoff",
 )
-
-
-def base_url(url: str) -> str:
-    """A checked base URL (no credentials, query or fragment), ending with ``/``."""
-    text = url_without_credentials(url, field="url")
-    return text if text.endswith("/") else text + "/"
 
 
 def _token(instance: object, attribute: Attribute[Secret], value: Secret) -> None:
@@ -112,11 +106,22 @@ class HopHopSettings:
     ) -> HopHopSettings:
         """Read ``settings``; the token from ``token``, else from the variable ``token_env``
         names in ``environ`` (``os.environ`` by default), and the webhook secret likewise."""
-        read = _Reader(settings)
+        read = _Reader(
+            settings,
+            KNOWN,
+            unknown=Text("unknown setting of hophop; known: {known}", known=", ".join(KNOWN)),
+            needed=Text("hophop needs this setting"),
+        )
         env = os.environ if environ is None else environ
         return cls(
             url=read.text("url"),
-            token=read.token(env),
+            token=read.token(
+                env,
+                DEFAULT_TOKEN_ENV,
+                missing=Text(
+                    "no HopHop API token: set token, or the environment variable token_env names"
+                ),
+            ),
             webhook_secret=read.webhook_secret(env),
             timeout=read.number("timeout", 10.0, 0.001, 600.0),
             connect_timeout=read.number("connect_timeout", 5.0, 0.001, 600.0),
@@ -126,72 +131,21 @@ class HopHopSettings:
         )
 
 
-class _Reader:
-    def __init__(self, settings: Mapping[str, str]) -> None:
-        self._settings = dict(settings)
-        for key, value in sorted(self._settings.items()):
-            if key not in KNOWN:
-                raise InvalidInput(
-                    Text("unknown setting of hophop; known: {known}", known=", ".join(KNOWN)),
-                    field=key,
-                    text=key,
-                )
-            if not isinstance(value, str):  # not quoted: it may be a secret
-                raise InvalidInput(
-                    Text("expected text, not {kind}", kind=toml_type(value)), field=key
-                )
-
-    def text(self, key: str) -> str:
-        value = self._settings.get(key, "").strip()
-        if not value:
-            raise InvalidInput(Text("hophop needs this setting"), field=key)
-        return value
-
-    def token(self, environ: Mapping[str, str]) -> Secret:
-        given = self._settings.get("token", "").strip()
-        if given:
-            return Secret(given)
-        variable = self._settings.get("token_env", DEFAULT_TOKEN_ENV).strip()
-        value = environ.get(variable, "").strip()
-        if not value:
-            raise InvalidInput(
-                Text("no HopHop API token: set token, or the environment variable token_env names"),
-                field="token_env",
-                text=variable,
-            )
-        return Secret(value)
+class _Reader(SettingsReader):
+    """HopHop's settings, with the webhook secret the receiver needs."""
 
     def webhook_secret(self, environ: Mapping[str, str]) -> Secret | None:
-        given = self._settings.get("webhook_secret", "").strip()
+        given = self.settings.get("webhook_secret", "").strip()
         if given:
             return Secret(given)
-        variable = self._settings.get("webhook_secret_env", DEFAULT_SECRET_ENV).strip()
+        variable = self.settings.get("webhook_secret_env", DEFAULT_SECRET_ENV).strip()
         value = environ.get(variable, "").strip()
         if value:
             return Secret(value)
-        if "webhook_secret_env" in self._settings:  # named, but not set: say so now
+        if "webhook_secret_env" in self.settings:  # named, but not set: say so now
             raise InvalidInput(
                 Text("the environment variable webhook_secret_env names is not set"),
                 field="webhook_secret_env",
                 text=variable,
             )
         return None
-
-    def number(
-        self, key: str, default: float, low: float, high: float, *, whole: bool = False
-    ) -> float:
-        raw = self._settings.get(key)
-        if raw is None:
-            return default
-        try:
-            value = int(raw.strip()) if whole else float(raw.strip())
-        except ValueError:
-            expected = Text("expected a whole number") if whole else Text("expected a number")
-            raise InvalidInput(expected, field=key, text=raw) from None
-        if not low <= value <= high:
-            raise InvalidInput(
-                Text("expected a number from {low:g} to {high:g}", low=low, high=high),
-                field=key,
-                text=raw,
-            )
-        return value

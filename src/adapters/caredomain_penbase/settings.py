@@ -30,9 +30,9 @@ from collections.abc import Mapping
 from attrs import Attribute, field, frozen
 
 from caredomain.errors import InvalidInput
-from caredomain.secret import Secret, shown_url, url_without_credentials
-from caredomain.strict import toml_type
+from caredomain.secret import Secret, shown_url
 from caredomain.text import Text
+from caredomain_http.settings import SettingsReader, base_url
 
 __all__ = ["DEFAULT_TOKEN_ENV", "KNOWN", "PenbaseSettings", "Secret", "shown_url"]
 
@@ -49,12 +49,6 @@ KNOWN = (
     "page_size",
     "max_pages",
 )
-
-
-def base_url(url: str) -> str:
-    """A checked base URL (no credentials, query or fragment), ending with ``/``."""
-    text = url_without_credentials(url, field="url")
-    return text if text.endswith("/") else text + "/"
 
 
 def _secret(instance: object, attribute: Attribute[Secret], value: Secret) -> None:
@@ -82,10 +76,21 @@ class PenbaseSettings:
     ) -> PenbaseSettings:
         """Read ``settings``; the token from ``token``, else from the variable ``token_env``
         names in ``environ`` (``os.environ`` by default)."""
-        read = _Reader(settings)
+        read = SettingsReader(
+            settings,
+            KNOWN,
+            unknown=Text("unknown setting of penbase; known: {known}", known=", ".join(KNOWN)),
+            needed=Text("penbase needs this setting"),
+        )
         return cls(
             url=read.text("url"),
-            token=read.token(os.environ if environ is None else environ),
+            token=read.token(
+                os.environ if environ is None else environ,
+                DEFAULT_TOKEN_ENV,
+                missing=Text(
+                    "no office token: set token, or the environment variable token_env names"
+                ),
+            ),
             timeout=read.number("timeout", 10.0, 0.001, 600.0),
             connect_timeout=read.number("connect_timeout", 5.0, 0.001, 600.0),
             attempts=int(read.number("attempts", 4, 1, 10, whole=True)),
@@ -94,58 +99,3 @@ class PenbaseSettings:
             page_size=int(read.number("page_size", 500, 1, 1000, whole=True)),
             max_pages=int(read.number("max_pages", 1000, 1, 100_000, whole=True)),
         )
-
-
-class _Reader:
-    def __init__(self, settings: Mapping[str, str]) -> None:
-        self._settings = dict(settings)
-        for key, value in sorted(self._settings.items()):
-            if key not in KNOWN:
-                raise InvalidInput(
-                    Text("unknown setting of penbase; known: {known}", known=", ".join(KNOWN)),
-                    field=key,
-                    text=key,
-                )
-            if not isinstance(value, str):  # not quoted: it may be the token
-                raise InvalidInput(
-                    Text("expected text, not {kind}", kind=toml_type(value)), field=key
-                )
-
-    def text(self, key: str) -> str:
-        value = self._settings.get(key, "").strip()
-        if not value:
-            raise InvalidInput(Text("penbase needs this setting"), field=key)
-        return value
-
-    def token(self, environ: Mapping[str, str]) -> Secret:
-        given = self._settings.get("token", "").strip()
-        if given:
-            return Secret(given)
-        variable = self._settings.get("token_env", DEFAULT_TOKEN_ENV).strip()
-        value = environ.get(variable, "").strip()
-        if not value:
-            raise InvalidInput(
-                Text("no office token: set token, or the environment variable token_env names"),
-                field="token_env",
-                text=variable,
-            )
-        return Secret(value)
-
-    def number(
-        self, key: str, default: float, low: float, high: float, *, whole: bool = False
-    ) -> float:
-        raw = self._settings.get(key)
-        if raw is None:
-            return default
-        try:
-            value = int(raw.strip()) if whole else float(raw.strip())
-        except ValueError:
-            expected = Text("expected a whole number") if whole else Text("expected a number")
-            raise InvalidInput(expected, field=key, text=raw) from None
-        if not low <= value <= high:
-            raise InvalidInput(
-                Text("expected a number from {low:g} to {high:g}", low=low, high=high),
-                field=key,
-                text=raw,
-            )
-        return value

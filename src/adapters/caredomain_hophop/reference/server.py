@@ -26,8 +26,7 @@ import logging
 import re
 import threading
 from collections import deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote
 
@@ -38,6 +37,7 @@ from caredomain.pickup.sync import SyncDiff, SyncedChild, SyncedParent
 from caredomain.text import Text
 from caredomain_hophop import wire
 from caredomain_hophop.client import PASSWORD_HEADER
+from caredomain_http.loopback import LoopbackServer
 
 __all__ = ["MAX_REQUEST_BYTES", "HopHopServer", "Ready"]
 
@@ -81,8 +81,10 @@ class _Account:
         self.records: dict[str, SyncedChild] = {}
 
 
-class HopHopServer:
+class HopHopServer(LoopbackServer):
     """The reference HopHop; see the module's documentation."""
+
+    secret_name = "api_token"
 
     def __init__(self, api_token: str) -> None:
         if not api_token.strip():
@@ -96,48 +98,16 @@ class HopHopServer:
         self.told_ready: list[Ready] = []
         self.activation_mails: list[SyncedParent] = []
         self.requests: list[tuple[str, str]] = []
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     # -- life --------------------------------------------------------------------------
 
-    def start(self) -> HopHopServer:
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
+    def _http_server(self, address: tuple[str, int]) -> HTTPServer:
+        server = ThreadingHTTPServer(address, _handler(self))
+        server.daemon_threads = True
+        return server
 
-    def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._httpd = self._thread = None
-
-    def __enter__(self) -> HopHopServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        if self._httpd is None:
-            raise CareDomainError(Text("the HopHop server is not started"))
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}/"
-
-    def __repr__(self) -> str:
-        where = self.url if self._httpd is not None else "stopped"
-        return f"HopHopServer({where!r}, api_token=***)"
+    def _not_started(self) -> Exception:
+        return CareDomainError(Text("the HopHop server is not started"))
 
     # -- test controls and reading back -------------------------------------------------
 

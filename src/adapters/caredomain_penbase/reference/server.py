@@ -33,7 +33,7 @@ import re
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping
-from types import TracebackType
+from http.server import HTTPServer
 from urllib.parse import unquote
 
 from attrs import evolve
@@ -50,6 +50,7 @@ from caredomain.errors import (
 from caredomain.interventions.devices import Device, DeviceId, Platform
 from caredomain.interventions.model import CaregiverId
 from caredomain.text import Text
+from caredomain_http.loopback import LoopbackServer
 from caredomain_penbase.reference import serving
 from caredomain_penbase.reference.device import DeviceEndpoints
 from caredomain_penbase.reference.office import OfficeEndpoints
@@ -81,8 +82,10 @@ def _bearer(headers: Mapping[str, str]) -> str:
 Route = Callable[..., Answer]
 
 
-class PenbaseServer(OfficeEndpoints, DeviceEndpoints):
+class PenbaseServer(LoopbackServer, OfficeEndpoints, DeviceEndpoints):
     """The reference platform; see the module's documentation."""
+
+    secret_name = "office_token"
 
     def __init__(self, office_token: str, *, clock: Clock | None = None) -> None:
         if not office_token.strip():
@@ -90,54 +93,23 @@ class PenbaseServer(OfficeEndpoints, DeviceEndpoints):
         self._office = _digest(office_token)
         super().__init__(clock=clock)
         self._lock = threading.RLock()
-        self._stopping = threading.Event()
+        self._stopping_now = threading.Event()
         self._replays: dict[str, tuple[str, Answer]] = {}
         self._failures: deque[tuple[int, float | None]] = deque()
         self._delays: deque[float] = deque()
         self.requests: list[tuple[str, str]] = []
-        self._httpd: serving.HttpServer | None = None
-        self._thread: threading.Thread | None = None
         self._routes = self._route_table()
 
     # -- life --------------------------------------------------------------------------
 
-    def start(self) -> PenbaseServer:
-        self._httpd = serving.HttpServer(("127.0.0.1", 0), self)
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
+    def _http_server(self, address: tuple[str, int]) -> HTTPServer:
+        return serving.HttpServer(address, self)
 
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._httpd = self._thread = None
+    def _not_started(self) -> Exception:
+        return CareDomainError(Text("the Penbase server is not started"))
 
-    def __enter__(self) -> PenbaseServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        if self._httpd is None:
-            raise CareDomainError(Text("the Penbase server is not started"))
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}/"
-
-    def __repr__(self) -> str:
-        where = self.url if self._httpd is not None else "stopped"
-        return f"PenbaseServer({where!r}, office_token=***)"
+    def _stopping(self) -> None:
+        self._stopping_now.set()
 
     # -- test controls -----------------------------------------------------------------
 
@@ -194,7 +166,7 @@ class PenbaseServer(OfficeEndpoints, DeviceEndpoints):
             delay = self._delays.popleft() if self._delays else 0.0
             failure = self._failures.popleft() if self._failures else None
         if delay:
-            self._stopping.wait(delay)
+            self._stopping_now.wait(delay)
         if failure is not None:
             status, retry_after = failure
             answer = error(status, "injected fault", code="unavailable")

@@ -43,7 +43,9 @@ def test_the_benchmark_prints_its_figures_as_json(tmp_path: Path) -> None:
     ratio = figures["store_booking_ms"] / figures["core_booking_ms"]
     assert abs(figures["booking_ratio"] - ratio) <= 0.01 * ratio + 0.01
     assert figures["lock_hold_ms"] > 0
-    assert figures["statements_per_booking"] >= 2  # at least its BEGIN and its COMMIT
+    # BEGIN IMMEDIATE; the base, the settings' version, the plan basis, the slot's seats;
+    # the appointment, its event; COMMIT. A ninth statement is work every booking pays for.
+    assert 2 <= figures["statements_per_booking"] <= 8
     assert len(figures["load"]["before"]) == len(figures["load"]["after"]) == 3
     assert any(line.startswith("  booking ") for line in lines[:-1])
     assert any("load average" in line for line in lines[:-1])

@@ -155,6 +155,8 @@ class SqlSlots:
             # A booking reads its counter's appointments before it chooses a seat: another
             # booking of that counter waits here, then sees this one's seat taken.
             self._unit.serialise([f"slots {organisation_id} {counter}" for counter in wanted])
+        if not wanted:
+            return []
         if len(wanted) <= _CHUNK:  # one query, in order already
             marks = ", ".join("?" * len(wanted))
             return self._select([*where, f"counter_id IN ({marks})"], [*params, *wanted], limit)

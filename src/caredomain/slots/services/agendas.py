@@ -256,9 +256,9 @@ class DerivedFromSettings:
         return view
 
 
-_VIEWS = 4096
-"""Plans of sets of counters kept per version and basis: one per counter for bookings and
-listings, and a few wider ones."""
+_VIEWS = 1024
+"""Plans of sets of counters kept per version and basis (one per counter booked or listed,
+and a few wider ones): under a kilobyte each, so at most about 1 MB per organisation."""
 
 
 def settings_read_ahead(

@@ -24,7 +24,10 @@ timed one by one on each side:
 * ``cold_booking_ms`` — a booking through a new context, which has kept nothing: the
   settings read, checked and indexed again and the counter planned (reported, no target:
   what the first booking of a process costs), and ``cold_lock_hold_ms``, how long it
-  holds the write lock (the settings are read ahead, before the lock is taken).
+  holds the write lock (the settings are read ahead, before the lock is taken);
+* ``statements_per_booking`` — how many SQL statements a booking runs, ``BEGIN IMMEDIATE``
+  and ``COMMIT`` included, counted through the connections' trace callback over bookings
+  made after the timed ones (reported, no target: counting work is not disturbed by load).
 
 The store runs with ``synchronous=normal`` unless ``--synchronous full``: with ``full``
 every commit waits for the disk to sync the write-ahead log, a few milliseconds on a
@@ -44,6 +47,7 @@ import json
 import math
 import os
 import pstats
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -59,7 +63,7 @@ from attrs import evolve
 from caredomain import Actor, ActorId, FixedClock, Role
 from caredomain.documents import DocumentCache
 from caredomain.services import ServiceContext, configure_organisation
-from caredomain.slots import Agenda, Beneficiary, Channel, SlotSettings, plan_slots
+from caredomain.slots import Agenda, Beneficiary, Channel, CounterId, SlotSettings, plan_slots
 from caredomain.slots.services import book_slot, configure_slots, free_slots, refresh_slots
 from caredomain_sqlite import SqliteStore
 from caredomain_sqlite.store import SqliteUnitOfWork
@@ -73,17 +77,21 @@ A = TypeVar("A")
 TARGET = 5.0
 ADMIN = Actor.administrator(configuration=ORGANISATION.configuration)
 AGENT = Actor(ActorId("agent"), {Role.ADMINISTRATOR}, configuration=ORGANISATION.configuration)
-Slot = tuple[str, datetime, str | None]  # counter, start, option
+Slot = tuple[CounterId, datetime, str | None]  # counter, start, option
 
 
 class TimedUnit(SqliteUnitOfWork):
-    """A unit of work that records how long a writing one held the write lock."""
+    """A unit of work that records how long a writing one held the write lock, and, while
+    its store counts statements, traces the connection it was lent."""
 
     held: list[float]
+    store: TimedStore
 
     def __enter__(self) -> TimedUnit:
         entered = super().__enter__()
         self._began = time.perf_counter()
+        if self.store.statements is not None and self._held is not None:
+            self.store.trace(self._held.connection)
         return entered
 
     def _finish(self) -> None:
@@ -98,11 +106,27 @@ class TimedStore(SqliteStore):
     def __init__(self, path: Path, synchronous: str) -> None:
         super().__init__(path, synchronous=synchronous)
         self.held: list[float] = []
+        self.statements: list[str] | None = None  # while counting, those run so far
+        self._traced: set[sqlite3.Connection] = set()
 
     def unit_of_work(self, *, write: bool = True) -> SqliteUnitOfWork:
         unit = TimedUnit(self._connections, write=write)
         unit.held = self.held
+        unit.store = self
         return unit
+
+    def trace(self, connection: sqlite3.Connection) -> None:
+        """Count what ``connection`` runs from now on (from the next unit's ``BEGIN``: the
+        unit that lends it has begun already)."""
+        if connection not in self._traced and self.statements is not None:
+            connection.set_trace_callback(self.statements.append)
+            self._traced.add(connection)
+
+    def untrace(self) -> None:
+        for connection in self._traced:
+            connection.set_trace_callback(None)
+        self._traced.clear()
+        self.statements = None
 
 
 def free_seats(settings: SlotSettings, agenda: Agenda) -> Iterator[Slot]:
@@ -158,7 +182,7 @@ class Sides:
         self.people = count()
 
     def close(self) -> None:
-        self.context.store.close()  # type: ignore[attr-defined]
+        self.context.store.close()
 
     def next_slot(self) -> Slot:
         return next(self.slots)
@@ -254,6 +278,22 @@ def cold(sides: Sides, operations: int) -> tuple[list[float], list[float]]:
     return found, held[first:]
 
 
+def statements_per_booking(sides: Sides, operations: int) -> float:
+    """The SQL statements a booking runs, on average over ``operations`` bookings. One
+    booking first, not counted, puts the trace on the connection the next ones are lent
+    (one thread: the pool lends the one given back last)."""
+    store: TimedStore = sides.context.store  # type: ignore[assignment]
+    store.statements = []
+    try:
+        sides.book_in_store(sides.next_slot())
+        store.statements.clear()
+        for _ in range(operations):
+            sides.book_in_store(sides.next_slot())
+        return len(store.statements) / operations
+    finally:
+        store.untrace()
+
+
 def profile(sides: Sides, what: str, operations: int) -> None:
     profiler = cProfile.Profile()
     if what == "booking":
@@ -299,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
             held = list(sides.context.store.held)  # type: ignore[attr-defined]
             cold_times, cold_held = cold(sides, min(5, args.operations))
             load = load.until_now()
+            statements = statements_per_booking(sides, min(5, args.operations))
         finally:
             sides.close()
     median = {key: statistics.median(value) for key, value in times.items()}
@@ -319,6 +360,7 @@ def main(argv: list[str] | None = None) -> int:
         "lock_hold_p90_ms": round(statistics.quantiles(held, n=10)[-1] * 1000, 3)
         if len(held) > 1
         else round(held[0] * 1000, 3),
+        "statements_per_booking": round(statements, 2),
         "timed": {"booking": len(times["core_book"]), "query": len(times["core_query"])},
         "synchronous": args.synchronous,
         "target": TARGET,
@@ -345,6 +387,7 @@ def main(argv: list[str] | None = None) -> int:
         f"  a booking through a new context (nothing cached): {figures['cold_booking_ms']} ms,"
         f" the write lock held {figures['cold_lock_hold_ms']} ms"
     )
+    print(f"  SQL statements a booking runs: {figures['statements_per_booking']}")
     print(f"  {load.line()}")
     if args.json:
         print(json.dumps(figures))

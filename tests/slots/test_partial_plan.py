@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from caredomain import Organisation
 from caredomain.slots import CounterId, SlotSettings, plan_slots, refresh_plan
+from caredomain.slots.ports import PlanBasis
+from caredomain.slots.services import agendas
 
 G1, G2 = CounterId("g1"), CounterId("g2")
 
@@ -31,3 +35,28 @@ def test_a_refresh_from_a_partial_plan_plans_the_rest(
     update = refresh_plan(part, town_hall, town_settings, day)
     assert update.plan == plan_slots(town_hall, town_settings, day)
     assert update.changed == {G2: None}
+
+
+def test_the_plans_kept_per_settings_version_are_each_the_full_plans_part(
+    town_hall: Organisation, town_settings: SlotSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the use cases keep of one settings version: the plan of each set of counters
+    asked for, the same whether asked first, asked again, or asked after it was forgotten
+    (two kept at most here), and a new basis plans afresh."""
+    monkeypatch.setattr(agendas, "_VIEWS", 2)
+    derived = agendas.DerivedFromSettings(town_settings)
+    basis = PlanBasis(date(2025, 3, 28), town_hall.zone, town_hall.calendar)
+    full = basis.rebuild(town_hall, town_settings)
+    for asked in ({G1}, {G2}, None, {G1}, {G1, G2}, {G2, CounterId("ghost")}, set()):
+        first, again = (derived.plan(basis, town_hall, asked) for _ in range(2))
+        assert again is first
+        wanted = [c for c in (G1, G2) if asked is None or c in asked]
+        assert dict(first.counters) == {c: full.counters[c] for c in wanted}
+        assert dict(first.fingerprints) == {c: full.fingerprints[c] for c in wanted}
+        assert (first.day, first.horizon, first.open_days) == (
+            full.day,
+            full.horizon,
+            full.open_days,
+        )
+    later = PlanBasis(date(2025, 3, 29), town_hall.zone, town_hall.calendar)
+    assert derived.plan(later, town_hall, set()).day == date(2025, 3, 29)  # kept, for the other

@@ -155,6 +155,11 @@ class SqlSlots:
             # A booking reads its counter's appointments before it chooses a seat: another
             # booking of that counter waits here, then sees this one's seat taken.
             self._unit.serialise([f"slots {organisation_id} {counter}" for counter in wanted])
+        if not wanted:
+            return []
+        if len(wanted) <= _CHUNK:  # one query, in order already
+            marks = ", ".join("?" * len(wanted))
+            return self._select([*where, f"counter_id IN ({marks})"], [*params, *wanted], limit)
         found: list[tuple[int, str, str]] = []
         for offset in range(0, len(wanted), _CHUNK):
             chunk = wanted[offset : offset + _CHUNK]
@@ -164,13 +169,14 @@ class SqlSlots:
         return [_appointment(document, key) for _, key, document in found[:limit]]
 
     def _select(self, where: list[str], params: list[Any], limit: int | None) -> list[Appointment]:
-        return [
-            _appointment(document, key) for _, key, document in self._rows(where, params, limit)
-        ]
+        return [_appointment(row[2], row[1]) for row in self._query(where, params, limit)]
 
     def _rows(
         self, where: list[str], params: list[Any], limit: int | None
     ) -> list[tuple[int, str, str]]:
+        return [(row[0], row[1], row[2]) for row in self._query(where, params, limit)]
+
+    def _query(self, where: list[str], params: list[Any], limit: int | None) -> list[Any]:
         sql = (
             "SELECT start_second, id, document FROM slot_appointments WHERE "
             + " AND ".join(where)
@@ -179,7 +185,7 @@ class SqlSlots:
         if limit is not None:
             sql += " LIMIT ?"
             params = [*params, min(limit, 2**63 - 1)]
-        return [(row[0], row[1], row[2]) for row in self._unit.query(sql, tuple(params))]
+        return self._unit.query(sql, tuple(params))
 
     def save_appointments(
         self, organisation_id: OrganisationId, appointments: Iterable[Appointment]

@@ -6,6 +6,7 @@ begin, commit and end a transaction on its connection (the ``C`` of a unit)."""
 
 from __future__ import annotations
 
+import functools
 from enum import Enum
 from types import TracebackType
 from typing import Generic, Self, TypeVar
@@ -46,15 +47,38 @@ class UnitLife(Generic[C]):
         self._source = source
         self._stage = _Stage.NEW
         self._held: C | None = None
-        statements: Statements = self  # type: ignore[assignment]  # the subclass's
-        self.organisations = SqlOrganisations(statements)
-        self.events = SqlEventJournal(statements)
-        self.roster = self._roster(statements)
-        self.notifications = SqlNotifications(statements)
-        self.slots = SqlSlots(statements)
-        self.interventions = SqlInterventions(statements)
-        self.pickup = SqlPickup(statements)
-        self.access = SqlAccess(statements)
+        self.organisations = SqlOrganisations(self._statements)
+        self.events = SqlEventJournal(self._statements)
+
+    # Each module's repository is made when first asked for: a unit of work uses one.
+
+    @functools.cached_property
+    def roster(self) -> SqlRoster:
+        return self._roster(self._statements)
+
+    @functools.cached_property
+    def notifications(self) -> SqlNotifications:
+        return SqlNotifications(self._statements)
+
+    @functools.cached_property
+    def slots(self) -> SqlSlots:
+        return SqlSlots(self._statements)
+
+    @functools.cached_property
+    def interventions(self) -> SqlInterventions:
+        return SqlInterventions(self._statements)
+
+    @functools.cached_property
+    def pickup(self) -> SqlPickup:
+        return SqlPickup(self._statements)
+
+    @functools.cached_property
+    def access(self) -> SqlAccess:
+        return SqlAccess(self._statements)
+
+    @property
+    def _statements(self) -> Statements:
+        return self  # type: ignore[return-value]  # the subclass's
 
     def _roster(self, statements: Statements) -> SqlRoster:
         return SqlRoster(statements)

@@ -136,10 +136,13 @@ class SqliteUnitOfWork(UnitLife[Lent]):
         """Run a write once per row of parameters, all of them or none (a savepoint undoes
         the rows before a failing one); the number of rows changed."""
         lent = self._require_writable()
+        listed = rows if isinstance(rows, list) else list(rows)
+        if len(listed) == 1:  # one statement is all or nothing by itself
+            return lent.run(sql, tuple(listed[0])).rowcount
         lent.run("SAVEPOINT change_many")
         try:
             with lent.translated():
-                changed = lent.connection.executemany(sql, rows).rowcount
+                changed = lent.connection.executemany(sql, listed).rowcount
         except BaseException:
             lent.run("ROLLBACK TO change_many")
             lent.run("RELEASE change_many")

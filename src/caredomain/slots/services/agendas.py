@@ -202,13 +202,15 @@ class DerivedFromSettings:
     themselves (their index, parsed weeks and per-counter inputs memoized on them), and the
     counters' plans rebuilt from them, by basis. Settings and plans are immutable, so that
     every unit of work that reads this version shares them; a counter is planned once per
-    basis, whichever use case asks first."""
+    basis, whichever use case asks first, and the plan of a set of counters is put together
+    once (a booking asks for its counter's at every call)."""
 
     def __init__(self, settings: SlotSettings) -> None:
         self.settings = settings
         self._basis: PlanBasis | None = None
         self._planned: Plan | None = None  # the day, zone, calendar, horizon and open days
         self._counters: dict[CounterId, CounterPlan] = {}
+        self._views: dict[frozenset[CounterId] | None, Plan] = {}  # by counters asked for
         self._lock = threading.Lock()
         self._position = {counter.id: n for n, counter in enumerate(settings.counters)}
 
@@ -216,30 +218,47 @@ class DerivedFromSettings:
         self, basis: PlanBasis, organisation: Organisation, only: Collection[CounterId] | None
     ) -> Plan:
         """:meth:`PlanBasis.rebuild`, each counter planned once per basis."""
-        known = self.settings.fingerprints()
-        if only is None:
-            wanted = list(known)
-        else:  # in the settings' order, as the planner gives them
-            wanted = sorted((c for c in set(only) if c in known), key=self._position.__getitem__)
+        asked = None if only is None else frozenset(only)
         with self._lock:
             if self._basis != basis:
-                self._basis, self._planned, self._counters = basis, None, {}
-            planned, counters = self._planned, dict(self._counters)
+                self._basis, self._planned, self._counters, self._views = basis, None, {}, {}
+            kept = self._views.get(asked)
+        if kept is not None:
+            return kept
+        known = self.settings.fingerprints()
+        if asked is None:
+            wanted = list(known)
+        else:  # in the settings' order, as the planner gives them
+            wanted = sorted((c for c in asked if c in known), key=self._position.__getitem__)
+        with self._lock:
+            planned = self._planned
+            counters = {c: self._counters[c] for c in wanted if c in self._counters}
         missing = [c for c in wanted if c not in counters]
         if planned is None or missing:
             planned = basis.rebuild(
-                organisation, self.settings, only=None if only is None else missing
+                organisation, self.settings, only=None if asked is None else missing
             )
             counters.update(planned.counters)
             with self._lock:
                 if self._basis == basis:
                     self._planned = self._planned or planned
                     self._counters.update(planned.counters)
-        return evolve(
+        view = evolve(
             planned,
             counters={c: counters[c] for c in wanted},
             fingerprints={c: known[c] for c in wanted},
         )
+        with self._lock:
+            if self._basis == basis:
+                if len(self._views) >= _VIEWS:  # forget the oldest
+                    del self._views[next(iter(self._views))]
+                self._views[asked] = view
+        return view
+
+
+_VIEWS = 1024
+"""Plans of sets of counters kept per version and basis (one per counter booked or listed,
+and a few wider ones): under a kilobyte each, so at most about 1 MB per organisation."""
 
 
 def settings_read_ahead(

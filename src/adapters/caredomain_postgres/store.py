@@ -122,6 +122,7 @@ class PostgresUnitOfWork(UnitLife[psycopg.Connection[Any]]):
     def __init__(self, connections: Connections, *, write: bool) -> None:
         self._connections = connections
         self._location = connections.location
+        self._locks: dict[str, bool] = {}  # the keys held, and whether only shared
         super().__init__(write=write, source=self._location.url())
 
     def _roster(self, statements: Statements) -> PostgresRoster:
@@ -188,18 +189,27 @@ class PostgresUnitOfWork(UnitLife[psycopg.Connection[Any]]):
             for row in rows:
                 copy.write_row(row)
 
-    def serialise(self, keys: Collection[str]) -> None:
-        """Hold ``keys`` (transaction-level advisory locks, taken in sorted order) until
-        this unit ends; nothing for a read-only unit, which changes nothing."""
+    def serialise(self, keys: Collection[str], *, shared: bool = False) -> None:
+        """Hold ``keys`` (transaction-level advisory locks of this schema, taken in sorted
+        order; ``shared``: ``pg_advisory_xact_lock_shared``) until this unit ends; nothing
+        for a read-only unit, which changes nothing, nor for a key this unit already holds
+        as firmly (no round trip: repositories ask before every read)."""
         connection = self._require_open()
-        if not self._write or not keys:
+        if not self._write:
             return
+        wanted = sorted(
+            key for key in set(keys) if key not in self._locks or (self._locks[key] and not shared)
+        )
+        if not wanted:
+            return
+        lock = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
         with translated(self._location):
             connection.execute(
-                "SELECT pg_advisory_xact_lock(h) FROM (SELECT hashtextextended(k, 0) AS h "
+                f"SELECT {lock}(h) FROM (SELECT hashtextextended(%s || ' ' || k, 0) AS h "
                 "FROM unnest(%s::text[]) AS k ORDER BY k) AS held",
-                (sorted(set(keys)),),
+                (self._location.schema, wanted),
             )
+        self._locks.update(dict.fromkeys(wanted, shared))
 
     def _savepoint(self, connection: psycopg.Connection[Any]) -> _Savepoint:
         return _Savepoint(connection, self._location)

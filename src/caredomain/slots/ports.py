@@ -69,6 +69,20 @@ class PlanBasis:
 class SlotRepository(Protocol):
     """The appointment book of each organisation in a store. Writes replace by key."""
 
+    def hold_planning(self, organisation_id: OrganisationId) -> None:
+        """In a write unit, before it reads the planning it rewrites (settings, plan basis,
+        the organisation's calendar): hold them until the unit ends, so that another
+        write unit reading them waits, then reads what this one committed. A store whose
+        write units run one at a time (SQLite) has nothing to do.
+
+        The other methods follow the same rule: in a write unit, reading the settings
+        holds them shared (bookings read them side by side, none while a planning change
+        holds them), saving the settings or the plan basis holds them as this method
+        does, and reading an appointment by its id holds that appointment until the unit
+        ends. Take the settings before any appointment, so that two units never wait for
+        each other in a circle."""
+        ...
+
     def settings(self, organisation_id: OrganisationId) -> SlotSettings | None:
         """The saved settings, or ``None`` if the organisation never saved any."""
         ...
@@ -120,6 +134,9 @@ class SlotRepository(Protocol):
         ``booked_only`` keeps those holding a seat (status booked); ``counters`` those of
         these counters; ``start_from`` (inclusive) and ``start_before`` (exclusive) bound
         their start; ``beneficiary`` is a beneficiary's id; ``limit`` caps how many.
+        In a write unit, reading the appointments of a few counters holds those counters
+        until the unit ends (a booking: another booking of them waits, then finds the
+        seat taken).
         """
         ...
 

@@ -106,8 +106,11 @@ class LoadedAgenda:
         seats: ScopeOf,
         appointments: Iterable[Appointment] | Callable[[SlotSettings], Iterable[Appointment]] = (),
         documents: DocumentCache | None = None,
+        planning: bool = False,
     ) -> None:
         self.organisation = base_of(actor, uow, organisation_id)
+        if planning:  # before the settings are read: see SlotRepository.hold_planning
+            uow.slots.hold_planning(organisation_id)
         derived = _derived(uow, organisation_id, documents)
         self.settings = derived.settings
         basis = uow.slots.plan_basis(organisation_id)
@@ -171,12 +174,16 @@ def load_agenda(
     seats: ScopeOf,
     appointments: Iterable[Appointment] | Callable[[SlotSettings], Iterable[Appointment]] = (),
     documents: DocumentCache | None = None,
+    planning: bool = False,
 ) -> LoadedAgenda:
     """Read an organisation's agenda with the seats ``seats`` asks for, and
     ``appointments``: those a use case names, or a function of the stored settings
     that reads them — once ``actor`` is known to be of the organisation's configuration
     (:func:`~caredomain.access.base_of`), before anything else of it is read. With
-    ``documents`` (the context's), settings of a version read before are not read again."""
+    ``documents`` (the context's), settings of a version read before are not read again.
+    ``planning`` for a use case that may rewrite the settings, the plan or the calendar:
+    its unit holds them before reading them, so that two such changes, or one and a
+    booking, on several instances of a store cannot lose one another's work."""
     return LoadedAgenda(
         uow,
         actor,
@@ -186,6 +193,7 @@ def load_agenda(
         seats=seats,
         appointments=appointments,
         documents=documents,
+        planning=planning,
     )
 
 

@@ -11,11 +11,12 @@ start, seat) among booked appointments makes a double booking impossible whateve
 transactions around it do: a violation becomes :class:`~caredomain.errors.Conflict`.
 
 What a write unit reads it holds until it ends (:meth:`Statements.serialise`; nothing to
-do on SQLite): the settings shared, so that bookings read them side by side, yet none reads
-settings that a planning change (:meth:`SqlSlots.hold_planning`, exclusive) is replacing;
-the appointments of at most a few counters, and one appointment read by its id,
-exclusively. Every unit takes the settings before any counter, so that the two kinds of
-lock cannot wait for each other in a circle.
+do on SQLite): the organisation's planning under one key, ``slot settings …``, shared by
+bookings, so that they read it side by side, yet none reads a calendar or settings that a
+planning change (exclusive) is replacing (:meth:`SqlSlots.hold_planning`); the
+appointments of at most a few counters, and one appointment read by its id, exclusively.
+Every unit takes the planning before any appointment or counter, so that the kinds of lock
+cannot wait for each other in a circle.
 """
 
 from __future__ import annotations
@@ -63,8 +64,8 @@ class SqlSlots:
 
     # -- settings and plan ------------------------------------------------------------
 
-    def hold_planning(self, organisation_id: OrganisationId) -> None:
-        self._unit.serialise([_settings_key(organisation_id)])
+    def hold_planning(self, organisation_id: OrganisationId, *, shared: bool = False) -> None:
+        self._unit.serialise([_settings_key(organisation_id)], shared=shared)
 
     def settings(self, organisation_id: OrganisationId) -> SlotSettings | None:
         found = self.versioned_settings(organisation_id)

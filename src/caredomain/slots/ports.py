@@ -69,18 +69,19 @@ class PlanBasis:
 class SlotRepository(Protocol):
     """The appointment book of each organisation in a store. Writes replace by key."""
 
-    def hold_planning(self, organisation_id: OrganisationId) -> None:
-        """In a write unit, before it reads the planning it rewrites (settings, plan basis,
-        the organisation's calendar): hold them until the unit ends, so that another
-        write unit reading them waits, then reads what this one committed. A store whose
-        write units run one at a time (SQLite) has nothing to do.
+    def hold_planning(self, organisation_id: OrganisationId, *, shared: bool = False) -> None:
+        """In a write unit, before it reads the organisation's planning (its calendar, the
+        settings, the plan basis): hold it until the unit ends. A unit that rewrites it (a
+        planning change, the nightly refresh) holds it alone: another write unit waits,
+        then reads what this one committed. One that only reads it (a booking) holds it
+        ``shared``: others do so side by side, and none reads while one rewrites. A store
+        whose write units run one at a time (SQLite) has nothing to do.
 
-        The other methods follow the same rule: in a write unit, reading the settings
-        holds them shared (bookings read them side by side, none while a planning change
-        holds them), saving the settings or the plan basis holds them as this method
-        does, and reading an appointment by its id holds that appointment until the unit
-        ends. Take the settings before any appointment, so that two units never wait for
-        each other in a circle."""
+        The other methods follow the same rule for a caller that did not hold first: in a
+        write unit, reading the settings holds them shared, saving the settings or the
+        plan basis holds them alone, and reading an appointment by its id holds that
+        appointment until the unit ends. Hold the planning before any appointment or
+        counter, so that two units never wait for each other in a circle."""
         ...
 
     def settings(self, organisation_id: OrganisationId) -> SlotSettings | None:

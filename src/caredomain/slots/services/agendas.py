@@ -108,9 +108,9 @@ class LoadedAgenda:
         documents: DocumentCache | None = None,
         planning: bool = False,
     ) -> None:
+        # Before the calendar and the settings are read (SlotRepository.hold_planning).
+        uow.slots.hold_planning(organisation_id, shared=not planning)
         self.organisation = base_of(actor, uow, organisation_id)
-        if planning:  # before the settings are read: see SlotRepository.hold_planning
-            uow.slots.hold_planning(organisation_id)
         derived = _derived(uow, organisation_id, documents)
         self.settings = derived.settings
         basis = uow.slots.plan_basis(organisation_id)
@@ -181,9 +181,10 @@ def load_agenda(
     that reads them — once ``actor`` is known to be of the organisation's configuration
     (:func:`~caredomain.access.base_of`), before anything else of it is read. With
     ``documents`` (the context's), settings of a version read before are not read again.
-    ``planning`` for a use case that may rewrite the settings, the plan or the calendar:
-    its unit holds them before reading them, so that two such changes, or one and a
-    booking, on several instances of a store cannot lose one another's work."""
+    The unit holds the organisation's planning before reading it: shared, or, with
+    ``planning`` (a use case that may rewrite the settings, the plan or the calendar),
+    exclusively — so that two such changes, or one and a booking, on several instances
+    of a store cannot lose one another's work."""
     return LoadedAgenda(
         uow,
         actor,

@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import psycopg
@@ -23,8 +23,19 @@ import pytest
 
 from caredomain import Actor, ActorId, FixedClock, Role
 from caredomain.access import Everywhere
+from caredomain.access.audit import AuditKind
+from caredomain.access.configurations import UserId
+from caredomain.access.modes import Mode
+from caredomain.access.passwords import Hasher
+from caredomain.access.ports import access_unit_of_work
+from caredomain.access.services import (
+    AccessSettings,
+    configure_configuration,
+    designate_administrator,
+    enter,
+)
 from caredomain.calendar import Closure
-from caredomain.errors import CareDomainError
+from caredomain.errors import CareDomainError, Forbidden
 from caredomain.events import Event
 from caredomain.organisation import ConfigurationId
 from caredomain.ports import UnitOfWork
@@ -41,6 +52,7 @@ from caredomain.roster import (
 )
 from caredomain.roster.ports import roster_unit_of_work
 from caredomain.roster.services import edit_code_locally
+from caredomain.secret import Secret
 from caredomain.services import ServiceContext
 from caredomain.slots import Beneficiary, Channel
 from caredomain.slots.services import add_closure, book_slot
@@ -100,11 +112,13 @@ def instance(url: str) -> Iterator[tuple[PostgresStore, int]]:
         yield store, pid
 
 
-def race(server: Server, url: str, first: Step, second: Step) -> tuple[object, object]:
+def race(
+    server: Server, url: str, first: Step, second: Step, *, now: datetime = NOW
+) -> tuple[object, object]:
     """Run ``first`` on one instance and ``second`` on another, the second reading while the
     first is open; their outcomes (a result, or the caredomain error raised)."""
     with instance(url) as (one, _), instance(url) as (other, pid):
-        clock = FixedClock(NOW)
+        clock = FixedClock(now)
         rival = Rival(server.url, pid, second, ServiceContext(store=other, clock=clock))
         try:
             outcome: object = first(ServiceContext(store=one, clock=clock, notifier=rival))
@@ -227,3 +241,46 @@ def test_two_absences_on_one_post_at_once_unassign_both(postgres: Server, ward: 
     assert post.assigned == ()
     assert sorted(post.stood_down) == ["A1", "A2"]
     assert sorted(edit.agent for edit in edits) == ["A1", "A2"]
+
+
+# -- access ---------------------------------------------------------------------------------
+
+CID = ConfigurationId("ville-metz")
+CONSOLE = Secret("pupitre-2024-secret")
+SETTINGS = AccessSettings(hasher=Hasher.cheap())
+ADMINISTRATOR = Actor(ActorId("mdupont"), {Role.ADMINISTRATOR}, configuration=CID)
+
+
+@pytest.fixture
+def metz(postgres: Server) -> str:
+    """A configuration with its console password and its administrator, in March 2024."""
+    url = postgres.fresh_url(pool=1)
+    vendor = Actor(ActorId("operator"), {Role.TECHNICIAN}, configuration=Everywhere("vendor"))
+    technician = Actor(ActorId("tech-luc"), {Role.TECHNICIAN}, configuration=CID)
+    with PostgresStore.from_url(url) as store:
+        context = ServiceContext(store=store, clock=FixedClock(datetime(2024, 3, 15, tzinfo=UTC)))
+        configure_configuration(
+            context, vendor, CID, name="Ville de Metz", console_password=CONSOLE, settings=SETTINGS
+        )
+        designate_administrator(
+            context, technician, CID, UserId("mdupont"), full_name="Marie DUPONT", settings=SETTINGS
+        )
+    return url
+
+
+def test_two_wrong_passwords_at_once_are_both_counted_and_journaled(
+    postgres: Server, metz: str
+) -> None:
+    def wrong(context: ServiceContext) -> object:
+        return enter(
+            context, ADMINISTRATOR, CID, Mode.ADMINISTRATOR, Secret("x"), settings=SETTINGS
+        )
+
+    outcomes = race(postgres, metz, wrong, wrong, now=datetime(2024, 5, 15, 10, tzinfo=UTC))
+
+    assert all(isinstance(outcome, Forbidden) for outcome in outcomes), outcomes
+    with PostgresStore.from_url(metz) as store, access_unit_of_work(store, write=False) as uow:
+        failures = uow.access.attempts(CID, Mode.ADMINISTRATOR).failures
+        kinds = [entry.kind for entry in uow.access.audit(CID)]
+    assert len(failures) == 2
+    assert kinds.count(AuditKind.ATTEMPT_REFUSED) == 2

@@ -7,7 +7,11 @@ holds its counter (a transaction-level advisory lock) from the moment it reads t
 counter's appointments, so that another booking of that counter waits and then finds the
 seat taken; the outbox is claimed ``FOR UPDATE SKIP LOCKED``; the event journal is
 appended under a lock held until commit, so that positions follow the order of commits and
-a reader that has seen position *n* never later finds a smaller one. A read-only unit
+a reader that has seen position *n* never later finds a smaller one. A use case that reads
+something and writes back what it derives does not lose another instance's change: the
+repositories hold what a write unit reads (:meth:`PostgresUnitOfWork.serialise`, shared
+where many units only read, such as bookings reading their organisation's planning) before
+reading it, as the SQLite store's single writer would. A read-only unit
 (``write=False``) is one ``REPEATABLE READ READ ONLY`` snapshot, and refuses every write
 with :class:`~caredomain.errors.Forbidden` before touching the database.
 

@@ -37,7 +37,12 @@ from caredomain.access.services import (
 from caredomain.calendar import Closure
 from caredomain.errors import CareDomainError, Forbidden
 from caredomain.events import Event
-from caredomain.organisation import ConfigurationId
+from caredomain.organisation import ConfigurationId, Organisation, OrganisationId
+from caredomain.pickup.events import ChildCalled
+from caredomain.pickup.model import ChildId, InstallationId, ParentId
+from caredomain.pickup.pickups import ArrivalMode, Pickup
+from caredomain.pickup.ports import pickup_unit_of_work
+from caredomain.pickup.services import call_child
 from caredomain.ports import UnitOfWork
 from caredomain.roster import (
     Agent,
@@ -284,3 +289,47 @@ def test_two_wrong_passwords_at_once_are_both_counted_and_journaled(
         kinds = [entry.kind for entry in uow.access.audit(CID)]
     assert len(failures) == 2
     assert kinds.count(AuditKind.ATTEMPT_REFUSED) == 2
+
+
+# -- daycare pickups ------------------------------------------------------------------------
+
+DAYCARE = OrganisationId("cpe-soleil")
+EDUCATOR = Actor.administrator("educatrice", configuration=ConfigurationId("cpe"))
+PICKUP = "pickup-1"
+
+
+@pytest.fixture
+def daycare(postgres: Server) -> str:
+    """A daycare where a parent has announced her arrival."""
+    url = postgres.fresh_url(pool=1)
+    announced = datetime(2026, 12, 21, 16, 30, tzinfo=PARIS)
+    pickup = Pickup(
+        PICKUP,
+        DAYCARE,
+        ChildId("lea"),
+        ParentId("marie"),
+        InstallationId("site-1"),
+        ArrivalMode.ETA,
+        announced,
+        announced + timedelta(minutes=20),
+        timedelta(minutes=5),
+    )
+    with PostgresStore.from_url(url) as store, pickup_unit_of_work(store) as uow:
+        uow.organisations.add(
+            Organisation(DAYCARE, "CPE Soleil", configuration=ConfigurationId("cpe"))
+        )
+        uow.pickup.save_pickup(DAYCARE, pickup)
+        uow.commit()
+    return url
+
+
+def test_two_taps_at_once_call_the_child_once(postgres: Server, daycare: str) -> None:
+    def tap(context: ServiceContext) -> object:
+        return call_child(context, EDUCATOR, DAYCARE, PICKUP)
+
+    outcomes = race(postgres, daycare, tap, tap)
+
+    assert sum(isinstance(outcome, Pickup) for outcome in outcomes) == 1, outcomes
+    with PostgresStore.from_url(daycare) as store, store.unit_of_work(write=False) as uow:
+        kinds = [event.kind for _, event in uow.events.since()]
+    assert kinds == [ChildCalled.kind], kinds

@@ -194,8 +194,8 @@ class PostgresUnitOfWork(UnitLife[psycopg.Connection[Any]]):
                 copy.write_row(row)
 
     def serialise(self, keys: Collection[str], *, shared: bool = False) -> None:
-        """Hold ``keys`` (transaction-level advisory locks of this schema, taken in sorted
-        order; ``shared``: ``pg_advisory_xact_lock_shared``) until this unit ends; nothing
+        """Hold ``keys`` (transaction-level advisory locks, taken in sorted order;
+        ``shared``: ``pg_advisory_xact_lock_shared``) until this unit ends; nothing
         for a read-only unit, which changes nothing, nor for a key this unit already holds
         as firmly (no round trip: repositories ask before every read)."""
         connection = self._require_open()
@@ -209,9 +209,9 @@ class PostgresUnitOfWork(UnitLife[psycopg.Connection[Any]]):
         lock = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
         with translated(self._location):
             connection.execute(
-                f"SELECT {lock}(h) FROM (SELECT hashtextextended(%s || ' ' || k, 0) AS h "
+                f"SELECT {lock}(h) FROM (SELECT hashtextextended(k, 0) AS h "
                 "FROM unnest(%s::text[]) AS k ORDER BY k) AS held",
-                (self._location.schema, wanted),
+                (wanted,),
             )
         self._locks.update(dict.fromkeys(wanted, shared))
 

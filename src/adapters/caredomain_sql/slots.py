@@ -11,7 +11,7 @@ start, seat) among booked appointments makes a double booking impossible whateve
 transactions around it do: a violation becomes :class:`~caredomain.errors.Conflict`.
 
 What a write unit reads it holds until it ends (:meth:`Statements.serialise`; nothing to
-do on SQLite): the organisation's planning under one key, ``slot settings …``, shared by
+do on SQLite): the organisation's planning under one key, ``slot planning …``, shared by
 bookings, so that they read it side by side, yet none reads a calendar or settings that a
 planning change (exclusive) is replacing (:meth:`SqlSlots.hold_planning`); the
 appointments of at most a few counters, and one appointment read by its id, exclusively.
@@ -65,7 +65,7 @@ class SqlSlots:
     # -- settings and plan ------------------------------------------------------------
 
     def hold_planning(self, organisation_id: OrganisationId, *, shared: bool = False) -> None:
-        self._unit.serialise([_settings_key(organisation_id)], shared=shared)
+        self._unit.serialise([_planning_key(organisation_id)], shared=shared)
 
     def settings(self, organisation_id: OrganisationId) -> SlotSettings | None:
         found = self.versioned_settings(organisation_id)
@@ -74,7 +74,7 @@ class SqlSlots:
     def settings_version(self, organisation_id: OrganisationId) -> str | None:
         # Before the read, so that the version read is the one committed by the last
         # planning change, never one being replaced (the cache keeps versions read).
-        self._unit.serialise([_settings_key(organisation_id)], shared=True)
+        self._unit.serialise([_planning_key(organisation_id)], shared=True)
         rows = self._unit.query(
             "SELECT version FROM slot_settings_versions WHERE organisation = ?",
             (organisation_id,),
@@ -84,7 +84,7 @@ class SqlSlots:
     def versioned_settings(
         self, organisation_id: OrganisationId
     ) -> tuple[str, SlotSettings] | None:
-        self._unit.serialise([_settings_key(organisation_id)], shared=True)
+        self._unit.serialise([_planning_key(organisation_id)], shared=True)
         rows = self._unit.query(
             "SELECT version, document FROM slot_settings "
             "JOIN slot_settings_versions USING (organisation) WHERE organisation = ?",
@@ -97,7 +97,7 @@ class SqlSlots:
         return str(version), structure(parsed(document, source), SlotSettings, source=source)
 
     def save_settings(self, organisation_id: OrganisationId, settings: SlotSettings) -> None:
-        self._unit.serialise([_settings_key(organisation_id)])
+        self._unit.serialise([_planning_key(organisation_id)])
         self._unit.change(
             "INSERT INTO slot_settings (organisation, document) VALUES (?, ?) "
             "ON CONFLICT (organisation) DO UPDATE SET document = excluded.document",
@@ -118,7 +118,7 @@ class SqlSlots:
 
     def save_plan_basis(self, organisation_id: OrganisationId, basis: PlanBasis) -> None:
         document = as_json({"zone": basis.zone, "calendar": basis.calendar})
-        self._unit.serialise([_settings_key(organisation_id)])
+        self._unit.serialise([_planning_key(organisation_id)])
         self._unit.change(
             "INSERT INTO slot_plans (organisation, planned_on, basis) VALUES (?, ?, ?) "
             "ON CONFLICT (organisation) DO UPDATE "
@@ -235,8 +235,8 @@ class SqlSlots:
                 ) from error
 
 
-def _settings_key(organisation_id: OrganisationId) -> str:
-    return f"slot settings {organisation_id}"
+def _planning_key(organisation_id: OrganisationId) -> str:
+    return f"slot planning {organisation_id}"
 
 
 @functools.lru_cache(maxsize=64)

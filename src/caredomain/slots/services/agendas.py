@@ -108,8 +108,11 @@ class LoadedAgenda:
         documents: DocumentCache | None = None,
         planning: bool = False,
     ) -> None:
-        # Before the calendar and the settings are read (SlotRepository.hold_planning).
-        uow.slots.hold_planning(organisation_id, shared=not planning)
+        # Before the calendar and the settings are read (SlotRepository.hold_planning; a
+        # store written before it existed holds nothing, as it did then).
+        hold = getattr(uow.slots, "hold_planning", None)
+        if hold is not None:
+            hold(organisation_id, shared=not planning)
         self.organisation = base_of(actor, uow, organisation_id)
         derived = _derived(uow, organisation_id, documents)
         self.settings = derived.settings

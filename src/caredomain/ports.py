@@ -50,7 +50,9 @@ class OrganisationRepository(Protocol):
         ...
 
     def replace(self, organisation: Organisation) -> None:
-        """Replace a stored organisation; :class:`~caredomain.errors.NotFound` if absent."""
+        """Replace a stored organisation; :class:`~caredomain.errors.NotFound` if absent,
+        :class:`~caredomain.errors.Conflict` if another unit replaced it since this unit
+        read it (:meth:`get`)."""
         ...
 
     def remove(self, organisation_id: OrganisationId) -> None:
@@ -84,6 +86,14 @@ class UnitOfWork(Protocol):
 
     Leaving the ``with`` block without ``commit`` rolls everything back. A write unit of
     work that loses a race with another writer raises :class:`~caredomain.errors.Conflict`.
+
+    A use case may read something in a write unit and write back what it derives from it:
+    no other unit's change may be lost that way. A store whose write units run one at a
+    time has nothing to do; one whose write units run side by side holds what a write
+    unit reads until the unit ends, so that another unit rewriting it waits and then
+    reads what the first committed (each module's repository says what it holds, and how:
+    :meth:`caredomain.slots.ports.SlotRepository.hold_planning`), or refuses the late
+    write with ``Conflict`` (:meth:`OrganisationRepository.replace`).
     """
 
     organisations: OrganisationRepository

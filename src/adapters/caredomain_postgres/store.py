@@ -7,7 +7,11 @@ holds its counter (a transaction-level advisory lock) from the moment it reads t
 counter's appointments, so that another booking of that counter waits and then finds the
 seat taken; the outbox is claimed ``FOR UPDATE SKIP LOCKED``; the event journal is
 appended under a lock held until commit, so that positions follow the order of commits and
-a reader that has seen position *n* never later finds a smaller one. A read-only unit
+a reader that has seen position *n* never later finds a smaller one. A use case that reads
+something and writes back what it derives does not lose another instance's change: the
+repositories hold what a write unit reads (:meth:`PostgresUnitOfWork.serialise`, shared
+where many units only read, such as bookings reading their organisation's planning) before
+reading it, as the SQLite store's single writer would. A read-only unit
 (``write=False``) is one ``REPEATABLE READ READ ONLY`` snapshot, and refuses every write
 with :class:`~caredomain.errors.Forbidden` before touching the database.
 
@@ -122,6 +126,7 @@ class PostgresUnitOfWork(UnitLife[psycopg.Connection[Any]]):
     def __init__(self, connections: Connections, *, write: bool) -> None:
         self._connections = connections
         self._location = connections.location
+        self._locks: dict[str, bool] = {}  # the keys held, and whether only shared
         super().__init__(write=write, source=self._location.url())
 
     def _roster(self, statements: Statements) -> PostgresRoster:
@@ -188,18 +193,27 @@ class PostgresUnitOfWork(UnitLife[psycopg.Connection[Any]]):
             for row in rows:
                 copy.write_row(row)
 
-    def serialise(self, keys: Collection[str]) -> None:
-        """Hold ``keys`` (transaction-level advisory locks, taken in sorted order) until
-        this unit ends; nothing for a read-only unit, which changes nothing."""
+    def serialise(self, keys: Collection[str], *, shared: bool = False) -> None:
+        """Hold ``keys`` (transaction-level advisory locks, taken in sorted order;
+        ``shared``: ``pg_advisory_xact_lock_shared``) until this unit ends; nothing
+        for a read-only unit, which changes nothing, nor for a key this unit already holds
+        as firmly (no round trip: repositories ask before every read)."""
         connection = self._require_open()
-        if not self._write or not keys:
+        if not self._write:
             return
+        wanted = sorted(
+            key for key in set(keys) if key not in self._locks or (self._locks[key] and not shared)
+        )
+        if not wanted:
+            return
+        lock = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
         with translated(self._location):
             connection.execute(
-                "SELECT pg_advisory_xact_lock(h) FROM (SELECT hashtextextended(k, 0) AS h "
+                f"SELECT {lock}(h) FROM (SELECT hashtextextended(k, 0) AS h "
                 "FROM unnest(%s::text[]) AS k ORDER BY k) AS held",
-                (sorted(set(keys)),),
+                (wanted,),
             )
+        self._locks.update(dict.fromkeys(wanted, shared))
 
     def _savepoint(self, connection: psycopg.Connection[Any]) -> _Savepoint:
         return _Savepoint(connection, self._location)

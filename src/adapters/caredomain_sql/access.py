@@ -1,11 +1,17 @@
 """Access rights in the store (:class:`~caredomain.access.ports.AccessRepository`):
 configurations; users, wrong-password counts, sessions and break-glass interventions as JSON
 documents of one configuration each (``access_records``, by kind); and the audit journal,
-``access_audit``, which triggers keep append-only as the punch log is."""
+``access_audit``, which triggers keep append-only as the punch log is.
+
+A write unit that reads anything of a configuration holds the configuration until it ends
+(:meth:`~caredomain_sql.statements.Statements.serialise`): its use cases read it and write
+back what they derive — a wrong-password count, a session, a break-glass step, the next
+audit entry chained to the last — so that another one waits, then reads what this one
+committed, and counts every wrong password."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from caredomain.access.audit import AuditEntry
 from caredomain.access.breakglass import BreakGlass, BreakGlassId
@@ -29,11 +35,18 @@ class SqlAccess:
     def __init__(self, unit: Statements) -> None:
         self._unit = unit
 
+    def _query(self, configuration_id: str, sql: str, params: tuple[object, ...]) -> list[Any]:
+        """Rows of a read of one configuration, held first in a write unit."""
+        self._unit.serialise([f"access {configuration_id}"])
+        return self._unit.query(sql, params)
+
     # -- configurations -------------------------------------------------------------------
 
     def configuration(self, configuration_id: ConfigurationId) -> Configuration:
-        rows = self._unit.query(
-            "SELECT document FROM access_configurations WHERE id = ?", (configuration_id,)
+        rows = self._query(
+            configuration_id,
+            "SELECT document FROM access_configurations WHERE id = ?",
+            (configuration_id,),
         )
         if not rows:
             raise NotFound(Text("no configuration {id}", id=configuration_id))
@@ -53,14 +66,16 @@ class SqlAccess:
     # -- one configuration's records ------------------------------------------------------
 
     def _records(self, configuration_id: str, kind: type[T], name: str) -> list[T]:
-        rows = self._unit.query(
+        rows = self._query(
+            configuration_id,
             "SELECT document FROM access_records WHERE configuration = ? AND kind = ? ORDER BY id",
             (configuration_id, name),
         )
         return [loaded(document, kind, f"access {name}") for (document,) in rows]
 
     def _record(self, configuration_id: str, kind: type[T], name: str, key: str) -> T | None:
-        rows = self._unit.query(
+        rows = self._query(
+            configuration_id,
             "SELECT document FROM access_records WHERE configuration = ? AND kind = ? AND id = ?",
             (configuration_id, name, key),
         )
@@ -123,14 +138,16 @@ class SqlAccess:
     # -- the audit journal ----------------------------------------------------------------
 
     def audit(self, configuration_id: ConfigurationId) -> list[AuditEntry]:
-        rows = self._unit.query(
+        rows = self._query(
+            configuration_id,
             "SELECT document FROM access_audit WHERE configuration = ? ORDER BY sequence",
             (configuration_id,),
         )
         return [loaded(document, AuditEntry, "audit entry") for (document,) in rows]
 
     def last_audit(self, configuration_id: ConfigurationId) -> AuditEntry | None:
-        rows = self._unit.query(
+        rows = self._query(
+            configuration_id,
             "SELECT document FROM access_audit WHERE configuration = ? "
             "ORDER BY sequence DESC LIMIT 1",
             (configuration_id,),

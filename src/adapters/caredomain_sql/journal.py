@@ -33,10 +33,16 @@ def _organisation(document: str, organisation_id: str) -> Organisation:
 
 
 class SqlOrganisations:
-    """:class:`~caredomain.ports.OrganisationRepository` over the ``organisations`` table."""
+    """:class:`~caredomain.ports.OrganisationRepository` over the ``organisations`` table.
+
+    Every use case reads its organisation, few rewrite it: a read takes no lock, and
+    :meth:`replace` writes only over the document this unit read, else refuses with
+    :class:`Conflict` (on PostgreSQL another instance may have replaced it meanwhile; on
+    SQLite no other writer can have)."""
 
     def __init__(self, unit: Statements) -> None:
         self._unit = unit
+        self._read: dict[str, str] = {}  # the document of each organisation this unit read
 
     def get(self, organisation_id: OrganisationId) -> Organisation:
         rows = self._unit.query(
@@ -44,25 +50,49 @@ class SqlOrganisations:
         )
         if not rows:
             raise NotFound(Text("no organisation {id}", id=repr(organisation_id)))
+        self._read[organisation_id] = rows[0][0]
         return _organisation(rows[0][0], organisation_id)
 
     def add(self, organisation: Organisation) -> None:
+        document = as_json(organisation)
         added = self._unit.change(
             "INSERT INTO organisations (id, document) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
-            (organisation.id, as_json(organisation)),
+            (organisation.id, document),
         )
         if not added:
             raise Conflict(Text("organisation {id} already exists", id=repr(organisation.id)))
+        self._read[organisation.id] = document
 
     def replace(self, organisation: Organisation) -> None:
-        replaced = self._unit.change(
-            "UPDATE organisations SET document = ? WHERE id = ?",
-            (as_json(organisation), organisation.id),
-        )
+        document = as_json(organisation)
+        read = self._read.get(organisation.id)
+        if read is None:
+            replaced = self._unit.change(
+                "UPDATE organisations SET document = ? WHERE id = ?", (document, organisation.id)
+            )
+        else:
+            replaced = self._unit.change(
+                "UPDATE organisations SET document = ? WHERE id = ? AND document = ?",
+                (document, organisation.id, read),
+            )
         if not replaced:
+            if read is not None and self._exists(organisation.id):
+                raise Conflict(
+                    Text(
+                        "organisation {id} was changed by another unit of work since this "
+                        "one read it; try again",
+                        id=repr(organisation.id),
+                    )
+                )
             raise NotFound(Text("no organisation {id} to replace", id=repr(organisation.id)))
+        self._read[organisation.id] = document
+
+    def _exists(self, organisation_id: OrganisationId) -> bool:
+        rows = self._unit.query("SELECT 1 FROM organisations WHERE id = ?", (organisation_id,))
+        return bool(rows)
 
     def remove(self, organisation_id: OrganisationId) -> None:
+        self._read.pop(organisation_id, None)
         if not self._unit.change("DELETE FROM organisations WHERE id = ?", (organisation_id,)):
             raise NotFound(Text("no organisation {id} to remove", id=repr(organisation_id)))
 

@@ -1,7 +1,12 @@
 """Daycare pickups in the store (:class:`~caredomain.pickup.ports.PickupRepository`): the
 files and HopHop accounts as JSON documents written by the one converter, what each account
 was last sent, the pickups — open ones indexed by installation and by parent — and the ids of
-the inbound messages already applied."""
+the inbound messages already applied.
+
+A write unit that reads anything of a daycare holds the daycare until it ends
+(:meth:`~caredomain_sql.statements.Statements.serialise`): a tap in the centre, a parent's
+position and the minute's tick each read pickups and write back their next status, so that
+another one waits, then reads what this one committed (statuses never step back)."""
 
 from __future__ import annotations
 
@@ -36,10 +41,16 @@ class SqlPickup:
     def __init__(self, unit: Statements) -> None:
         self._unit = unit
 
+    def _query(self, organisation_id: str, sql: str, params: tuple[Any, ...]) -> list[Any]:
+        """Rows of a read of one daycare, held first in a write unit."""
+        self._unit.serialise([f"pickup {organisation_id}"])
+        return self._unit.query(sql, params)
+
     # -- the daycare's files ----------------------------------------------------------
 
     def _files(self, organisation_id: str, kind: type[T], name: str) -> list[T]:
-        rows = self._unit.query(
+        rows = self._query(
+            organisation_id,
             "SELECT document FROM pickup_files WHERE organisation = ? AND kind = ? ORDER BY id",
             (organisation_id, name),
         )
@@ -68,7 +79,8 @@ class SqlPickup:
         return self._files(organisation_id, Child, "child")
 
     def child(self, organisation_id: str, child_id: ChildId) -> Child:
-        rows = self._unit.query(
+        rows = self._query(
+            organisation_id,
             "SELECT document FROM pickup_files "
             "WHERE organisation = ? AND kind = 'child' AND id = ?",
             (organisation_id, child_id),
@@ -89,7 +101,8 @@ class SqlPickup:
     # -- HopHop accounts and what they were sent ----------------------------------------
 
     def account(self, organisation_id: str, installation: InstallationId) -> HopHopAccount | None:
-        rows = self._unit.query(
+        rows = self._query(
+            organisation_id,
             "SELECT document FROM pickup_accounts WHERE organisation = ? AND installation = ?",
             (organisation_id, installation),
         )
@@ -104,7 +117,8 @@ class SqlPickup:
         )
 
     def sent(self, organisation_id: str, installation: InstallationId) -> dict[str, SyncedChild]:
-        rows = self._unit.query(
+        rows = self._query(
+            organisation_id,
             "SELECT reference, document FROM pickup_sent "
             "WHERE organisation = ? AND installation = ? ORDER BY reference",
             (organisation_id, installation),
@@ -130,7 +144,8 @@ class SqlPickup:
     # -- pickups ------------------------------------------------------------------------
 
     def pickup(self, organisation_id: str, pickup_id: str) -> Pickup:
-        rows = self._unit.query(
+        rows = self._query(
+            organisation_id,
             "SELECT document FROM pickup_pickups WHERE organisation = ? AND id = ?",
             (organisation_id, pickup_id),
         )
@@ -153,7 +168,7 @@ class SqlPickup:
         if parent is not None:
             sql += " AND parent = ?"
             params.append(parent)
-        rows = self._unit.query(sql + " ORDER BY id", tuple(params))
+        rows = self._query(organisation_id, sql + " ORDER BY id", tuple(params))
         return [loaded(document, Pickup, "pickup") for (document,) in rows]
 
     def save_pickup(self, organisation_id: str, pickup: Pickup) -> None:

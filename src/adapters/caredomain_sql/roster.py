@@ -5,6 +5,11 @@ space-separated text and the extraction times run-length encoded — so a batch 
 agent-days reads and writes some twenty thousand small rows, each agent rewritten only when
 what the GTT holds for her changed. Posts and their assignments are rows of their own;
 the catalogue and the settings are JSON documents.
+
+A write unit that reads any of it holds the whole roster until it ends
+(:meth:`~caredomain_sql.statements.Statements.serialise`, ``"roster"``): a roster use case
+loads the roster whole and writes back what it derives from it (a feed batch, a swap, a
+catalogue), so one key is as fine as its use cases are.
 """
 
 from __future__ import annotations
@@ -52,13 +57,20 @@ class SqlRoster:
     def __init__(self, unit: Statements) -> None:
         self._unit = unit
 
+    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        """Rows of a read. In a write unit the roster is held first, until the unit ends:
+        its use cases read it whole and write back what they derive, so that another
+        write unit waits, then reads what this one committed."""
+        self._unit.serialise(["roster"])
+        return self._unit.query(sql, params)
+
     def _write_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         self._unit.change_many(sql, rows)
 
     # -- documents --------------------------------------------------------------------
 
     def _document(self, key: str) -> Any | None:
-        rows = self._unit.query("SELECT document FROM roster_documents WHERE key = ?", (key,))
+        rows = self._query("SELECT document FROM roster_documents WHERE key = ?", (key,))
         return json.loads(rows[0][0]) if rows else None
 
     def _save_document(self, key: str, value: object) -> None:
@@ -106,11 +118,11 @@ class SqlRoster:
     # -- agents, plannings, posts -----------------------------------------------------
 
     def agents(self) -> list[Agent]:
-        rows = self._unit.query("SELECT id, name, skills FROM roster_agents ORDER BY id")
+        rows = self._query("SELECT id, name, skills FROM roster_agents ORDER BY id")
         return [Agent(AgentId(i), name, json.loads(skills)) for i, name, skills in rows]
 
     def agent_ids(self) -> set[AgentId]:
-        return _ids(self._unit.query("SELECT id FROM roster_agents"))
+        return _ids(self._query("SELECT id FROM roster_agents"))
 
     def save_agents(self, agents: Iterable[Agent]) -> None:
         self._write_many(
@@ -120,7 +132,7 @@ class SqlRoster:
         )
 
     def plannings(self) -> list[Planning]:
-        rows = self._unit.query("SELECT id, unit, label, status FROM roster_plannings ORDER BY id")
+        rows = self._query("SELECT id, unit, label, status FROM roster_plannings ORDER BY id")
         return [
             Planning(PlanningId(i), unit, label, PlanningStatus(status))
             for i, unit, label, status in rows
@@ -142,7 +154,7 @@ class SqlRoster:
     def holders(self, first: date, last: date) -> set[AgentId]:
         # A loose index scan: one seek per agent holding any post, then one to see whether
         # she holds one in the range, rather than reading every assignment of the range.
-        rows = self._unit.query(
+        rows = self._query(
             "WITH RECURSIVE holder (agent) AS ("
             " SELECT min(agent) FROM roster_assignments"
             " UNION ALL SELECT (SELECT min(agent) FROM roster_assignments a"
@@ -157,7 +169,7 @@ class SqlRoster:
         wanted = sorted({(agent, day.toordinal()) for agent, day in agent_days})
         if not wanted:
             return []
-        rows = self._unit.query(
+        rows = self._query(
             f"SELECT DISTINCT a.post FROM {self._unit.dialect.json_values} "
             "JOIN roster_assignments a "
             "ON a.agent = w.value ->> 0 AND a.day = CAST(w.value ->> 1 AS INTEGER)",
@@ -171,13 +183,13 @@ class SqlRoster:
         return posts
 
     def _posts(self, where: str, params: tuple[Any, ...]) -> list[Post]:
-        rows = self._unit.query(
+        rows = self._query(
             "SELECT p.id, p.planning, p.day, p.starts_at, p.ends_at, p.skills, p.required, "
             f"p.closed FROM roster_posts p WHERE {where} ORDER BY p.day, p.starts_at, p.id",
             params,
         )
         holders: dict[str, tuple[list[str], list[str]]] = {row[0]: ([], []) for row in rows}
-        for post_id, agent, state in self._unit.query(
+        for post_id, agent, state in self._query(
             "SELECT a.post, a.agent, a.state FROM roster_assignments a "
             f"JOIN roster_posts p ON p.id = a.post WHERE {where}",
             params,
@@ -238,14 +250,14 @@ class SqlRoster:
     def agent_days(self, agents: Iterable[AgentId] | None = None) -> list[AgentDays]:
         select = "SELECT agent, first, codes, times, confirmed, digest FROM roster_codes"
         if agents is None:
-            rows = self._unit.query(select)
+            rows = self._query(select)
         else:
             wanted = sorted(set(agents))
             rows = []
             for start in range(0, len(wanted), _CHUNK):
                 chunk = wanted[start : start + _CHUNK]
                 marks = ",".join("?" * len(chunk))
-                rows += self._unit.query(f"{select} WHERE agent IN ({marks})", tuple(chunk))
+                rows += self._query(f"{select} WHERE agent IN ({marks})", tuple(chunk))
         return AgentDays.decode_all(rows)
 
     def save_agent_days(self, records: Iterable[AgentDays]) -> None:
@@ -273,7 +285,7 @@ class SqlRoster:
         )
 
     def local_edits(self) -> list[LocalEdit]:
-        rows = self._unit.query(
+        rows = self._query(
             "SELECT agent, day, code, edited_at, edited_by, previous FROM roster_local_edits "
             "ORDER BY day, agent"
         )
@@ -318,7 +330,7 @@ class SqlRoster:
     # -- batches applied --------------------------------------------------------------
 
     def applied_batch(self, source: str, extracted_at: datetime, size: int) -> AppliedBatch | None:
-        rows = self._unit.query(
+        rows = self._query(
             "SELECT source, extracted_at, size, applied_at, summary FROM gtt_batches "
             "WHERE source = ? AND extracted_at = ? AND size = ?",
             (source, _utc_text(extracted_at), size),
@@ -341,7 +353,7 @@ class SqlRoster:
     def applied_batches(self, limit: int = 20) -> list[AppliedBatch]:
         if limit < 0:
             raise InvalidInput(Text("must be zero or more"), field="limit", text=str(limit))
-        rows = self._unit.query(
+        rows = self._query(
             "SELECT source, extracted_at, size, applied_at, summary FROM gtt_batches "
             "ORDER BY applied_at DESC, extracted_at DESC LIMIT ?",
             (limit,),

@@ -9,6 +9,14 @@ themselves; ``slot_appointments`` one row per appointment, with the columns the 
 filter on beside its JSON document. A partial unique index on (organisation, counter,
 start, seat) among booked appointments makes a double booking impossible whatever the
 transactions around it do: a violation becomes :class:`~caredomain.errors.Conflict`.
+
+What a write unit reads it holds until it ends (:meth:`Statements.serialise`; nothing to
+do on SQLite): the organisation's planning under one key, ``slot planning …``, shared by
+bookings, so that they read it side by side, yet none reads a calendar or settings that a
+planning change (exclusive) is replacing (:meth:`SqlSlots.hold_planning`); the
+appointments of at most a few counters, and one appointment read by its id, exclusively.
+Every unit takes the planning before any appointment or counter, so that the kinds of lock
+cannot wait for each other in a circle.
 """
 
 from __future__ import annotations
@@ -56,11 +64,17 @@ class SqlSlots:
 
     # -- settings and plan ------------------------------------------------------------
 
+    def hold_planning(self, organisation_id: OrganisationId, *, shared: bool = False) -> None:
+        self._unit.serialise([_planning_key(organisation_id)], shared=shared)
+
     def settings(self, organisation_id: OrganisationId) -> SlotSettings | None:
         found = self.versioned_settings(organisation_id)
         return None if found is None else found[1]
 
     def settings_version(self, organisation_id: OrganisationId) -> str | None:
+        # Before the read, so that the version read is the one committed by the last
+        # planning change, never one being replaced (the cache keeps versions read).
+        self._unit.serialise([_planning_key(organisation_id)], shared=True)
         rows = self._unit.query(
             "SELECT version FROM slot_settings_versions WHERE organisation = ?",
             (organisation_id,),
@@ -70,6 +84,7 @@ class SqlSlots:
     def versioned_settings(
         self, organisation_id: OrganisationId
     ) -> tuple[str, SlotSettings] | None:
+        self._unit.serialise([_planning_key(organisation_id)], shared=True)
         rows = self._unit.query(
             "SELECT version, document FROM slot_settings "
             "JOIN slot_settings_versions USING (organisation) WHERE organisation = ?",
@@ -82,6 +97,7 @@ class SqlSlots:
         return str(version), structure(parsed(document, source), SlotSettings, source=source)
 
     def save_settings(self, organisation_id: OrganisationId, settings: SlotSettings) -> None:
+        self._unit.serialise([_planning_key(organisation_id)])
         self._unit.change(
             "INSERT INTO slot_settings (organisation, document) VALUES (?, ?) "
             "ON CONFLICT (organisation) DO UPDATE SET document = excluded.document",
@@ -102,6 +118,7 @@ class SqlSlots:
 
     def save_plan_basis(self, organisation_id: OrganisationId, basis: PlanBasis) -> None:
         document = as_json({"zone": basis.zone, "calendar": basis.calendar})
+        self._unit.serialise([_planning_key(organisation_id)])
         self._unit.change(
             "INSERT INTO slot_plans (organisation, planned_on, basis) VALUES (?, ?, ?) "
             "ON CONFLICT (organisation) DO UPDATE "
@@ -114,6 +131,9 @@ class SqlSlots:
     def appointment(
         self, organisation_id: OrganisationId, appointment_id: AppointmentId
     ) -> Appointment:
+        # A use case that reads one appointment changes it (cancels, reschedules): another
+        # one changing it waits, then reads what this one made of it.
+        self._unit.serialise([f"appointment {organisation_id} {appointment_id}"])
         rows = self._unit.query(
             "SELECT document FROM slot_appointments WHERE organisation = ? AND id = ?",
             (organisation_id, appointment_id),
@@ -219,6 +239,10 @@ class SqlSlots:
                         start=appointment.start.isoformat(),
                     )
                 ) from error
+
+
+def _planning_key(organisation_id: OrganisationId) -> str:
+    return f"slot planning {organisation_id}"
 
 
 @functools.lru_cache(maxsize=64)

@@ -64,8 +64,15 @@ class Statements(Protocol):
         """Run a write once per row of parameters, all of them or none."""
         ...
 
-    def serialise(self, keys: Collection[str]) -> None:
+    def serialise(self, keys: Collection[str], *, shared: bool = False) -> None:
         """Hold ``keys`` until the unit ends, so that another write unit naming any of them
         waits for this one to finish and then reads what it committed (a write unit of the
-        SQLite store already excludes every other writer: nothing to do there)."""
+        SQLite store already excludes every other writer: nothing to do there).
+
+        ``shared`` holds them for reading only: other shared holders go on side by side,
+        and only a unit holding a key exclusively waits for them (and they for it). A key
+        held shared and then asked again exclusively is taken exclusively once the other
+        shared holders are gone; a read-only unit, which changes nothing, holds nothing.
+        Take every key of one step in one call: they are taken in sorted order, so that two
+        units asking for the same keys cannot wait for each other."""
         ...

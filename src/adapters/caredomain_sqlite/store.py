@@ -150,6 +150,7 @@ class SqliteUnitOfWork(UnitLife[Lent]):
         lent.run("RELEASE change_many")
         return changed
 
-    def serialise(self, keys: Collection[str]) -> None:
-        """Nothing to do: ``BEGIN IMMEDIATE`` already keeps every other writer out."""
+    def serialise(self, keys: Collection[str], *, shared: bool = False) -> None:
+        """Nothing to do, shared or not: ``BEGIN IMMEDIATE`` already keeps every other
+        writer out."""
         self._require_open()

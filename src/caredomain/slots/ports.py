@@ -69,6 +69,21 @@ class PlanBasis:
 class SlotRepository(Protocol):
     """The appointment book of each organisation in a store. Writes replace by key."""
 
+    def hold_planning(self, organisation_id: OrganisationId, *, shared: bool = False) -> None:
+        """In a write unit, before it reads the organisation's planning (its calendar, the
+        settings, the plan basis): hold it until the unit ends. A unit that rewrites it (a
+        planning change, the nightly refresh) holds it alone: another write unit waits,
+        then reads what this one committed. One that only reads it (a booking) holds it
+        ``shared``: others do so side by side, and none reads while one rewrites. A store
+        whose write units run one at a time (SQLite) has nothing to do.
+
+        The other methods follow the same rule for a caller that did not hold first: in a
+        write unit, reading the settings holds them shared, saving the settings or the
+        plan basis holds them alone, and reading an appointment by its id holds that
+        appointment until the unit ends. Hold the planning before any appointment or
+        counter, so that two units never wait for each other in a circle."""
+        ...
+
     def settings(self, organisation_id: OrganisationId) -> SlotSettings | None:
         """The saved settings, or ``None`` if the organisation never saved any."""
         ...
@@ -120,6 +135,9 @@ class SlotRepository(Protocol):
         ``booked_only`` keeps those holding a seat (status booked); ``counters`` those of
         these counters; ``start_from`` (inclusive) and ``start_before`` (exclusive) bound
         their start; ``beneficiary`` is a beneficiary's id; ``limit`` caps how many.
+        In a write unit, reading the appointments of a few counters holds those counters
+        until the unit ends (a booking: another booking of them waits, then finds the
+        seat taken).
         """
         ...
 

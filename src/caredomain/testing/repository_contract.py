@@ -22,6 +22,9 @@ it checks:
 * home care: the punch log keeps its entries in order; a punch id or a caregiver's sequence
   number already held is a ``Conflict``;
 * rosters: agents, plannings, posts with their holders, and the GTT records read back;
+  a confirmation marks the records of the agents it names only; cleared local edits are
+  removed; applied batches are found by source, extraction time and size, and listed the
+  most recently applied first, as many as asked (a negative limit is ``InvalidInput``);
 * pickups: an inbound message id is remembered once;
 * access: configurations and their users read back, each user in her configuration only;
   the audit journal reads back in sequence order, per configuration, its last entry
@@ -42,7 +45,7 @@ from attrs import evolve
 from caredomain.access.audit import AuditKind, chained
 from caredomain.access.configurations import Configuration, User, UserId
 from caredomain.access.ports import access_unit_of_work
-from caredomain.errors import CareDomainError, Conflict, Forbidden
+from caredomain.errors import CareDomainError, Conflict, Forbidden, InvalidInput
 from caredomain.interventions.log_entries import LogEntry
 from caredomain.interventions.model import (
     Caregiver,
@@ -59,8 +62,9 @@ from caredomain.organisation import ConfigurationId, OrganisationId
 from caredomain.pickup.model import Installation, InstallationId
 from caredomain.pickup.ports import pickup_unit_of_work
 from caredomain.ports import Store
+from caredomain.roster.days import AgentDays, LocalEdit, micros
 from caredomain.roster.model import Agent, AgentId, Planning, PlanningId, PlanningStatus, Post
-from caredomain.roster.ports import roster_unit_of_work
+from caredomain.roster.ports import AppliedBatch, roster_unit_of_work
 from caredomain.slots.appointments import Appointment, AppointmentStatus, Beneficiary, Channel
 from caredomain.slots.model import AppointmentId, CounterId
 from caredomain.slots.ports import slots_unit_of_work
@@ -94,7 +98,14 @@ def _opened(make_store: Callable[[], Store]) -> Iterator[Store]:
 
 def check_repositories(make_store: Callable[[], Store]) -> None:
     """Every check of this module, each on a new store from ``make_store``."""
-    checks = (check_slots, check_punch_log, check_roster, check_pickup_and_settings, check_access)
+    checks = (
+        check_slots,
+        check_punch_log,
+        check_roster,
+        check_roster_records,
+        check_pickup_and_settings,
+        check_access,
+    )
     for check in checks:
         with _opened(make_store) as store:
             check(store)
@@ -229,6 +240,85 @@ def check_roster(store: Store) -> None:
         assert uow.roster.posts_held([(AgentId("A1"), date(2026, 3, 3))]) == [post]
         with _raises(Forbidden):
             uow.roster.save_agents(agents)
+
+
+def check_roster_records(store: Store) -> None:
+    """The GTT records, their confirmations, the local edits and the batches applied."""
+    _check_agent_days(store)
+    _check_local_edits(store)
+    _check_applied_batches(store)
+
+
+def _check_agent_days(store: Store) -> None:
+    extracted = datetime(2026, 3, 1, 18, tzinfo=PARIS)
+    first, later = micros(extracted), micros(extracted + timedelta(hours=2))
+    ada = AgentDays(
+        AgentId("A1"), date(2026, 3, 2).toordinal(), "M  RH", (first, 0, later), 0, b"\x01\xfe"
+    )
+    bea = AgentDays(AgentId("A2"), date(2026, 3, 3).toordinal(), "CA", (first,))
+    with roster_unit_of_work(store) as uow:
+        uow.roster.save_agent_days([ada, bea])
+        uow.commit()
+    with roster_unit_of_work(store, write=False) as uow:
+        assert sorted(uow.roster.agent_days()) == [ada, bea]
+        assert uow.roster.agent_days([AgentId("A2")]) == [bea]
+        assert uow.roster.agent_days([]) == []
+    confirmed_at = extracted + timedelta(days=1)
+    changed = ada._replace(codes="M J RH", times=(first, later, later))
+    with roster_unit_of_work(store) as uow:
+        uow.roster.save_agent_days([changed])  # replaces the record of the same agent
+        uow.roster.confirm_agent_days([AgentId("A2")], confirmed_at)
+        uow.commit()
+    with roster_unit_of_work(store, write=False) as uow:
+        assert sorted(uow.roster.agent_days()) == [
+            changed,
+            bea._replace(confirmed=micros(confirmed_at)),
+        ]
+        with _raises(Forbidden):
+            uow.roster.save_agent_days([ada])
+
+
+def _check_local_edits(store: Store) -> None:
+    at = datetime(2026, 3, 2, 9, 30, tzinfo=PARIS)
+    monday, tuesday = date(2026, 3, 2), date(2026, 3, 3)
+    ada = LocalEdit(AgentId("A1"), tuesday, "CA", at, "cadre", "M")
+    bea = LocalEdit(AgentId("A2"), monday, "RH", at, "cadre")
+    cid = LocalEdit(AgentId("A3"), tuesday, "MAL", at, "cadre", "N")
+    with roster_unit_of_work(store) as uow:
+        uow.roster.save_local_edits([ada, bea, cid])
+        uow.commit()
+    with roster_unit_of_work(store, write=False) as uow:
+        assert uow.roster.local_edits() == [bea, ada, cid]  # by day, then agent
+    again = evolve(ada, code="RTT", edited_at=at + timedelta(hours=1))
+    with roster_unit_of_work(store) as uow:
+        uow.roster.save_local_edits([again], cleared=[(AgentId("A2"), monday)])
+        uow.commit()
+    with roster_unit_of_work(store, write=False) as uow:
+        assert uow.roster.local_edits() == [again, cid]
+        with _raises(Forbidden):
+            uow.roster.save_local_edits([], cleared=[(AgentId("A3"), tuesday)])
+
+
+def _check_applied_batches(store: Store) -> None:
+    extracted = datetime(2026, 3, 1, 18, tzinfo=PARIS)
+    applied = datetime(2026, 3, 1, 18, 5, tzinfo=UTC)
+    older = AppliedBatch("GTT-1.csv", extracted, 120, applied, "120 rows, 3 changes")
+    newer = AppliedBatch(
+        "GTT-2.csv", extracted + timedelta(hours=2), 80, applied + timedelta(hours=2), "80 rows"
+    )
+    with roster_unit_of_work(store) as uow:
+        uow.roster.record_batch(older)
+        uow.roster.record_batch(newer)
+        uow.commit()
+    with roster_unit_of_work(store, write=False) as uow:
+        assert uow.roster.applied_batch("GTT-1.csv", extracted, 120) == older
+        assert uow.roster.applied_batch("GTT-1.csv", extracted, 121) is None
+        assert uow.roster.applied_batch("GTT-2.csv", extracted, 120) is None
+        assert uow.roster.applied_batches() == [newer, older]
+        assert uow.roster.applied_batches(1) == [newer]
+        assert uow.roster.applied_batches(0) == []
+        with _raises(InvalidInput):
+            uow.roster.applied_batches(-1)
 
 
 # -- pickups and notification settings ------------------------------------------------------

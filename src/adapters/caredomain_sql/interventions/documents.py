@@ -8,7 +8,7 @@ from caredomain.interventions.phonebook import Directory, EmergencyNumbers
 from caredomain.interventions.ports import AgencySettings, PlatformState
 from caredomain.organisation import OrganisationId
 from caredomain.text import Text
-from caredomain_sql.interventions.tables import T, Tables, as_json, loaded
+from caredomain_sql.interventions.tables import T, Tables, as_json, hold, loaded
 
 __all__ = ["DocumentTables"]
 
@@ -17,6 +17,7 @@ class DocumentTables(Tables):
     """Settings, phonebook and platform state, each a JSON document under its key."""
 
     def _document(self, organisation_id: OrganisationId, key: str, cls: type[T]) -> T | None:
+        hold(self._unit, organisation_id)
         rows = self._unit.query(
             "SELECT document FROM care_documents WHERE organisation = ? AND key = ?",
             (organisation_id, key),

@@ -12,7 +12,7 @@ from caredomain.organisation import OrganisationId
 from caredomain_sql.documents import as_json, loaded, micros
 from caredomain_sql.statements import Statements
 
-__all__ = ["T", "Tables", "Where", "as_json", "loaded", "micros", "query"]
+__all__ = ["T", "Tables", "Where", "as_json", "hold", "loaded", "micros", "query"]
 
 T = TypeVar("T")
 
@@ -24,6 +24,7 @@ class Where:
     lists of at most :data:`_CHUNK` values, one query each."""
 
     def __init__(self, organisation_id: OrganisationId) -> None:
+        self.organisation_id = organisation_id
         self.clauses = ["organisation = ?"]
         self.params: list[Any] = [organisation_id]
         self.listed: tuple[str, list[str]] | None = None
@@ -47,8 +48,18 @@ class Where:
         return self
 
 
+def hold(unit: Statements, organisation_id: OrganisationId) -> None:
+    """In a write unit, hold the agency until the unit ends, before reading anything of it:
+    its use cases read records and write back what they derive (a visit's next step, an
+    alarm's state, a thread, the platform's cursor), so that another one waits, then reads
+    what this one committed."""
+    unit.serialise([f"interventions {organisation_id}"])
+
+
 def query(unit: Statements, where: Where, select: str, order: str) -> list[Any]:
-    """Rows whose first column is the order key (the chunks of an IN list are merged)."""
+    """Rows whose first column is the order key (the chunks of an IN list are merged); the
+    agency held first (:func:`hold`)."""
+    hold(unit, where.organisation_id)
     if where.listed is None:
         return unit.query(
             f"{select} WHERE {' AND '.join(where.clauses)} ORDER BY {order}", tuple(where.params)

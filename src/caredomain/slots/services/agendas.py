@@ -106,7 +106,13 @@ class LoadedAgenda:
         seats: ScopeOf,
         appointments: Iterable[Appointment] | Callable[[SlotSettings], Iterable[Appointment]] = (),
         documents: DocumentCache | None = None,
+        planning: bool = False,
     ) -> None:
+        # Before the calendar and the settings are read (SlotRepository.hold_planning; a
+        # store written before it existed holds nothing, as it did then).
+        hold = getattr(uow.slots, "hold_planning", None)
+        if hold is not None:
+            hold(organisation_id, shared=not planning)
         self.organisation = base_of(actor, uow, organisation_id)
         derived = _derived(uow, organisation_id, documents)
         self.settings = derived.settings
@@ -171,12 +177,17 @@ def load_agenda(
     seats: ScopeOf,
     appointments: Iterable[Appointment] | Callable[[SlotSettings], Iterable[Appointment]] = (),
     documents: DocumentCache | None = None,
+    planning: bool = False,
 ) -> LoadedAgenda:
     """Read an organisation's agenda with the seats ``seats`` asks for, and
     ``appointments``: those a use case names, or a function of the stored settings
     that reads them — once ``actor`` is known to be of the organisation's configuration
     (:func:`~caredomain.access.base_of`), before anything else of it is read. With
-    ``documents`` (the context's), settings of a version read before are not read again."""
+    ``documents`` (the context's), settings of a version read before are not read again.
+    The unit holds the organisation's planning before reading it: shared, or, with
+    ``planning`` (a use case that may rewrite the settings, the plan or the calendar),
+    exclusively — so that two such changes, or one and a booking, on several instances
+    of a store cannot lose one another's work."""
     return LoadedAgenda(
         uow,
         actor,
@@ -186,6 +197,7 @@ def load_agenda(
         seats=seats,
         appointments=appointments,
         documents=documents,
+        planning=planning,
     )
 
 

@@ -104,7 +104,7 @@ def reschedule_appointment(
             now=now,
             new_id=context.new_id,
             seats=_one_slot(counter_id, start),
-            appointments=[uow.slots.appointment(organisation_id, appointment_id)],
+            appointments=lambda _: [uow.slots.appointment(organisation_id, appointment_id)],
             documents=context.documents,
         )
         moved = loaded.agenda.reschedule(

@@ -198,6 +198,7 @@ def refresh_slots(
             new_id=context.new_id,
             seats=upcoming(now),
             documents=context.documents,
+            planning=True,
         )
         report = loaded.agenda.refresh(now, new_id=context.new_id)
         context.commit(uow, loaded.save(uow))
@@ -272,4 +273,5 @@ def _planning_agenda(
         seats=upcoming(now),
         appointments=of_removed_counters,
         documents=context.documents,
+        planning=True,
     )

@@ -273,7 +273,7 @@ class SqlRoster:
         )
 
     def record_digests(self) -> dict[bytes, AgentId]:
-        rows = self._unit.query("SELECT digest, agent FROM roster_codes WHERE digest IS NOT NULL")
+        rows = self._unit.query("SELECT digest, agent FROM roster_codes WHERE length(digest) > 0")
         return {bytes(digest): AgentId(agent) for digest, agent in rows}
 
     def confirm_agent_days(self, agents: Iterable[AgentId], extracted_at: datetime) -> None:

@@ -263,6 +263,7 @@ def _check_agent_days(store: Store) -> None:
         assert sorted(uow.roster.agent_days()) == [ada, bea]
         assert uow.roster.agent_days([AgentId("A2")]) == [bea]
         assert uow.roster.agent_days([]) == []
+        assert uow.roster.record_digests() == {b"\x01\xfe": "A1"}  # records with a digest
     confirmed_at = extracted + timedelta(days=1)
     changed = ada._replace(codes="M J RH", times=(first, later, later))
     with roster_unit_of_work(store) as uow:

@@ -86,15 +86,22 @@ SKILL_SETS = [
 
 
 def write_export(
-    path: Path, agents: int, days: int, extracted: datetime, codes: list[list[str]]
+    path: Path,
+    agents: int,
+    days: int,
+    extracted: datetime,
+    codes: list[list[str]] | Callable[[int, int], str],
 ) -> None:
+    """An export of ``agents`` x ``days``: ``codes[agent][day]``, or ``codes(agent, day)``
+    drawn as the file is written."""
+    code_of = codes if callable(codes) else lambda a, d: codes[a][d]
     with path.open("w", encoding="utf-8", newline="") as file:
         file.write(f"Extraction;{extracted:%d/%m/%Y %H:%M}\r\n")
         file.write("Matricule;Nom;Prénom;Date;Code\r\n")
         texts = [(FIRST_DAY + timedelta(days=d)).strftime("%d/%m/%Y") for d in range(days)]
         for a in range(agents):
             head = f"M{a:06d};NOM{a};Prénom{a % 97};"
-            file.writelines(f"{head}{texts[d]};{codes[a][d]}\r\n" for d in range(days))
+            file.writelines(f"{head}{texts[d]};{code_of(a, d)}\r\n" for d in range(days))
 
 
 def bare_pass(path: Path) -> None:
@@ -230,13 +237,7 @@ def write_random_export(path: Path, agents: int, days: int, extracted: datetime)
     """An export of ``agents`` x ``days`` random codes, written as it is drawn: the parent
     process holds none of it."""
     rnd = random.Random(2026)
-    with path.open("w", encoding="utf-8", newline="") as file:
-        file.write(f"Extraction;{extracted:%d/%m/%Y %H:%M}\r\n")
-        file.write("Matricule;Nom;Prénom;Date;Code\r\n")
-        texts = [(FIRST_DAY + timedelta(days=d)).strftime("%d/%m/%Y") for d in range(days)]
-        for a in range(agents):
-            head = f"M{a:06d};NOM{a};Prénom{a % 97};"
-            file.writelines(f"{head}{texts[d]};{rnd.choice(CODES)}\r\n" for d in range(days))
+    write_export(path, agents, days, extracted, lambda _a, _d: rnd.choice(CODES))
 
 
 def peak_child(export: Path, database: Path, agents: int) -> None:

@@ -174,20 +174,12 @@ def book_worker(url: str, chosen: list[tuple[str, str, str | None]], barrier: An
     store.close()
 
 
-def bookings(url: str, counters: int, attempts: int, seed: int) -> dict[str, float]:
-    settings = town(counters)
-    with open_store(url) as store:
-        context = ServiceContext(store=store, clock=FixedClock(NOW))
-        configure_organisation(context, administrator(), ORGANISATION)
-        configure_slots(context, administrator(), ORGANISATION.id, settings)
-    rnd = random.Random(seed)
-    pool = rnd.sample(targets(counters), min(4 * counters, attempts * RACERS // 2))
+def raced(target: Callable[..., None], arguments: list[tuple[Any, ...]], what: str) -> float:
+    """One spawned process of ``target`` per ``arguments`` (each given the barrier last),
+    released at once: the seconds from the release until the last one ends."""
     spawn = multiprocessing.get_context("spawn")
-    barrier = spawn.Barrier(RACERS + 1)
-    workers = [
-        spawn.Process(target=book_worker, args=(url, rnd.choices(pool, k=attempts), barrier))
-        for _ in range(RACERS)
-    ]
+    barrier = spawn.Barrier(len(arguments) + 1)
+    workers = [spawn.Process(target=target, args=(*args, barrier)) for args in arguments]
     for worker in workers:
         worker.start()
     barrier.wait(timeout=BARRIER_SECONDS)
@@ -196,7 +188,21 @@ def bookings(url: str, counters: int, attempts: int, seed: int) -> dict[str, flo
         worker.join()
     elapsed = time.perf_counter() - started
     if any(worker.exitcode != 0 for worker in workers):
-        raise SystemExit("a booking process failed")
+        raise SystemExit(f"a {what} process failed")
+    return elapsed
+
+
+def bookings(url: str, counters: int, attempts: int, seed: int) -> dict[str, float]:
+    settings = town(counters)
+    with open_store(url) as store:
+        context = ServiceContext(store=store, clock=FixedClock(NOW))
+        configure_organisation(context, administrator(), ORGANISATION)
+        configure_slots(context, administrator(), ORGANISATION.id, settings)
+    rnd = random.Random(seed)
+    pool = rnd.sample(targets(counters), min(4 * counters, attempts * RACERS // 2))
+    elapsed = raced(
+        book_worker, [(url, rnd.choices(pool, k=attempts)) for _ in range(RACERS)], "booking"
+    )
     seats = {counter.id: counter.seats for counter in settings.counters}
     with open_store(url) as store, slots_unit_of_work(store, write=False) as uow:
         booked = uow.slots.appointments(ORGANISATION.id, booked_only=True)
@@ -291,22 +297,8 @@ def outbox(url: str, count: int) -> dict[str, float]:
     with open_store(url) as store, notifications_unit_of_work(store) as uow:
         uow.notifications.add(mails(count))
         uow.commit()
-    spawn = multiprocessing.get_context("spawn")
     with smtp_server() as (port, received):
-        barrier = spawn.Barrier(DISPATCHERS + 1)
-        workers = [
-            spawn.Process(target=dispatch_worker, args=(url, port, barrier))
-            for _ in range(DISPATCHERS)
-        ]
-        for worker in workers:
-            worker.start()
-        barrier.wait(timeout=BARRIER_SECONDS)
-        started = time.perf_counter()
-        for worker in workers:
-            worker.join()
-        elapsed = time.perf_counter() - started
-    if any(worker.exitcode != 0 for worker in workers):
-        raise SystemExit("a dispatcher process failed")
+        elapsed = raced(dispatch_worker, [(url, port)] * DISPATCHERS, "dispatcher")
     total, duplicates = received
     return {
         "mails": count,

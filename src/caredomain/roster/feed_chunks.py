@@ -43,16 +43,17 @@ def agents_of_chunk(batch: FeedBatch, earlier: set[str]) -> set[str]:
 
 
 class CodesTally:
-    """The codes steps of the chunks so far, added up."""
+    """The codes steps of the chunks so far, added up; ``absences`` are the catalogue's
+    absence codes (what :meth:`CodeChanges.flipped_days` needs)."""
 
-    def __init__(self) -> None:
+    def __init__(self, absences: frozenset[str]) -> None:
         self.read = self.applied = self.unchanged = self.stale = 0
         self.rejected: list[FeedRejection] = []
         self.merged: list[EditResolution] = []
         self.overwritten: list[EditResolution] = []
         self.flips: list[Flip] = []
         self.refused = False
-        self.absences: frozenset[str] = frozenset()
+        self.absences = absences
 
     def add(self, changes: CodeChanges) -> None:
         """Add one chunk's codes step. Chunks come in the order of their lines, so the
@@ -66,7 +67,6 @@ class CodesTally:
         self.overwritten += changes.overwritten
         self.flips += changes.flips
         self.refused = self.refused or changes.refused
-        self.absences = changes.absences
 
     def changes(self, batch: FeedBatch) -> CodeChanges:
         """The codes step of the whole export (its ``batch`` gives the source and the

@@ -86,7 +86,7 @@ def apply_in_chunks(
             context.clock.now(), feed.settings.plausible_years, feed.settings.zone
         )
         known: Mapping[bytes, str] = repository.record_digests() if recognise else {}
-        tally = CodesTally()
+        tally = CodesTally(feed.catalogue.absences)
         first: FeedBatch | None = None
         seen: set[str] = set()
         with _closed(chunks(known)) as batches:

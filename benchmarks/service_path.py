@@ -28,6 +28,12 @@ timed one by one on each side:
 * ``statements_per_booking`` — how many SQL statements a booking runs, ``BEGIN IMMEDIATE``
   and ``COMMIT`` included, counted through the connections' trace callback over bookings
   made after the timed ones (reported, no target: counting work is not disturbed by load).
+* ``sqlite_booking_ms`` — median time a timed booking spends in SQLite: its statements
+  from ``BEGIN IMMEDIATE`` (the connection's lending included) to ``COMMIT``, rows fetched
+  included; ``sqlite_ratio`` is that over the in-memory booking, and
+  ``outside_sqlite_ratio`` the median of the rest of each booking (the in-memory booking
+  itself, the documents' JSON, the use case) over the in-memory booking (reported, no
+  target: what part of ``booking_ratio`` the store's statements are).
 
 The store runs with ``synchronous=normal`` unless ``--synchronous full``: with ``full``
 every commit waits for the disk to sync the write-ahead log, a few milliseconds on a
@@ -52,7 +58,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from itertools import count
 from pathlib import Path
@@ -66,6 +72,7 @@ from caredomain.services import ServiceContext, configure_organisation
 from caredomain.slots import Agenda, Beneficiary, Channel, CounterId, SlotSettings, plan_slots
 from caredomain.slots.services import book_slot, configure_slots, free_slots, refresh_slots
 from caredomain_sqlite import SqliteStore
+from caredomain_sqlite.connections import Lent, Params
 from caredomain_sqlite.store import SqliteUnitOfWork
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -74,6 +81,7 @@ from machine import Load
 from slots import NOW, ORGANISATION, PARIS, TODAY, town
 
 A = TypeVar("A")
+R = TypeVar("R")
 TARGET = 5.0
 ADMIN = Actor.administrator(configuration=ORGANISATION.configuration)
 AGENT = Actor(ActorId("agent"), {Role.ADMINISTRATOR}, configuration=ORGANISATION.configuration)
@@ -81,23 +89,47 @@ Slot = tuple[CounterId, datetime, str | None]  # counter, start, option
 
 
 class TimedUnit(SqliteUnitOfWork):
-    """A unit of work that records how long a writing one held the write lock, and, while
-    its store counts statements, traces the connection it was lent."""
+    """A unit of work that records how long a writing one held the write lock and how long
+    it spent in SQLite (its statements, from ``BEGIN`` to ``COMMIT``, rows fetched
+    included), and, while its store counts statements, traces the connection it was lent."""
 
     held: list[float]
+    in_sqlite: list[float]
     store: TimedStore
 
     def __enter__(self) -> TimedUnit:
+        started = time.perf_counter()
         entered = super().__enter__()
         self._began = time.perf_counter()
+        self._sqlite = self._began - started
         if self.store.statements is not None and self._held is not None:
             self.store.trace(self._held.connection)
         return entered
+
+    def query(self, sql: str, params: Params = ()) -> list[Any]:
+        return self._timed(super().query, sql, params)
+
+    def change(self, sql: str, params: Params = ()) -> int:
+        return self._timed(super().change, sql, params)
+
+    def change_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
+        return self._timed(super().change_many, sql, rows)
+
+    def _commit(self, held: Lent) -> None:
+        self._timed(super()._commit, held)
+
+    def _timed(self, run: Callable[..., R], *arguments: Any) -> R:
+        started = time.perf_counter()
+        try:
+            return run(*arguments)
+        finally:
+            self._sqlite += time.perf_counter() - started
 
     def _finish(self) -> None:
         super()._finish()
         if self.writable:
             self.held.append(time.perf_counter() - self._began)
+            self.in_sqlite.append(self._sqlite)
 
 
 class TimedStore(SqliteStore):
@@ -106,12 +138,14 @@ class TimedStore(SqliteStore):
     def __init__(self, path: Path, synchronous: str) -> None:
         super().__init__(path, synchronous=synchronous)
         self.held: list[float] = []
+        self.in_sqlite: list[float] = []
         self.statements: list[str] | None = None  # while counting, those run so far
         self._traced: set[sqlite3.Connection] = set()
 
     def unit_of_work(self, *, write: bool = True) -> SqliteUnitOfWork:
         unit = TimedUnit(self._connections, write=write)
         unit.held = self.held
+        unit.in_sqlite = self.in_sqlite
         unit.store = self
         return unit
 
@@ -333,16 +367,20 @@ def main(argv: list[str] | None = None) -> int:
             if args.profile:
                 profile(sides, args.profile, args.operations)
                 return 0
-            sides.context.store.held.clear()  # type: ignore[attr-defined]
+            store: TimedStore = sides.context.store  # type: ignore[assignment]
+            store.held.clear()
+            store.in_sqlite.clear()
             load = Load.now()
             times = rounds(sides, args.rounds, args.operations)
-            held = list(sides.context.store.held)  # type: ignore[attr-defined]
+            held = list(store.held)
+            in_sqlite = list(store.in_sqlite)  # one a booking, in the order of times
             cold_times, cold_held = cold(sides, min(5, args.operations))
             load = load.until_now()
             statements = statements_per_booking(sides, min(5, args.operations))
         finally:
             sides.close()
     median = {key: statistics.median(value) for key, value in times.items()}
+    outside = [total - sql for total, sql in zip(times["store_book"], in_sqlite, strict=True)]
     figures: dict[str, Any] = {
         "counters": args.counters,
         "bookings": args.bookings,
@@ -361,6 +399,9 @@ def main(argv: list[str] | None = None) -> int:
         if len(held) > 1
         else round(held[0] * 1000, 3),
         "statements_per_booking": round(statements, 2),
+        "sqlite_booking_ms": round(statistics.median(in_sqlite) * 1000, 4),
+        "sqlite_ratio": round(statistics.median(in_sqlite) / median["core_book"], 2),
+        "outside_sqlite_ratio": round(statistics.median(outside) / median["core_book"], 2),
         "timed": {"booking": len(times["core_book"]), "query": len(times["core_query"])},
         "synchronous": args.synchronous,
         "target": TARGET,
@@ -388,6 +429,11 @@ def main(argv: list[str] | None = None) -> int:
         f" the write lock held {figures['cold_lock_hold_ms']} ms"
     )
     print(f"  SQL statements a booking runs: {figures['statements_per_booking']}")
+    print(
+        f"  of a booking, in SQLite: {figures['sqlite_booking_ms']} ms, "
+        f"{figures['sqlite_ratio']}x the in-memory booking; the rest "
+        f"{figures['outside_sqlite_ratio']}x"
+    )
     print(f"  {load.line()}")
     if args.json:
         print(json.dumps(figures))

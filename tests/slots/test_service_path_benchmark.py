@@ -14,6 +14,9 @@ KEYS = {
     "lock_hold_ms",
     "cold_booking_ms",
     "statements_per_booking",
+    "sqlite_booking_ms",
+    "sqlite_ratio",
+    "outside_sqlite_ratio",
     "load",
     "synchronous",
 }

@@ -4,7 +4,7 @@ with two installations, the seed's story from the sync to the child's departure.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,6 +22,7 @@ from caredomain.pickup import (
     Child,
     ChildUnmatched,
     Group,
+    HopHopAccount,
     Installation,
     LinkProblem,
     Parent,
@@ -36,6 +37,7 @@ from caredomain.pickup.services import (
     announce_pickup,
     approve_child,
     call_child,
+    hophop_accounts,
     link_account,
     move_child,
     parent_photo_changed,
@@ -170,6 +172,92 @@ def test_an_email_another_installation_holds_is_refused_and_hophop_says_why(
     )
     assert (wrong.link.value, wrong.problem) == ("broken", LinkProblem.BAD_CREDENTIALS)
     assert "not it" not in repr(wrong)
+
+
+class RivalHopHop(ReferenceHopHop):
+    """The reference HopHop, and another administrator's links made while it answers the
+    first link it is asked for (the window between the use case's two units of work)."""
+
+    def __init__(self, rivals: Callable[[], object]) -> None:
+        super().__init__()
+        self.rivals: Callable[[], object] | None = rivals
+        self.asked: list[str] = []
+
+    def link(self, account: HopHopAccount, password: Secret, *, create: bool) -> LinkProblem | None:
+        self.asked.append(f"{account.installation} {account.email}")
+        rivals, self.rivals = self.rivals, None
+        if rivals is not None:
+            rivals()
+        return super().link(account, password, create=create)
+
+
+def _two_sites(context: ServiceContext) -> None:
+    configure_organisation(context, ADMIN, Organisation(DAYCARE, "CPE Soleil", zone=MONTREAL))
+    set_up_daycare(
+        context,
+        ADMIN,
+        DAYCARE,
+        installations=[
+            Installation("site-1", "Installation 1", "CPE Soleil installation 1"),
+            Installation("site-2", "Installation 2", "CPE Soleil installation 2"),
+        ],
+    )
+
+
+def _link(context: ServiceContext, site: str, email: str, hophop: ReferenceHopHop) -> None:
+    link_account(
+        context,
+        ADMIN,
+        DAYCARE,
+        site,
+        email=email,
+        password=Secret("mot-de-passe"),
+        platform=hophop,
+        create=True,
+    )
+
+
+def _emails(context: ServiceContext) -> dict[str, tuple[str, str] | None]:
+    return {
+        installation.id: None if account is None else (account.email, account.link.value)
+        for installation, account in hophop_accounts(context, ADMIN, DAYCARE)
+    }
+
+
+def test_an_email_claimed_while_hophop_answers_is_refused_before_hophop_is_asked(
+    context: ServiceContext,
+) -> None:
+    _two_sites(context)
+    refused: list[Conflict] = []
+
+    def rival() -> None:
+        with pytest.raises(Conflict) as caught:
+            _link(context, "site-2", "soleil@hophop.ca", hophop)
+        refused.append(caught.value)
+
+    hophop = RivalHopHop(rival)
+    _link(context, "site-1", "soleil@hophop.ca", hophop)
+    assert "site-1" in str(refused[0])
+    assert hophop.asked == ["site-1 soleil@hophop.ca"]  # the rival was not sent to HopHop
+    assert _emails(context) == {"site-1": ("soleil@hophop.ca", "ok"), "site-2": None}
+
+
+def test_an_email_gone_to_another_installation_while_hophop_answers_is_not_saved(
+    context: ServiceContext,
+) -> None:
+    _two_sites(context)
+
+    def rivals() -> None:  # site-1 is given another e-mail, then site-2 takes the first
+        _link(context, "site-1", "autre@hophop.ca", hophop)
+        _link(context, "site-2", "soleil@hophop.ca", hophop)
+
+    hophop = RivalHopHop(rivals)
+    with pytest.raises(Conflict, match="site-2"):
+        _link(context, "site-1", "soleil@hophop.ca", hophop)
+    assert _emails(context) == {
+        "site-1": ("autre@hophop.ca", "ok"),
+        "site-2": ("soleil@hophop.ca", "ok"),
+    }
 
 
 def test_the_sync_sends_what_changed_once(daycare: ServiceContext, hophop: ReferenceHopHop) -> None:

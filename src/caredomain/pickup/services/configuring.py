@@ -108,34 +108,49 @@ def link_account(
 ) -> HopHopAccount:
     """Link an installation to its HopHop account ("J'ai déjà un compte", or ``create`` for
     a new one): green when HopHop accepts, red with why when not. An e-mail another of the
-    daycare's installations uses is refused before HopHop is asked."""
+    daycare's installations uses is refused before HopHop is asked.
+
+    HopHop is asked between two units of work, so that no lock is held while it answers.
+    The first claims the e-mail for the installation (saved red, not linked yet, unless the
+    installation holds it already): another installation linking it meanwhile is refused
+    before HopHop is asked. The second saves HopHop's answer, unless the e-mail went to
+    another installation meanwhile (this one's link was replaced, then its e-mail linked
+    there): then :class:`Conflict`, and nothing is saved."""
     authorize_action(actor, Action.PICKUP_CONFIGURE)
-    with pickup_unit_of_work(context.store, write=False) as uow:
+    with pickup_unit_of_work(context.store) as uow:
         configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
         authorize(actor, Action.PICKUP_CONFIGURE, daycare_resource(organisation_id, configuration))
         _installation(uow, organisation_id, installation)
-        taken = [
-            other
-            for other in uow.pickup.installations(organisation_id)
-            if other.id != installation
-            and (account := uow.pickup.account(organisation_id, other.id)) is not None
-            and account.email.casefold() == email.casefold()
-        ]
+        _refuse_taken(uow, organisation_id, installation, email)
         held = uow.pickup.account(organisation_id, installation)
-    if taken:
-        raise Conflict(
-            Text("{email} is the HopHop account of {other}", email=email, other=taken[0].id)
+        account = HopHopAccount(
+            installation, email, settings=settings or (held.settings if held else AccountSettings())
         )
-    account = HopHopAccount(
-        installation, email, settings=settings or (held.settings if held else AccountSettings())
-    )
+        if held is None or held.email.casefold() != email.casefold():
+            uow.pickup.save_account(organisation_id, account)
+        context.commit(uow, [])
     problem = platform.link(account, password, create=create)
     account = account.linked() if problem is None else account.broken(problem)
     with pickup_unit_of_work(context.store) as uow:
-        configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
+        authorize_base(actor, uow, OrganisationId(organisation_id))
+        _refuse_taken(uow, organisation_id, installation, email)
         uow.pickup.save_account(organisation_id, account)
         context.commit(uow, [])
     return account
+
+
+def _refuse_taken(
+    uow: PickupUnitOfWork, organisation_id: str, installation: InstallationId, email: str
+) -> None:
+    """:class:`Conflict` if another of the daycare's installations holds ``email``."""
+    for other in uow.pickup.installations(organisation_id):
+        if other.id == installation:
+            continue
+        account = uow.pickup.account(organisation_id, other.id)
+        if account is not None and account.email.casefold() == email.casefold():
+            raise Conflict(
+                Text("{email} is the HopHop account of {other}", email=email, other=other.id)
+            )
 
 
 def _installation(

@@ -8,7 +8,8 @@ never cut, so each chunk reads exactly as that stretch of the whole file does. N
 quoted field over several lines: a chunk ends only where the quotes it opened are closed.
 The agent of a line is read as the reader reads it (:func:`agent_reader`); a line that does
 not read as a row has no agent, and a chunk may end beside it — the roster then finds one
-agent in two chunks and reads the file whole.
+agent in two chunks and reads the file whole. Lines end where the file's do: at ``\n``
+(``\r\n`` included), or at a lone ``\r`` in a file whose first line ends so.
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ def agent_reader(layout: RunLayout) -> AgentOf:
 
     def agent_of(line: bytes) -> str | None:
         text = line.decode(layout.encoding, errors="replace").rstrip("\r\n")
-        row = next(csv.reader([text], delimiter=layout.delimiter), None)
+        try:
+            row = next(csv.reader([text], delimiter=layout.delimiter), None)
+        except csv.Error:  # a line end of another kind inside: not one row
+            return None
         if row is None or len(row) <= column:
             return None
         return row[column].strip() if layout.trim else row[column]
@@ -74,8 +78,11 @@ def agent_blocks(raw: BinaryIO, agent_of: AgentOf, size: int) -> Iterator[bytes]
     size = max(size, 1)
     buffer = b""
     eof = False
+    newline: bytes | None = None
     while buffer or not eof:
-        cut = None if not buffer else _cut(buffer, agent_of, size, eof)
+        if newline is None:
+            newline = _newline(buffer, eof)
+        cut = None if not buffer or newline is None else _cut(buffer, agent_of, size, eof, newline)
         if cut is None:
             more = raw.read(max(size, 1 << 16))
             eof = not more
@@ -85,22 +92,34 @@ def agent_blocks(raw: BinaryIO, agent_of: AgentOf, size: int) -> Iterator[bytes]
         buffer = buffer[cut:]
 
 
-def _cut(buffer: bytes, agent_of: AgentOf, size: int, eof: bool) -> int | None:
+def _newline(buffer: bytes, eof: bool) -> bytes | None:
+    """What ends the lines: ``\n``, unless the first line ends with a lone ``\r``;
+    ``None`` while ``buffer`` does not tell (a ``\r`` last may be followed by ``\n``)."""
+    first = buffer.find(b"\n")
+    carriage = buffer.find(b"\r", 0, None if first < 0 else first)
+    if carriage < 0 or carriage == first - 1:
+        return b"\n" if first >= 0 or eof else None
+    if carriage + 1 < len(buffer) or eof:
+        return b"\r"
+    return None
+
+
+def _cut(buffer: bytes, agent_of: AgentOf, size: int, eof: bool, newline: bytes) -> int | None:
     """Where the first chunk of ``buffer`` ends; ``None`` if more bytes are needed to
     know. At the end of the file, an unfinished last line ends there."""
     if len(buffer) <= size:
         return len(buffer) if eof else None
-    end = _line_end(buffer, size - 1, eof)
+    end = _line_end(buffer, size - 1, eof, newline)
     if end is None:
         return None
     quoted = _QUOTE in buffer  # a search at memory speed; counting is many times slower
     quotes = buffer.count(_QUOTE, 0, end) if quoted else 0
     while end < len(buffer):
-        following = _line_end(buffer, end, eof)
+        following = _line_end(buffer, end, eof, newline)
         if following is None:
             return None
         if quotes % 2 == 0:
-            last = agent_of(buffer[buffer.rfind(b"\n", 0, end - 1) + 1 : end])
+            last = agent_of(buffer[_line_start(buffer, end, newline) : end])
             if last != agent_of(buffer[end:following]):
                 return end
         quotes += buffer.count(_QUOTE, end, following) if quoted else 0
@@ -108,10 +127,28 @@ def _cut(buffer: bytes, agent_of: AgentOf, size: int, eof: bool) -> int | None:
     return end if eof else None
 
 
-def _line_end(buffer: bytes, offset: int, eof: bool) -> int | None:
+def _line_end(buffer: bytes, offset: int, eof: bool, newline: bytes) -> int | None:
     """Just past the end of the line holding byte ``offset``; ``None`` if it is not in
     ``buffer`` yet."""
-    found = buffer.find(b"\n", offset)
-    if found >= 0:
-        return found + 1
-    return len(buffer) if eof else None
+    found = buffer.find(newline, offset)
+    if found < 0:
+        return len(buffer) if eof else None
+    if newline == b"\r":  # a "\r\n" here is one line end, never cut in two
+        if found + 1 == len(buffer) and not eof:
+            return None
+        if buffer[found + 1 : found + 2] == b"\n":
+            return found + 2
+    return found + 1
+
+
+def _line_start(buffer: bytes, end: int, newline: bytes) -> int:
+    """Where the line ending just before ``end`` begins."""
+    stop = end
+    if buffer.endswith(b"\n", 0, stop):
+        stop -= 1
+    if buffer.endswith(b"\r", 0, stop) and (newline == b"\r" or stop < end):
+        stop -= 1
+    start = buffer.rfind(newline, 0, stop) + 1
+    if newline == b"\r" and buffer[start : start + 1] == b"\n":  # the "\n" of a "\r\n"
+        start += 1
+    return start

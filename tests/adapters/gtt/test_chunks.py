@@ -1,9 +1,9 @@
 """An export applied a chunk at a time gives exactly what the whole export applied at once
 gives: the report, the GTT records, the local edits, the posts, the events — for any chunk
 size, down to one agent's run (one row when she has one), on real files and real SQLite
-stores, strict or lenient, with posts to be taken off and edits to be merged or
-overwritten, after an earlier export or not, and with agents' lines scattered (then the
-file is read whole)."""
+stores, with lines ending in LF, CRLF or a lone CR, strict or lenient, with posts to be
+taken off and edits to be merged or overwritten, after an earlier export or not, and with
+agents' lines scattered (then the file is read whole)."""
 
 from __future__ import annotations
 
@@ -169,18 +169,26 @@ def applied(
     earlier=st.none() | exports(),
     strict=st.booleans(),
     chunk=st.sampled_from([1, 25]) | st.integers(1, 400),
+    newline=st.sampled_from([b"\n", b"\r\n", b"\r"]),
 )
 def test_chunks_of_any_size_give_what_the_whole_export_gives(
-    tmp_path_factory: Any, export: list[Row], earlier: list[Row] | None, strict: bool, chunk: int
+    tmp_path_factory: Any,
+    *,
+    export: list[Row],
+    earlier: list[Row] | None,
+    strict: bool,
+    chunk: int,
+    newline: bytes,
 ) -> None:
     folder = tmp_path_factory.mktemp("chunks")
     before = None if earlier is None else text_of(earlier, 6)
-    whole = applied(folder / "whole.db", text_of(export, 12), before, None, strict=strict)
-    chunked = applied(folder / "chunked.db", text_of(export, 12), before, chunk, strict=strict)
+    text = text_of(export, 12).replace(b"\n", newline)
+    whole = applied(folder / "whole.db", text, before, None, strict=strict)
+    chunked = applied(folder / "chunked.db", text, before, chunk, strict=strict)
     report = " ".join(whole[0])
     event("refused" if "REFUSED" in report else "applied")
     event("an agent taken off a post" if " off " in report else "no one taken off")
-    body = text_of(export, 12).split(b"\n", 2)[2]
+    body = text.split(newline, 2)[2]
     pieces = len(list(agent_blocks(io.BytesIO(body), agent_reader(LAYOUT), chunk)))
     event("one chunk" if pieces == 1 else "several chunks")
     assert chunked[0] == whole[0]
@@ -192,15 +200,18 @@ LAYOUT = RunLayout(
 )
 
 
-def test_chunks_end_where_an_agents_run_does(tmp_path: Path) -> None:
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n", b"\r"])
+def test_chunks_end_where_an_agents_run_does(newline: bytes) -> None:
     rows = [(agent, f"{day:%d/%m/%Y}", "J") for agent in AGENTS for day in DAYS]
-    body = text_of(rows, 6).split(b"\n", 2)[2]
+    body = text_of(rows, 6).split(b"\n", 2)[2].replace(b"\n", newline)
     for size in (1, 30, 31, 200, len(body), len(body) * 2):
         chunks = list(agent_blocks(io.BytesIO(body), agent_reader(LAYOUT), size))
         assert b"".join(chunks) == body
+        if size < len(body) // 2:
+            assert len(chunks) > 1
         for chunk in chunks:
             agents = [line.split(b";")[0] for line in chunk.splitlines()]
-            assert chunk.endswith(b"\n")
+            assert chunk.endswith(newline)
             assert len(chunk) >= min(size, len(body)) or chunk is chunks[-1]
             assert agents == sorted(agents)
         firsts = [chunk.split(b";")[0] for chunk in chunks]
@@ -259,6 +270,29 @@ def test_an_apply_killed_between_chunks_leaves_the_store_as_it_was(
         )
         assert run.report is not None
         assert run.report.applied == len(rows)
+
+
+@pytest.mark.parametrize("first", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("chunk", [1, 40, 1000])
+def test_a_line_end_of_another_kind_here_and_there_reads_as_the_whole_file_does(
+    tmp_path: Path, first: str, chunk: int
+) -> None:
+    """Mixed line ends (the first line's kind, and now and then another) are read, not a
+    traceback, and read as the whole file reads them."""
+    ends = ["\n", "\r\n", "\r"]
+    rows = [f"{agent};Nom;{day:%d/%m/%Y};J" for agent in AGENTS for day in DAYS]
+    rows[6] = f"{AGENTS[1]};Nom;31/02/2026;J"
+    text = f"Extraction;23/11/2026 06:00{first}Matricule;Nom;Date;Code{first}" + "".join(
+        row + (first if n % 4 else ends[n // 4 % 3]) for n, row in enumerate(rows)
+    )
+    path = tmp_path / "export.csv"
+    path.write_bytes(text.encode())
+    settings = evolve(GttSettings(), strict=False, chunk_bytes=chunk)
+    whole = GttCsvReader(settings).read(str(path))
+    chunks = list(GttCsvReader(settings).read_chunks(str(path), {}))
+    assert [row for batch in chunks for row in batch.rows] == whole.rows
+    assert [bad for batch in chunks for bad in batch.rejected] == list(whole.rejected)
+    assert len(whole.rows) == len(rows) - 1
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])

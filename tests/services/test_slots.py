@@ -34,6 +34,7 @@ from caredomain import (
     Weekday,
 )
 from caredomain.calendar import WORKING_WEEK
+from caredomain.documents import DocumentCache
 from caredomain.errors import SlotTaken
 from caredomain.organisation import ConfigurationId
 from caredomain.services import ServiceContext, configure_organisation
@@ -212,6 +213,28 @@ def test_saving_settings_checks_them_and_returns_the_warnings(context: ServiceCo
     saved = configure_slots(context, ADMIN, TOWN, settings.with_counter(lonely))
     assert [(w.code, w.subject) for w in saved.warnings] == [("counter.no_reference_week", "g3")]
     assert slot_settings(context, ADMIN, TOWN).counter(CounterId("g3")) == lonely
+
+
+def test_settings_saved_over_another_administrators_are_refused(
+    context: ServiceContext, path: Path
+) -> None:
+    read_by_one = slot_settings(context, ADMIN, TOWN)
+    read_by_other = slot_settings(context, ADMIN, TOWN)
+    two_seats = evolve(read_by_one.counter(G1), seats=2)
+    configure_slots(context, ADMIN, TOWN, read_by_one.with_counter(two_seats), based_on=read_by_one)
+    renamed = evolve(read_by_other.counter(G2), name="Guichet 2")
+    with pytest.raises(Conflict, match="read them again"):
+        configure_slots(
+            context, ADMIN, TOWN, read_by_other.with_counter(renamed), based_on=read_by_other
+        )
+    kept = slot_settings(context, ADMIN, TOWN)
+    assert (kept.counter(G1).seats, kept.counter(G2).name) == (2, "Guichet annexe")
+    # Read again, from a store the process had not read before: equal settings are enough.
+    with SqliteStore(path) as store:
+        fresh = evolve(context, store=store, documents=DocumentCache())
+        again = slot_settings(fresh, ADMIN, TOWN)
+        configure_slots(fresh, ADMIN, TOWN, again.with_counter(renamed), based_on=again)
+    assert slot_settings(context, ADMIN, TOWN).counter(G2).name == "Guichet 2"
 
 
 def test_who_may_change_the_planning(context: ServiceContext) -> None:

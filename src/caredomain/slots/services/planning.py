@@ -25,7 +25,7 @@ from attrs import evolve
 from caredomain.access import Action, Actor, ActorId, Everywhere, Role, authorize_action, base_of
 from caredomain.arguments import checked
 from caredomain.calendar import Closure, OpeningCalendar
-from caredomain.errors import NotFound
+from caredomain.errors import Conflict, NotFound
 from caredomain.organisation import OrganisationId
 from caredomain.services.context import ServiceContext
 from caredomain.slots.appointments import Appointment
@@ -81,11 +81,22 @@ def slot_settings(
 
 @checked
 def configure_slots(
-    context: ServiceContext, actor: Actor, organisation_id: OrganisationId, settings: SlotSettings
+    context: ServiceContext,
+    actor: Actor,
+    organisation_id: OrganisationId,
+    settings: SlotSettings,
+    *,
+    based_on: SlotSettings | None = None,
 ) -> Reconfigured:
     """Save the settings, checked (refusals raise, warnings come back), and replan at once
-    what they change; the bookings they remove are deprogrammed."""
-    return _reconfigure(context, actor, organisation_id, settings=settings)
+    what they change; the bookings they remove are deprogrammed.
+
+    ``based_on``: the settings ``settings`` were made from, as :func:`slot_settings` gave
+    them. When the stored settings are no longer those (another administrator saved hers
+    meanwhile), nothing is saved: :class:`~caredomain.errors.Conflict`, so that her work is
+    not lost by saving over it; read them again and redo the change. Without it the
+    settings replace whatever is stored (a file an operator loads, say)."""
+    return _reconfigure(context, actor, organisation_id, settings=settings, based_on=based_on)
 
 
 @checked
@@ -212,6 +223,7 @@ def _reconfigure(
     *,
     settings: SlotSettings | None = None,
     calendar: OpeningCalendar | CalendarChange | None = None,
+    based_on: SlotSettings | None = None,
 ) -> Reconfigured:
     # Before any lookup, and whether or not anything changes: the actor must be one who may
     # change some settings; what she changes is then checked change by change.
@@ -219,6 +231,15 @@ def _reconfigure(
     now = context.clock.now()
     with slots_unit_of_work(context.store) as uow:
         loaded = _planning_agenda(context, uow, actor, organisation_id, now=now, settings=settings)
+        # The settings kept for an unchanged version are the very object read before.
+        if based_on is not None and based_on is not loaded.settings and based_on != loaded.settings:
+            raise Conflict(
+                Text(
+                    "the slot settings of {organisation} were changed since they were read; "
+                    "read them again and redo the change",
+                    organisation=organisation_id,
+                )
+            )
         outcome = loaded.agenda.reconfigure(
             actor,
             as_of=now,

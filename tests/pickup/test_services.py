@@ -4,6 +4,7 @@ with two installations, the seed's story from the sync to the child's departure.
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -50,6 +51,7 @@ from caredomain.pickup.services import (
     sync_hophop,
     tick_pickups,
 )
+from caredomain.pickup.sync import SyncDiff
 from caredomain.secret import Secret
 from caredomain.services import ServiceContext, configure_organisation
 from caredomain.testing.hophop import ReferenceHopHop
@@ -265,6 +267,114 @@ def test_the_sync_sends_what_changed_once(daycare: ServiceContext, hophop: Refer
     again = sync_hophop(daycare, ADMIN, DAYCARE, hophop)
     assert all(change.empty for change in again.pushed.values())
     assert len(hophop.pushes) == 1  # nothing sent the second time
+
+
+class GatedHopHop(ReferenceHopHop):
+    """The reference HopHop, and what a test runs just before the first push lands and just
+    after the second has (each once)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.before_first: Callable[[], object] | None = None
+        self.after_second: Callable[[], object] | None = None
+        self.calls = 0
+
+    def push(self, account: HopHopAccount, diff: SyncDiff) -> None:
+        self.calls += 1
+        number = self.calls
+        if number == 1 and self.before_first is not None:
+            self.before_first()
+        super().push(account, diff)
+        if number == 2 and self.after_second is not None:
+            self.after_second()
+
+
+def _marie_writes_from(context: ServiceContext, email: str) -> None:
+    marie = Parent("marie", "Marie", "Tremblay", email, activated=True)
+    set_up_daycare(context, ADMIN, DAYCARE, parents=[marie])
+
+
+def _emails_held(hophop: ReferenceHopHop) -> set[str]:
+    return {parent.email for parent in hophop.held["site-1"]["lea"].parents}
+
+
+def test_a_sync_that_lost_the_race_to_record_sends_again_what_hophop_may_hold_wrong(
+    daycare: ServiceContext, hophop: ReferenceHopHop
+) -> None:
+    """Sync A reads v1; Marie's e-mail becomes v2; sync B reads v2 and pushes it; A's push
+    (v1) lands after B's; A records v1, then B finds A's record where it read another. B
+    sends Léa again, as she stands (v2), and records that: HopHop and the record agree,
+    and a later sync has nothing to send."""
+    gated = GatedHopHop()
+    gated.passwords, gated.owners, gated.held = hophop.passwords, hophop.owners, hophop.held
+    _marie_writes_from(daycare, "v1@example.ca")
+    b_pushed, a_recorded = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def sync_b() -> None:
+        try:
+            sync_hophop(daycare, ADMIN, DAYCARE, gated)
+        except BaseException as error:
+            failures.append(error)
+            b_pushed.set()
+
+    def start_b_and_let_its_push_land_first() -> None:
+        _marie_writes_from(daycare, "v2@example.ca")
+        rival.start()
+        assert b_pushed.wait(30)
+
+    def hold_b_until_a_recorded() -> None:
+        b_pushed.set()
+        assert a_recorded.wait(30)
+
+    rival = threading.Thread(target=sync_b)
+    gated.before_first = start_b_and_let_its_push_land_first
+    gated.after_second = hold_b_until_a_recorded
+    try:
+        sync_hophop(daycare, ADMIN, DAYCARE, gated)
+    finally:
+        a_recorded.set()
+        rival.join(30)
+    assert not failures
+    assert _emails_held(gated) == {"v2@example.ca", "paul@example.ca"}
+    again = sync_hophop(daycare, ADMIN, DAYCARE, gated)
+    assert all(change.empty for change in again.pushed.values())
+
+
+class MeddlingHopHop(ReferenceHopHop):
+    """The reference HopHop, and, after each push of the sync under test, Marie's e-mail
+    changed and another whole sync run before that one records what it sent."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        super().__init__()
+        self.context = context
+        self.rivals = 0
+
+    def push(self, account: HopHopAccount, diff: SyncDiff) -> None:
+        super().push(account, diff)
+        if self.rivals == 0 or self.rivals % 2 == 0:  # not the rival's own push
+            self.rivals += 1
+            _marie_writes_from(self.context, f"v{self.rivals}@example.ca")
+            sync_hophop(self.context, ADMIN, DAYCARE, self)
+            self.rivals += 1
+
+
+def test_a_sync_that_keeps_losing_the_race_to_record_gives_up_with_a_conflict(
+    daycare: ServiceContext, hophop: ReferenceHopHop
+) -> None:
+    meddling = MeddlingHopHop(daycare)
+    meddling.passwords, meddling.owners, meddling.held = (
+        hophop.passwords,
+        hophop.owners,
+        hophop.held,
+    )
+    _marie_writes_from(daycare, "v0@example.ca")
+    with pytest.raises(Conflict, match="synchronise again"):
+        sync_hophop(daycare, ADMIN, DAYCARE, meddling)
+    assert meddling.rivals == 10  # five rounds, each lost to another sync
+    assert all(
+        change.empty for change in sync_hophop(daycare, ADMIN, DAYCARE, hophop).pushed.values()
+    )
 
 
 def test_the_seeds_story_from_announcement_to_departure(

@@ -1,6 +1,7 @@
 """What is sent to HopHop (seed 001, "Les données envoyées à HopHop sont"), whatever the
 records hold: the seed's fields only, for the children with "HopHop est activé" only, and a
-sync that is a diff — applied, it gives what should be held; twice, it sends nothing."""
+sync that is a diff — applied, it gives what should be held; twice, it sends nothing; and,
+sent over what another sync's push may have left, it still gives what should be held."""
 
 from __future__ import annotations
 
@@ -163,3 +164,32 @@ def test_a_change_to_a_field_not_sent_sends_nothing(world: World, data: st.DataO
     ]
     activated = {key: attrs.evolve(p, activated=not p.activated) for key, p in parents.items()}
     assert diff(now, payload(daycare, installations, moved, activated)).empty
+
+
+def held_by_hophop(held: Mapping[str, SyncedChild], sync: SyncDiff) -> dict[str, SyncedChild]:
+    """What HopHop holds once it received ``sync``, as docs/hophop.md says it stores a push:
+    each added or changed record under its reference, replacing what it held, and the
+    removed references dropped (those it did not hold too)."""
+    result = dict(held)
+    for record in (*sync.added, *sync.changed):
+        result[record.reference] = record
+    for reference in sync.removed:
+        result.pop(reference, None)
+    return result
+
+
+@given(WORLDS, WORLDS, WORLDS, st.frozensets(IDS, max_size=6), st.data())
+def test_a_sync_over_uncertain_references_gives_what_should_be_held(
+    before: World, after: World, other: World, extra: frozenset[str], data: st.DataObject
+) -> None:
+    """HopHop holds what was recorded as sent but for the ``uncertain`` references, which
+    another sync's push may have left in any state: the sync still brings it to ``now``."""
+    sent, now, elsewhere = payload(*before), payload(*after), payload(*other)
+    references = sorted(sent.keys() | now.keys() | elsewhere.keys() | extra)
+    uncertain = data.draw(st.frozensets(st.sampled_from(references))) if references else extra
+    held = {r: record for r, record in sent.items() if r not in uncertain}
+    held |= {r: record for r, record in elsewhere.items() if r in uncertain}
+    sync = diff(sent, now, uncertain=uncertain)
+    assert held_by_hophop(held, sync) == now
+    assert sync.references >= uncertain
+    assert apply(sent, diff(sent, now, uncertain=frozenset())) == now

@@ -17,7 +17,7 @@ lost.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from attrs import frozen
 
@@ -60,6 +60,11 @@ class SyncDiff:
     def empty(self) -> bool:
         return not (self.added or self.changed or self.removed)
 
+    @property
+    def references(self) -> frozenset[str]:
+        """Every reference it adds, replaces or withdraws."""
+        return frozenset([*(r.reference for r in (*self.added, *self.changed)), *self.removed])
+
 
 def payload(
     daycare: str,
@@ -90,14 +95,25 @@ def payload(
     return records
 
 
-def diff(sent: Mapping[str, SyncedChild], now: Mapping[str, SyncedChild]) -> SyncDiff:
-    """What to send so that HopHop holds ``now``, given that it holds ``sent``."""
+def diff(
+    sent: Mapping[str, SyncedChild],
+    now: Mapping[str, SyncedChild],
+    uncertain: Collection[str] = frozenset(),
+) -> SyncDiff:
+    """What to send so that HopHop holds ``now``, given that it holds ``sent`` — except,
+    perhaps, for the ``uncertain`` references, which HopHop may hold in any other way
+    (another sync's push may have landed over them): those are sent again, replaced if in
+    ``now``, withdrawn if not. Adding, replacing and withdrawing are idempotent at HopHop,
+    so that sending one again is harmless."""
+    doubt = frozenset(uncertain)
     return SyncDiff(
         added=tuple(now[ref] for ref in sorted(now.keys() - sent.keys())),
         changed=tuple(
-            now[ref] for ref in sorted(now.keys() & sent.keys()) if now[ref] != sent[ref]
+            now[ref]
+            for ref in sorted(now.keys() & sent.keys())
+            if now[ref] != sent[ref] or ref in doubt
         ),
-        removed=tuple(sorted(sent.keys() - now.keys())),
+        removed=tuple(sorted((sent.keys() | doubt) - now.keys())),
     )
 
 

@@ -1,8 +1,9 @@
 """The pickups' use cases: authorize, load through the unit of work, call the domain, save
 what changed with its events, commit, publish.
 
-* :mod:`~caredomain.pickup.services.configuring`: the daycare's files, HopHop accounts, the
-  sync, group moves, approvals and activations;
+* :mod:`~caredomain.pickup.services.configuring`: the daycare's files, HopHop accounts,
+  group moves, approvals and activations;
+* :mod:`~caredomain.pickup.services.syncing`: the data sync with HopHop;
 * :mod:`~caredomain.pickup.services.arrivals`: what parents send through HopHop, and the
   clock that makes alerts due;
 * :mod:`~caredomain.pickup.services.attending`: an educator's alerts and her taps.
@@ -27,7 +28,6 @@ from caredomain.pickup.services.attending import (
     release_child,
 )
 from caredomain.pickup.services.configuring import (
-    SyncReport,
     activations,
     approve_child,
     hophop_accounts,
@@ -35,8 +35,8 @@ from caredomain.pickup.services.configuring import (
     move_child,
     resend_activation,
     set_up_daycare,
-    sync_hophop,
 )
+from caredomain.pickup.services.syncing import SyncReport, sync_hophop
 
 __all__ = [
     "HOPHOP_ACTOR",

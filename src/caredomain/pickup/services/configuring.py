@@ -1,11 +1,10 @@
 """The daycare's files and its HopHop accounts: setting them up, linking an installation's
-account, the data sync, moving a child to another group, approvals and activations."""
+account, moving a child to another group, approvals and activations. The data sync is in
+:mod:`caredomain.pickup.services.syncing`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-from attrs import frozen
 
 from caredomain.access import Action, Actor, Resource, authorize, authorize_action, authorize_base
 from caredomain.arguments import checked
@@ -26,13 +25,11 @@ from caredomain.pickup.model import (
     ParentId,
 )
 from caredomain.pickup.ports import HopHopPlatform, PickupUnitOfWork, pickup_unit_of_work
-from caredomain.pickup.sync import SyncDiff, diff, payload
 from caredomain.secret import Secret
 from caredomain.services.context import ServiceContext
 from caredomain.text import Text
 
 __all__ = [
-    "SyncReport",
     "activations",
     "approve_child",
     "cut_bridge",
@@ -41,7 +38,6 @@ __all__ = [
     "move_child",
     "resend_activation",
     "set_up_daycare",
-    "sync_hophop",
 ]
 
 
@@ -187,63 +183,6 @@ def hophop_accounts(
             (installation, uow.pickup.account(organisation_id, installation.id))
             for installation in uow.pickup.installations(organisation_id)
         ]
-
-
-@frozen
-class SyncReport:
-    """What a sync sent to each installation's account, and the installations it skipped
-    because their account's link is not green."""
-
-    pushed: dict[InstallationId, SyncDiff]
-    skipped: dict[InstallationId, LinkProblem]
-
-
-@checked
-def sync_hophop(
-    context: ServiceContext, actor: Actor, organisation_id: str, platform: HopHopPlatform
-) -> SyncReport:
-    """The "Synchroniser les données avec HopHop" button: send each linked installation's
-    account what changed since its last sync — new children, changed records, children no
-    longer sent — and record it as sent. Running it again with nothing changed sends
-    nothing. An installation whose link is red is skipped, with why; one whose account
-    HopHop no longer links (its password was changed on HopHop's side: the seed's cut
-    bridge) turns red, ``password-changed``, and is skipped."""
-    authorize_action(actor, Action.PICKUP_CONFIGURE)
-    with pickup_unit_of_work(context.store, write=False) as uow:
-        configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
-        authorize(actor, Action.PICKUP_CONFIGURE, daycare_resource(organisation_id, configuration))
-        organisation = uow.organisations.get(OrganisationId(organisation_id))
-        repository = uow.pickup
-        installations = {i.id: i for i in repository.installations(organisation_id)}
-        children = repository.children(organisation_id)
-        parents = {p.id: p for p in repository.parents(organisation_id)}
-        held = {
-            i: (repository.account(organisation_id, i), repository.sent(organisation_id, i))
-            for i in installations
-        }
-    pushed: dict[InstallationId, SyncDiff] = {}
-    skipped: dict[InstallationId, LinkProblem] = {}
-    for installation_id, (account, sent) in sorted(held.items()):
-        if account is None:
-            skipped[installation_id] = LinkProblem.NOT_LINKED
-            continue
-        if account.problem is not None:
-            skipped[installation_id] = account.problem
-            continue
-        here = [child for child in children if child.installation == installation_id]
-        now = payload(organisation.name, installations, here, parents)
-        change = diff(sent, now)
-        if not change.empty:
-            try:
-                platform.push(account, change)
-            except NotFound:
-                skipped[installation_id] = cut_bridge(context, organisation_id, account)
-                continue
-            with pickup_unit_of_work(context.store) as uow:  # recorded as soon as it is sent
-                uow.pickup.save_sent(organisation_id, installation_id, now)
-                context.commit(uow, [])
-        pushed[installation_id] = change
-    return SyncReport(pushed, skipped)
 
 
 @checked

@@ -79,7 +79,8 @@ def tenancy(rounds: int) -> dict[str, float]:
             with slots_unit_of_work(store, write=False) as uow:
                 return uow.slots.settings(town.id)
 
-        served, floor = [], []
+        served: list[float] = []
+        floor: list[float] = []
         for number in range(rounds):  # interleaved, the first alternately
             pair = [(served, through_the_use_case), (floor, bare)]
             for into, action in pair if number % 2 == 0 else reversed(pair):
@@ -134,7 +135,8 @@ def audit(entries: int, rounds: int) -> dict[str, float]:
             encoded = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
             hashlib.sha256(previous + encoded.encode("utf-8")).hexdigest()
 
-    walks, floors = [], []
+    walks: list[float] = []
+    floors: list[float] = []
     for number in range(rounds):
         pair = [(walks, verified), (floors, hashed)]
         for into, action in pair if number % 2 == 0 else reversed(pair):

@@ -40,7 +40,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -194,7 +194,7 @@ def raced(target: Callable[..., None], arguments: list[tuple[Any, ...]], what: s
 
 def bookings(url: str, counters: int, attempts: int, seed: int) -> dict[str, float]:
     settings = town(counters)
-    with open_store(url) as store:
+    with closing(open_store(url)) as store:
         context = ServiceContext(store=store, clock=FixedClock(NOW))
         configure_organisation(context, administrator(), ORGANISATION)
         configure_slots(context, administrator(), ORGANISATION.id, settings)
@@ -204,7 +204,7 @@ def bookings(url: str, counters: int, attempts: int, seed: int) -> dict[str, flo
         book_worker, [(url, rnd.choices(pool, k=attempts)) for _ in range(RACERS)], "booking"
     )
     seats = {counter.id: counter.seats for counter in settings.counters}
-    with open_store(url) as store, slots_unit_of_work(store, write=False) as uow:
+    with closing(open_store(url)) as store, slots_unit_of_work(store, write=False) as uow:
         booked = uow.slots.appointments(ORGANISATION.id, booked_only=True)
     per_slot = Counter((a.counter_id, a.start_second) for a in booked)
     per_seat = Counter((a.counter_id, a.start_second, a.seat) for a in booked)
@@ -294,7 +294,7 @@ def smtp_server() -> Iterator[tuple[int, list[int]]]:
 
 
 def outbox(url: str, count: int) -> dict[str, float]:
-    with open_store(url) as store, notifications_unit_of_work(store) as uow:
+    with closing(open_store(url)) as store, notifications_unit_of_work(store) as uow:
         uow.notifications.add(mails(count))
         uow.commit()
     with smtp_server() as (port, received):
@@ -327,7 +327,7 @@ def gtt_export(workdir: Path, rows: int) -> tuple[Path, int, datetime]:
 
 
 def gtt_apply(url: str, export: Path, agents: int, extracted: datetime) -> float:
-    with open_store(url) as store:
+    with closing(open_store(url)) as store:
         with roster_unit_of_work(store) as uow:
             uow.roster.save_catalogue(french_hospital_catalogue())
             uow.roster.save_agents(

@@ -27,7 +27,7 @@ from pathlib import Path
 from caredomain import Actor, ActorId, FixedClock, Role, RuleViolation
 from caredomain.cli import main
 from caredomain.organisation import ConfigurationId
-from caredomain.pickup import PickupAlertDue, View
+from caredomain.pickup import GroupId, InstallationId, PickupAlertDue, View
 from caredomain.pickup.daycare import load_daycare
 from caredomain.pickup.services import (
     HOPHOP_ACTOR,
@@ -143,7 +143,8 @@ def main_story(folder: Path) -> None:
                 if isinstance(e, PickupAlertDue)
             ]
             print(f"{hour}:{minute:02d} alerts rung: {len(rang)}")
-        (alert,) = pickup_alerts(context, SOPHIE, organisation.id, View("rosemont", "poussins"))
+        poussins = View(InstallationId("rosemont"), GroupId("poussins"))
+        (alert,) = pickup_alerts(context, SOPHIE, organisation.id, poussins)
         print(f"the Poussins' tablet shows {alert.id}, arrival {alert.arrival.strftime('%H:%M')}")
         call_child(context, SOPHIE, organisation.id, alert.id)
         clock.advance(timedelta(minutes=3))

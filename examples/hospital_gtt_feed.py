@@ -30,7 +30,7 @@ from caredomain.organisation import ConfigurationId, Organisation, OrganisationI
 from caredomain.plugins import load_plugins
 from caredomain.roster import NOT_SENT_UPSTREAM, load_ward
 from caredomain.roster import services as roster
-from caredomain.roster.ports import FolderReader
+from caredomain.roster.ports import FolderReader, roster_unit_of_work
 from caredomain.services import ServiceContext, configure_organisation
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -90,7 +90,7 @@ def main() -> None:
     inbox = workdir / "gtt-inbox"
     inbox.mkdir(exist_ok=True)
 
-    with store.unit_of_work() as uow:  # start the story afresh each time it runs
+    with roster_unit_of_work(store) as uow:  # start the story afresh each time it runs
         uow.roster.clear()
         uow.commit()
     ward_text = importlib.resources.files("caredomain.data").joinpath("sample_ward.toml")

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from caredomain import Actor, ActorId, FixedClock, InvalidInput, Role
 from caredomain.configuration import load_configuration
 from caredomain.notifications import NotificationSettings, Notifier, OutboxMessage
+from caredomain.notifications.ports import notifications_unit_of_work
 from caredomain.notifications.services import (
     NOTIFIER_ACTOR,
     configure_notifications,
@@ -57,9 +58,8 @@ def show(messages: list[OutboxMessage]) -> None:
 
 
 def outbox(context: ServiceContext) -> list[OutboxMessage]:
-    with context.store.unit_of_work(write=False) as uow:
-        messages: list[OutboxMessage] = uow.notifications.messages()
-        return messages
+    with notifications_unit_of_work(context.store, write=False) as uow:
+        return uow.notifications.messages()
 
 
 def main() -> None:

@@ -197,7 +197,9 @@ class PostgresUnitOfWork(UnitLife[psycopg.Connection[Any]]):
         """Hold ``keys`` (transaction-level advisory locks, taken in sorted order;
         ``shared``: ``pg_advisory_xact_lock_shared``) until this unit ends; nothing
         for a read-only unit, which changes nothing, nor for a key this unit already holds
-        as firmly (no round trip: repositories ask before every read)."""
+        as firmly (no round trip: repositories ask before every read). Advisory locks are
+        the database's: a key is hashed with the schema's name, so that stores in two
+        schemas of one database hold different locks."""
         connection = self._require_open()
         if not self._write:
             return
@@ -209,8 +211,8 @@ class PostgresUnitOfWork(UnitLife[psycopg.Connection[Any]]):
         lock = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
         with translated(self._location):
             connection.execute(
-                f"SELECT {lock}(h) FROM (SELECT hashtextextended(k, 0) AS h "
-                "FROM unnest(%s::text[]) AS k ORDER BY k) AS held",
+                f"SELECT {lock}(h) FROM (SELECT hashtextextended(current_schema() || ' ' || k, 0) "
+                "AS h FROM unnest(%s::text[]) AS k ORDER BY k) AS held",
                 (wanted,),
             )
         self._locks.update(dict.fromkeys(wanted, shared))

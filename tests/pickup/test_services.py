@@ -99,8 +99,7 @@ def hophop() -> ReferenceHopHop:
     return ReferenceHopHop()
 
 
-@pytest.fixture
-def daycare(context: ServiceContext, hophop: ReferenceHopHop) -> ServiceContext:
+def _two_sites(context: ServiceContext) -> None:
     configure_organisation(context, ADMIN, Organisation(DAYCARE, "CPE Soleil", zone=MONTREAL))
     set_up_daycare(
         context,
@@ -110,6 +109,16 @@ def daycare(context: ServiceContext, hophop: ReferenceHopHop) -> ServiceContext:
             Installation("site-1", "Installation 1", "CPE Soleil installation 1"),
             Installation("site-2", "Installation 2", "CPE Soleil installation 2"),
         ],
+    )
+
+
+@pytest.fixture
+def daycare(context: ServiceContext, hophop: ReferenceHopHop) -> ServiceContext:
+    _two_sites(context)
+    set_up_daycare(
+        context,
+        ADMIN,
+        DAYCARE,
         groups=[Group("poussins", "site-1", "Poussins"), Group("lutins", "site-1", "Lutins")],
         parents=[
             Parent("marie", "Marie", "Tremblay", "marie@example.ca", activated=True),
@@ -191,19 +200,6 @@ class RivalHopHop(ReferenceHopHop):
         if rivals is not None:
             rivals()
         return super().link(account, password, create=create)
-
-
-def _two_sites(context: ServiceContext) -> None:
-    configure_organisation(context, ADMIN, Organisation(DAYCARE, "CPE Soleil", zone=MONTREAL))
-    set_up_daycare(
-        context,
-        ADMIN,
-        DAYCARE,
-        installations=[
-            Installation("site-1", "Installation 1", "CPE Soleil installation 1"),
-            Installation("site-2", "Installation 2", "CPE Soleil installation 2"),
-        ],
-    )
 
 
 def _link(context: ServiceContext, site: str, email: str, hophop: ReferenceHopHop) -> None:

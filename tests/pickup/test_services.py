@@ -31,6 +31,7 @@ from caredomain.pickup import (
     PickupStatus,
     View,
 )
+from caredomain.pickup.ports import HopHopPlatform
 from caredomain.pickup.services import (
     HOPHOP_ACTOR,
     AnnouncedChild,
@@ -55,6 +56,7 @@ from caredomain.pickup.sync import SyncDiff
 from caredomain.secret import Secret
 from caredomain.services import ServiceContext, configure_organisation
 from caredomain.testing.hophop import ReferenceHopHop
+from caredomain_hophop import HopHopClient, HopHopSettings, HopHopUnavailable
 from caredomain_sqlite import SqliteStore
 
 MONTREAL = ZoneInfo("America/Toronto")
@@ -202,7 +204,7 @@ class RivalHopHop(ReferenceHopHop):
         return super().link(account, password, create=create)
 
 
-def _link(context: ServiceContext, site: str, email: str, hophop: ReferenceHopHop) -> None:
+def _link(context: ServiceContext, site: str, email: str, hophop: HopHopPlatform) -> None:
     link_account(
         context,
         ADMIN,
@@ -238,6 +240,23 @@ def test_an_email_claimed_while_hophop_answers_is_refused_before_hophop_is_asked
     assert "site-1" in str(refused[0])
     assert hophop.asked == ["site-1 soleil@hophop.ca"]  # the rival was not sent to HopHop
     assert _emails(context) == {"site-1": ("soleil@hophop.ca", "ok"), "site-2": None}
+
+
+def test_a_change_of_email_hophop_never_answers_leaves_the_green_link_as_it_was(
+    daycare: ServiceContext,
+) -> None:
+    third = Installation("site-3", "Installation 3", "CPE Soleil installation 3")
+    set_up_daycare(daycare, ADMIN, DAYCARE, installations=[third])
+    settings = HopHopSettings(url="http://127.0.0.1:9/", token=Secret("t"), attempts=1)
+    with HopHopClient(settings) as unreachable:
+        with pytest.raises(HopHopUnavailable):
+            _link(daycare, "site-1", "nouveau@hophop.ca", unreachable)
+        # A first link HopHop never answers leaves its e-mail claimed, red: not linked.
+        with pytest.raises(HopHopUnavailable):
+            _link(daycare, "site-3", "trois@hophop.ca", unreachable)
+    emails = _emails(daycare)
+    assert emails["site-1"] == ("soleil_site-1@hophop.ca", "ok")
+    assert emails["site-3"] == ("trois@hophop.ca", "broken")
 
 
 def test_an_email_gone_to_another_installation_while_hophop_answers_is_not_saved(

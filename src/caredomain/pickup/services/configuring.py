@@ -111,7 +111,9 @@ def link_account(
     installation holds it already): another installation linking it meanwhile is refused
     before HopHop is asked. The second saves HopHop's answer, unless the e-mail went to
     another installation meanwhile (this one's link was replaced, then its e-mail linked
-    there): then :class:`Conflict`, and nothing is saved."""
+    there): then :class:`Conflict`, and nothing is saved. When HopHop gives no answer (it
+    is unreachable), the installation's previous account is put back, so that a failed
+    change of e-mail never breaks a green link."""
     authorize_action(actor, Action.PICKUP_CONFIGURE)
     with pickup_unit_of_work(context.store) as uow:
         configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
@@ -122,10 +124,16 @@ def link_account(
         account = HopHopAccount(
             installation, email, settings=settings or (held.settings if held else AccountSettings())
         )
-        if held is None or held.email.casefold() != email.casefold():
+        claimed = held is None or held.email.casefold() != email.casefold()
+        if claimed:
             uow.pickup.save_account(organisation_id, account)
         context.commit(uow, [])
-    problem = platform.link(account, password, create=create)
+    try:
+        problem = platform.link(account, password, create=create)
+    except BaseException:
+        if claimed and held is not None:
+            _put_back(context, organisation_id, claim=account, held=held)
+        raise
     account = account.linked() if problem is None else account.broken(problem)
     with pickup_unit_of_work(context.store) as uow:
         authorize_base(actor, uow, OrganisationId(organisation_id))
@@ -133,6 +141,16 @@ def link_account(
         uow.pickup.save_account(organisation_id, account)
         context.commit(uow, [])
     return account
+
+
+def _put_back(
+    context: ServiceContext, organisation_id: str, *, claim: HopHopAccount, held: HopHopAccount
+) -> None:
+    """``held`` saved again in place of ``claim``, unless the account changed since."""
+    with pickup_unit_of_work(context.store) as uow:
+        if uow.pickup.account(organisation_id, held.installation) == claim:
+            uow.pickup.save_account(organisation_id, held)
+            context.commit(uow, [])
 
 
 def _refuse_taken(

@@ -12,6 +12,8 @@ now as it stands — and records that (:func:`~caredomain.pickup.sync.diff` with
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from attrs import frozen
 
 from caredomain.access import Action, Actor, authorize, authorize_action, authorize_base
@@ -61,7 +63,7 @@ def sync_hophop(
             installation.id: uow.pickup.account(organisation_id, installation.id)
             for installation in uow.pickup.installations(organisation_id)
         }
-        wanted = {i: _records(uow, organisation_id, i) for i in accounts}
+        wanted = _records(uow, organisation_id, accounts)
     pushed: dict[InstallationId, SyncDiff] = {}
     skipped: dict[InstallationId, LinkProblem] = {}
     for installation_id, account in sorted(accounts.items()):
@@ -86,17 +88,27 @@ def sync_hophop(
 
 
 def _records(
-    uow: PickupUnitOfWork, organisation_id: str, installation: InstallationId
-) -> tuple[Records, Records]:
-    """What was last recorded as sent to ``installation``'s account, and what it should
-    hold now."""
+    uow: PickupUnitOfWork, organisation_id: str, wanted: Iterable[InstallationId]
+) -> dict[InstallationId, tuple[Records, Records]]:
+    """For each ``wanted`` installation: what was last recorded as sent to its account,
+    and what it should hold now."""
     repository = uow.pickup
     installations = {i.id: i for i in repository.installations(organisation_id)}
-    children = [c for c in repository.children(organisation_id) if c.installation == installation]
+    children = repository.children(organisation_id)
     parents = {p.id: p for p in repository.parents(organisation_id)}
     daycare = uow.organisations.get(OrganisationId(organisation_id)).name
-    now = payload(daycare, installations, children, parents)
-    return repository.sent(organisation_id, installation), now
+    return {
+        installation: (
+            repository.sent(organisation_id, installation),
+            payload(
+                daycare,
+                installations,
+                [c for c in children if c.installation == installation],
+                parents,
+            ),
+        )
+        for installation in wanted
+    }
 
 
 def _send(
@@ -115,7 +127,7 @@ def _send(
     platform.push(account, change)
     for round_ in range(_ROUNDS):
         with pickup_unit_of_work(context.store) as uow:
-            recorded, current = _records(uow, organisation_id, installation)
+            ((recorded, current),) = _records(uow, organisation_id, [installation]).values()
             if recorded == sent:
                 uow.pickup.save_sent(organisation_id, installation, now)
                 context.commit(uow, [])

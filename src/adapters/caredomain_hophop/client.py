@@ -10,8 +10,10 @@ idempotent, and the one that would not be (the activation e-mail) carries an
 ``Idempotency-Key``.
 
 The API token travels only in the ``Authorization`` header and an account's password only
-in the ``X-HopHop-Password`` header of the link: never in a URL (which httpx logs), a body,
-a repr, a log line or an error — a server's text is scrubbed of both before it is shown.
+in the ``X-HopHop-Password`` header of the link (UTF-8: a French password has accents):
+never in a URL (which httpx logs), a body, a repr, a log line or an error — a server's text
+is scrubbed of both before it is shown. A password holding a control character, which no
+header can carry, is refused before anything is sent.
 
 An answer larger than :data:`~caredomain_hophop.wire.MAX_ANSWER_BYTES`, not UTF-8, not JSON
 or not as the contract says is an :class:`~caredomain.errors.InvalidInput` whose ``source``
@@ -95,12 +97,18 @@ class HopHopClient(PlatformClient):
     def link(self, account: HopHopAccount, password: Secret, *, create: bool) -> LinkProblem | None:
         if not isinstance(password, Secret) or not password.reveal():
             raise InvalidInput(Text("the HopHop account's password is required"), field="password")
-        self._passwords.append(password)
+        if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in password.reveal()):
+            raise InvalidInput(
+                Text("the HopHop account's password cannot hold control characters"),
+                field="password",
+            )
+        if password not in self._passwords:
+            self._passwords.append(password)
         reply = self._http.request(
             "POST",
             "v1/accounts/link",
             wire.link_json(account, create=create),
-            headers={PASSWORD_HEADER: password.reveal()},
+            headers={PASSWORD_HEADER: password.reveal().encode("utf-8", "surrogatepass")},
         )
         problem: LinkProblem | None = self._read(reply, wire.link_result)
         return problem

@@ -67,6 +67,11 @@ KNOWN = (
 def _token(instance: object, attribute: Attribute[Secret], value: Secret) -> None:
     if not isinstance(value, Secret) or not value.reveal().strip():
         raise InvalidInput(Text("the HopHop API token is required"), field=attribute.name)
+    if not all("!" <= c <= "~" for c in value.reveal()):  # what a header can carry
+        raise InvalidInput(
+            Text("the HopHop API token must be printable ASCII, without spaces"),
+            field=attribute.name,
+        )
 
 
 def _optional_secret(instance: object, attribute: Attribute[Secret | None], value: object) -> None:

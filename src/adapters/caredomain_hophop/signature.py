@@ -56,7 +56,7 @@ def _parsed(header: str | None) -> tuple[int, list[str]]:
         key, _, value = part.strip().partition("=")
         if key == "t" and value.isascii() and value.isdigit() and len(value) <= 12:
             timestamp = int(value)
-        elif key == "v1" and value:
+        elif key == "v1" and value.strip() and value.isascii():  # compare_digest: ASCII only
             digests.append(value.strip().lower())
     if timestamp is None or not digests:
         raise SignatureRefused(

@@ -128,17 +128,24 @@ _STATUSES: tuple[tuple[type[CareDomainError], int, str], ...] = (
 )
 
 
+def _shown(text: str, most: int = 300) -> str:
+    """``text`` as an answer and a log line may show it: control characters escaped (a
+    message may echo what the sender wrote), cut to ``most`` characters."""
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return shown if len(shown) <= most else shown[: most - 1] + "…"
+
+
 def _refusal(error: CareDomainError) -> _Refusal:
     if isinstance(error, SignatureRefused):
-        return _Refusal(error.status, error.code, error.message)
+        return _Refusal(error.status, error.code, _shown(error.message))
     if isinstance(error, InvalidInput):
-        return _Refusal(400, "invalid", str(error), error.field)
+        return _Refusal(400, "invalid", _shown(str(error)), error.field)
     if isinstance(error, RuleViolation):
-        return _Refusal(422, error.code, error.message)
+        return _Refusal(422, error.code, _shown(error.message))
     for kind, status, code in _STATUSES:
         if isinstance(error, kind):
-            return _Refusal(status, code, str(error))
-    return _Refusal(500, "internal", str(error))
+            return _Refusal(status, code, _shown(str(error)))
+    return _Refusal(500, "internal", _shown(str(error)))
 
 
 def create_app(
@@ -188,9 +195,9 @@ def create_app(
             log.log(
                 logging.ERROR if refusal.status >= 500 else logging.INFO,
                 "HopHop webhook for %s refused %d: %s",
-                organisation,
+                _shown(organisation),
                 refusal.status,
-                error,
+                refusal.body["error"]["message"],
             )
             return _answer(refusal)
         except Exception:

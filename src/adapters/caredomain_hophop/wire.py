@@ -16,12 +16,12 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from attrs import frozen
 
-from caredomain.errors import InvalidInput
+from caredomain.errors import InvalidInput, excerpt
 from caredomain.geo import GeoPoint
 from caredomain.pickup.model import HopHopAccount, LinkProblem
 from caredomain.pickup.pickups import Pickup
@@ -158,6 +158,18 @@ def read_json(body: bytes, *, limit: int, where: str = "body") -> object:
     return value
 
 
+def _unicode(value: str, where: str) -> str:
+    """``value``, unless it holds a lone surrogate (valid JSON, ``"\\ud800"``, but not
+    Unicode: no store, log or answer could write it)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(
+            Text("text holding a lone surrogate (not Unicode)"), field=where, text=excerpt(value)
+        ) from None
+    return value
+
+
 class Reader:
     """Typed reading of one JSON object at ``path``; every refusal names the field's path."""
 
@@ -184,7 +196,7 @@ class Reader:
             raise InvalidInput(Text("expected non-blank text"), field=self.at(key))
         if len(value) > most:
             raise InvalidInput(Text("longer than {most} characters", most=most), field=self.at(key))
-        return value
+        return _unicode(value, self.at(key))
 
     def boolean(self, key: str) -> bool:
         value = self.raw(key)
@@ -210,6 +222,12 @@ class Reader:
             raise InvalidInput(
                 Text("expected a date and time with its UTC offset"), field=self.at(key), text=text
             )
+        try:
+            value.astimezone(UTC)
+        except OverflowError:
+            raise InvalidInput(
+                Text("a time that cannot be told in UTC"), field=self.at(key), text=text
+            ) from None
         return value
 
     def nested(self, key: str) -> Reader:
@@ -382,15 +400,17 @@ def _gps(read: Reader) -> Gps:
 def _email(read: Reader) -> str:
     parent = read.nested("parent")
     email = parent.text("email")
-    if "@" not in email:
-        raise InvalidInput(Text("expected an e-mail address"), field=parent.at("email"))
+    if "@" not in email or any(c.isspace() or not c.isprintable() for c in email):
+        raise InvalidInput(
+            Text("expected an e-mail address"), field=parent.at("email"), text=excerpt(email)
+        )
     return email
 
 
 def _reference(value: object, path: str) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > 200:
         raise InvalidInput(Text("expected non-blank text"), field=path)
-    return value
+    return _unicode(value, path)
 
 
 def event_from(data: object) -> InboundEvent:

@@ -10,13 +10,18 @@ other answer of 300 or more is not retried: 401 and 403 raise
 each with the server's message, scrubbed of every secret the client sent.
 
 The token travels only in the ``Authorization`` header: never in a URL (which httpx logs), a
-repr, a log line or an error. An answer is read up to a bound; a larger one is an
-:class:`~caredomain.errors.InvalidInput` naming the platform and the request.
+repr, a log line or an error; a server's text is scrubbed of every secret before it is cut
+short, so that no part of one shows either. An answer is read up to a bound; a larger one is
+an :class:`~caredomain.errors.InvalidInput` naming the platform and the request. ``timeout``
+bounds each wait for the server and the whole answer too: a server trickling its answer a
+byte at a time is a time-out, not a wait as long as it pleases.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 from collections.abc import Callable, Generator, Iterable, Mapping
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -34,6 +39,8 @@ __all__ = ["Connection", "PlatformClient", "Reply", "Unavailable", "Wire"]
 log = logging.getLogger(__name__)
 
 _TOO_MANY_REQUESTS = 429
+_MAX_MESSAGE = 300
+_MAX_REASON = 1024
 _NOT_FOUND = 404
 _REFUSALS: dict[int, Callable[[str], CareDomainError]] = {
     401: Forbidden,
@@ -161,7 +168,7 @@ class Connection:
         body: Any = None,
         *,
         params: Mapping[str, str] | None = None,
-        headers: Mapping[str, str] | None = None,
+        headers: Mapping[str, str | bytes] | None = None,
         missing_ok: bool = False,
     ) -> Reply:
         """The answer to one request, tried as the module says; with ``missing_ok``, a 404
@@ -193,13 +200,27 @@ class Connection:
         raise self._wire.unavailable(self._wire.name, attempts, last)
 
     def message(self, reply: Reply) -> tuple[str, str | None]:
-        """The server's message, scrubbed, and the field it names."""
-        message, field = self._wire.message(reply)
-        return self.scrubbed(message), field
+        """The server's message, scrubbed, and the field it names. The answer is scrubbed
+        before the platform's reader cuts its message short, and the message again after:
+        a secret cut in two would otherwise show its first part."""
+        clean = Reply(
+            reply.status, self.scrubbed(reply.reason), reply.headers, self._scrubbed(reply.content)
+        )
+        message, field = self._wire.message(clean)
+        return self.scrubbed(message)[:_MAX_MESSAGE], field
 
     def scrubbed(self, text: str) -> str:
         """A text without the token or any other secret sent, should the server echo them."""
         return scrub(text, (self._settings.token, *self._secrets()))
+
+    def _scrubbed(self, content: bytes) -> bytes:
+        """Raw bytes without the secrets as UTF-8 or as JSON escapes them (``\\u00e9``)."""
+        forms: list[Secret] = []
+        for secret in (self._settings.token, *self._secrets()):
+            value = secret.reveal()
+            forms.append(Secret(value.encode("utf-8", "replace").decode("latin-1")))
+            forms.append(Secret(json.dumps(value)[1:-1]))
+        return scrub(content.decode("latin-1"), forms).encode("latin-1")
 
     def _send(
         self,
@@ -208,16 +229,23 @@ class Connection:
         body: Any,
         *,
         params: Mapping[str, str] | None,
-        headers: Mapping[str, str] | None,
+        headers: Mapping[str, str | bytes] | None,
     ) -> Reply:
         """One exchange, its answer read up to the bound (a larger one is refused)."""
         limit = self._wire.limit
-        request = self._http.build_request(method, path, json=body, params=params, headers=headers)
+        raw = {
+            name.encode("ascii"): value if isinstance(value, bytes) else value.encode("ascii")
+            for name, value in (headers or {}).items()
+        }
+        request = self._http.build_request(method, path, json=body, params=params, headers=raw)
+        deadline = time.monotonic() + self._settings.timeout
         response = self._http.send(request, stream=True)
         try:
             content = bytearray()
             for chunk in response.iter_bytes():
                 content += chunk
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout("the whole answer took too long", request=request)
                 if len(content) > limit:
                     raise InvalidInput(
                         Text("an answer larger than {limit} bytes", limit=limit),
@@ -226,7 +254,7 @@ class Connection:
                     )
         finally:
             response.close()
-        reason = response.reason_phrase[:200]
+        reason = response.reason_phrase[:_MAX_REASON]
         return Reply(response.status_code, reason, response.headers, bytes(content))
 
     def _pause(self, attempt: int, asked: float, what: str, error: str) -> None:

@@ -158,7 +158,8 @@ Send = Callable[..., Any]
 def webhook(daycare: ServiceContext, clock: FixedClock) -> Iterator[Send]:
     """``webhook(event, **how)``: POST ``event`` (a dict, or ``raw`` bytes) to the receiver
     served by uvicorn for the daycare, signed with the webhook secret at the clock's time
-    unless ``timestamp``, ``secret`` or ``signature`` say otherwise; the httpx response."""
+    unless ``timestamp``, ``secret`` or ``signature`` (text or raw bytes) say otherwise; the
+    httpx response. ``webhook.base`` is the receiver's base URL, for raw sockets."""
     import httpx
 
     from caredomain_hophop.signature import HEADER, sign
@@ -173,7 +174,7 @@ def webhook(daycare: ServiceContext, clock: FixedClock) -> Iterator[Send]:
             raw: bytes | None = None,
             timestamp: int | None = None,
             secret: str = WEBHOOK_SECRET,
-            signature: str | None = None,
+            signature: str | bytes | None = None,
             organisation: str = DAYCARE,
         ) -> httpx.Response:
             import json
@@ -187,4 +188,5 @@ def webhook(daycare: ServiceContext, clock: FixedClock) -> Iterator[Send]:
                 headers={HEADER: header, "Content-Type": "application/json"},
             )
 
+        send.base = base  # type: ignore[attr-defined]  # for raw sockets
         yield send

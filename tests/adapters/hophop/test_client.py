@@ -252,3 +252,13 @@ def test_the_plugin_and_the_webhooks_module_load_without_starlette() -> None:
         "assert 'uvicorn' not in sys.modules, 'uvicorn imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_a_password_with_accents_links_with_the_reference_hophop(
+    client: HopHopClient, server: HopHopServer
+) -> None:
+    assert client.link(ACCOUNT, Secret("mot-de-passé-Ü"), create=True) is None
+    assert client.link(ACCOUNT, Secret("mot-de-passé-Ü"), create=False) is None
+    assert (
+        client.link(ACCOUNT, Secret("mot-de-passe-U"), create=False) is LinkProblem.BAD_CREDENTIALS
+    )

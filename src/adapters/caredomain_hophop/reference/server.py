@@ -68,6 +68,14 @@ def _error(status: int, code: str, message: str, field: str | None = None) -> _A
     return _Answer(status, wire.error_json(code, message, field))
 
 
+def _utf8(header: str) -> str:
+    """A header's value as the client wrote it, in UTF-8 (http.server reads Latin-1)."""
+    try:
+        return header.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return header
+
+
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
@@ -189,7 +197,7 @@ class HopHopServer(LoopbackServer):
         read = wire.Reader(data)
         email, installation = read.text("email"), read.text("installation")
         create = read.boolean("create")
-        password = headers.get(PASSWORD_HEADER.lower(), "")
+        password = _utf8(headers.get(PASSWORD_HEADER.lower(), ""))
         if not password:
             return _error(400, "invalid", "the password header is required", PASSWORD_HEADER)
         account = self._accounts.get(email.casefold())

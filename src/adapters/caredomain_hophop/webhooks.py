@@ -163,6 +163,7 @@ def create_app(
         from starlette.applications import Starlette
         from starlette.concurrency import run_in_threadpool
         from starlette.exceptions import HTTPException
+        from starlette.requests import ClientDisconnect
         from starlette.responses import JSONResponse
         from starlette.routing import Route
     except ImportError:
@@ -175,10 +176,18 @@ def create_app(
         if declared.isascii() and declared.isdigit() and int(declared) > max_body:
             raise _Refusal(413, "too_large", Text("a body is at most {n} bytes", n=max_body))
         body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > max_body:
-                raise _Refusal(413, "too_large", Text("a body is at most {n} bytes", n=max_body))
+        try:
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > max_body:
+                    raise _Refusal(
+                        413, "too_large", Text("a body is at most {n} bytes", n=max_body)
+                    )
+        except ClientDisconnect:  # before the end of the body its headers announced
+            log.info("HopHop webhook: the sender hung up before the end of its body")
+            raise _Refusal(
+                400, "incomplete_body", Text("the sender hung up before the end of its body")
+            ) from None
         return bytes(body)
 
     async def receive(request: Request) -> JSONResponse:
@@ -201,7 +210,7 @@ def create_app(
             )
             return _answer(refusal)
         except Exception:
-            log.exception("HopHop webhook for %s failed", organisation)
+            log.exception("HopHop webhook for %s failed", _shown(organisation))
             return _answer(_Refusal(500, "internal", Text("internal error")))
         return JSONResponse({"id": event.id, "type": _type(event), "result": result})
 

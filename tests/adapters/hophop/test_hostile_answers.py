@@ -352,7 +352,7 @@ BODIES = st.binary(max_size=120) | json_values.map(
 
 
 @QUICK
-@given(call=st.sampled_from(list(CALLS)), status=st.integers(100, 599), body=BODIES)
+@given(call=st.sampled_from(list(CALLS)), status=st.integers(100, 999), body=BODIES)
 def test_any_status_gives_a_result_or_a_caredomain_error(
     crafted: Any, retrying: HopHopClient, call: str, status: int, body: bytes
 ) -> None:
@@ -367,6 +367,26 @@ def test_any_status_gives_a_result_or_a_caredomain_error(
     elif status == 429 or status >= 500:
         assert isinstance(result, HopHopUnavailable)
         assert crafted.asked == 3
+
+
+@QUICK
+@given(
+    status=st.sampled_from([429, 500, 503]),
+    retry_after=st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF), max_size=40)
+    | st.sampled_from(["nan", "-inf", "1e400", "-5", "0x10", "Wed, 21 Oct 2015 07:28:00 GMT"]),
+)
+def test_any_retry_after_gives_a_pause_within_the_bound(
+    crafted: Any, status: int, retry_after: str
+) -> None:
+    sleeps: list[float] = []
+    crafted.serve(Answer(status, b"{}", {"Retry-After": retry_after.strip() or "1"}))
+    settings_ = HopHopSettings(
+        url=crafted.url, token=Secret(API_TOKEN), attempts=3, backoff=0.01, max_backoff=2.0
+    )
+    with HopHopClient(settings_, sleep=sleeps.append) as client:
+        assert isinstance(outcome(client, "push"), HopHopUnavailable)
+    assert len(sleeps) == 2
+    assert all(0.0 <= pause <= 2.0 for pause in sleeps), sleeps
 
 
 @settings(QUICK, max_examples=150)

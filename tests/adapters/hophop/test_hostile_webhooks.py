@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import socket
 import threading
 from collections.abc import Callable
@@ -257,13 +258,17 @@ def test_a_chunked_body_larger_than_the_bound_is_refused(
 
 
 def test_a_body_shorter_than_its_content_length_is_not_applied(
-    webhook: Send, daycare: ServiceContext
+    webhook: Send, daycare: ServiceContext, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO)
     before = state(daycare)
     body = json.dumps(EVENTS[0]).encode()
     answer = raw_request(webhook.base, headers(str(len(body) + 100)), body, half_close=True)  # type: ignore[attr-defined]
     assert answer == b"" or 400 <= status_of(answer) < 500
     assert state(daycare) == before
+    assert "hung up before the end of its body" in caplog.text
+    assert "Traceback" not in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 def test_a_body_longer_than_its_content_length_is_read_as_declared(

@@ -369,7 +369,7 @@ def test_any_status_gives_a_result_or_a_caredomain_error(
         assert crafted.asked == 3
 
 
-@QUICK
+@settings(QUICK, max_examples=25)
 @given(
     status=st.sampled_from([429, 500, 503]),
     retry_after=st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF), max_size=40)

@@ -11,6 +11,7 @@ import json
 import logging
 import socket
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -127,14 +128,14 @@ QUICK = settings(
 # -- plain examples of each breach found -------------------------------------------------
 
 
-@pytest.mark.parametrize("header", [b"t=1, v1=\xe9\xe9", "t=1, v1=é".encode(), b"v1=\xff, t=2"])
 def test_a_signature_header_that_is_not_ascii_is_refused(
-    webhook: Send, daycare: ServiceContext, header: bytes
+    webhook: Send, daycare: ServiceContext
 ) -> None:
     before = state(daycare)
-    answer = webhook(EVENTS[0], signature=header)
-    assert answer.status_code in (400, 401)
-    assert answered(answer)["error"]["code"] in ("bad_signature_header", "bad_signature")
+    for header in [b"t=1, v1=\xe9\xe9", "t=1, v1=é".encode(), b"v1=\xff, t=2"]:
+        answer = webhook(EVENTS[0], signature=header)
+        assert answer.status_code in (400, 401), header
+        assert answered(answer)["error"]["code"] in ("bad_signature_header", "bad_signature")
     assert state(daycare) == before
 
 
@@ -265,6 +266,9 @@ def test_a_body_shorter_than_its_content_length_is_not_applied(
     body = json.dumps(EVENTS[0]).encode()
     answer = raw_request(webhook.base, headers(str(len(body) + 100)), body, half_close=True)  # type: ignore[attr-defined]
     assert answer == b"" or 400 <= status_of(answer) < 500
+    deadline = time.monotonic() + 10  # the receiver notices the hang-up after we do
+    while "hung up" not in caplog.text and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert state(daycare) == before
     assert "hung up before the end of its body" in caplog.text
     assert "Traceback" not in caplog.text
@@ -281,13 +285,11 @@ def test_a_body_longer_than_its_content_length_is_read_as_declared(
     assert state(daycare) == before
 
 
-@pytest.mark.parametrize("length", ["-1", "abc", "1e3", "0x10", " 5 5"])
-def test_a_malformed_content_length_is_refused(
-    webhook: Send, daycare: ServiceContext, length: str
-) -> None:
+def test_a_malformed_content_length_is_refused(webhook: Send, daycare: ServiceContext) -> None:
     before = state(daycare)
-    answer = raw_request(webhook.base, headers(length), b"{}")  # type: ignore[attr-defined]
-    assert 400 <= status_of(answer) < 500
+    for length in ["-1", "abc", "1e3", "0x10", " 5 5"]:
+        answer = raw_request(webhook.base, headers(length), b"{}")  # type: ignore[attr-defined]
+        assert 400 <= status_of(answer) < 500, length
     assert state(daycare) == before
 
 
@@ -346,7 +348,7 @@ def test_any_json_gets_one_clear_answer(
     refused_or_applied(webhook, daycare, lambda: webhook(raw=raw))
 
 
-@settings(QUICK, max_examples=250)
+@settings(QUICK, max_examples=150)
 @given(body=st.sampled_from(EVENTS).flatmap(mutated).map(fresh))
 def test_any_mutated_event_is_applied_or_refused_whole(
     webhook: Send, daycare: ServiceContext, body: Any

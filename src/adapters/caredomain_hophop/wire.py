@@ -77,6 +77,7 @@ _LINK_RESULTS: dict[str, LinkProblem | None] = {
     "email-taken": LinkProblem.EMAIL_TAKEN,
 }
 _MAX_TRAVEL = timedelta(hours=24)
+_CALENDAR_MARGIN = timedelta(days=3)
 
 
 # -- reading JSON within bounds ---------------------------------------------------------
@@ -223,10 +224,16 @@ class Reader:
                 Text("expected a date and time with its UTC offset"), field=self.at(key), text=text
             )
         try:
-            value.astimezone(UTC)
+            utc = value.astimezone(UTC)
         except OverflowError:
             raise InvalidInput(
                 Text("a time that cannot be told in UTC"), field=self.at(key), text=text
+            ) from None
+        try:  # room for a trip (a day at most) and any zone's wall clock
+            utc - _CALENDAR_MARGIN, utc + _CALENDAR_MARGIN
+        except OverflowError:
+            raise InvalidInput(
+                Text("a time too close to the ends of the calendar"), field=self.at(key), text=text
             ) from None
         return value
 

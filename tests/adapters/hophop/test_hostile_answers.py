@@ -294,6 +294,18 @@ def test_a_reason_phrase_echoing_the_token_does_not_show_it(
     assert API_TOKEN[:4] not in str(error)
 
 
+def test_an_accented_password_echoed_as_json_escapes_is_scrubbed_before_the_cut(
+    crafted: Any, client: HopHopClient
+) -> None:
+    password = "mot-de-passé-Kw7"
+    echoed = json.dumps({"error": {"message": "x" * 192 + password}})  # "pass\u00e9"
+    assert "\\u00e9" in echoed
+    crafted.serve(Answer(401, echoed.encode()))
+    with pytest.raises(CareDomainError) as refused_:
+        client.link(ACCOUNT, Secret(password), create=False)
+    assert "mot-de" not in str(refused_.value)
+
+
 def test_the_secrets_travel_in_their_headers_only(crafted: Any, client: HopHopClient) -> None:
     crafted.serve(Answer(200, b'{"result": "ok"}'))
     outcome(client, "link")

@@ -200,14 +200,15 @@ class Connection:
         raise self._wire.unavailable(self._wire.name, attempts, last)
 
     def message(self, reply: Reply) -> tuple[str, str | None]:
-        """The server's message, scrubbed, and the field it names. The answer is scrubbed
+        """The server's message and the field it names, scrubbed. The answer is scrubbed
         before the platform's reader cuts its message short, and the message again after:
         a secret cut in two would otherwise show its first part."""
         clean = Reply(
             reply.status, self.scrubbed(reply.reason), reply.headers, self._scrubbed(reply.content)
         )
         message, field = self._wire.message(clean)
-        return self.scrubbed(message)[:_MAX_MESSAGE], field
+        shown = self.scrubbed(field)[:_MAX_MESSAGE] if field is not None else None
+        return self.scrubbed(message)[:_MAX_MESSAGE], shown
 
     def scrubbed(self, text: str) -> str:
         """A text without the token or any other secret sent, should the server echo them."""

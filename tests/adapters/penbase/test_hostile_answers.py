@@ -346,3 +346,14 @@ def test_a_server_echoing_the_token_does_not_put_it_in_an_error(
     assert "office-token-Zq8xW2vR" not in str(refused.value)
     assert "Bearer ***" in str(refused.value)
     assert "office-token-Zq8xW2vR" not in caplog.text
+
+
+def test_a_server_echoing_the_token_as_the_field_does_not_put_it_in_an_error(
+    crafted: Crafted, client: PenbaseClient
+) -> None:
+    echoed = {"error": {"message": "bad", "field": "Authorization: Bearer office-token-Zq8xW2vR"}}
+    serving(crafted, 400, json.dumps(echoed).encode())
+    with pytest.raises(InvalidInput) as refused:
+        client.pull()
+    assert "office-token-Zq8xW2vR" not in f"{refused.value}{refused.value!r}"
+    assert refused.value.field == "Authorization: Bearer ***"

@@ -207,3 +207,25 @@ def test_a_header_line_ended_by_a_lone_cr_loses_no_row(tmp_path: Path, where: st
     )
     gtt = evolve(GttSettings(), chunk_bytes=1)
     assert rows_and_rejections(path, gtt) == ([(3, "M000"), (4, "M001")], [])
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("chunk", [1, 40])
+def test_a_quote_inside_a_field_does_not_make_a_chunk_end_inside_a_quoted_field(
+    tmp_path: Path, newline: str, chunk: int
+) -> None:
+    """A quote inside an unquoted field is a character like any other, it opens nothing;
+    the cutter counted it as opening a quoted field, then took the quote that really opens
+    one, over two lines, for its closing, and ended a chunk inside that field."""
+    path = tmp_path / "export.csv"
+    lines = [
+        "Extraction;23/11/2026 12:00",
+        "Matricule;Nom;Date;Code",
+        'M000;No"m;23/11/2026;J',
+        'M001;"two',
+        'lines";23/11/2026;J',
+        "M002;Nom;23/11/2026;J",
+    ]
+    path.write_bytes((newline.join(lines) + newline).encode())
+    gtt = evolve(GttSettings(), strict=False, chunk_bytes=chunk)
+    assert rows_and_rejections(path, gtt) == ([(3, "M000"), (4, "M001"), (6, "M002")], [])

@@ -163,6 +163,8 @@ def runs_batch(
     if start == len(data):
         return None
     if not data.endswith(b"\n"):
+        if b'"' in data[data.rfind(b"\n") + 1 :]:
+            return None  # a quoted field left open would take the line end put here in
         data += b"\n"
     length = _first_run(data[start : start + _FIRST_RUN_BYTES], layout)
     if length is None:

@@ -229,3 +229,21 @@ def test_a_quote_inside_a_field_does_not_make_a_chunk_end_inside_a_quoted_field(
     path.write_bytes((newline.join(lines) + newline).encode())
     gtt = evolve(GttSettings(), strict=False, chunk_bytes=chunk)
     assert rows_and_rejections(path, gtt) == ([(3, "M000"), (4, "M001"), (6, "M002")], [])
+
+
+@pytest.mark.parametrize("bad", [True, False])
+def test_a_quoted_field_left_open_on_the_last_line_takes_no_line_end_in(
+    tmp_path: Path, bad: bool
+) -> None:
+    """The last line has no line end and opens a quoted field it never closes: :mod:`csv`
+    reads the field to the end of the file. Reading by runs put a line end at the end
+    first, which became part of the code (``J\\n``): a chunk read so, while the whole
+    file, whose other line is bad, was read as text (``J``)."""
+    path = tmp_path / "export.csv"
+    first = "M000;Nom;31/02/2026;J" if bad else "M000;Nom;23/11/2026;J"
+    head = "Extraction;23/11/2026 12:00\nMatricule;Nom;Date;Code\n"
+    path.write_bytes(f'{head}{first}\nM001;Nom;23/11/2026;"J'.encode())
+    gtt = evolve(GttSettings(), strict=False, chunk_bytes=1)
+    rows, _ = rows_and_rejections(path, gtt)
+    assert rows[-1] == (4, "M001")
+    assert GttCsvReader(gtt).read(str(path)).rows[-1].code == "J"

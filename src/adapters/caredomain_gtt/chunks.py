@@ -7,8 +7,7 @@ many lines more as it takes to end where the agent changes: an agent's run of li
 never cut, so each chunk reads exactly as that stretch of the whole file does. Nor is a
 quoted field over several lines: a chunk ends only where :mod:`csv` ends a row
 (:class:`_Rows`) — a quote opens a field only at its start, and one inside an unquoted field
-is a character like any other.
-The agent of a line is read as the reader reads it (:func:`agent_reader`); a line that does
+is a character like any other. The agent of a line is read as the reader reads it (:func:`agent_reader`); a line that does
 not read as a row has no agent, and a chunk may end beside it — the roster then finds one
 agent in two chunks and reads the file whole. Lines end where the file's do: at ``\n``
 (``\r\n`` included), or at a lone ``\r`` in a file whose first line ends so.

@@ -7,10 +7,11 @@ many lines more as it takes to end where the agent changes: an agent's run of li
 never cut, so each chunk reads exactly as that stretch of the whole file does. Nor is a
 quoted field over several lines: a chunk ends only where :mod:`csv` ends a row
 (:class:`_Rows`) — a quote opens a field only at its start, and one inside an unquoted field
-is a character like any other. The agent of a line is read as the reader reads it (:func:`agent_reader`); a line that does
-not read as a row has no agent, and a chunk may end beside it — the roster then finds one
-agent in two chunks and reads the file whole. Lines end where the file's do: at ``\n``
-(``\r\n`` included), or at a lone ``\r`` in a file whose first line ends so.
+is a character like any other. The agent of a line is read as the reader reads it
+(:func:`agent_reader`); a line that does not read as a row has no agent, and a chunk may end
+beside it — the roster then finds one agent in two chunks and reads the file whole. Lines
+end where the file's do: at ``\n`` (``\r\n`` included), or at a lone ``\r`` in a file whose
+first line ends so.
 """
 
 from __future__ import annotations
@@ -137,12 +138,17 @@ def _cut(
     if end is None:
         return None
     quoted = _QUOTE in buffer  # a search at memory speed: without quotes, rows end with lines
+    last: str | None = None
+    read = False  # whether ``last`` is the agent of the line ending at ``end``
     while end < len(buffer):
         following = _line_end(buffer, end, eof, newline)
         if following is None:
             break
-        last = agent_of(buffer[_line_start(buffer, end, newline) : end])
-        if last != agent_of(buffer[end:following]):
+        if not read:
+            last = agent_of(buffer[_line_start(buffer, end, newline) : end])
+        agent = agent_of(buffer[end:following])
+        read = True
+        if last != agent:
             if not quoted or rows.end_at(buffer, end):
                 return end
             if rows.open:  # no row ends before the line of the next quote
@@ -150,6 +156,8 @@ def _cut(
                 following = len(buffer) if quote < 0 else _line_end(buffer, quote, eof, newline)
                 if following is None or (following == len(buffer) and not eof):
                     break
+                read = False
+        last = agent
         end = following
     else:
         if eof:

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from caredomain import InvalidInput
-from caredomain_gtt import GttCsvReader, GttSettings
+from caredomain_gtt import Extraction, GttCsvReader, GttSettings
 
 from .test_chunks import DAYS, applied, text_of
 
@@ -56,10 +56,15 @@ def exports(draw: st.DrawFn, *, varied: bool = True) -> tuple[bytes, dict[str, A
         encoding = draw(st.sampled_from(["utf-8-sig", "utf-8-sig", "cp1252", "latin-1"]))
         delimiter = draw(st.sampled_from([";", ";", ",", "\t", "|"]))
         trim = draw(st.booleans())
-    how = {"encoding": encoding, "delimiter": delimiter, "trim": trim}
+    extraction = Extraction.HEADER
+    if varied and draw(st.integers(0, 4)) == 0:  # no extraction line: the file's time
+        extraction = Extraction.MTIME
+    how = {"encoding": encoding, "delimiter": delimiter, "trim": trim, "extraction": extraction}
     newline = draw(st.sampled_from(["\n", "\n", "\r\n", "\r"]))
     agents = draw(st.lists(st.sampled_from(AGENTS), min_size=0, max_size=4, unique=True))
     lines = ["Extraction;23/11/2026 12:00", "Matricule;Nom;Date;Code"]
+    if extraction is Extraction.MTIME:
+        lines = lines[1:]
     for agent in agents:
         name = draw(st.sampled_from(NAMES))
         days = draw(st.lists(st.sampled_from(DAYS), min_size=1, max_size=4, unique=True))
@@ -69,7 +74,8 @@ def exports(draw: st.DrawFn, *, varied: bool = True) -> tuple[bytes, dict[str, A
     text = newline.join(lines).replace(";", delimiter)
     text += newline if draw(st.booleans()) else ""
     data = bytearray(text.encode(encoding.replace("-sig", "")))
-    head = len(newline.join(lines[:2]).encode()) + len(newline)
+    headers = 2 if extraction is Extraction.HEADER else 1
+    head = len(newline.join(lines[:headers]).encode()) + len(newline)
     shape = draw(st.sampled_from(["broken"] * 6 + ["long line", "empty", "headers only"]))
     event(shape)
     if shape == "empty":

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, TextIO, cast
 from caredomain.errors import InvalidInput, excerpt
 from caredomain.roster.batch import FeedBatch, FeedRejection, RunColumn
 from caredomain.text import Text, counted
-from caredomain_gtt.chunks import agent_blocks, agent_reader, csv_lines, skip_lines
+from caredomain_gtt.chunks import agent_blocks, agent_reader, csv_lines, separator, skip_lines
 from caredomain_gtt.columns import Days, column_reader
 from caredomain_gtt.encoding import byte_order_mark, undecodable, unopened
 from caredomain_gtt.folder import GttFolder
@@ -117,7 +117,10 @@ class GttCsvReader:
         with raw:
             skip_lines(raw, line - 1)
             chunks = 0
-            for data in agent_blocks(raw, agent_reader(layout), self.settings.chunk_bytes):
+            blocks = agent_blocks(
+                raw, agent_reader(layout), self.settings.chunk_bytes, delimiter=separator(layout)
+            )
+            for data in blocks:
                 batch, lines = self._chunk(
                     path, data, layout, line=line, extracted_at=extracted_at, known=held
                 )

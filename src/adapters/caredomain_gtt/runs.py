@@ -163,6 +163,8 @@ def runs_batch(
     if start == len(data):
         return None
     if not data.endswith(b"\n"):
+        if b'"' in data[data.rfind(b"\n") + 1 :]:
+            return None  # a quoted field left open would take the line end put here in
         data += b"\n"
     length = _first_run(data[start : start + _FIRST_RUN_BYTES], layout)
     if length is None:
@@ -400,14 +402,18 @@ class _Columns:
         )
 
 
+_LINE_END = re.compile(rb"\r\n?|\n")
+
+
 def _line_offset(data: bytes, line: int) -> int | None:
-    """Where line ``line`` (from 1) starts."""
+    """Where line ``line`` (from 1) starts, lines ending as :mod:`csv` ends them, as the
+    reader counted the lines above the rows (a lone ``\\r`` too)."""
     offset = 0
     for _ in range(line - 1):
-        end = data.find(b"\n", offset)
-        if end < 0:
+        end = _LINE_END.search(data, offset)
+        if end is None:
             return None
-        offset = end + 1
+        offset = end.end()
     return offset
 
 

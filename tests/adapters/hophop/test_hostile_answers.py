@@ -1,5 +1,5 @@
 """The HopHop client against a hostile HopHop: a real HTTP server on loopback
-(``tests/adapters/crafted_http.py``) that answers each call with whatever a test crafts —
+(:mod:`caredomain_http.crafted`) that answers each call with whatever a test crafts —
 any status, mutated answers, any JSON, any bytes, too much, too deep, too late, a byte at a
 time, nothing at all, or the client's own secrets echoed back. Every call gives a valid
 result or a caredomain error naming HopHop, never another exception; no error shows the API
@@ -11,7 +11,6 @@ import gzip
 import json
 import logging
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,23 +25,7 @@ from caredomain.testing.hostile import json_values, mutated
 from caredomain_hophop import HopHopClient, HopHopSettings, HopHopUnavailable, Secret
 from caredomain_hophop.client import PASSWORD_HEADER
 from caredomain_hophop.wire import MAX_ANSWER_BYTES
-
-HELPERS = Path(__file__).parents[1] / "crafted_http.py"
-
-
-def _load() -> Any:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("crafted_http", HELPERS)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-crafted_http = _load()
-Answer = crafted_http.Answer
+from caredomain_http.crafted import Answer, Crafted, crafted_server
 
 API_TOKEN = "partner-token-Hq7Lm2Xc"
 PASSWORD = "mot-de-passe-Vd3"
@@ -81,11 +64,11 @@ DIGITS = b"1" * 5000
 
 @pytest.fixture(scope="module")
 def crafted() -> Iterator[Any]:
-    with crafted_http.crafted_server() as server:
+    with crafted_server() as server:
         yield server
 
 
-def _client(crafted: Any, **overrides: Any) -> HopHopClient:
+def _client(crafted: Crafted, **overrides: Any) -> HopHopClient:
     values: dict[str, Any] = {
         "url": crafted.url,
         "token": Secret(API_TOKEN),
@@ -97,14 +80,14 @@ def _client(crafted: Any, **overrides: Any) -> HopHopClient:
 
 
 @pytest.fixture(scope="module")
-def client(crafted: Any) -> Iterator[HopHopClient]:
+def client(crafted: Crafted) -> Iterator[HopHopClient]:
     """One try a call: what the campaign's answers do to a single exchange."""
     with _client(crafted) as made:
         yield made
 
 
 @pytest.fixture(scope="module")
-def retrying(crafted: Any) -> Iterator[HopHopClient]:
+def retrying(crafted: Crafted) -> Iterator[HopHopClient]:
     """Three tries a call (not really sleeping between): which answers are retried."""
     with _client(crafted, attempts=3) as made:
         yield made
@@ -137,13 +120,13 @@ def refused(client: HopHopClient, call: str = "link") -> CareDomainError:
 
 
 @pytest.mark.parametrize("call", CALLS)
-def test_a_valid_answer_gives_the_result(crafted: Any, client: HopHopClient, call: str) -> None:
+def test_a_valid_answer_gives_the_result(crafted: Crafted, client: HopHopClient, call: str) -> None:
     crafted.serve(Answer(200, b'{"result": "ok"}'))
     assert outcome(client, call) is None
     assert crafted.asked == 1
 
 
-def test_each_link_result_is_read(crafted: Any, client: HopHopClient) -> None:
+def test_each_link_result_is_read(crafted: Crafted, client: HopHopClient) -> None:
     for result, problem in [
         ("ok", None),
         ("bad-credentials", LinkProblem.BAD_CREDENTIALS),
@@ -172,7 +155,7 @@ def test_each_link_result_is_read(crafted: Any, client: HopHopClient) -> None:
     ],
 )
 def test_an_unreadable_link_answer_is_refused_naming_hophop(
-    crafted: Any, client: HopHopClient, body: bytes, says: str
+    crafted: Crafted, client: HopHopClient, body: bytes, says: str
 ) -> None:
     crafted.serve(Answer(200, body))
     error = refused(client)
@@ -180,7 +163,7 @@ def test_an_unreadable_link_answer_is_refused_naming_hophop(
     assert says in error.message
 
 
-def test_an_answer_larger_than_the_bound_is_refused(crafted: Any, client: HopHopClient) -> None:
+def test_an_answer_larger_than_the_bound_is_refused(crafted: Crafted, client: HopHopClient) -> None:
     crafted.serve(Answer(200, b" " * (MAX_ANSWER_BYTES + 1)))
     for call in CALLS:
         error = refused(client, call)
@@ -188,7 +171,9 @@ def test_an_answer_larger_than_the_bound_is_refused(crafted: Any, client: HopHop
         assert "larger than" in error.message
 
 
-def test_a_compressed_answer_is_bounded_once_inflated(crafted: Any, client: HopHopClient) -> None:
+def test_a_compressed_answer_is_bounded_once_inflated(
+    crafted: Crafted, client: HopHopClient
+) -> None:
     bomb = gzip.compress(b" " * (MAX_ANSWER_BYTES * 4))
     crafted.serve(Answer(200, bomb, {"Content-Encoding": "gzip"}))
     error = refused(client)
@@ -197,14 +182,14 @@ def test_a_compressed_answer_is_bounded_once_inflated(crafted: Any, client: HopH
 
 
 def test_a_corrupt_compressed_answer_is_a_caredomain_error(
-    crafted: Any, client: HopHopClient
+    crafted: Crafted, client: HopHopClient
 ) -> None:
     crafted.serve(Answer(200, b"not gzip at all", {"Content-Encoding": "gzip"}))
     refused(client)
 
 
 def test_a_content_length_longer_than_the_body_is_a_caredomain_error(
-    crafted: Any, client: HopHopClient
+    crafted: Crafted, client: HopHopClient
 ) -> None:
     crafted.serve(Answer(200, b'{"result": "ok"}', {"Content-Length": "1000"}))
     refused(client)
@@ -212,7 +197,7 @@ def test_a_content_length_longer_than_the_body_is_a_caredomain_error(
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 def test_a_redirect_is_refused_not_followed(
-    crafted: Any, retrying: HopHopClient, status: int
+    crafted: Crafted, retrying: HopHopClient, status: int
 ) -> None:
     crafted.serve(Answer(status, b"", {"Location": crafted.url + "elsewhere"}))
     error = refused(retrying)
@@ -222,7 +207,7 @@ def test_a_redirect_is_refused_not_followed(
 
 
 def test_a_server_that_closes_without_answering_is_unavailable(
-    crafted: Any, retrying: HopHopClient
+    crafted: Crafted, retrying: HopHopClient
 ) -> None:
     crafted.serve(Answer(drop=True))
     error = refused(retrying, "push")
@@ -233,13 +218,13 @@ def test_a_server_that_closes_without_answering_is_unavailable(
 
 @pytest.mark.parametrize("raw", [b"garbage\r\n\r\n", b"HTTP/1.1 abc OK\r\n\r\n", b"\x00" * 64])
 def test_a_malformed_status_line_is_unavailable(
-    crafted: Any, retrying: HopHopClient, raw: bytes
+    crafted: Crafted, retrying: HopHopClient, raw: bytes
 ) -> None:
     crafted.serve(Answer(raw=raw))
     assert isinstance(refused(retrying, "tell_ready"), HopHopUnavailable)
 
 
-def test_a_server_slower_than_the_timeout_is_unavailable(crafted: Any) -> None:
+def test_a_server_slower_than_the_timeout_is_unavailable(crafted: Crafted) -> None:
     crafted.serve(Answer(200, b'{"result": "ok"}', delay=3.0))
     with _client(crafted, timeout=0.2, attempts=2) as client:
         error = refused(client)
@@ -248,7 +233,7 @@ def test_a_server_slower_than_the_timeout_is_unavailable(crafted: Any) -> None:
     assert crafted.asked == 2
 
 
-def test_an_answer_trickled_past_the_timeout_is_unavailable(crafted: Any) -> None:
+def test_an_answer_trickled_past_the_timeout_is_unavailable(crafted: Crafted) -> None:
     """Each byte within the timeout, the whole answer far beyond it: a per-read timeout
     alone would wait as long as the server pleases."""
     crafted.serve(Answer(200, b'{"result": "ok"}    ', trickle=0.1))
@@ -275,7 +260,11 @@ ECHOES = [
 @pytest.mark.parametrize("status", [400, 401, 404, 409, 422, 503])
 @pytest.mark.parametrize("body", ECHOES)
 def test_a_server_echoing_the_secrets_does_not_put_them_in_an_error(
-    crafted: Any, client: HopHopClient, status: int, body: bytes, caplog: pytest.LogCaptureFixture
+    crafted: Crafted,
+    client: HopHopClient,
+    status: int,
+    body: bytes,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     crafted.serve(Answer(status, body))
@@ -287,7 +276,7 @@ def test_a_server_echoing_the_secrets_does_not_put_them_in_an_error(
 
 
 def test_a_reason_phrase_echoing_the_token_does_not_show_it(
-    crafted: Any, client: HopHopClient
+    crafted: Crafted, client: HopHopClient
 ) -> None:
     crafted.serve(Answer(400, b"", reason="x" * 186 + f" Bearer {API_TOKEN}"))
     error = refused(client, "push")
@@ -295,7 +284,7 @@ def test_a_reason_phrase_echoing_the_token_does_not_show_it(
 
 
 def test_an_accented_password_echoed_as_json_escapes_is_scrubbed_before_the_cut(
-    crafted: Any, client: HopHopClient
+    crafted: Crafted, client: HopHopClient
 ) -> None:
     password = "mot-de-passé-Kw7"
     echoed = json.dumps({"error": {"message": "x" * 192 + password}})  # "pass\u00e9"
@@ -306,7 +295,7 @@ def test_an_accented_password_echoed_as_json_escapes_is_scrubbed_before_the_cut(
     assert "mot-de" not in str(refused_.value)
 
 
-def test_the_secrets_travel_in_their_headers_only(crafted: Any, client: HopHopClient) -> None:
+def test_the_secrets_travel_in_their_headers_only(crafted: Crafted, client: HopHopClient) -> None:
     crafted.serve(Answer(200, b'{"result": "ok"}'))
     outcome(client, "link")
     (seen,) = crafted.seen
@@ -319,7 +308,7 @@ def test_the_secrets_travel_in_their_headers_only(crafted: Any, client: HopHopCl
 # -- the account's password, as the daycare types it ------------------------------------
 
 
-def test_a_password_with_accents_is_sent_as_utf8(crafted: Any, client: HopHopClient) -> None:
+def test_a_password_with_accents_is_sent_as_utf8(crafted: Crafted, client: HopHopClient) -> None:
     crafted.serve(Answer(200, b'{"result": "ok"}'))
     assert client.link(ACCOUNT, Secret("mot-de-passé-Ü"), create=False) is None
     (seen,) = crafted.seen
@@ -329,7 +318,7 @@ def test_a_password_with_accents_is_sent_as_utf8(crafted: Any, client: HopHopCli
 
 @pytest.mark.parametrize("password", ["pw\r\nX-Evil: 1", "pw\nzz-9", "pw\x00zz-9", "pw\x7fzz-9"])
 def test_a_password_with_control_characters_is_refused_unsent_and_unshown(
-    crafted: Any, retrying: HopHopClient, password: str, caplog: pytest.LogCaptureFixture
+    crafted: Crafted, retrying: HopHopClient, password: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     crafted.serve(Answer(200, b'{"result": "ok"}'))
     with pytest.raises(InvalidInput) as refused_:
@@ -366,7 +355,7 @@ BODIES = st.binary(max_size=120) | json_values.map(
 @QUICK
 @given(call=st.sampled_from(list(CALLS)), status=st.integers(100, 999), body=BODIES)
 def test_any_status_gives_a_result_or_a_caredomain_error(
-    crafted: Any, retrying: HopHopClient, call: str, status: int, body: bytes
+    crafted: Crafted, retrying: HopHopClient, call: str, status: int, body: bytes
 ) -> None:
     crafted.serve(Answer(status, body))
     result = outcome(retrying, call)
@@ -388,7 +377,7 @@ def test_any_status_gives_a_result_or_a_caredomain_error(
     | st.sampled_from(["nan", "-inf", "1e400", "-5", "0x10", "Wed, 21 Oct 2015 07:28:00 GMT"]),
 )
 def test_any_retry_after_gives_a_pause_within_the_bound(
-    crafted: Any, status: int, retry_after: str
+    crafted: Crafted, status: int, retry_after: str
 ) -> None:
     sleeps: list[float] = []
     crafted.serve(Answer(status, b"{}", {"Retry-After": retry_after.strip() or "1"}))
@@ -404,7 +393,7 @@ def test_any_retry_after_gives_a_pause_within_the_bound(
 @settings(QUICK, max_examples=150)
 @given(body=mutated({"result": "ok"}) | mutated({"result": "email-taken"}))
 def test_any_mutated_link_answer_is_read_or_refused(
-    crafted: Any, client: HopHopClient, body: Any
+    crafted: Crafted, client: HopHopClient, body: Any
 ) -> None:
     crafted.serve(Answer(200, json.dumps(body).encode("utf-8", "surrogatepass")))
     result = outcome(client, "link")
@@ -413,7 +402,9 @@ def test_any_mutated_link_answer_is_read_or_refused(
 
 @QUICK
 @given(body=json_values)
-def test_any_json_answer_is_read_or_refused(crafted: Any, client: HopHopClient, body: Any) -> None:
+def test_any_json_answer_is_read_or_refused(
+    crafted: Crafted, client: HopHopClient, body: Any
+) -> None:
     crafted.serve(Answer(200, json.dumps(body).encode("utf-8", "surrogatepass")))
     result = outcome(client, "link")
     assert result is None or isinstance(result, LinkProblem | InvalidInput)
@@ -421,7 +412,7 @@ def test_any_json_answer_is_read_or_refused(crafted: Any, client: HopHopClient, 
 
 @QUICK
 @given(body=st.binary(max_size=200))
-def test_any_bytes_are_read_or_refused(crafted: Any, client: HopHopClient, body: bytes) -> None:
+def test_any_bytes_are_read_or_refused(crafted: Crafted, client: HopHopClient, body: bytes) -> None:
     crafted.serve(Answer(200, body))
     result = outcome(client, "link")
     assert result is None or isinstance(result, LinkProblem | InvalidInput)
@@ -434,7 +425,7 @@ def test_any_bytes_are_read_or_refused(crafted: Any, client: HopHopClient, body:
     echo=st.tuples(st.sampled_from(SECRETS), st.sampled_from(["json", "text"])),
 )
 def test_a_secret_echoed_anywhere_in_an_error_never_shows(
-    crafted: Any, client: HopHopClient, status: int, prefix: str, echo: tuple[str, str]
+    crafted: Crafted, client: HopHopClient, status: int, prefix: str, echo: tuple[str, str]
 ) -> None:
     secret, form = echo
     message = prefix + secret + " end"

@@ -1,13 +1,12 @@
-"""The office client against a hostile platform: a real HTTP server on loopback that answers
-whatever a test crafts. Every answer gives a valid result or a caredomain error, never
-another exception; a pull follows a bounded number of pages."""
+"""The office client against a hostile platform: a real HTTP server on loopback
+(:mod:`caredomain_http.crafted`) that answers whatever a test crafts. Every answer gives a
+valid result or a caredomain error, never another exception; a pull follows a bounded number
+of pages."""
 
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,6 +17,7 @@ from hypothesis import strategies as st
 from caredomain.errors import CareDomainError, InvalidInput
 from caredomain.interventions import CaregiverId, Inbound
 from caredomain.testing.hostile import json_values, mutated
+from caredomain_http.crafted import Answer, Crafted, Seen, crafted_server
 from caredomain_penbase import PenbaseClient, PenbaseSettings, Secret
 from caredomain_penbase.bounded_json import MAX_ANSWER_BYTES
 
@@ -56,64 +56,18 @@ REQUEST = {
 }
 DIGITS = "1" * 5000
 
+
 # An answer: status, headers and the body's bytes, chosen from the request's query.
-Answering = Callable[[dict[str, list[str]]], tuple[int, dict[str, str], bytes]]
-
-
-class Crafted(ThreadingHTTPServer):
-    daemon_threads = True
-    answering: Answering
-    asked: int = 0
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: Crafted
-    protocol_version = "HTTP/1.0"
-
-    def _answer(self) -> None:
-        self.server.asked += 1
-        length = int(self.headers.get("Content-Length") or 0)
-        self.rfile.read(length)
-        status, headers, body = self.server.answering(parse_qs(urlsplit(self.path).query))
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        if "Content-Length" not in headers:
-            self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_GET(self) -> None:
-        self._answer()
-
-    def do_PUT(self) -> None:
-        self._answer()
-
-    def do_POST(self) -> None:
-        self._answer()
-
-    def do_DELETE(self) -> None:
-        self._answer()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def crafted() -> Iterator[Crafted]:
-    server = Crafted(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with crafted_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
 def client(crafted: Crafted) -> Iterator[PenbaseClient]:
     settings = PenbaseSettings(
-        url=f"http://127.0.0.1:{crafted.server_address[1]}/",
+        url=crafted.url,
         token=Secret("office-token-Zq8xW2vR"),
         attempts=1,
         timeout=10.0,
@@ -124,8 +78,7 @@ def client(crafted: Crafted) -> Iterator[PenbaseClient]:
 
 
 def serving(crafted: Crafted, status: int, body: bytes, **headers: str) -> None:
-    crafted.answering = lambda _: (status, headers, body)
-    crafted.asked = 0
+    crafted.serve(Answer(status, body, headers))
 
 
 def page(*items: object, cursor: object = "1", more: object = False) -> bytes:
@@ -241,12 +194,11 @@ def test_more_forever_with_the_same_cursor_is_refused(
 def test_more_forever_stops_after_max_pages_with_what_was_read(
     crafted: Crafted, client: PenbaseClient, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def endless(query: dict[str, list[str]]) -> tuple[int, dict[str, str], bytes]:
-        after = int(query.get("after", ["0"])[0]) + 1
-        return 200, {}, page({**PUNCH, "id": f"p-{after}"}, cursor=str(after), more=True)
+    def endless(seen: Seen) -> Answer:
+        after = int(parse_qs(urlsplit(seen.path).query).get("after", ["0"])[0]) + 1
+        return Answer(200, page({**PUNCH, "id": f"p-{after}"}, cursor=str(after), more=True))
 
-    crafted.answering = endless
-    crafted.asked = 0
+    crafted.serve(endless)
     inbound = client.pull()
     assert crafted.asked == 5
     assert inbound.cursor == "5"

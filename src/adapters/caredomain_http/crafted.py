@@ -1,37 +1,26 @@
-"""A hostile platform on loopback for the HTTP clients' fault campaigns: a real HTTP server
-that answers each request with whatever a test crafts — any status, headers and bytes, late,
-a byte at a time, or not at all — and counts and keeps what it was sent.
+"""A hostile platform on loopback, for fault campaigns against a platform client (the HopHop
+and Penbase clients' tests, and yours): a real HTTP server that answers each request with
+whatever a test crafts — any status, headers and bytes, late, a byte at a time, or not at
+all — and keeps what it was sent::
 
-Tests load this file by its path (the suite imports test modules in ``importlib`` mode,
-which puts no test folder on ``sys.path``)::
+    from caredomain_http.crafted import Answer, crafted_server
 
-    crafted = load_helper(Path(__file__).parents[1] / "crafted_http.py")
+    with crafted_server() as platform:
+        platform.serve(Answer(503, b"busy", {"Retry-After": "1"}))
+        ...  # a client of platform.url asked, then platform.seen, platform.asked
 """
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from attrs import field, frozen
 
-__all__ = ["Answer", "Crafted", "Seen", "crafted_server", "load_helper"]
-
-
-def load_helper(path: Path) -> ModuleType:
-    """The test helper module at ``path``."""
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+__all__ = ["Answer", "Crafted", "Seen", "crafted_server"]
 
 
 @frozen

@@ -37,7 +37,7 @@ from attrs import Attribute, field, frozen
 from caredomain.errors import InvalidInput
 from caredomain.secret import Secret, shown_url
 from caredomain.text import Text
-from caredomain_http.settings import SettingsReader, base_url
+from caredomain_http.settings import SettingsReader, base_url, check_token
 
 __all__ = [
     "DEFAULT_SECRET_ENV",
@@ -65,13 +65,7 @@ KNOWN = (
 
 
 def _token(instance: object, attribute: Attribute[Secret], value: Secret) -> None:
-    if not isinstance(value, Secret) or not value.reveal().strip():
-        raise InvalidInput(Text("the HopHop API token is required"), field=attribute.name)
-    if not all("!" <= c <= "~" for c in value.reveal()):  # what a header can carry
-        raise InvalidInput(
-            Text("the HopHop API token must be printable ASCII, without spaces"),
-            field=attribute.name,
-        )
+    check_token(value, attribute.name, required=Text("the HopHop API token is required"))
 
 
 def _optional_secret(instance: object, attribute: Attribute[Secret | None], value: object) -> None:

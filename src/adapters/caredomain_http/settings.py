@@ -11,13 +11,24 @@ from caredomain.secret import Secret, url_without_credentials
 from caredomain.strict import toml_type
 from caredomain.text import Text
 
-__all__ = ["SettingsReader", "base_url"]
+__all__ = ["SettingsReader", "base_url", "check_token"]
 
 
 def base_url(url: str) -> str:
     """A checked base URL (no credentials, query or fragment), ending with ``/``."""
     text = url_without_credentials(url, field="url")
     return text if text.endswith("/") else text + "/"
+
+
+def check_token(value: object, field: str, *, required: str) -> None:
+    """A bearer token as a header can carry it: ``required`` (the platform's message) if it
+    is missing or blank, and refused if it holds anything but printable ASCII without spaces
+    (a line end pasted with it, a letter with an accent) — naming ``field``, never showing
+    the token."""
+    if not isinstance(value, Secret) or not value.reveal().strip():
+        raise InvalidInput(required, field=field)
+    if not all("!" <= c <= "~" for c in value.reveal()):
+        raise InvalidInput(Text("a token must be printable ASCII, without spaces"), field=field)
 
 
 class SettingsReader:

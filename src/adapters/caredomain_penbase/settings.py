@@ -29,10 +29,9 @@ from collections.abc import Mapping
 
 from attrs import Attribute, field, frozen
 
-from caredomain.errors import InvalidInput
 from caredomain.secret import Secret, shown_url
 from caredomain.text import Text
-from caredomain_http.settings import SettingsReader, base_url
+from caredomain_http.settings import SettingsReader, base_url, check_token
 
 __all__ = ["DEFAULT_TOKEN_ENV", "KNOWN", "PenbaseSettings", "Secret", "shown_url"]
 
@@ -52,8 +51,7 @@ KNOWN = (
 
 
 def _secret(instance: object, attribute: Attribute[Secret], value: Secret) -> None:
-    if not isinstance(value, Secret) or not value.reveal().strip():
-        raise InvalidInput(Text("the office token is required"), field=attribute.name)
+    check_token(value, attribute.name, required=Text("the office token is required"))
 
 
 @frozen(kw_only=True)

@@ -8,7 +8,7 @@ import pytest
 
 from caredomain.errors import InvalidInput
 from caredomain.plugins import load_plugins
-from caredomain_penbase import PenbaseClient, PenbaseSettings
+from caredomain_penbase import PenbaseClient, PenbaseSettings, Secret
 from caredomain_penbase.reference import PenbaseServer
 
 OFFICE_TOKEN = "office-token-Zq8xW2vR"
@@ -63,6 +63,18 @@ def test_bad_settings_are_refused_naming_the_setting(settings: dict[str, str], f
         PenbaseSettings.from_mapping(settings, {})
     assert refused.value.field == field
     assert "pw" not in str(refused.value)
+
+
+@pytest.mark.parametrize("token", ["tok\r\nen-1234", "tok\x00en-1234", "tokén-1234", "tok en-1234"])
+def test_a_token_that_cannot_travel_in_a_header_is_refused_unshown(token: str) -> None:
+    for refused in (
+        lambda: PenbaseSettings(url="https://penbase.example", token=Secret(token)),
+        lambda: PenbaseSettings.from_mapping({"url": "https://penbase.example", "token": token}),
+    ):
+        with pytest.raises(InvalidInput) as caught:
+            refused()
+        assert caught.value.field == "token"
+        assert "en-1234" not in f"{caught.value}{caught.value!r}"
 
 
 def test_the_reference_platform_under_its_old_name_warns() -> None:

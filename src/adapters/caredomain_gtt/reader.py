@@ -14,12 +14,10 @@ policy to decide.
 each chunk ending with an agent's last line (:mod:`caredomain_gtt.chunks`), for the roster
 to apply an export of any size in bounded memory.
 
-Past 400 lines on purpose: this is one reader of one file. Its three ways of reading (the
-recognised runs, the fast pass through :mod:`csv`, row by row) share the file's opening,
-preamble and columns, all bound to the reader's settings; what stands apart is already
-apart (:mod:`caredomain_gtt.runs`, :mod:`caredomain_gtt.columns`,
-:mod:`caredomain_gtt.chunks`, :mod:`caredomain_gtt.encoding`). Splitting the rest would
-cut the one reading in two.
+The export's preamble (its extraction time and column headers) is read by
+:mod:`caredomain_gtt.preamble`; what else stands apart is in :mod:`caredomain_gtt.runs`,
+:mod:`caredomain_gtt.columns`, :mod:`caredomain_gtt.chunks` and
+:mod:`caredomain_gtt.encoding`.
 """
 
 from __future__ import annotations
@@ -27,10 +25,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
 
@@ -41,8 +38,9 @@ from caredomain_gtt.chunks import agent_blocks, agent_reader, csv_lines, separat
 from caredomain_gtt.columns import Days, column_reader
 from caredomain_gtt.encoding import byte_order_mark, undecodable, unopened
 from caredomain_gtt.folder import GttFolder
+from caredomain_gtt.preamble import column_positions, preamble
 from caredomain_gtt.runs import KnownRuns, RunLayout, read_by_runs, runs_batch
-from caredomain_gtt.settings import Extraction, GttSettings
+from caredomain_gtt.settings import GttSettings
 
 if TYPE_CHECKING:
     from _csv import Reader
@@ -71,9 +69,9 @@ class GttCsvReader:
     def _read(self, path: Path, known: Mapping[bytes, str]) -> FeedBatch:
         settings = self.settings
         with self._open(path) as file:
-            extracted_at, first_line = self._preamble(path, file)
+            extracted_at, first_line = preamble(self.settings, path, file)
             reader = csv.reader(file, delimiter=settings.delimiter)
-            columns, width = self._columns(path, reader, first_line)
+            columns, width = column_positions(self.settings, path, reader, first_line)
             body_line = first_line + reader.line_num
         batch = read_by_runs(
             path,
@@ -104,9 +102,9 @@ class GttCsvReader:
         The file stays open until the last chunk is taken or the iterator is closed."""
         path = Path(source)
         with self._open(path) as file:
-            extracted_at, first_line = self._preamble(path, file)
+            extracted_at, first_line = preamble(self.settings, path, file)
             reader = csv.reader(file, delimiter=self.settings.delimiter)
-            columns, width = self._columns(path, reader, first_line)
+            columns, width = column_positions(self.settings, path, reader, first_line)
             line = first_line + reader.line_num
         layout = self._layout(columns, width)
         held = KnownRuns(known)
@@ -196,7 +194,7 @@ class GttCsvReader:
         """When a file was extracted, without reading its rows."""
         path = Path(source)
         with self._open(path) as file:
-            return self._preamble(path, file)[0]
+            return preamble(self.settings, path, file)[0]
 
     # -- the parts of a file ----------------------------------------------------------
 
@@ -234,100 +232,10 @@ class GttCsvReader:
     def _body(self, path: Path) -> Iterator[Reader]:
         """The rows of the file, past its extraction line and column headers."""
         with self._open(path) as file:
-            self._preamble(path, file)
+            preamble(self.settings, path, file)
             reader = csv.reader(file, delimiter=self.settings.delimiter)
             next(reader)
             yield reader
-
-    def _preamble(self, path: Path, file: TextIO) -> tuple[datetime, int]:
-        """The extraction time, and the line of the column headers."""
-        settings = self.settings
-        if settings.extraction is Extraction.HEADER:
-            text = file.readline().rstrip("\r\n")
-            shown = text.rstrip(settings.delimiter + " \t")
-            return self._moment(shown, settings.header_pattern, path, "header_format", 1), 2
-        if settings.extraction is Extraction.FILENAME:
-            return self._moment(
-                path.name, settings.filename_format, path, "filename_format", None
-            ), 1
-        try:
-            mtime = os.stat(path).st_mtime
-        except OSError as error:
-            raise InvalidInput(
-                Text("cannot stat: {reason}", reason=error.strerror), source=str(path)
-            ) from None
-        try:
-            return datetime.fromtimestamp(mtime, UTC), 1
-        except (OverflowError, OSError, ValueError):
-            raise InvalidInput(
-                Text("no extraction time: the modification time is no date (setting extraction)"),
-                source=str(path),
-                text=str(mtime),
-            ) from None
-
-    def _moment(
-        self, text: str, pattern: str, path: Path, setting: str, line: int | None
-    ) -> datetime:
-        try:
-            moment = datetime.strptime(text, pattern)
-        except ValueError:
-            raise InvalidInput(
-                Text(
-                    "no extraction time: expected {pattern} (setting {setting})",
-                    pattern=repr(pattern),
-                    setting=setting,
-                ),
-                source=str(path),
-                line=line,
-                text=text,
-            ) from None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=self.settings.zone)
-        try:
-            return moment.astimezone(UTC)
-        except OverflowError:  # 01/01/0001 00:00 in Paris is in year 0 in UTC
-            raise InvalidInput(
-                Text("extraction time out of the range of dates (years 1 to 9999 in UTC)"),
-                source=str(path),
-                line=line,
-                text=text,
-            ) from None
-
-    def _columns(self, path: Path, reader: Reader, line: int) -> tuple[tuple[int, int, int], int]:
-        settings = self.settings
-        header = next(reader, None)
-        if header is None:
-            raise InvalidInput(Text("the file has no column headers"), source=str(path), line=line)
-        names = [name.strip().casefold() for name in header]
-        found = []
-        for setting, wanted in (
-            ("agent_column", settings.agent_column),
-            ("date_column", settings.date_column),
-            ("code_column", settings.code_column),
-        ):
-            key = wanted.strip().casefold()
-            if names.count(key) != 1:
-                columns = excerpt(", ".join(h.strip() for h in header))
-                raise InvalidInput(
-                    Text(
-                        "no column named {name} (setting {setting}; columns: {columns})",
-                        name=excerpt(wanted),
-                        setting=setting,
-                        columns=columns,
-                    )
-                    if key not in names
-                    else Text(
-                        "more than one column named {name} (setting {setting}; columns: {columns})",
-                        name=excerpt(wanted),
-                        setting=setting,
-                        columns=columns,
-                    ),
-                    source=str(path),
-                    line=line,
-                    field=setting,
-                )
-            found.append(names.index(key))
-        return (found[0], found[1], found[2]), len(header)
 
     def _fast(
         self,

@@ -234,8 +234,8 @@ class Connection:
     ) -> Reply:
         """One exchange, its answer read up to the bound (a larger one is refused)."""
         limit = self._wire.limit
-        raw = {
-            name.encode("ascii"): value if isinstance(value, bytes) else value.encode("ascii")
+        raw = {  # a value in UTF-8: an id with an accent makes an idempotency key too
+            name.encode("ascii"): value if isinstance(value, bytes) else value.encode("utf-8")
             for name, value in (headers or {}).items()
         }
         request = self._http.build_request(method, path, json=body, params=params, headers=raw)

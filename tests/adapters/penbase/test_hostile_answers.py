@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from caredomain.errors import CareDomainError, InvalidInput
-from caredomain.interventions import CaregiverId, Inbound
+from caredomain.interventions import CaregiverId, DeviceId, Inbound, LossKind
 from caredomain.testing.hostile import json_values, mutated
 from caredomain_http.crafted import Answer, Crafted, Seen, crafted_server
 from caredomain_penbase import PenbaseClient, PenbaseSettings, Secret
@@ -309,3 +309,14 @@ def test_a_server_echoing_the_token_as_the_field_does_not_put_it_in_an_error(
         client.pull()
     assert "office-token-Zq8xW2vR" not in f"{refused.value}{refused.value!r}"
     assert refused.value.field == "Authorization: Bearer ***"
+
+
+def test_a_device_id_with_an_accent_makes_the_same_idempotency_key_each_time(
+    crafted: Crafted, client: PenbaseClient
+) -> None:
+    serving(crafted, 200, b"{}")
+    for _ in range(2):
+        client.block_device(DeviceId("téléphone-1"), LossKind.LOST)
+    keys = {seen.headers["Idempotency-Key"] for seen in crafted.seen}
+    assert len(crafted.seen) == 2
+    assert len(keys) == 1

@@ -1,7 +1,9 @@
 """What the adapters that speak to a platform over HTTP share (HopHop, Penbase): the bearer
 token kept out of everything but its header, the bounded read of an answer, retries with
 backoff and ``Retry-After``, and a refusal turned into the error the ports speak
-(:mod:`caredomain_http.connection`); their reference servers' loopback serving
+(:mod:`caredomain_http.connection`); a deadline for a whole exchange
+(:mod:`caredomain_http.deadline`) and an answer inflated within its bound
+(:mod:`caredomain_http.inflate`); their reference servers' loopback serving
 (:mod:`caredomain_http.loopback`), and a hostile platform for fault campaigns against a
 client (:mod:`caredomain_http.crafted`). Not a plugin: a library of the adapters."""
 

@@ -11,10 +11,13 @@ each with the server's message, scrubbed of every secret the client sent.
 
 The token travels only in the ``Authorization`` header: never in a URL (which httpx logs), a
 repr, a log line or an error; a server's text is scrubbed of every secret before it is cut
-short, so that no part of one shows either. An answer is read up to a bound; a larger one is
-an :class:`~caredomain.errors.InvalidInput` naming the platform and the request. ``timeout``
-bounds each wait for the server and the whole answer too: a server trickling its answer a
-byte at a time is a time-out, not a wait as long as it pleases.
+short, so that no part of one shows either. An answer is read up to a bound, inflated from
+gzip (the one encoding asked for) a piece at a time (:mod:`caredomain_http.inflate`); a
+larger one is an :class:`~caredomain.errors.InvalidInput` naming the platform and the
+request. ``timeout`` bounds the whole exchange (:mod:`caredomain_http.deadline`): a server
+trickling its head or its answer a byte at a time is a time-out, not a wait as long as it
+pleases. A request HTTP cannot carry (a header holding a line break) is refused at once,
+never sent again as if the server were away.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from caredomain.__about__ import __version__
 from caredomain.errors import CareDomainError, Conflict, Forbidden, InvalidInput, NotFound
 from caredomain.secret import Secret, scrub, shown_url
 from caredomain.text import Text, counted
+from caredomain_http.deadline import DeadlineTransport, deadline
+from caredomain_http.inflate import ASKED, Inflater, Undecodable
 
 __all__ = ["Connection", "PlatformClient", "Reply", "Unavailable", "Wire"]
 
@@ -144,9 +149,13 @@ class Connection:
             base_url=settings.url,
             auth=_Bearer(settings.token),
             timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
-            headers={"Accept": "application/json", "User-Agent": f"caredomain/{__version__}"},
+            headers={
+                "Accept": "application/json",
+                "Accept-Encoding": ASKED,
+                "User-Agent": f"caredomain/{__version__}",
+            },
             follow_redirects=False,
-            transport=transport,
+            transport=transport or DeadlineTransport(),
         )
 
     @property
@@ -181,6 +190,17 @@ class Connection:
                 reply = self._send(method, path, body, params=params, headers=headers)
             except httpx.TimeoutException:
                 last = Text("no answer within {timeout:g} s", timeout=self._settings.timeout)
+            except httpx.LocalProtocolError:
+                # Ours, not the server's: sending it again would fail the same way. h11's
+                # message quotes the offending bytes, which may be a secret's: not shown.
+                raise InvalidInput(
+                    Text(
+                        "a request that HTTP cannot carry (a header or the address holds a "
+                        "character HTTP forbids)"
+                    ),
+                    source=self._wire.name,
+                    field=f"{method} /{path}",
+                ) from None
             except httpx.RequestError as error:
                 last = self.scrubbed(
                     Text(
@@ -233,30 +253,46 @@ class Connection:
         headers: Mapping[str, str | bytes] | None,
     ) -> Reply:
         """One exchange, its answer read up to the bound (a larger one is refused)."""
-        limit = self._wire.limit
         raw = {  # a value in UTF-8: an id with an accent makes an idempotency key too
             name.encode("ascii"): value if isinstance(value, bytes) else value.encode("utf-8")
             for name, value in (headers or {}).items()
         }
         request = self._http.build_request(method, path, json=body, params=params, headers=raw)
-        deadline = time.monotonic() + self._settings.timeout
-        response = self._http.send(request, stream=True)
+        ends = time.monotonic() + self._settings.timeout
+        with deadline(self._settings.timeout):
+            response = self._http.send(request, stream=True)
+            try:
+                content = self._body(response, f"{method} /{path}", ends)
+            finally:
+                response.close()
+        reason = response.reason_phrase[:_MAX_REASON]
+        return Reply(response.status_code, reason, response.headers, content)
+
+    def _body(self, response: httpx.Response, what: str, ends: float) -> bytes:
+        """The answer's bytes, inflated up to the bound and not beyond (a larger one is
+        refused), read by ``ends`` (through a transport of the caller's too)."""
+        limit = self._wire.limit
         try:
+            if response.is_stream_consumed:  # a transport's answer given whole, decoded
+                inflater, chunks = Inflater(None), iter([response.content])
+            else:
+                inflater = Inflater(response.headers.get("Content-Encoding"))
+                chunks = response.iter_raw()
             content = bytearray()
-            for chunk in response.iter_bytes():
-                content += chunk
-                if time.monotonic() > deadline:
-                    raise httpx.ReadTimeout("the whole answer took too long", request=request)
+            for chunk in chunks:
+                content += inflater.inflate(chunk, limit - len(content))
+                if time.monotonic() > ends:
+                    raise httpx.ReadTimeout("the whole answer took too long")
                 if len(content) > limit:
                     raise InvalidInput(
                         Text("an answer larger than {limit} bytes", limit=limit),
                         source=self._wire.name,
-                        field=f"{method} /{path}",
+                        field=what,
                     )
-        finally:
-            response.close()
-        reason = response.reason_phrase[:_MAX_REASON]
-        return Reply(response.status_code, reason, response.headers, bytes(content))
+            inflater.finish()
+        except Undecodable as error:
+            raise InvalidInput(str(error), source=self._wire.name, field=what) from None
+        return bytes(content)
 
     def _pause(self, attempt: int, asked: float, what: str, error: str) -> None:
         settings = self._settings

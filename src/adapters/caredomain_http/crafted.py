@@ -37,7 +37,8 @@ class Seen:
 class Answer:
     """What to answer: ``status``, ``headers`` and ``body`` (``Content-Length`` added unless
     given), after ``delay`` seconds, its body written ``trickle`` seconds a byte; or
-    ``raw`` bytes written as they are; or, with ``drop``, the connection closed unanswered.
+    ``raw`` bytes written as they are (a byte every ``trickle`` seconds, if given: a status
+    line and headers sent slowly); or, with ``drop``, the connection closed unanswered.
     ``reason`` replaces the status line's reason phrase."""
 
     status: int = 200
@@ -52,7 +53,8 @@ class Answer:
 
 class Crafted(ThreadingHTTPServer):
     """The server: set :attr:`answering` (or call :meth:`serve`); :attr:`seen` lists what
-    came in since."""
+    came in since, :attr:`trickled` how many bytes were trickled (a client that gave up
+    early stopped them)."""
 
     daemon_threads = True
     block_on_close = False
@@ -61,6 +63,7 @@ class Crafted(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.answering: Callable[[Seen], Answer] = lambda _: Answer()
         self.seen: list[Seen] = []
+        self.trickled = 0
         self.stopping = threading.Event()
 
     @property
@@ -74,6 +77,7 @@ class Crafted(ThreadingHTTPServer):
         """Answer every request so from now on, and forget what was seen."""
         self.answering = answer if callable(answer) else (lambda _: answer)
         self.seen = []
+        self.trickled = 0
 
     @property
     def asked(self) -> int:
@@ -95,7 +99,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         if answer.raw is not None:
-            self.wfile.write(answer.raw)
+            self._write(answer.raw, answer.trickle)
             return
         self.send_response(answer.status, answer.reason)
         for name, value in answer.headers.items():
@@ -103,14 +107,19 @@ class _Handler(BaseHTTPRequestHandler):
         if "Content-Length" not in answer.headers:
             self.send_header("Content-Length", str(len(answer.body)))
         self.end_headers()
-        if not answer.trickle:
-            self.wfile.write(answer.body)
+        self._write(answer.body, answer.trickle)
+
+    def _write(self, data: bytes, trickle: float) -> None:
+        if not trickle:
+            self.wfile.write(data)
             return
-        for byte in answer.body:
-            if self.server.stopping.wait(answer.trickle):
+        self.wfile.flush()
+        for byte in data:
+            if self.server.stopping.wait(trickle):
                 return
             self.wfile.write(bytes([byte]))
             self.wfile.flush()
+            self.server.trickled += 1
 
     def do_GET(self) -> None:
         self._answer()

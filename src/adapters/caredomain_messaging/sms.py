@@ -27,7 +27,10 @@ sent; 429 and 5xx are transient, as are timeouts and unreachable gateways; any o
 answer (400, 401, 404…) is permanent. An unreachable gateway was offered nothing; a
 timeout or a broken connection ends the batch at that message. The gateway's answer is
 kept with the token and password scrubbed out (plain, or base64 as basic authentication
-carries them), should it echo the request's headers.
+carries them), should it echo the request's headers. ``timeout`` bounds each exchange as a
+whole, however slowly the gateway sends (:mod:`caredomain_http.deadline`); only the first
+64 KiB of an answer are read (its first 200 characters are kept), inflated within that
+bound if the gateway compressed it (:mod:`caredomain_http.inflate`).
 
 ``sms-file`` settings: ``path`` of a JSON-lines file, one object per SMS appended
 (``key``, ``reference``, ``to``, ``text``, ``encoding``, ``segments``, ``written_at``).
@@ -48,12 +51,17 @@ from caredomain.errors import InvalidInput
 from caredomain.notifications.outbound import OutboundMessage, SendResult, SendStatus
 from caredomain.secret import scrub, shown_url, url_without_credentials
 from caredomain.text import Text
+from caredomain_http.deadline import DeadlineTransport, deadline
+from caredomain_http.inflate import ASKED, Inflater, Undecodable
 from caredomain_messaging.connection import send_through
 from caredomain_messaging.gsm import sms_encoding
 from caredomain_messaging.mail import reference
 from caredomain_messaging.settings import Secret, SenderSettings
 
 __all__ = ["SmsFileSender", "SmsHttpSender"]
+
+_ANSWER_BYTES = 64 * 1024
+"""What is read of a gateway's answer: its first 200 characters are kept."""
 
 _HTTP_KNOWN = (
     "url",
@@ -155,7 +163,11 @@ class SmsHttpSender:
             else None
         )
         return httpx.Client(
-            timeout=self.timeout, auth=auth, headers=self._headers(), follow_redirects=False
+            timeout=self.timeout,
+            auth=auth,
+            headers={"Accept-Encoding": ASKED, **self._headers()},
+            follow_redirects=False,
+            transport=DeadlineTransport(),
         )
 
     def scrubbed(self, text: str) -> str:
@@ -192,10 +204,16 @@ class _GatewayConnection:
         ref = reference(message.key)
         if self._client is None:
             self._client = sender.client()
+        request = self._client.build_request(
+            "POST", sender.url, headers={"Idempotency-Key": ref}, **sender.payload(message, ref)
+        )
         try:
-            response = self._client.post(
-                sender.url, headers={"Idempotency-Key": ref}, **sender.payload(message, ref)
-            )
+            with deadline(sender.timeout):
+                response = self._client.send(request, stream=True)
+                try:
+                    text = _answer_text(response)
+                finally:
+                    response.close()
         except (httpx.ConnectError, httpx.ConnectTimeout) as error:
             detail = f"gateway unreachable: {type(error).__name__}: {error}"
             return self._failed(message, detail, offered=False)
@@ -205,7 +223,7 @@ class _GatewayConnection:
         except httpx.HTTPError as error:
             detail = f"the connection to the gateway failed: {type(error).__name__}: {error}"
             return self._failed(message, detail, offered=True)
-        return self._answer(message, response)
+        return self._answer(message, response, text)
 
     def _failed(self, message: OutboundMessage, detail: str, *, offered: bool) -> SendResult:
         return SendResult(
@@ -216,13 +234,13 @@ class _GatewayConnection:
             connection_lost=True,
         )
 
-    def _answer(self, message: OutboundMessage, response: httpx.Response) -> SendResult:
+    def _answer(self, message: OutboundMessage, response: httpx.Response, text: str) -> SendResult:
         code = response.status_code
         answer = f"HTTP {code} {response.reason_phrase}".strip()
         if 200 <= code < 300:
             encoding = sms_encoding(message.body)
             return SendResult(message.key, SendStatus.SENT, f"{encoding}; {answer}")
-        snippet = self.sender.scrubbed(response.text)[:200].strip()
+        snippet = self.sender.scrubbed(text)[:200].strip()
         detail = self.sender.scrubbed(f"{answer}: {snippet}" if snippet else answer)
         if code == 429 or code >= 500:
             return SendResult(message.key, SendStatus.TRANSIENT, detail)
@@ -232,6 +250,20 @@ class _GatewayConnection:
         if self._client is not None:
             self._client.close()
             self._client = None
+
+
+def _answer_text(response: httpx.Response) -> str:
+    """The first :data:`_ANSWER_BYTES` of the gateway's answer as text, the rest unread."""
+    try:
+        inflater = Inflater(response.headers.get("Content-Encoding"))
+        content = bytearray()
+        for chunk in response.iter_raw():
+            content += inflater.inflate(chunk, _ANSWER_BYTES - len(content))
+            if len(content) > _ANSWER_BYTES:
+                break
+    except Undecodable as error:
+        return str(error)
+    return content[:_ANSWER_BYTES].decode(response.encoding or "utf-8", "replace")
 
 
 class SmsFileSender:

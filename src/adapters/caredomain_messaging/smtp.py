@@ -9,14 +9,17 @@ Settings (text; ``password`` from ``password_env`` in the configuration file):
 ``username``/``password`` log in when set
 ``from``                  the From header, ``Mairie <rdv@mairie.example>`` (required)
 ``message_id_domain``     the right-hand side of Message-IDs (default: From's domain)
-``timeout``               seconds for connecting and for each reply (default 30)
+``timeout``               seconds for opening a session (connecting, greeting, TLS,
+                          login), then for each message's whole exchange (default 30)
 ========================  ===============================================================
 
 An SMTP reply 4xx is transient (the outbox tries again later), 5xx permanent (an unknown
 mailbox is not retried). A server that cannot be reached or refuses the login has been
 offered nothing; one that drops the connection, times out or says goodbye (421) ends the
 session at that message, and the messages after it are not offered. Replies are kept with
-the password scrubbed out, plain or base64-encoded as a login carries it.
+the password scrubbed out, plain or base64-encoded as a login carries it. A server that
+sends a reply a byte at a time is timed out at ``timeout`` all the same
+(:mod:`caredomain_messaging.smtp_session`).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from caredomain.secret import scrub
 from caredomain_messaging.connection import send_through
 from caredomain_messaging.mail import compose
 from caredomain_messaging.settings import Secret, SenderSettings
+from caredomain_messaging.smtp_session import BoundedSMTP, BoundedSMTP_SSL
 
 __all__ = ["SmtpSender"]
 
@@ -129,17 +133,17 @@ class SmtpSender:
         plain = Secret(f"\0{self.username or ''}\0{password.reveal()}")
         return scrub(text, (password, plain))
 
-    def open(self) -> smtplib.SMTP:
-        """A connected, greeted and logged-in SMTP client."""
+    def open(self) -> BoundedSMTP:
+        """A connected, greeted and logged-in SMTP client, all within ``timeout``."""
         context = ssl.create_default_context()
-        connection: smtplib.SMTP
+        connection: BoundedSMTP
         if self.security == "ssl":
-            connection = smtplib.SMTP_SSL(
-                self.host, self.port, timeout=self.timeout, context=context
-            )
+            connection = BoundedSMTP_SSL(timeout=self.timeout, context=context)
         else:
-            connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            connection = BoundedSMTP(timeout=self.timeout)
+        connection.within(self.timeout)
         try:
+            connection.connect(self.host, self.port)
             connection.ehlo()
             if self.security == "starttls":
                 connection.starttls(context=context)
@@ -168,7 +172,7 @@ class _SmtpConnection:
 
     def __init__(self, sender: SmtpSender) -> None:
         self.sender = sender
-        self._smtp: smtplib.SMTP | None = None
+        self._smtp: BoundedSMTP | None = None
 
     def offer(self, message: OutboundMessage) -> SendResult:
         result = self._offer(message)
@@ -193,8 +197,9 @@ class _SmtpConnection:
             return evolve(result, connection_lost=True)
         return result
 
-    def _send(self, smtp: smtplib.SMTP, message: OutboundMessage) -> SendResult:
+    def _send(self, smtp: BoundedSMTP, message: OutboundMessage) -> SendResult:
         sender = self.sender
+        smtp.within(sender.timeout)
         try:
             mail = compose(
                 message,
@@ -223,6 +228,7 @@ class _SmtpConnection:
         if smtp is None:
             return
         try:
+            smtp.within(self.sender.timeout)
             smtp.quit()
         except (OSError, smtplib.SMTPException):
             smtp.close()

@@ -14,6 +14,9 @@
 * ``pickup tick`` makes the alerts now due ring and the stale pickups expire;
 * ``pickup serve`` receives HopHop's webhooks (uvicorn) and ticks every few seconds.
 
+The tablet's subcommands are in :mod:`caredomain.cli.pickup_tablet`, ``tick`` and ``serve``
+in :mod:`caredomain.cli.pickup_serve`, what they share in :mod:`caredomain.cli.pickup_common`.
+
 The commands that talk to HopHop (``link``, ``sync``, ``ready``, ``serve``) build the
 platform a plugin offers (``--platform``, default ``hophop``) from its settings: the
 ``[hophop]`` table of ``--settings FILE`` and ``--set KEY=VALUE`` (``url``, ``token_env``,
@@ -26,66 +29,36 @@ on the daycare's wall clock.
 from __future__ import annotations
 
 import argparse
-import logging
-import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, NoReturn
-
-from attrs import field, frozen
+from typing import Any
 
 from caredomain.cli.commands import COMMANDS
-from caredomain.cli.common import (
-    OPERATOR,
-    Console,
-    choose_organisation,
-    existing_sqlite_url,
-    operator,
-    read_file,
-    sqlite_url,
-)
+from caredomain.cli.common import OPERATOR, Console, existing_sqlite_url, read_file, sqlite_url
 from caredomain.cli.i18n import N_, _, ngettext
 from caredomain.cli.options import Shared, add_group_options, subcommand_maker, whole_number
+from caredomain.cli.pickup_common import (
+    close_platform,
+    context_of,
+    daycare_of,
+    platform_of,
+    platform_options,
+)
+from caredomain.cli.pickup_serve import TICK_SECONDS, run_serve, run_tick
+from caredomain.cli.pickup_tablet import run_activations, run_alerts, run_approve, run_tap
 from caredomain.errors import InvalidInput
-from caredomain.events import Event
-from caredomain.organisation import Organisation
-from caredomain.pickup import Activation, Pickup, PickupEvent, View
 from caredomain.pickup.daycare import Daycare, load_daycare
-from caredomain.pickup.model import AccountSettings, Child, ChildId, GroupId, InstallationId, Parent
-from caredomain.pickup.ports import HopHopPlatform, PickupPlatformSpec, pickup_unit_of_work
+from caredomain.pickup.model import AccountSettings, InstallationId
 from caredomain.pickup.services import (
-    HOPHOP_ACTOR,
     SyncReport,
-    activations,
-    approve_child,
-    call_child,
     hophop_accounts,
     link_account,
-    pickup_alerts,
-    ready_child,
-    release_child,
     set_up_daycare,
     sync_hophop,
-    tick_pickups,
 )
 from caredomain.secret import Secret
-from caredomain.serialization import parse_toml, structure
-from caredomain.services import ServiceContext, configure_organisation
+from caredomain.services import configure_organisation
 
-__all__ = [
-    "add_parser",
-    "daycare_counts",
-    "show_activation",
-    "show_alert",
-    "show_sync",
-]
-
-log = logging.getLogger("caredomain.cli.pickup")
-
-DEFAULT_PLATFORM = "hophop"
-TICK_SECONDS = 5
+__all__ = ["add_parser", "daycare_counts", "show_sync"]
 
 
 def add_parser(subparsers: Any) -> None:
@@ -127,7 +100,7 @@ def add_parser(subparsers: Any) -> None:
         metavar="FILE",
         help=N_("the daycare file whose installation gives the e-mail and the settings"),
     )
-    _platform_options(link)
+    platform_options(link)
     link.set_defaults(run=_link)
 
     accounts = command(
@@ -136,13 +109,13 @@ def add_parser(subparsers: Any) -> None:
     accounts.set_defaults(run=_accounts)
 
     sync = command("sync", N_("send each linked HopHop account what changed"), json=True)
-    _platform_options(sync)
+    platform_options(sync)
     sync.set_defaults(run=_sync)
 
     alerts = command("alerts", N_("the alerts a tablet shows"), json=True)
     alerts.add_argument("--installation", required=True, help=N_("the installation's id"))
     alerts.add_argument("--group", help=N_("only this group's alerts: its id"))
-    alerts.set_defaults(run=_alerts)
+    alerts.set_defaults(run=run_alerts)
 
     for name, help, tap in (
         ("call", N_("Appeler: start preparing the child"), "call"),
@@ -157,21 +130,21 @@ def add_parser(subparsers: Any) -> None:
             help=N_("who taps, kept in the journal (who released which child); default cli"),
         )
         if tap == "ready":
-            _platform_options(sub)
-        sub.set_defaults(run=_tap, tap=tap)
+            platform_options(sub)
+        sub.set_defaults(run=run_tap, tap=tap)
 
     approve = command("approve", N_("accept the photo changes waiting on a child's file"))
     approve.add_argument("child", help=N_("the child's id"))
-    approve.set_defaults(run=_approve)
+    approve.set_defaults(run=run_approve)
 
     listed = command(
         "activations", N_("the children white or orange, and the parents missing"), json=True
     )
     listed.add_argument("--installation", required=True, help=N_("the installation's id"))
-    listed.set_defaults(run=_activations)
+    listed.set_defaults(run=run_activations)
 
     tick = command("tick", N_("ring the alerts now due, expire the stale pickups"), json=True)
-    tick.set_defaults(run=_tick)
+    tick.set_defaults(run=run_tick)
 
     serve = command("serve", N_("receive HopHop's webhooks, and tick every few seconds"))
     serve.add_argument(
@@ -190,130 +163,11 @@ def add_parser(subparsers: Any) -> None:
         metavar="SECONDS",
         help=N_("seconds between two ticks (default 5)"),
     )
-    _platform_options(serve)
-    serve.set_defaults(run=_serve)
+    platform_options(serve)
+    serve.set_defaults(run=run_serve)
 
 
-def _platform_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--platform",
-        default=DEFAULT_PLATFORM,
-        help=N_("the pickup platform, by the name `caredomain plugins` shows (default hophop)"),
-    )
-    parser.add_argument(
-        "--settings",
-        metavar="FILE",
-        help=N_(
-            "a TOML file whose [hophop] table sets the platform (the HopHop page of the "
-            "documentation lists the settings)"
-        ),
-    )
-    parser.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help=N_("a platform setting (url=http://127.0.0.1:8080, token_env=HOPHOP_TOKEN…)"),
-    )
-
-
-# -- what the subcommands share ----------------------------------------------------------------
-
-
-@frozen
-class _SettingsFile:
-    """A settings file: its ``[hophop]`` table; other tables are another tool's business."""
-
-    hophop: dict[str, str] = field(factory=dict)
-
-
-def platform_settings(args: argparse.Namespace) -> dict[str, str]:
-    """The platform's settings: ``--set`` over the ``[hophop]`` table of ``--settings``."""
-    values: dict[str, str] = {}
-    if args.settings:
-        document = parse_toml(read_file(args.settings), source=args.settings)
-        values = structure({"hophop": document.get("hophop", {})}, _SettingsFile).hophop
-    for item in args.set:
-        key, equals, value = item.partition("=")
-        if not equals or not key.strip():
-            raise InvalidInput(_("expected KEY=VALUE"), field="--set", text=item)
-        values[key.strip()] = value
-    return values
-
-
-def _located(error: InvalidInput, args: argparse.Namespace, given: Mapping[str, str]) -> NoReturn:
-    """Raise ``error`` located in the settings file when the setting at fault came from it."""
-    if (
-        args.settings
-        and error.field in given
-        and not any(item.partition("=")[0].strip() == error.field for item in args.set)
-    ):
-        raise InvalidInput(
-            error.message, source=args.settings, field=f"hophop.{error.field}", text=error.text
-        ) from None
-    raise error
-
-
-def _spec(console: Console, args: argparse.Namespace) -> PickupPlatformSpec:
-    specs = console.plugins().pickup_platform_specs()
-    spec = specs.get(args.platform)
-    if spec is None:
-        offered = ", ".join(sorted(specs)) or _("none")
-        refused = _("no plugin offers this pickup platform (offered: {offered})")
-        raise InvalidInput(refused.format(offered=offered), field="--platform", text=args.platform)
-    return spec
-
-
-def _platform(console: Console, args: argparse.Namespace) -> HopHopPlatform:
-    spec = _spec(console, args)
-    settings = platform_settings(args)
-    try:
-        return spec.create(settings)
-    except InvalidInput as error:
-        _located(error, args, settings)
-
-
-def _close(platform: object) -> None:
-    close = getattr(platform, "close", None)
-    if callable(close):
-        close()
-
-
-@contextmanager
-def _context(console: Console, url: str) -> Iterator[ServiceContext]:
-    plugins = console.plugins()
-    store = plugins.open_store(url)
-    try:
-        yield ServiceContext(store=store, publish=plugins.publish)
-    finally:
-        store.close()
-
-
-def _daycare(context: ServiceContext, wanted: str | None) -> Organisation:
-    """The daycare to work on: an organisation with installations."""
-    with pickup_unit_of_work(context.store, write=False) as uow:
-        ids = [i for i in uow.organisations.ids() if uow.pickup.installations(i)]
-        return uow.organisations.get(choose_organisation(ids, wanted))
-
-
-@frozen
-class _Files:
-    children: dict[str, Child]
-    parents: dict[str, Parent]
-    groups: dict[str, str]  # id -> name
-
-
-def _files(context: ServiceContext, organisation_id: str) -> _Files:
-    with pickup_unit_of_work(context.store, write=False) as uow:
-        return _Files(
-            {c.id: c for c in uow.pickup.children(organisation_id)},
-            {p.id: p for p in uow.pickup.parents(organisation_id)},
-            {g.id: g.name for g in uow.pickup.groups(organisation_id)},
-        )
-
-
-def _clock(moment: datetime | None, organisation: Organisation) -> str:
-    return "--:--" if moment is None else organisation.local(moment).strftime("%H:%M")
+# -- the subcommands ---------------------------------------------------------------------------
 
 
 def daycare_counts(daycare: Daycare) -> str:
@@ -332,13 +186,10 @@ def daycare_counts(daycare: Daycare) -> str:
     )
 
 
-# -- the subcommands ---------------------------------------------------------------------------
-
-
 def _load(args: argparse.Namespace, console: Console) -> int:
     path = Path(args.daycare)
     daycare = load_daycare(read_file(path), source=str(path))
-    with _context(console, sqlite_url(args.db)) as context:
+    with context_of(console, sqlite_url(args.db)) as context:
         configure_organisation(context, OPERATOR, daycare.organisation)
         set_up_daycare(
             context,
@@ -370,10 +221,10 @@ def _link(args: argparse.Namespace, console: Console) -> int:
         raise InvalidInput(
             _("the environment variable is not set"), field="--password-env", text=args.password_env
         )
-    platform = _platform(console, args)
+    platform = platform_of(console, args)
     try:
-        with _context(console, existing_sqlite_url(args.db)) as context:
-            organisation = _daycare(context, args.organisation)
+        with context_of(console, existing_sqlite_url(args.db)) as context:
+            organisation = daycare_of(context, args.organisation)
             account = link_account(
                 context,
                 OPERATOR,
@@ -386,7 +237,7 @@ def _link(args: argparse.Namespace, console: Console) -> int:
                 settings=settings,
             )
     finally:
-        _close(platform)
+        close_platform(platform)
     if account.problem is None:
         console.print(
             _("{installation}: {email} linked (green)").format(
@@ -403,8 +254,8 @@ def _link(args: argparse.Namespace, console: Console) -> int:
 
 
 def _accounts(args: argparse.Namespace, console: Console) -> int:
-    with _context(console, existing_sqlite_url(args.db)) as context:
-        organisation = _daycare(context, args.organisation)
+    with context_of(console, existing_sqlite_url(args.db)) as context:
+        organisation = daycare_of(context, args.organisation)
         listed = hophop_accounts(context, OPERATOR, organisation.id)
     if console.json:
         console.emit(
@@ -464,13 +315,13 @@ def show_sync(report: SyncReport) -> list[str]:
 
 
 def _sync(args: argparse.Namespace, console: Console) -> int:
-    platform = _platform(console, args)
+    platform = platform_of(console, args)
     try:
-        with _context(console, existing_sqlite_url(args.db)) as context:
-            organisation = _daycare(context, args.organisation)
+        with context_of(console, existing_sqlite_url(args.db)) as context:
+            organisation = daycare_of(context, args.organisation)
             report = sync_hophop(context, OPERATOR, organisation.id, platform)
     finally:
-        _close(platform)
+        close_platform(platform)
     if console.json:
         console.emit(
             {
@@ -491,247 +342,3 @@ def _sync(args: argparse.Namespace, console: Console) -> int:
     for line in show_sync(report):
         console.print("  " + line)
     return 0
-
-
-def show_alert(pickup: Pickup, files: _Files, organisation: Organisation) -> str:
-    """One alert: its id, when due, the child and her group, the parent, the arrival."""
-    child = files.children.get(pickup.child)
-    parent = files.parents.get(pickup.parent)
-    group = files.groups.get(child.group, child.group) if child else "?"
-    return _(
-        "{id}  due {due}  {child} ({group}), {parent} arrives {arrival} ({mode}): {status}"
-    ).format(
-        id=pickup.id,
-        due=_clock(pickup.due_at, organisation),
-        child=child.full_name if child else pickup.child,
-        group=group,
-        parent=parent.full_name if parent else pickup.parent,
-        arrival=_clock(pickup.arrival, organisation),
-        mode=pickup.mode.value,
-        status=pickup.status.value,
-    )
-
-
-def _alert_json(pickup: Pickup, files: _Files) -> dict[str, Any]:
-    child = files.children.get(pickup.child)
-    parent = files.parents.get(pickup.parent)
-    return {
-        "id": pickup.id,
-        "child": pickup.child,
-        "child_name": child.full_name if child else None,
-        "group": child.group if child else None,
-        "parent": pickup.parent,
-        "parent_name": parent.full_name if parent else None,
-        "mode": pickup.mode.value,
-        "arrival": pickup.arrival,
-        "due_at": pickup.due_at,
-        "status": pickup.status.value,
-        "sequence": pickup.alerts,
-    }
-
-
-def _alerts(args: argparse.Namespace, console: Console) -> int:
-    view = View(InstallationId(args.installation), GroupId(args.group) if args.group else None)
-    with _context(console, existing_sqlite_url(args.db)) as context:
-        organisation = _daycare(context, args.organisation)
-        alerts = pickup_alerts(context, OPERATOR, organisation.id, view)
-        files = _files(context, organisation.id)
-        now = context.clock.now()
-    if console.json:
-        console.emit(
-            {
-                "organisation": organisation.id,
-                "installation": view.installation,
-                "group": view.group,
-                "as_of": organisation.local(now),
-                "alerts": [_alert_json(pickup, files) for pickup in alerts],
-            }
-        )
-        return 0
-    where = view.installation + (
-        f" / {files.groups.get(view.group, view.group)}" if view.group else ""
-    )
-    heading = ngettext("{where}: {n} alert", "{where}: {n} alerts", len(alerts))
-    console.print(heading.format(where=where, n=len(alerts)))
-    for pickup in alerts:
-        console.print("  " + show_alert(pickup, files, organisation))
-    return 0
-
-
-def _tap(args: argparse.Namespace, console: Console) -> int:
-    actor = operator(args.by)
-    platform = _platform(console, args) if args.tap == "ready" else None
-    try:
-        with _context(console, existing_sqlite_url(args.db)) as context:
-            organisation = _daycare(context, args.organisation)
-            if args.tap == "call":
-                pickup = call_child(context, actor, organisation.id, args.pickup)
-            elif args.tap == "ready" and platform is not None:
-                pickup = ready_child(context, actor, organisation.id, args.pickup, platform)
-            else:
-                pickup = release_child(context, actor, organisation.id, args.pickup)
-            files = _files(context, organisation.id)
-            now = context.clock.now()
-    finally:
-        _close(platform)
-    child = files.children.get(pickup.child)
-    done = {
-        "call": _("{child} called at {time}"),
-        "ready": _("{child} ready at {time}; HopHop tells the parent"),
-        "depart": _("{child} left at {time}, released by {actor}"),
-    }[args.tap]
-    line = done.format(
-        child=child.full_name if child else pickup.child,
-        time=_clock(now, organisation),
-        actor=pickup.released_by,
-    )
-    console.print(f"{pickup.id}: {line}")
-    return 0
-
-
-def _approve(args: argparse.Namespace, console: Console) -> int:
-    with _context(console, existing_sqlite_url(args.db)) as context:
-        organisation = _daycare(context, args.organisation)
-        child = approve_child(context, OPERATOR, organisation.id, ChildId(args.child))
-    console.print(_("{child}: photo changes approved").format(child=child.full_name))
-    return 0
-
-
-def show_activation(activation: Activation) -> str:
-    """``white  Léa Tremblay`` or ``orange Florence Roy-Côté: missing Mathieu Côté (…)``,
-    and whether a photo waits for the centre's approval."""
-    child = activation.child
-    waiting = "  " + _("(photo awaiting approval)") if child.awaiting_approval else ""
-    if activation.complete:
-        return _("white   {child}").format(child=child.full_name) + waiting
-    missing = ", ".join(f"{p.full_name} <{p.email}>" for p in activation.not_activated)
-    line = _("orange  {child}: not activated by {parents}").format(
-        child=child.full_name, parents=missing
-    )
-    return line + waiting
-
-
-def _activations(args: argparse.Namespace, console: Console) -> int:
-    with _context(console, existing_sqlite_url(args.db)) as context:
-        organisation = _daycare(context, args.organisation)
-        listed = activations(context, OPERATOR, organisation.id, InstallationId(args.installation))
-    if console.json:
-        console.emit(
-            {
-                "organisation": organisation.id,
-                "installation": args.installation,
-                "children": [
-                    {
-                        "child": a.child.id,
-                        "name": a.child.full_name,
-                        "colour": a.colour,
-                        "awaiting_approval": sorted(a.child.awaiting_approval),
-                        "missing": [
-                            {"parent": p.id, "name": p.full_name, "email": p.email}
-                            for p in a.not_activated
-                        ],
-                    }
-                    for a in listed
-                ],
-            }
-        )
-        return 0
-    orange = sum(1 for a in listed if not a.complete)
-    heading = ngettext(
-        "{installation}: {n} child, {orange} orange",
-        "{installation}: {n} children, {orange} orange",
-        len(listed),
-    )
-    console.print(heading.format(installation=args.installation, n=len(listed), orange=orange))
-    for activation in listed:
-        console.print("  " + show_activation(activation))
-    return 0
-
-
-def _event_json(event: Event) -> dict[str, Any]:
-    pickup = event.pickup_id if isinstance(event, PickupEvent) else None
-    return {"kind": event.kind, "pickup": pickup}
-
-
-def _tick(args: argparse.Namespace, console: Console) -> int:
-    with _context(console, existing_sqlite_url(args.db)) as context:
-        organisation = _daycare(context, args.organisation)
-        events = tick_pickups(context, HOPHOP_ACTOR, organisation.id)
-        now = context.clock.now()
-    if console.json:
-        console.emit(
-            {
-                "organisation": organisation.id,
-                "at": organisation.local(now),
-                "events": [_event_json(event) for event in events],
-            }
-        )
-        return 0
-    heading = ngettext("{organisation}: {n} event", "{organisation}: {n} events", len(events))
-    console.print(heading.format(organisation=organisation.name, n=len(events)))
-    for event in events:
-        console.print(f"  {event.kind} {_event_json(event)['pickup'] or ''}".rstrip())
-    return 0
-
-
-def _serve(args: argparse.Namespace, console: Console) -> int:
-    spec = _spec(console, args)
-    if spec.receiver is None:
-        refused = _("this pickup platform sends no webhooks")
-        raise InvalidInput(refused, field="--platform", text=args.platform)
-    extra = _("serving HopHop's webhooks needs the hophop extra: pip install 'caredomain[hophop]'")
-    try:
-        import uvicorn
-    except ImportError:
-        raise InvalidInput(extra) from None
-    given = platform_settings(args)
-    with _context(console, existing_sqlite_url(args.db)) as context:
-        organisation = _daycare(context, args.organisation)
-        try:
-            app = spec.receiver(context, given, console.environ)
-        except ImportError:
-            raise InvalidInput(extra) from None
-        except InvalidInput as error:
-            _located(error, args, given)
-        stop = threading.Event()
-        ticker = threading.Thread(
-            target=_ticking,
-            args=(context, organisation.id, timedelta(seconds=args.every), stop),
-            name="pickup-tick",
-            daemon=True,
-        )
-        config = uvicorn.Config(
-            app, host=args.host, port=args.port, log_level="warning", lifespan="off"
-        )
-        server = uvicorn.Server(config)
-        path = spec.receiver_path.format(organisation=organisation.id)
-        console.info(
-            _("receiving HopHop's webhooks at http://{host}:{port}{path}; Ctrl-C stops").format(
-                host=args.host, port=args.port, path=path
-            )
-        )
-        console.out.flush()
-        ticker.start()
-        try:
-            server.run()
-        except KeyboardInterrupt:  # uvicorn shut down gracefully, then passes Ctrl-C on
-            pass
-        finally:
-            stop.set()
-            ticker.join(timeout=30)
-    console.info(_("stopped"))
-    return 0
-
-
-def _ticking(
-    context: ServiceContext, organisation_id: str, every: timedelta, stop: threading.Event
-) -> None:
-    """``tick_pickups`` every ``every`` until ``stop``; a failed tick is logged, not fatal."""
-    while not stop.wait(every.total_seconds()):
-        try:
-            events = tick_pickups(context, HOPHOP_ACTOR, organisation_id)
-        except Exception:
-            log.exception("tick of %s failed", organisation_id)
-            continue
-        for event in events:
-            log.info("%s %s", event.kind, _event_json(event)["pickup"] or "")

@@ -24,7 +24,8 @@ from attrs import evolve
 from caredomain.access import Actor, ActorId, Role
 from caredomain.cli.demo_run import DemoRun
 from caredomain.cli.i18n import _, ngettext, shown, weekday
-from caredomain.cli.pickup import daycare_counts, show_activation, show_sync
+from caredomain.cli.pickup import daycare_counts, show_sync
+from caredomain.cli.pickup_tablet import show_activation
 from caredomain.clock import FixedClock
 from caredomain.errors import RuleViolation
 from caredomain.events import Event

@@ -6,15 +6,14 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 from caredomain.access import Actor, ActorId, Everywhere, Role
 from caredomain.access import services as access
 from caredomain.access.configurations import UserId
 from caredomain.access.ports import access_unit_of_work
 from caredomain.access.transition import Transition
-from caredomain.cli.common import Console, existing_sqlite_url
+from caredomain.cli.common import Console, context_of, existing_sqlite_url
 from caredomain.cli.i18n import N_, _
 from caredomain.cli.options import date_argument
 from caredomain.errors import InvalidInput
@@ -59,16 +58,6 @@ def add_acting_options(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
             option, type=date_argument(option), help=N_("a date of the transition (YYYY-MM-DD)")
         )
-
-
-@contextmanager
-def context_of(console: Console, url: str) -> Iterator[ServiceContext]:
-    plugins = console.plugins()
-    store = plugins.open_store(url)
-    try:
-        yield ServiceContext(store=store, publish=plugins.publish)
-    finally:
-        store.close()
 
 
 def settings_of(args: argparse.Namespace) -> access.AccessSettings:

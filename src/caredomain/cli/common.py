@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -19,6 +20,7 @@ from caredomain.errors import InvalidInput
 from caredomain.organisation import OrganisationId
 from caredomain.plugins import Plugins, load_plugins
 from caredomain.serialization import unstructure
+from caredomain.services import ServiceContext
 
 __all__ = [
     "DEFAULT_DB",
@@ -176,3 +178,26 @@ def choose_organisation(
             many = _("the store holds no organisation; choose with {option} (known: {known})")
         raise InvalidInput(many.format(option=option, known=known))
     return OrganisationId(ids[0])
+
+
+@contextmanager
+def context_of(console: Console, url: str) -> Iterator[ServiceContext]:
+    """A service context on the store at ``url`` (opened by the plugins), publishing its
+    events to them; the store is closed at the end of the block."""
+    plugins = console.plugins()
+    store = plugins.open_store(url)
+    try:
+        yield ServiceContext(store=store, publish=plugins.publish)
+    finally:
+        store.close()
+
+
+def key_values(items: Sequence[str], option: str = "--set") -> dict[str, str]:
+    """The settings given as ``KEY=VALUE``, each once or more (the last one counts)."""
+    values: dict[str, str] = {}
+    for item in items:
+        key, equals, value = item.partition("=")
+        if not equals or not key.strip():
+            raise InvalidInput(_("expected KEY=VALUE"), field=option, text=item)
+        values[key.strip()] = value
+    return values

@@ -20,7 +20,7 @@ from attrs import field, frozen
 
 from caredomain.cli import roster_json
 from caredomain.cli.commands import COMMANDS
-from caredomain.cli.common import OPERATOR, Console, existing_sqlite_url, read_file
+from caredomain.cli.common import OPERATOR, Console, existing_sqlite_url, key_values, read_file
 from caredomain.cli.i18n import N_, _, shown
 from caredomain.cli.options import (
     Shared,
@@ -140,13 +140,7 @@ def _file_settings(path: str) -> dict[str, str]:
 
 
 def _set_settings(args: argparse.Namespace) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for item in args.set:
-        key, equals, value = item.partition("=")
-        if not equals or not key.strip():
-            raise InvalidInput(_("expected KEY=VALUE"), field="--set", text=item)
-        values[key.strip()] = value
-    return values
+    return key_values(args.set)
 
 
 def _reader(spec: FeedReaderSpec, args: argparse.Namespace) -> FeedReader:

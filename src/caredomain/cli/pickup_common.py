@@ -5,14 +5,13 @@ its files (children, parents, groups) for showing pickups."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import datetime
 from typing import NoReturn
 
 from attrs import field, frozen
 
-from caredomain.cli.common import Console, choose_organisation, read_file
+from caredomain.cli.common import Console, choose_organisation, context_of, key_values, read_file
 from caredomain.cli.i18n import N_, _
 from caredomain.errors import InvalidInput
 from caredomain.organisation import Organisation
@@ -75,12 +74,7 @@ def platform_settings(args: argparse.Namespace) -> dict[str, str]:
     if args.settings:
         document = parse_toml(read_file(args.settings), source=args.settings)
         values = structure({"hophop": document.get("hophop", {})}, _SettingsFile).hophop
-    for item in args.set:
-        key, equals, value = item.partition("=")
-        if not equals or not key.strip():
-            raise InvalidInput(_("expected KEY=VALUE"), field="--set", text=item)
-        values[key.strip()] = value
-    return values
+    return values | key_values(args.set)
 
 
 def located(error: InvalidInput, args: argparse.Namespace, given: Mapping[str, str]) -> NoReturn:
@@ -119,16 +113,6 @@ def close_platform(platform: object) -> None:
     close = getattr(platform, "close", None)
     if callable(close):
         close()
-
-
-@contextmanager
-def context_of(console: Console, url: str) -> Iterator[ServiceContext]:
-    plugins = console.plugins()
-    store = plugins.open_store(url)
-    try:
-        yield ServiceContext(store=store, publish=plugins.publish)
-    finally:
-        store.close()
 
 
 def daycare_of(context: ServiceContext, wanted: str | None) -> Organisation:

@@ -9,15 +9,21 @@ subcommand's word; ``--db`` is still accepted before it too.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from caredomain.cli import roster_json
 from caredomain.cli.commands import COMMANDS
-from caredomain.cli.common import OPERATOR, Console, existing_sqlite_url, read_file, sqlite_url
+from caredomain.cli.common import (
+    OPERATOR,
+    Console,
+    context_of,
+    existing_sqlite_url,
+    read_file,
+    sqlite_url,
+)
 from caredomain.cli.i18n import N_, _, ngettext, shown
 from caredomain.cli.options import (
     Shared,
@@ -42,17 +48,13 @@ from caredomain.services import ServiceContext
 __all__ = ["add_parser", "open_context", "show_candidates", "show_post"]
 
 
-@contextmanager
-def open_context(console: Console, db: str, *, create: bool = False) -> Iterator[ServiceContext]:
+def open_context(
+    console: Console, db: str, *, create: bool = False
+) -> AbstractContextManager[ServiceContext]:
     """A service context on the SQLite store at ``db``, plugins publishing its events. The
     file must exist unless ``create``: a mistyped ``--db`` is an error, not a new empty
     store."""
-    plugins = console.plugins()
-    store = plugins.open_store(sqlite_url(db) if create else existing_sqlite_url(db))
-    try:
-        yield ServiceContext(store=store, publish=plugins.publish)
-    finally:
-        store.close()
+    return context_of(console, sqlite_url(db) if create else existing_sqlite_url(db))
 
 
 def add_parser(subparsers: Any) -> None:

@@ -8,10 +8,13 @@ all — and keeps what it was sent::
     with crafted_server() as platform:
         platform.serve(Answer(503, b"busy", {"Retry-After": "1"}))
         ...  # a client of platform.url asked, then platform.seen, platform.asked
+
+``crafted_server(tls=context)`` serves HTTPS with a server-side :class:`ssl.SSLContext`.
 """
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -59,8 +62,12 @@ class Crafted(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
+        self.scheme = "http"
+        if tls is not None:
+            self.socket = tls.wrap_socket(self.socket, server_side=True)
+            self.scheme = "https"
         self.answering: Callable[[Seen], Answer] = lambda _: Answer()
         self.seen: list[Seen] = []
         self.trickled = 0
@@ -68,7 +75,7 @@ class Crafted(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/"
+        return f"{self.scheme}://127.0.0.1:{self.server_address[1]}/"
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Quiet: a client that hung up on a slow or endless answer is the point."""
@@ -138,9 +145,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def crafted_server() -> Iterator[Crafted]:
-    """A :class:`Crafted` server running in a thread until the block ends."""
-    server = Crafted()
+def crafted_server(tls: ssl.SSLContext | None = None) -> Iterator[Crafted]:
+    """A :class:`Crafted` server running in a thread until the block ends; HTTPS with
+    ``tls``."""
+    server = Crafted(tls)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:

@@ -138,12 +138,12 @@ class SmtpSender:
         context = ssl.create_default_context()
         connection: BoundedSMTP
         if self.security == "ssl":
-            connection = BoundedSMTP_SSL(timeout=self.timeout, context=context)
+            connection = BoundedSMTP_SSL(
+                self.host, self.port, timeout=self.timeout, context=context
+            )
         else:
-            connection = BoundedSMTP(timeout=self.timeout)
-        connection.within(self.timeout)
+            connection = BoundedSMTP(self.host, self.port, timeout=self.timeout)
         try:
-            connection.connect(self.host, self.port)
             connection.ehlo()
             if self.security == "starttls":
                 connection.starttls(context=context)

@@ -5,8 +5,9 @@ greeting or a reply a byte at a time, each within the timeout, holds a dispatche
 as it pleases — and past the outbox's lease, which counts on a send ending within the
 sender's timeout. :class:`BoundedSMTP` (and :class:`BoundedSMTP_SSL`) read and write
 only within what is left of :attr:`~BoundedSMTP.ends`, the end of the current exchange,
-which the sender sets before opening a session and before each message; past it, a read or
-write raises :class:`TimeoutError`, which smtplib reports as a lost connection. No thread
+which is ``timeout`` from its creation (connecting and the greeting) and which the sender
+sets again before the rest of the opening (TLS, login) and before each message; past it,
+a read or write raises :class:`TimeoutError`, which smtplib reports as a lost connection. No thread
 watches: every wait on the socket is given what is left.
 """
 
@@ -25,6 +26,11 @@ class BoundedSMTP(smtplib.SMTP):
     :func:`time.monotonic` instant; None: smtplib's own timeout only)."""
 
     ends: float | None = None
+
+    def __init__(self, host: str, port: int, *, timeout: float, **options: Any) -> None:
+        # Connected and greeted within ``timeout`` as a whole, like every later exchange.
+        self.within(timeout)
+        super().__init__(host, port, timeout=timeout, **options)
 
     def within(self, seconds: float) -> None:
         """The next exchange, from now, ends within ``seconds``."""

@@ -2,11 +2,14 @@
 hostile server on loopback (:mod:`caredomain_http.crafted`): an exchange ends within its
 timeout however the server spaces its bytes, an answer is never inflated beyond its bound,
 an encoding that was not asked for or compressed data cut short is refused, and a request
-HTTP cannot carry is refused before it is sent, never retried as if the server were away."""
+HTTP cannot carry is refused before it is sent, never retried as if the server were away.
+Over HTTPS too (a throwaway certificate authority): the server is verified as httpx does,
+and the exchange bounded as over plain HTTP."""
 
 from __future__ import annotations
 
 import gzip
+import ssl
 import tracemalloc
 from collections.abc import Iterator
 from typing import Any
@@ -161,3 +164,34 @@ def test_a_header_http_forbids_is_refused_once_unsent(crafted: Crafted) -> None:
     assert (crafted.asked, sleeps) == (0, [])
     assert "Set-Cookie" not in str(refused.value)
     assert refused.value.field == "PUT /v1/thing"
+
+
+# -- over HTTPS ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def https(server_tls: ssl.SSLContext) -> Iterator[Crafted]:
+    with crafted_server(tls=server_tls) as server:
+        yield server
+
+
+def test_an_answer_over_https_is_read(https: Crafted) -> None:
+    assert https.url.startswith("https://")
+    reply = ask(https, Answer(200, b'{"a": 1}'))
+    assert (reply.status, reply.content) == (200, b'{"a": 1}')
+    assert https.seen[0].headers["Authorization"] == f"Bearer {TOKEN}"
+
+
+def test_a_head_trickled_over_https_times_out(https: Crafted) -> None:
+    with pytest.raises(Gone, match=r"no answer within 0\.4 s"):
+        ask(https, Answer(raw=HEAD, trickle=0.05), timeout=0.4)
+    assert https.trickled < len(HEAD) // 2
+
+
+def test_a_server_the_client_does_not_trust_is_refused_unasked(
+    https: Crafted, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SSL_CERT_FILE")
+    with pytest.raises(Gone, match="CERTIFICATE_VERIFY_FAILED"):
+        ask(https, Answer(200, b"{}"))
+    assert https.asked == 0

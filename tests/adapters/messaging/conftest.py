@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from email import message_from_bytes, policy
@@ -69,14 +70,18 @@ class Mailbox:
 
 @pytest.fixture
 def smtp_server() -> Iterator[Callable[..., tuple[Mailbox, int]]]:
-    """``smtp_server(refuse_first=k, unknown=…, login=(user, password))``: a started server
-    on 127.0.0.1 and its port; stopped at the end of the test."""
+    """``smtp_server(refuse_first=k, unknown=…, login=(user, password), tls=context,
+    implicit=False)``: a started server on 127.0.0.1 and its port, requiring STARTTLS with
+    ``tls`` (a server-side context), or speaking TLS from the start with ``implicit``;
+    stopped at the end of the test."""
     controllers: list[Controller] = []
 
     def start(
         refuse_first: int = 0,
         unknown: frozenset[str] = frozenset(),
         login: tuple[str, str] | None = None,
+        tls: ssl.SSLContext | None = None,
+        implicit: bool = False,
     ) -> tuple[Mailbox, int]:
         mailbox = Mailbox(refuse_first, unknown)
         port = free_port()
@@ -96,7 +101,13 @@ def smtp_server() -> Iterator[Callable[..., tuple[Mailbox, int]]]:
                 )
                 return AuthResult(success=ok, handled=False)
 
-            options = {"authenticator": authenticator, "auth_require_tls": False}
+            # aiosmtpd counts only STARTTLS as TLS: with implicit TLS, AUTH is offered as is.
+            starttls = tls is not None and not implicit
+            options = {"authenticator": authenticator, "auth_require_tls": starttls}
+        if tls is not None and implicit:
+            options["ssl_context"] = tls
+        elif tls is not None:
+            options.update(tls_context=tls, require_starttls=True)
         controller = Controller(mailbox, hostname="127.0.0.1", port=port, **options)
         controller.start()
         controllers.append(controller)

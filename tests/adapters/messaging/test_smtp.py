@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import ssl
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -324,3 +325,34 @@ def _closed_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
     return port  # nothing listens there once the probe is closed
+
+
+# -- over TLS (a throwaway certificate authority the sender trusts for the test) -------------
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_a_mail_goes_through_tls_with_a_login(
+    smtp_server: Callable[..., Any], server_tls: ssl.SSLContext, security: str
+) -> None:
+    mailbox, port = smtp_server(
+        login=("rdv", "s3cret-Pw"), tls=server_tls, implicit=security == "ssl"
+    )
+    sender = _sender(port, security=security, username="rdv", password="s3cret-Pw")
+    [result] = sender.send([message(1).outbound()])
+    assert result.status is SendStatus.SENT, result.detail
+    assert [mail["X-Caredomain-Key"] for mail in mailbox.received] == [message(1).key]
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_a_server_whose_certificate_does_not_verify_is_offered_nothing(
+    smtp_server: Callable[..., Any],
+    server_tls: ssl.SSLContext,
+    monkeypatch: pytest.MonkeyPatch,
+    security: str,
+) -> None:
+    mailbox, port = smtp_server(tls=server_tls, implicit=security == "ssl")
+    monkeypatch.delenv("SSL_CERT_FILE")
+    [result] = _sender(port, security=security).send([message(1).outbound()])
+    assert (result.status, result.offered) == (SendStatus.TRANSIENT, False)
+    assert "CERTIFICATE_VERIFY_FAILED" in result.detail
+    assert mailbox.received == []

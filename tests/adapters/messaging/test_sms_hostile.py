@@ -6,6 +6,7 @@ sender's ``timeout``, and an answer of any size, compressed or not, costs at mos
 from __future__ import annotations
 
 import gzip
+import ssl
 import tracemalloc
 from collections.abc import Iterator
 
@@ -66,3 +67,11 @@ def test_an_accepted_sms_in_an_encoding_not_asked_for_is_still_sent(crafted: Cra
     result, _ = offer(crafted, Answer(200, b"\x1f\x8b", {"Content-Encoding": "br"}))
     assert result.status is SendStatus.SENT
     assert crafted.seen[0].headers["Accept-Encoding"] == "gzip"
+
+
+def test_a_gateway_over_https_is_sent_to(server_tls: ssl.SSLContext) -> None:
+    with crafted_server(tls=server_tls) as gateway:
+        result, _ = offer(gateway, Answer(200, b'{"id": "m-1"}'))
+    assert gateway.url.startswith("https://")
+    assert result.status is SendStatus.SENT
+    assert gateway.seen[0].headers["Idempotency-Key"]

@@ -253,16 +253,20 @@ class _GatewayConnection:
 
 
 def _answer_text(response: httpx.Response) -> str:
-    """The first :data:`_ANSWER_BYTES` of the gateway's answer as text, the rest unread."""
+    """The first :data:`_ANSWER_BYTES` of the gateway's answer as text, the rest unread.
+    Its status has come: it decides, whatever happens to the body (cut, late, garbled),
+    which only explains a refusal — an SMS the gateway accepted is not sent again."""
+    content = bytearray()
     try:
         inflater = Inflater(response.headers.get("Content-Encoding"))
-        content = bytearray()
         for chunk in response.iter_raw():
             content += inflater.inflate(chunk, _ANSWER_BYTES - len(content))
             if len(content) > _ANSWER_BYTES:
                 break
     except Undecodable as error:
         return str(error)
+    except httpx.TransportError:
+        pass
     return content[:_ANSWER_BYTES].decode(response.encoding or "utf-8", "replace")
 
 

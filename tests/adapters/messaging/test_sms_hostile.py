@@ -46,6 +46,23 @@ def test_a_head_trickled_past_the_timeout_is_transient(crafted: Crafted) -> None
     assert crafted.trickled < len(head) // 2
 
 
+def test_an_acceptance_whose_body_trickles_past_the_timeout_is_sent(crafted: Crafted) -> None:
+    """The 200 has come: sending the SMS again because its body is late would send it twice."""
+    result, _ = offer(
+        crafted, Answer(200, b'{"id": "m-1", "status": "queued"}', trickle=0.05), "0.4"
+    )
+    assert result.status is SendStatus.SENT
+
+
+def test_a_refusal_cut_short_is_permanent_with_what_came(crafted: Crafted) -> None:
+    answer = Answer(400, b"bad number", {"Content-Length": "1000"})
+    result, _ = offer(crafted, answer)
+    assert (result.status, result.detail) == (
+        SendStatus.PERMANENT,
+        "HTTP 400 Bad Request: bad number",
+    )
+
+
 def test_a_huge_refusal_is_read_no_further_than_its_bound(crafted: Crafted) -> None:
     body = b"quota exceeded " + b"x" * (40 * MIB)
     result, peak = offer(crafted, Answer(400, body))

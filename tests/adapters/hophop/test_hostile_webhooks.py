@@ -174,18 +174,37 @@ def test_a_time_at_the_ends_of_the_calendar_is_refused(
         (("data", "children", 0, "first_name"), "data.children[0].first_name"),
     ],
 )
+@pytest.mark.parametrize("surrogate", [chr(0xD800), chr(0xDFFF)], ids=["high", "low"])
 def test_text_holding_a_lone_surrogate_is_refused(
-    webhook: Send, daycare: ServiceContext, path: tuple[Any, ...], field: str
+    webhook: Send, daycare: ServiceContext, path: tuple[Any, ...], field: str, surrogate: str
 ) -> None:
     event: Any = json.loads(json.dumps(EVENTS[0]))
     inner = event
     for key in path[:-1]:
         inner = inner[key]
-    inner[path[-1]] = "a\ud800@b" if "email" in field else "lea\ud800"
+    inner[path[-1]] = f"a{surrogate}@b" if "email" in field else f"lea{surrogate}"
     before = state(daycare)
     answer = webhook(raw=json.dumps(event).encode())
     assert answer.status_code == 400, answer.text
     assert answer.json()["error"]["field"] == field
+    assert state(daycare) == before
+
+
+@pytest.mark.parametrize(
+    ("number", "says"),
+    [("1e999", "not a finite number"), ("NaN", "not a finite number"), ("4" * 40, "more than")],
+)
+def test_a_refused_number_is_named_by_its_path(
+    webhook: Send, daycare: ServiceContext, number: str, says: str
+) -> None:
+    event = {**EVENTS[1], "id": f"evt-n{next(_ids)}"}
+    raw = json.dumps(event).replace('"latitude": 45.5', f'"latitude": {number}').encode()
+    before = state(daycare)
+    answer = webhook(raw=raw)
+    assert answer.status_code == 400, answer.text
+    error = answered(answer)["error"]
+    assert error["field"] == "data.gps.latitude"
+    assert says in error["message"]
     assert state(daycare) == before
 
 

@@ -350,8 +350,36 @@ def test_a_reused_id_for_another_kind_of_event_is_not_applied_twice(
 ) -> None:
     assert webhook(EVENTS[0]).status_code == 200
     before = state(daycare)
-    assert refused_or_applied(webhook, daycare, lambda: webhook(EVENTS[3])) in (200, 409)
+    answer = webhook(EVENTS[3])
+    assert answer.status_code == 409
+    assert answered(answer)["error"]["code"] == "pickup.inbound_reused"
     assert state(daycare) == before  # the cancellation under a used id changed nothing
+
+
+def test_four_events_under_one_id_at_once_only_one_is_applied(
+    webhook: Send, daycare: ServiceContext
+) -> None:
+    answers: list[httpx.Response] = []
+    gate = threading.Barrier(4)
+
+    def deliver(event: dict[str, Any]) -> None:
+        gate.wait()
+        answers.append(webhook(event))
+
+    threads = [threading.Thread(target=deliver, args=(EVENTS[i],)) for i in (0, 2, 3, 4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answer.status_code for answer in answers) == [200, 409, 409, 409]
+    for answer in answers:
+        if answer.status_code == 409:
+            assert answered(answer)["error"]["code"] == "pickup.inbound_reused"
+    (applied,) = [answer.json()["type"] for answer in answers if answer.status_code == 200]
+    journal, pickups = state(daycare)
+    assert (journal.count("PickupAnnounced"), len(pickups)) == (
+        (1, 1) if applied == "pickup.announced" else (0, 0)
+    )
 
 
 # -- properties --------------------------------------------------------------------------

@@ -12,8 +12,9 @@ the plugin loads without Starlette.
    400 naming the field's path, and nothing is applied;
 4. it is applied through the pickup use cases as :data:`~caredomain.pickup.services.HOPHOP_ACTOR`,
    its id as the ``inbound_id``: the same event delivered twice is applied once (and
-   answered 200 both times). The parent is the one the daycare knows by the e-mail the
-   event names.
+   answered 200 both times); another event under an id already applied is 409
+   ``pickup.inbound_reused`` (field ``id``), and nothing of it is applied. The parent is the
+   one the daycare knows by the e-mail the event names.
 
 A domain refusal (:class:`~caredomain.errors.RuleViolation`) is 422 with its code and
 message; an unknown parent, child or organisation 404; a lost race 409 (HopHop retries).
@@ -35,6 +36,7 @@ from caredomain.errors import (
     NotFound,
     RuleViolation,
 )
+from caredomain.pickup.inbound import InboundReused
 from caredomain.pickup.model import ChildId
 from caredomain.pickup.services import (
     HOPHOP_ACTOR,
@@ -140,6 +142,8 @@ def _refusal(error: CareDomainError) -> _Refusal:
         return _Refusal(error.status, error.code, _shown(error.message))
     if isinstance(error, InvalidInput):
         return _Refusal(400, "invalid", _shown(str(error)), error.field)
+    if isinstance(error, InboundReused):
+        return _Refusal(409, error.code, _shown(error.message), "id")
     if isinstance(error, RuleViolation):
         return _Refusal(422, error.code, _shown(error.message))
     for kind, status, code in _STATUSES:

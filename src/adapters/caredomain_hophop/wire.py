@@ -13,8 +13,6 @@ are ignored, so that HopHop may add fields without breaking the receiver.
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -28,6 +26,7 @@ from caredomain.pickup.pickups import Pickup
 from caredomain.pickup.services.arrivals import AnnouncedChild
 from caredomain.pickup.sync import SyncDiff, SyncedChild, SyncedParent
 from caredomain.text import Text
+from caredomain_http import bounded_json
 
 __all__ = [
     "ANNOUNCED",
@@ -35,7 +34,6 @@ __all__ = [
     "EVENT_TYPES",
     "MAX_ANSWER_BYTES",
     "MAX_DEPTH",
-    "MAX_NUMBER_CHARS",
     "PHOTO_CHANGED",
     "POSITION",
     "Announced",
@@ -62,8 +60,6 @@ MAX_ANSWER_BYTES = 4 * 1024 * 1024
 """The largest answer the client reads: 4 MiB (the contract's answers are a few lines)."""
 MAX_DEPTH = 16
 """Arrays and objects nested at most this deep."""
-MAX_NUMBER_CHARS = 32
-"""A JSON number is written with at most this many characters."""
 
 ANNOUNCED = "pickup.announced"
 POSITION = "position.updated"
@@ -83,96 +79,18 @@ _CALENDAR_MARGIN = timedelta(days=3)
 # -- reading JSON within bounds ---------------------------------------------------------
 
 
-class _Refused(ValueError):
-    pass
-
-
-def _number(raw: str, kind: type[int] | type[float]) -> int | float:
-    if len(raw) > MAX_NUMBER_CHARS:
-        raise _Refused(Text("a number of more than {n} characters", n=MAX_NUMBER_CHARS))
-    number = kind(raw)
-    if not math.isfinite(number):
-        raise _Refused(Text("not a finite number"))
-    return number
-
-
-def _constant(raw: str) -> float:
-    raise _Refused(Text("not a finite number"))
-
-
-def _depth(value: object) -> int:
-    """How deep arrays and objects nest in ``value`` (without recursion)."""
-    deepest = 0
-    stack: list[tuple[object, int]] = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            stack += [(inner, depth + 1) for inner in item.values()]
-        elif isinstance(item, list):
-            stack += [(inner, depth + 1) for inner in item]
-        else:
-            continue
-        deepest = max(deepest, depth + 1)
-    return deepest
-
-
 def read_json(body: bytes, *, limit: int, where: str = "body") -> object:
-    """The JSON value of ``body``, or :class:`InvalidInput` naming ``where``: larger than
-    ``limit`` bytes, not UTF-8, not JSON, nested deeper than :data:`MAX_DEPTH`, or holding a
-    number that is absurdly long or not finite."""
-    if len(body) > limit:
-        raise InvalidInput(
-            Text("larger than {limit} bytes", limit=limit), field=where, text=f"{len(body)} bytes"
-        )
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise InvalidInput(Text("not UTF-8 (byte {byte})", byte=error.start), field=where) from None
-    try:
-        value = json.loads(
-            text,
-            parse_int=lambda raw: _number(raw, int),
-            parse_float=lambda raw: _number(raw, float),
-            parse_constant=_constant,
-        )
-    except _Refused as refused:
-        raise InvalidInput(str(refused), field=where) from None
-    except json.JSONDecodeError as error:
-        raise InvalidInput(
-            Text(
-                "not JSON: {error} at line {line} column {column}",
-                error=error.msg,
-                line=error.lineno,
-                column=error.colno,
-            ),
-            field=where,
-        ) from None
-    except RecursionError:
-        value = None
-        too_deep = True
-    else:
-        too_deep = _depth(value) > MAX_DEPTH
-    if too_deep:
-        raise InvalidInput(
-            Text("arrays and objects nested deeper than {depth}", depth=MAX_DEPTH), field=where
-        )
-    return value
-
-
-def _unicode(value: str, where: str) -> str:
-    """``value``, unless it holds a lone surrogate (valid JSON, ``"\\ud800"``, but not
-    Unicode: no store, log or answer could write it)."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InvalidInput(
-            Text("text holding a lone surrogate (not Unicode)"), field=where, text=excerpt(value)
-        ) from None
-    return value
+    """The JSON value of ``body``, read within ``limit`` bytes and HopHop's bounds by the
+    adapters' one bounded reader (:func:`caredomain_http.bounded_json.read`), or
+    :class:`InvalidInput` naming ``where`` or the path of the value at fault: not UTF-8, not
+    JSON, nested deeper than :data:`MAX_DEPTH` (counted before parsing), or holding a number
+    that is absurdly long or not finite, or text holding a lone surrogate."""
+    return bounded_json.read(body, limit=limit, depth=MAX_DEPTH, where=where)
 
 
 class Reader:
-    """Typed reading of one JSON object at ``path``; every refusal names the field's path."""
+    """Typed reading of one JSON object at ``path``, a value :func:`read_json` read (which
+    refused every lone surrogate already); every refusal names the field's path."""
 
     def __init__(self, value: object, path: str = "") -> None:
         if not isinstance(value, dict):
@@ -197,7 +115,7 @@ class Reader:
             raise InvalidInput(Text("expected non-blank text"), field=self.at(key))
         if len(value) > most:
             raise InvalidInput(Text("longer than {most} characters", most=most), field=self.at(key))
-        return _unicode(value, self.at(key))
+        return value
 
     def boolean(self, key: str) -> bool:
         value = self.raw(key)
@@ -417,7 +335,7 @@ def _email(read: Reader) -> str:
 def _reference(value: object, path: str) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > 200:
         raise InvalidInput(Text("expected non-blank text"), field=path)
-    return _unicode(value, path)
+    return value
 
 
 def event_from(data: object) -> InboundEvent:

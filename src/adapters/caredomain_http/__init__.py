@@ -3,7 +3,8 @@ token kept out of everything but its header, the bounded read of an answer, retr
 backoff and ``Retry-After``, and a refusal turned into the error the ports speak
 (:mod:`caredomain_http.connection`); a deadline for a whole exchange
 (:mod:`caredomain_http.deadline`) and an answer inflated within its bound
-(:mod:`caredomain_http.inflate`); their reference servers' loopback serving
+(:mod:`caredomain_http.inflate`); the one bounded reader of the JSON either side receives
+(:mod:`caredomain_http.bounded_json`); their reference servers' loopback serving
 (:mod:`caredomain_http.loopback`), and a hostile platform for fault campaigns against a
 client (:mod:`caredomain_http.crafted`). Not a plugin: a library of the adapters."""
 

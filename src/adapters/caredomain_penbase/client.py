@@ -16,8 +16,8 @@ pull (nothing is returned, the cursor does not move). It follows at most ``max_p
 pages: past them it returns what it read, with the cursor of the last page read, and logs
 a WARNING that more is waiting; the next pull goes on from there.
 
-An answer is read within bounds (:mod:`caredomain_penbase.bounded_json`): larger than
-:data:`~caredomain_penbase.bounded_json.MAX_ANSWER_BYTES`, not UTF-8, not JSON, nested too
+An answer is read within bounds (:mod:`caredomain_penbase.limits`): larger than
+:data:`~caredomain_penbase.limits.MAX_ANSWER_BYTES`, not UTF-8, not JSON, nested too
 deep, with an absurd number, a malformed page or a redirect, it is an
 :class:`~caredomain.errors.InvalidInput` whose ``source`` is the platform; nothing else
 than a :class:`~caredomain.errors.CareDomainError` leaves the client.
@@ -41,7 +41,7 @@ from caredomain.interventions.platform import Inbound, PlanningPush
 from caredomain.text import Text
 from caredomain.validation import member_of
 from caredomain_http import Connection, PlatformClient, Reply, Unavailable, Wire
-from caredomain_penbase import bounded_json, wire, wire_messages, wire_planning
+from caredomain_penbase import limits, wire, wire_messages, wire_planning
 from caredomain_penbase.settings import PenbaseSettings, shown_url
 
 __all__ = ["PenbaseClient", "PenbaseUnavailable"]
@@ -59,7 +59,7 @@ def _server_message(reply: Reply) -> tuple[str, str | None]:
     """The server's message and the field it names, from ``{"error": {...}}`` or the text;
     both cut short, since they end up in an error message."""
     try:
-        data = bounded_json.read(reply.content, limit=_MAX_ERROR_BYTES)
+        data = limits.read_json(reply.content, limit=_MAX_ERROR_BYTES)
     except InvalidInput:
         data = None
     error = data.get("error") if isinstance(data, dict) else None
@@ -91,7 +91,7 @@ class PenbaseClient(PlatformClient):
             settings,
             Wire(
                 f"penbase {shown_url(settings.url)}",
-                bounded_json.MAX_ANSWER_BYTES,
+                limits.MAX_ANSWER_BYTES,
                 _server_message,
                 PenbaseUnavailable,
             ),
@@ -197,7 +197,7 @@ class PenbaseClient(PlatformClient):
             params["after"] = cursor
         reply = self._http.request("GET", "v1/inbound", params=params)
         try:
-            data = bounded_json.read(reply.content, limit=bounded_json.MAX_ANSWER_BYTES)
+            data = limits.read_json(reply.content, limit=limits.MAX_ANSWER_BYTES)
             return wire.page_from(data)
         except InvalidInput as error:
             raise error.located(source=self.name) from None

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from caredomain.errors import InvalidInput
 from caredomain.text import Text
-from caredomain_penbase.bounded_json import excerpt
+from caredomain_http.bounded_json import excerpt
 
 __all__ = ["MAX_DECIMAL_DIGITS", "MAX_DECIMAL_PLACES", "Fields"]
 

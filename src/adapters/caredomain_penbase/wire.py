@@ -38,7 +38,7 @@ from caredomain.interventions.visit_data import (
     VisitEntry,
 )
 from caredomain.text import Text
-from caredomain_penbase.bounded_json import excerpt
+from caredomain_http.bounded_json import excerpt
 from caredomain_penbase.fields import Fields
 
 __all__ = [

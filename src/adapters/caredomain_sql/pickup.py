@@ -1,7 +1,7 @@
 """Daycare pickups in the store (:class:`~caredomain.pickup.ports.PickupRepository`): the
 files and HopHop accounts as JSON documents written by the one converter, what each account
 was last sent, the pickups — open ones indexed by installation and by parent — and the ids of
-the inbound messages already applied.
+the inbound messages already applied, each with the digest of its content.
 
 A write unit that reads anything of a daycare holds the daycare until it ends
 (:meth:`~caredomain_sql.statements.Statements.serialise`): a tap in the centre, a parent's
@@ -187,11 +187,15 @@ class SqlPickup:
             ),
         )
 
-    def remember(self, organisation_id: str, inbound_id: str) -> bool:
-        return bool(
-            self._unit.change(
-                "INSERT INTO pickup_inbound (organisation, id) VALUES (?, ?) "
-                "ON CONFLICT DO NOTHING",
-                (organisation_id, inbound_id),
-            )
+    def remember(self, organisation_id: str, inbound_id: str, digest: str) -> str | None:
+        if self._unit.change(
+            "INSERT INTO pickup_inbound (organisation, id, digest) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            (organisation_id, inbound_id, digest),
+        ):
+            return None
+        ((before,),) = self._unit.query(
+            "SELECT digest FROM pickup_inbound WHERE organisation = ? AND id = ?",
+            (organisation_id, inbound_id),
         )
+        return str(before)

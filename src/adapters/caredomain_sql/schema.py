@@ -363,6 +363,13 @@ MIGRATIONS: tuple[Migration, ...] = (
             SELECT organisation, 'migrated-' || organisation FROM slot_settings;
         """,
     ),
+    Migration(
+        10,
+        "daycare pickups: the digest of each inbound message applied, to refuse its id reused",
+        """
+        ALTER TABLE pickup_inbound ADD COLUMN digest TEXT NOT NULL DEFAULT '';
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -22,6 +22,7 @@ from caredomain.pickup.events import (
     PickupEvent,
     PickupExpired,
 )
+from caredomain.pickup.inbound import InboundReused
 from caredomain.pickup.model import (
     DEFAULT_CALL_WINDOW,
     DEFAULT_PREPARATION,
@@ -66,6 +67,7 @@ __all__ = [
     "Group",
     "GroupId",
     "HopHopAccount",
+    "InboundReused",
     "Installation",
     "InstallationId",
     "LinkProblem",

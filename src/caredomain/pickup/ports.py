@@ -98,9 +98,11 @@ class PickupRepository(Protocol):
 
     def save_pickup(self, organisation_id: str, pickup: Pickup) -> None: ...
 
-    def remember(self, organisation_id: str, inbound_id: str) -> bool:
-        """Record that the inbound message ``inbound_id`` (a webhook's event id) is applied;
-        ``False`` if it was already: the same event twice is applied once."""
+    def remember(self, organisation_id: str, inbound_id: str, digest: str) -> str | None:
+        """Record that the inbound message ``inbound_id`` (a webhook's event id), whose
+        content has ``digest``, is applied, and return ``None``; or, if an inbound message
+        was applied under that id already, change nothing and return the digest it was
+        recorded with (``""`` if recorded without one)."""
         ...
 
 

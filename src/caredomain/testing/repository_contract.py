@@ -25,7 +25,7 @@ it checks:
   a confirmation marks the records of the agents it names only; cleared local edits are
   removed; applied batches are found by source, extraction time and size, and listed the
   most recently applied first, as many as asked (a negative limit is ``InvalidInput``);
-* pickups: an inbound message id is remembered once;
+* pickups: an inbound message id is remembered once, with the digest it was first given;
 * access: configurations and their users read back, each user in her configuration only;
   the audit journal reads back in sequence order, per configuration, its last entry
   included, and an entry number already written is a ``Conflict`` that leaves the unit
@@ -329,10 +329,13 @@ def check_pickup_and_settings(store: Store) -> None:
     installation = Installation(InstallationId("site-1"), "Installation 1")
     with pickup_unit_of_work(store) as uow:
         uow.pickup.save_installation(TOWN, installation)
-        assert uow.pickup.remember(TOWN, "inbound-1")
-        assert not uow.pickup.remember(TOWN, "inbound-1")
-        assert uow.pickup.remember(OTHER, "inbound-1")
+        assert uow.pickup.remember(TOWN, "inbound-1", "digest-1") is None
+        assert uow.pickup.remember(TOWN, "inbound-1", "digest-2") == "digest-1"
+        assert uow.pickup.remember(OTHER, "inbound-1", "digest-2") is None
         uow.commit()
+    with pickup_unit_of_work(store) as uow:
+        assert uow.pickup.remember(TOWN, "inbound-1", "digest-1") == "digest-1"
+        assert uow.pickup.remember(OTHER, "inbound-1", "digest-1") == "digest-2"
     with notifications_unit_of_work(store) as uow:
         uow.notifications.save_settings_data(TOWN, {"events": {"created": ["mail"]}})
         uow.notifications.save_settings_data(TOWN, {"events": {"created": ["sms"]}})

@@ -168,7 +168,7 @@ def test_an_unreachable_hophop_gives_up(
 
 @pytest.mark.parametrize(
     ("content", "field"),
-    [(b'{"result": "maybe"}', "result"), (b"<html>", "body"), (b'{"result": 1e999}', "body")],
+    [(b'{"result": "maybe"}', "result"), (b"<html>", "body"), (b'{"result": 1e999}', "result")],
 )
 def test_an_unreadable_answer_is_invalid_input(content: bytes, field: str) -> None:
     transport = httpx.MockTransport(lambda request: httpx.Response(200, content=content))

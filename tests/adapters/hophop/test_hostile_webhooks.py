@@ -174,18 +174,37 @@ def test_a_time_at_the_ends_of_the_calendar_is_refused(
         (("data", "children", 0, "first_name"), "data.children[0].first_name"),
     ],
 )
+@pytest.mark.parametrize("surrogate", [chr(0xD800), chr(0xDFFF)], ids=["high", "low"])
 def test_text_holding_a_lone_surrogate_is_refused(
-    webhook: Send, daycare: ServiceContext, path: tuple[Any, ...], field: str
+    webhook: Send, daycare: ServiceContext, path: tuple[Any, ...], field: str, surrogate: str
 ) -> None:
     event: Any = json.loads(json.dumps(EVENTS[0]))
     inner = event
     for key in path[:-1]:
         inner = inner[key]
-    inner[path[-1]] = "a\ud800@b" if "email" in field else "lea\ud800"
+    inner[path[-1]] = f"a{surrogate}@b" if "email" in field else f"lea{surrogate}"
     before = state(daycare)
     answer = webhook(raw=json.dumps(event).encode())
     assert answer.status_code == 400, answer.text
     assert answer.json()["error"]["field"] == field
+    assert state(daycare) == before
+
+
+@pytest.mark.parametrize(
+    ("number", "says"),
+    [("1e999", "not a finite number"), ("NaN", "not a finite number"), ("4" * 40, "more than")],
+)
+def test_a_refused_number_is_named_by_its_path(
+    webhook: Send, daycare: ServiceContext, number: str, says: str
+) -> None:
+    event = {**EVENTS[1], "id": f"evt-n{next(_ids)}"}
+    raw = json.dumps(event).replace('"latitude": 45.5', f'"latitude": {number}').encode()
+    before = state(daycare)
+    answer = webhook(raw=raw)
+    assert answer.status_code == 400, answer.text
+    error = answered(answer)["error"]
+    assert error["field"] == "data.gps.latitude"
+    assert says in error["message"]
     assert state(daycare) == before
 
 
@@ -331,8 +350,36 @@ def test_a_reused_id_for_another_kind_of_event_is_not_applied_twice(
 ) -> None:
     assert webhook(EVENTS[0]).status_code == 200
     before = state(daycare)
-    assert refused_or_applied(webhook, daycare, lambda: webhook(EVENTS[3])) in (200, 409)
+    answer = webhook(EVENTS[3])
+    assert answer.status_code == 409
+    assert answered(answer)["error"]["code"] == "pickup.inbound_reused"
     assert state(daycare) == before  # the cancellation under a used id changed nothing
+
+
+def test_four_events_under_one_id_at_once_only_one_is_applied(
+    webhook: Send, daycare: ServiceContext
+) -> None:
+    answers: list[httpx.Response] = []
+    gate = threading.Barrier(4)
+
+    def deliver(event: dict[str, Any]) -> None:
+        gate.wait()
+        answers.append(webhook(event))
+
+    threads = [threading.Thread(target=deliver, args=(EVENTS[i],)) for i in (0, 2, 3, 4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answer.status_code for answer in answers) == [200, 409, 409, 409]
+    for answer in answers:
+        if answer.status_code == 409:
+            assert answered(answer)["error"]["code"] == "pickup.inbound_reused"
+    (applied,) = [answer.json()["type"] for answer in answers if answer.status_code == 200]
+    journal, pickups = state(daycare)
+    assert (journal.count("PickupAnnounced"), len(pickups)) == (
+        (1, 1) if applied == "pickup.announced" else (0, 0)
+    )
 
 
 # -- properties --------------------------------------------------------------------------

@@ -5,7 +5,7 @@ through the client and the reference HopHop."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -77,6 +77,46 @@ def test_the_same_event_twice_is_applied_once(webhook: Send, daycare: ServiceCon
     assert (first.status_code, again.status_code) == (200, 200)
     assert len(open_pickups(daycare)) == 1
     assert journal(daycare).count("PickupAnnounced") == 1
+
+
+def test_the_same_event_delivered_again_reformatted_is_applied_once(
+    webhook: Send, daycare: ServiceContext
+) -> None:
+    import json
+
+    event = announcement("evt-r")
+    event["data"]["arrival"] = datetime.fromisoformat(at("16:45")).astimezone(UTC).isoformat()
+    first = webhook(announcement("evt-r"))
+    again = webhook(raw=json.dumps(event, indent=2, sort_keys=True).encode())
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert journal(daycare).count("PickupAnnounced") == 1
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        {"id": "evt-1", "type": "pickup.cancelled", "occurred_at": at("15:00"), "data": {}},
+        announcement(eta="17:15"),
+        announcement(children=[{"reference": "max", "first_name": "Max", "last_name": "Gagnon"}]),
+        gps("evt-1", "15:00", 10, "position.updated"),
+        gps("evt-1", "15:00", 10, "pickup.announced"),
+    ],
+    ids=["cancellation", "another-arrival", "another-child", "gps-update", "gps-announcement"],
+)
+def test_an_id_applied_before_to_another_event_is_refused_and_nothing_applied(
+    webhook: Send, daycare: ServiceContext, other: dict[str, Any]
+) -> None:
+    other["data"].setdefault("parent", {"email": "marie@example.ca"})
+    assert webhook(announcement()).status_code == 200
+    before = (open_pickups(daycare), journal(daycare))
+    answer = webhook(other)
+    assert answer.status_code == 409, answer.text
+    error = answer.json()["error"]
+    assert error["code"] == "pickup.inbound_reused"
+    assert error["field"] == "id"
+    assert "evt-1" in error["message"]
+    assert (open_pickups(daycare), journal(daycare)) == before
+    assert webhook(announcement()).status_code == 200  # the event applied stays idempotent
 
 
 @pytest.mark.parametrize(

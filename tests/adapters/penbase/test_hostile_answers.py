@@ -19,7 +19,7 @@ from caredomain.interventions import CaregiverId, DeviceId, Inbound, LossKind
 from caredomain.testing.hostile import json_values, mutated
 from caredomain_http.crafted import Answer, Crafted, Seen, crafted_server
 from caredomain_penbase import PenbaseClient, PenbaseSettings, Secret
-from caredomain_penbase.bounded_json import MAX_ANSWER_BYTES
+from caredomain_penbase.limits import MAX_ANSWER_BYTES
 
 TIME = "2026-03-02T08:02:00+01:00"
 GPS = {"latitude": 45.7, "longitude": 4.8, "accuracy_m": 12.0, "taken_at": TIME}

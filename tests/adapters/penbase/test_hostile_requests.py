@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from caredomain.interventions import Caregiver, CaregiverId
 from caredomain.testing.hostile import json_values, mutated
-from caredomain_penbase.bounded_json import MAX_DEPTH, MAX_REQUEST_BYTES
+from caredomain_penbase.limits import MAX_DEPTH, MAX_REQUEST_BYTES
 from caredomain_penbase.reference import PenbaseServer
 
 OFFICE_TOKEN = "office-token-Zq8xW2vR"
@@ -237,8 +237,9 @@ def test_bytes_that_are_not_utf8_are_refused(http: httpx.Client) -> None:
     assert "not UTF-8 (byte 8)" in error["message"]
 
 
-def test_a_lone_surrogate_is_refused_naming_its_field(http: httpx.Client) -> None:
-    error = refused(send_text(http, 0, json.dumps(CAREGIVER).replace("Bob", "\\ud800")))
+@pytest.mark.parametrize("surrogate", ["\\ud800", "\\uDBFF", "\\udc00", "\\uDFFF"])
+def test_a_lone_surrogate_is_refused_naming_its_field(http: httpx.Client, surrogate: str) -> None:
+    error = refused(send_text(http, 0, json.dumps(CAREGIVER).replace("Bob", surrogate)))
     assert error["field"] == "name"
 
 

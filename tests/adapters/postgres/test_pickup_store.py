@@ -33,8 +33,8 @@ def test_files_accounts_and_inbound_ids(pg_url: str) -> None:
             uow.pickup.save_parent(DAYCARE, parent)
             uow.pickup.save_child(DAYCARE, child)
             uow.pickup.save_account(DAYCARE, account)
-            assert uow.pickup.remember(DAYCARE, "inbound-1")
-            assert not uow.pickup.remember(DAYCARE, "inbound-1")
+            assert uow.pickup.remember(DAYCARE, "inbound-1", "digest-1") is None
+            assert uow.pickup.remember(DAYCARE, "inbound-1", "digest-2") == "digest-1"
             uow.commit()
         with store.unit_of_work(write=False) as uow:
             assert uow.pickup.installations(DAYCARE) == [installation]

@@ -22,6 +22,7 @@ from caredomain import (
     OrganisationConfigured,
     OrganisationId,
 )
+from caredomain.pickup.ports import pickup_unit_of_work
 from caredomain_sqlite import SqliteStore
 from caredomain_sqlite.migrations import (
     LATEST_VERSION,
@@ -179,6 +180,16 @@ def test_an_older_file_gets_only_the_missing_migrations(path: Path) -> None:
         assert migrate(connection, source="test", migrations=later) == LATEST_VERSION + 1
         assert recorded_version(connection) == LATEST_VERSION + 1
         connection.execute("INSERT INTO notes VALUES ('kept')")
+
+
+def test_an_inbound_id_applied_before_digests_were_kept_has_an_empty_digest(path: Path) -> None:
+    before_digests = tuple(m for m in MIGRATIONS if m.version < 10)
+    with raw(path) as connection:
+        migrate(connection, source="test", migrations=before_digests)
+        connection.execute("INSERT INTO pickup_inbound (organisation, id) VALUES ('cpe', 'evt-1')")
+    with SqliteStore(path) as store, pickup_unit_of_work(store) as uow:
+        assert uow.pickup.remember("cpe", "evt-1", "digest") == ""
+        assert uow.pickup.remember("cpe", "evt-2", "digest") is None
 
 
 def test_a_migration_recorded_out_of_order_is_applied_not_skipped(path: Path) -> None:

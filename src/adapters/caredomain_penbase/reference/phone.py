@@ -14,7 +14,7 @@ from caredomain.interventions.messaging import Message
 from caredomain.interventions.model import Client, Punch
 from caredomain.interventions.phonebook import EmergencyNumber
 from caredomain.interventions.platform import PlanningPush
-from caredomain_penbase import bounded_json, wire, wire_messages, wire_planning
+from caredomain_penbase import limits, wire, wire_messages, wire_planning
 
 __all__ = ["Phone", "PhonePlanning", "PhoneRefused"]
 
@@ -96,4 +96,4 @@ class Phone:
 
 
 def _answer(content: bytes) -> Any:
-    return bounded_json.read(content, limit=bounded_json.MAX_ANSWER_BYTES) if content else None
+    return limits.read_json(content, limit=limits.MAX_ANSWER_BYTES) if content else None

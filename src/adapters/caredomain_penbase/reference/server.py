@@ -21,7 +21,7 @@ office endpoints in :mod:`caredomain_penbase.reference.office` and its device en
 :mod:`caredomain_penbase.reference.device`.
 
 Every request gets an answer, however malformed (:mod:`caredomain_penbase.reference.serving`), and a
-body is read within the limits of :mod:`caredomain_penbase.bounded_json`.
+body is read within the limits of :mod:`caredomain_penbase.limits`.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ the client gets an HTTP answer with a JSON ``{"error": {...}}`` body, never a dr
 connection:
 
 * the body is read only when its ``Content-Length`` is a plain number of at most
-  :data:`~caredomain_penbase.bounded_json.MAX_REQUEST_BYTES`; otherwise 400 (not a number,
+  :data:`~caredomain_penbase.limits.MAX_REQUEST_BYTES`; otherwise 400 (not a number,
   two different lengths), 411 (``Transfer-Encoding`` without a length) or 413 (too large),
   without reading it;
 * a body that does not arrive within :data:`READ_TIMEOUT` seconds: 408;
@@ -30,7 +30,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from attrs import frozen
 
-from caredomain_penbase.bounded_json import MAX_REQUEST_BYTES
+from caredomain_penbase.limits import MAX_REQUEST_BYTES
 
 __all__ = ["Answer", "Application", "HttpServer", "Request", "error"]
 

@@ -20,7 +20,7 @@ from caredomain.interventions.messaging import Message
 from caredomain.interventions.model import Caregiver, Client
 from caredomain.interventions.phonebook import EmergencyNumber
 from caredomain.interventions.platform import Acknowledgement, PlanningPush
-from caredomain_penbase import bounded_json, wire
+from caredomain_penbase import limits, wire
 
 __all__ = ["PlatformState", "json_body"]
 
@@ -78,4 +78,4 @@ class PlatformState:
 
 def json_body(body: bytes) -> object:
     """A request's JSON body, read within the limits of a request; ``None`` if empty."""
-    return bounded_json.read(body, limit=bounded_json.MAX_REQUEST_BYTES) if body else None
+    return limits.read_json(body, limit=limits.MAX_REQUEST_BYTES) if body else None

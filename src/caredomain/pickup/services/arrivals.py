@@ -1,7 +1,8 @@
 """What parents send through HopHop — an announcement (an estimated time or GPS), GPS
 reports, a cancellation, a photo change — and the clock that makes alerts due and pickups
 expire. HopHop's messages run as :data:`HOPHOP_ACTOR`; each carries its own id, applied once
-however often it is delivered."""
+however often it is delivered, and an id applied to one message is refused for another
+(:mod:`caredomain.pickup.inbound`)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from caredomain.geo import GeoPoint
 from caredomain.organisation import OrganisationId
 from caredomain.pickup.approvals import check_may_announce, photo_changed
 from caredomain.pickup.events import ChildUnmatched, PickupAnnounced
+from caredomain.pickup.inbound import first_delivery, inbound_digest
 from caredomain.pickup.model import AccountSettings, Child, ChildId, InstallationId, ParentId
 from caredomain.pickup.pickups import ArrivalMode, Pickup, check_call_window
 from caredomain.pickup.ports import PickupUnitOfWork, pickup_unit_of_work
@@ -100,7 +102,16 @@ def announce_pickup(
     with pickup_unit_of_work(context.store) as uow:
         configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
         authorize(actor, Action.PICKUP_ANNOUNCE, daycare_resource(organisation_id, configuration))
-        if not uow.pickup.remember(organisation_id, inbound_id):
+        asked = inbound_digest(
+            "announce_pickup",
+            parent=parent,
+            children=children,
+            at=at,
+            arrival=arrival,
+            travel=travel,
+            position=position,
+        )
+        if not first_delivery(uow, organisation_id, inbound_id, asked):
             return Announcement((), ())
         zone = uow.organisations.get(OrganisationId(organisation_id)).zone
         events: list[Event] = []
@@ -214,7 +225,10 @@ def report_position(
     with pickup_unit_of_work(context.store) as uow:
         configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
         authorize(actor, Action.PICKUP_ANNOUNCE, daycare_resource(organisation_id, configuration))
-        if not uow.pickup.remember(organisation_id, inbound_id):
+        asked = inbound_digest(
+            "report_position", parent=parent, at=at, position=position, travel=travel
+        )
+        if not first_delivery(uow, organisation_id, inbound_id, asked):
             return []
         events: list[Event] = []
         now = max(at, context.clock.now())  # a report that came late: the alert is due now
@@ -241,7 +255,8 @@ def cancel_pickups(
     with pickup_unit_of_work(context.store) as uow:
         configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
         authorize(actor, Action.PICKUP_ANNOUNCE, daycare_resource(organisation_id, configuration))
-        if not uow.pickup.remember(organisation_id, inbound_id):
+        asked = inbound_digest("cancel_pickups", parent=parent, at=at)
+        if not first_delivery(uow, organisation_id, inbound_id, asked):
             return []
         events: list[Event] = []
         for pickup in uow.pickup.open_pickups(organisation_id, parent=parent):
@@ -267,7 +282,8 @@ def parent_photo_changed(
     with pickup_unit_of_work(context.store) as uow:
         configuration = authorize_base(actor, uow, OrganisationId(organisation_id))
         authorize(actor, Action.PICKUP_ANNOUNCE, daycare_resource(organisation_id, configuration))
-        if not uow.pickup.remember(organisation_id, inbound_id):
+        asked = inbound_digest("parent_photo_changed", parent=parent, children=children)
+        if not first_delivery(uow, organisation_id, inbound_id, asked):
             return
         for child_id in children:
             child = uow.pickup.child(organisation_id, child_id)

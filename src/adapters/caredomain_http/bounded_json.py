@@ -1,19 +1,22 @@
-"""JSON from the other side of the wire, read within bounds (see ``docs/penbase.md``).
+"""JSON from the other side of the wire, read within bounds: the one reader of both
+platforms' bodies (HopHop's and Penbase's answers, webhooks and reference servers).
 
 Python's :func:`json.loads` trusts its input: deep nesting ends in ``RecursionError``, a
 5,000-digit integer in the ``ValueError`` of the int-from-text digit limit, ``1e999`` is
 read as infinity and ``NaN`` as a number. :func:`read` refuses all of these, with one
 :class:`~caredomain.errors.InvalidInput` naming where:
 
-* a body larger than its limit (the caller's: a request or an answer);
+* a body larger than its limit (the caller's: each platform bounds its requests and answers);
 * bytes that are not UTF-8 (the byte offset), text that is not JSON (line and column);
-* nesting deeper than :data:`MAX_DEPTH` arrays and objects, counted before parsing;
+* nesting deeper than its limit (the caller's too) of arrays and objects, counted before
+  parsing, so that no depth of brackets reaches the parser's recursion;
 * a number written with more than :data:`MAX_NUMBER_CHARS` characters, a number that is
   not finite (``1e999``, ``NaN``, ``Infinity``), and text holding a lone surrogate
   (``"\\ud800"``, which no store can encode), each named by its path
   (``items[3].gps.latitude``).
 
-The limits are far above anything the contract needs: a planning, a page of items.
+Each platform states its limits where its contract is read (``caredomain_hophop.wire``,
+``caredomain_penbase.limits``), far above anything its contract needs.
 """
 
 from __future__ import annotations
@@ -26,26 +29,13 @@ from collections.abc import Iterator
 from caredomain.errors import InvalidInput
 from caredomain.text import Text
 
-__all__ = [
-    "MAX_ANSWER_BYTES",
-    "MAX_DEPTH",
-    "MAX_NUMBER_CHARS",
-    "MAX_REQUEST_BYTES",
-    "excerpt",
-    "read",
-]
+__all__ = ["MAX_NUMBER_CHARS", "excerpt", "read"]
 
-MAX_REQUEST_BYTES = 1024 * 1024
-"""The largest body the reference server reads: 1 MiB."""
-MAX_ANSWER_BYTES = 64 * 1024 * 1024
-"""The largest answer the client reads: 64 MiB."""
-MAX_DEPTH = 32
-"""Arrays and objects nested at most this deep."""
 MAX_NUMBER_CHARS = 32
 """A JSON number is written with at most this many characters."""
 
 _STRUCTURE = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{}]', re.DOTALL)
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # D800-DFFF: high and low halves
 _EXCERPT = 40
 
 
@@ -63,8 +53,10 @@ class _Refused:
         self.text = text
 
 
-def read(body: bytes, *, limit: int, where: str = "body") -> object:
-    """The JSON value of ``body``, or :class:`InvalidInput` naming ``where`` is wrong."""
+def read(body: bytes, *, limit: int, depth: int, where: str = "body") -> object:
+    """The JSON value of ``body``, at most ``limit`` bytes holding arrays and objects nested
+    at most ``depth`` deep, or :class:`InvalidInput` naming ``where`` is wrong (or the path
+    of the refused value inside it)."""
     if len(body) > limit:
         raise InvalidInput(
             Text("larger than {limit} bytes", limit=limit), field=where, text=f"{len(body)} bytes"
@@ -77,7 +69,7 @@ def read(body: bytes, *, limit: int, where: str = "body") -> object:
             field=where,
             text=repr(body[error.start :][:8]),
         ) from None
-    _check_depth(text, where)
+    _check_depth(text, depth, where)
     refused: list[_Refused] = []
     try:
         value = json.loads(
@@ -102,15 +94,15 @@ def read(body: bytes, *, limit: int, where: str = "body") -> object:
     return value
 
 
-def _check_depth(text: str, where: str) -> None:
+def _check_depth(text: str, most: int, where: str) -> None:
     depth = 0
     for token in _STRUCTURE.finditer(text):
         bracket = text[token.start()]
         if bracket in "[{":
             depth += 1
-            if depth > MAX_DEPTH:
+            if depth > most:
                 raise InvalidInput(
-                    Text("arrays and objects nested deeper than {depth}", depth=MAX_DEPTH),
+                    Text("arrays and objects nested deeper than {depth}", depth=most),
                     field=where,
                     text=f"at character {token.start()}",
                 )

@@ -32,7 +32,6 @@ from caredomain.text import Text
 __all__ = [
     "activations",
     "approve_child",
-    "cut_bridge",
     "hophop_accounts",
     "link_account",
     "move_child",
@@ -180,7 +179,11 @@ def cut_bridge(
     context: ServiceContext, organisation_id: str, account: HopHopAccount
 ) -> LinkProblem:
     """Record that HopHop no longer links ``account``: its password was changed on HopHop's
-    side, which cuts the bridge (the seed). It stays red until linked again."""
+    side, which cuts the bridge (the seed). It stays red until linked again.
+
+    Not a use case, and not exported: a step of :func:`sync_hophop` and :func:`ready_child`
+    once they have authorized their actor and HopHop has answered "not linked", committed
+    in a unit of its own so that the account stays red whatever the caller does next."""
     with pickup_unit_of_work(context.store) as uow:
         uow.pickup.save_account(organisation_id, account.broken(LinkProblem.PASSWORD_CHANGED))
         context.commit(uow, [])

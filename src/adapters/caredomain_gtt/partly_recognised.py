@@ -2,9 +2,10 @@
 their places, is given as a :class:`~caredomain.roster.batch.RecognisedRun` all the same,
 with the rows of its other groups parsed (a changed code costs ten lines, not the run).
 
-Those other groups, of every such run, are parsed in one pass of :mod:`csv`. Where they do
-not read as the agent's rows and hers only, the runs are left to be parsed whole
-(:func:`~caredomain_gtt.runs.runs_batch`).
+Those other groups, of every such run, are parsed in one pass of :mod:`csv`. A run whose
+other groups do not read as her rows, and hers only, is left to be parsed whole
+(:func:`~caredomain_gtt.runs.runs_batch`); so is every such run where any of those lines
+does not read.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from typing import BinaryIO
 
-from caredomain_gtt.runs import RunLayout
+from caredomain_gtt.digests import RunLayout
 
 __all__ = ["agent_blocks", "agent_reader", "csv_lines", "separator", "skip_lines"]
 

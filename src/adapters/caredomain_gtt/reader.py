@@ -15,7 +15,8 @@ each chunk ending with an agent's last line (:mod:`caredomain_gtt.chunks`), for 
 to apply an export of any size in bounded memory.
 
 The export's preamble (its extraction time and column headers) is read by
-:mod:`caredomain_gtt.preamble`; what else stands apart is in :mod:`caredomain_gtt.runs`,
+:mod:`caredomain_gtt.preamble`; what else stands apart is in :mod:`caredomain_gtt.runs`
+(with :mod:`caredomain_gtt.digests` and :mod:`caredomain_gtt.partly_recognised`),
 :mod:`caredomain_gtt.columns`, :mod:`caredomain_gtt.chunks` and
 :mod:`caredomain_gtt.encoding`.
 """
@@ -36,10 +37,12 @@ from caredomain.roster.batch import FeedBatch, FeedRejection, RunColumn
 from caredomain.text import Text, counted
 from caredomain_gtt.chunks import agent_blocks, agent_reader, csv_lines, separator, skip_lines
 from caredomain_gtt.columns import Days, column_reader
+from caredomain_gtt.digests import RunLayout
 from caredomain_gtt.encoding import byte_order_mark, undecodable, unopened
 from caredomain_gtt.folder import GttFolder
+from caredomain_gtt.partly_recognised import KnownRuns
 from caredomain_gtt.preamble import column_positions, preamble
-from caredomain_gtt.runs import KnownRuns, RunLayout, read_by_runs, runs_batch
+from caredomain_gtt.runs import read_by_runs, runs_batch
 from caredomain_gtt.settings import GttSettings
 
 if TYPE_CHECKING:

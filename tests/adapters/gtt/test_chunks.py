@@ -40,7 +40,7 @@ from caredomain.services import ServiceContext
 from caredomain_gtt import GttCsvReader, GttSettings
 from caredomain_gtt.chunks import agent_blocks, agent_reader
 from caredomain_gtt.columns import column_reader
-from caredomain_gtt.runs import RunLayout
+from caredomain_gtt.digests import RunLayout
 from caredomain_sqlite import SqliteStore
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -153,13 +153,13 @@ class DeadlineTransport(httpx.BaseTransport):
     """httpx's transport (HTTP/1.1, TLS verified as httpx verifies it, keep-alive), every
     network wait bounded by what is left of the :func:`deadline` it runs within."""
 
-    def __init__(self, *, limits: httpx.Limits | None = None) -> None:
-        limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20)
+    def __init__(self) -> None:
+        # httpx's own defaults: 100 connections, 20 kept alive for 5 s.
         self._pool = httpcore.ConnectionPool(
             ssl_context=httpx.create_ssl_context(),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
+            max_connections=100,
+            max_keepalive_connections=20,
+            keepalive_expiry=5.0,
             network_backend=_Backend(),
         )
 

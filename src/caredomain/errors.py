@@ -27,6 +27,7 @@ __all__ = [
     "RuleViolation",
     "SlotTaken",
     "excerpt",
+    "offending",
 ]
 
 EXCERPT = 80
@@ -43,6 +44,13 @@ def excerpt(text: str, limit: int = EXCERPT) -> str:
         cut = cut[:-1]
         shown = repr(cut)
     return shown + "…" if len(cut) < len(text) else shown
+
+
+def offending(text: str) -> str:
+    """What an error keeps of an offending ``text`` as its ``text``: the first
+    :data:`EXCERPT` characters and one more, so that its ``str`` (which quotes and escapes
+    it once, :func:`excerpt`) says where it was cut, and a 10 MB value is not held whole."""
+    return text[: EXCERPT + 1]
 
 
 class CareDomainError(Exception):

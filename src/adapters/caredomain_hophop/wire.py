@@ -19,7 +19,7 @@ from typing import Any
 
 from attrs import frozen
 
-from caredomain.errors import InvalidInput, excerpt
+from caredomain.errors import InvalidInput, offending
 from caredomain.geo import GeoPoint
 from caredomain.pickup.model import HopHopAccount, LinkProblem
 from caredomain.pickup.pickups import Pickup
@@ -327,7 +327,7 @@ def _email(read: Reader) -> str:
     email = parent.text("email")
     if "@" not in email or any(c.isspace() or not c.isprintable() for c in email):
         raise InvalidInput(
-            Text("expected an e-mail address"), field=parent.at("email"), text=excerpt(email)
+            Text("expected an e-mail address"), field=parent.at("email"), text=offending(email)
         )
     return email
 

@@ -26,23 +26,24 @@ import math
 import re
 from collections.abc import Iterator
 
-from caredomain.errors import InvalidInput
+from caredomain.errors import EXCERPT, InvalidInput, offending
 from caredomain.text import Text
 
-__all__ = ["MAX_NUMBER_CHARS", "excerpt", "read"]
+__all__ = ["MAX_NUMBER_CHARS", "read"]
 
 MAX_NUMBER_CHARS = 32
 """A JSON number is written with at most this many characters."""
 
 _STRUCTURE = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{}]', re.DOTALL)
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # D800-DFFF: high and low halves
-_EXCERPT = 40
 
 
-def excerpt(text: str) -> str:
-    """A short, escaped excerpt of ``text`` for an error message."""
-    shown = text if len(text) <= _EXCERPT else text[: _EXCERPT - 3] + "..."
-    return shown.encode("unicode_escape").decode("ascii")
+def _key(key: str) -> str:
+    """An object's key as a path names it: cut short, and its characters that are not
+    printable (a line break, a lone surrogate) escaped, the others (``é``) as they are."""
+    cut = key[:EXCERPT]
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in cut)
+    return shown + "…" if len(cut) < len(key) else shown
 
 
 class _Refused:
@@ -87,7 +88,7 @@ def read(body: bytes, *, limit: int, depth: int, where: str = "body") -> object:
                 column=error.colno,
             ),
             field=where,
-            text=excerpt(text[error.pos : error.pos + _EXCERPT]),
+            text=offending(text[error.pos :]),
         ) from None
     if refused or _SURROGATE_ESCAPE.search(text):
         _check_values(value, where)
@@ -122,7 +123,7 @@ def _number(raw: str, kind: type[int] | type[float], refused: list[_Refused]) ->
 
 
 def _refuse(message: str, raw: str, refused: list[_Refused]) -> _Refused:
-    marker = _Refused(message, excerpt(raw))
+    marker = _Refused(message, offending(raw))
     refused.append(marker)
     return marker
 
@@ -136,14 +137,14 @@ def _check_values(value: object, where: str) -> None:
             raise InvalidInput(
                 Text("text holding a lone surrogate (not Unicode)"),
                 field=path or where,
-                text=excerpt(leaf),
+                text=offending(leaf),
             )
 
 
 def _leaves(value: object, path: str) -> Iterator[tuple[str, object]]:
     if isinstance(value, dict):
         for key, item in value.items():
-            shown = excerpt(str(key))
+            shown = _key(str(key))
             inner = f"{path}.{shown}" if path else shown
             yield inner, key
             yield from _leaves(item, inner)

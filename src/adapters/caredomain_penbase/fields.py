@@ -17,9 +17,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
-from caredomain.errors import InvalidInput
+from caredomain.errors import InvalidInput, offending
 from caredomain.text import Text
-from caredomain_http.bounded_json import excerpt
 
 __all__ = ["MAX_DECIMAL_DIGITS", "MAX_DECIMAL_PLACES", "Fields"]
 
@@ -107,7 +106,7 @@ class Fields:
             number = None
         if number is None or not number.is_finite():
             raise InvalidInput(
-                Text("expected a decimal number as text"), field=where, text=excerpt(value)
+                Text("expected a decimal number as text"), field=where, text=offending(value)
             )
         places = -int(number.as_tuple().exponent)
         if number.adjusted() >= MAX_DECIMAL_DIGITS or places > MAX_DECIMAL_PLACES:
@@ -118,7 +117,7 @@ class Fields:
                     places=MAX_DECIMAL_PLACES,
                 ),
                 field=where,
-                text=excerpt(value),
+                text=offending(value),
             )
         return number
 
@@ -131,13 +130,13 @@ class Fields:
             raise InvalidInput(
                 Text("expected an ISO 8601 date and time"),
                 field=self.where(name),
-                text=excerpt(value),
+                text=offending(value),
             ) from None
         if moment.utcoffset() is None:
             raise InvalidInput(
                 Text("the time needs its offset (+01:00, Z)"),
                 field=self.where(name),
-                text=excerpt(value),
+                text=offending(value),
             )
         try:
             moment.astimezone(UTC)
@@ -145,7 +144,7 @@ class Fields:
             raise InvalidInput(
                 Text("a time that cannot be told in UTC"),
                 field=self.where(name),
-                text=excerpt(value),
+                text=offending(value),
             ) from None
         return moment
 
@@ -160,7 +159,7 @@ class Fields:
             raise InvalidInput(
                 Text("expected an ISO 8601 date (YYYY-MM-DD)"),
                 field=self.where(name),
-                text=excerpt(value),
+                text=offending(value),
             ) from None
 
     def obj(self, name: str) -> Fields:

@@ -22,7 +22,7 @@ from typing import Any
 
 from attrs import frozen
 
-from caredomain.errors import InvalidInput
+from caredomain.errors import InvalidInput, offending
 from caredomain.geo import GeoPoint
 from caredomain.interventions.alarm import AlarmId
 from caredomain.interventions.messaging import MessageId
@@ -38,7 +38,6 @@ from caredomain.interventions.visit_data import (
     VisitEntry,
 )
 from caredomain.text import Text
-from caredomain_http.bounded_json import excerpt
 from caredomain_penbase.fields import Fields
 
 __all__ = [
@@ -379,7 +378,7 @@ def page_from(data: object) -> Page:
         raise InvalidInput(
             Text("a cursor is 1 to {most} characters", most=MAX_CURSOR_CHARS),
             field="cursor",
-            text=excerpt(cursor),
+            text=offending(cursor),
         )
     items = tuple(parse_item(item)[1] for item in fields.objects("items"))
     return Page(cursor, fields.flag("more"), items)

@@ -141,3 +141,20 @@ def test_text_that_is_not_json_is_located_by_line_and_column() -> None:
     assert "line 2 column 8" in error.message
     assert error.text is not None
     assert error.text.startswith("tru")
+
+
+@pytest.mark.parametrize(
+    ("body", "shown"),
+    [
+        ('{"a": trés}', "body: not JSON: Expecting value at line 1 column 7 (got 'trés}')"),
+        ('{"café": 1e999}', "café: not a finite number (got '1e999')"),
+        ('{"a\\nb": NaN}', "a\\nb: not a finite number (got 'NaN')"),
+        ('["\\ud800 été"]', "[0]: text holding a lone surrogate (not Unicode) (got '\\ud800 été')"),
+    ],
+)
+def test_a_refusal_shows_the_offending_text_escaped_once(body: str, shown: str) -> None:
+    """French text as it is, what a terminal must not receive (a line break, a lone
+    surrogate) escaped — once, not an escape of an escape."""
+    with pytest.raises(InvalidInput) as refused:
+        read(body.encode("utf-8", "surrogatepass"), limit=100, depth=8)
+    assert str(refused.value) == shown

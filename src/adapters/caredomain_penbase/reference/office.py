@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from caredomain.errors import InvalidInput, NotFound
+from caredomain.errors import InvalidInput, NotFound, offending
 from caredomain.interventions.devices import LossKind, Outbound, PayloadKind
 from caredomain.interventions.phonebook import check_emergency_numbers
 from caredomain.validation import member_of
-from caredomain_http.bounded_json import excerpt
 from caredomain_penbase import wire, wire_messages, wire_planning
 from caredomain_penbase.reference.serving import Answer, Request
 from caredomain_penbase.reference.state import PlatformState, json_body
@@ -125,14 +124,14 @@ def _cursor(query: Mapping[str, list[str]]) -> int:
     if raw == "":
         return 0
     if not _whole(raw, digits=18):
-        raise InvalidInput("not a cursor this platform gave", field="after", text=excerpt(raw))
+        raise InvalidInput("not a cursor this platform gave", field="after", text=offending(raw))
     return int(raw)
 
 
 def _limit(query: Mapping[str, list[str]]) -> int:
     raw = query.get("limit", [str(DEFAULT_LIMIT)])[-1]
     if not _whole(raw, digits=4) or not 1 <= int(raw) <= MAX_LIMIT:
-        raise InvalidInput(f"a limit is from 1 to {MAX_LIMIT}", field="limit", text=excerpt(raw))
+        raise InvalidInput(f"a limit is from 1 to {MAX_LIMIT}", field="limit", text=offending(raw))
     return int(raw)
 
 

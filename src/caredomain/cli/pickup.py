@@ -179,7 +179,7 @@ def add_parser(subparsers: Any) -> None:
     )
     serve.add_argument(
         "--port",
-        type=whole_number("--port", least=0),
+        type=whole_number("--port", least=0, most=65535),
         default=8000,
         help=N_("the port to listen on (default 8000)"),
     )
@@ -530,10 +530,21 @@ def _alert_json(pickup: Pickup, files: _Files) -> dict[str, Any]:
     }
 
 
+def _installation(context: ServiceContext, organisation_id: str, wanted: str) -> InstallationId:
+    """``--installation``, if the daycare has it: an unknown one would list nothing."""
+    with pickup_unit_of_work(context.store, write=False) as uow:
+        known = [installation.id for installation in uow.pickup.installations(organisation_id)]
+    if wanted not in known:
+        refused = _("no such installation (known: {known})").format(known=", ".join(known))
+        raise InvalidInput(refused, field="--installation", text=wanted)
+    return InstallationId(wanted)
+
+
 def _alerts(args: argparse.Namespace, console: Console) -> int:
-    view = View(InstallationId(args.installation), GroupId(args.group) if args.group else None)
     with _context(console, existing_sqlite_url(args.db)) as context:
         organisation = _daycare(context, args.organisation)
+        installation = _installation(context, organisation.id, args.installation)
+        view = View(installation, GroupId(args.group) if args.group else None)
         alerts = pickup_alerts(context, OPERATOR, organisation.id, view)
         files = _files(context, organisation.id)
         now = context.clock.now()
@@ -614,7 +625,8 @@ def show_activation(activation: Activation) -> str:
 def _activations(args: argparse.Namespace, console: Console) -> int:
     with _context(console, existing_sqlite_url(args.db)) as context:
         organisation = _daycare(context, args.organisation)
-        listed = activations(context, OPERATOR, organisation.id, InstallationId(args.installation))
+        installation = _installation(context, organisation.id, args.installation)
+        listed = activations(context, OPERATOR, organisation.id, installation)
     if console.json:
         console.emit(
             {

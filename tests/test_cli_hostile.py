@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from caredomain.cli import main
 
@@ -281,3 +283,214 @@ def test_a_store_that_is_not_one_is_refused(
     assert out == ""
     assert expected in _one_error(err)
     assert (tmp_path / "not-sqlite.db").read_bytes() == b"not a database, " * 100
+
+
+# -- configuration files ------------------------------------------------------------------------
+
+LOADERS = {
+    "roster load": ("roster", "load", "FILE"),
+    "visits load": ("visits", "load", "FILE"),
+    "pickup load": ("pickup", "load", "FILE"),
+    "notify --config": ("notify", "dispatch", "--once", "--config", "FILE"),
+    "gtt --settings": ("gtt", "history", "--settings", "FILE"),
+}
+BAD_FILES = {
+    "not TOML": (b"this is = = not toml\n", ":1: not valid TOML: "),
+    "a NUL byte": (b"[roster]\x00\n", ":1: not valid TOML: "),
+    "latin-1": (b"# caf\xe9\n", ":1: not UTF-8: byte 0xe9 at offset 5 (save the file as UTF-8)"),
+    "UTF-16": ("[roster]\n".encode("utf-16"), ":1: not UTF-8: byte 0xff at offset 0"),
+    "binary": (bytes(range(256)), ":2: not UTF-8: byte 0x80 at offset 128"),
+}
+
+
+@pytest.mark.parametrize("bad", BAD_FILES.values(), ids=BAD_FILES.keys())
+@pytest.mark.parametrize("command", LOADERS.values(), ids=LOADERS.keys())
+def test_a_file_that_is_not_toml_names_its_line(
+    capsys: pytest.CaptureFixture[str], db: Path, command: tuple[str, ...], bad: tuple[bytes, str]
+) -> None:
+    data, expected = bad
+    path = db.parent / "hostile.toml"
+    path.write_bytes(data)
+    error = _refused(capsys, db, *(str(path) if word == "FILE" else word for word in command))
+    assert error.startswith(f"{path}{expected}"), error
+
+
+@pytest.mark.parametrize("where", ["a folder", "a missing folder"])
+@pytest.mark.parametrize("command", LOADERS.values(), ids=LOADERS.keys())
+def test_a_file_that_cannot_be_read_is_named(
+    capsys: pytest.CaptureFixture[str], db: Path, command: tuple[str, ...], where: str
+) -> None:
+    path = db.parent / ("folder" if where == "a folder" else "missing/x.toml")
+    if where == "a folder":
+        path.mkdir()
+    reason = "Is a directory" if where == "a folder" else "No such file or directory"
+    error = _refused(capsys, db, *(str(path) if word == "FILE" else word for word in command))
+    assert error == f"{path}: cannot read: {reason}"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode")
+def test_an_unreadable_file_is_named(capsys: pytest.CaptureFixture[str], db: Path) -> None:
+    path = db.parent / "ward.toml"
+    path.write_bytes(_sample("sample_ward.toml"))
+    path.chmod(0)
+    error = _refused(capsys, db, "roster", "load", str(path))
+    assert error == f"{path}: cannot read: Permission denied"
+
+
+ORGANISATION_FILE = _sample("sample_organisation.toml").decode()
+ATTEMPTS = "notifications.max_attempts"
+FROM_1_TO_100 = "expected a whole number from 1 to 100"
+AN_INTEGER = "expected a whole number (an integer)"
+
+
+@pytest.mark.parametrize(
+    ("appended", "expected"),
+    [
+        ("[notifications]\nmax_attempts = 'ten'", f"{ATTEMPTS}: {AN_INTEGER}, not text"),
+        ("[notifications]\nmax_attempts = -1", f"{ATTEMPTS}: {FROM_1_TO_100}"),
+        ("[notifications]\nmax_attempts = 9223372036854775807", f"{ATTEMPTS}: {FROM_1_TO_100}"),
+        ("[notifications]\nmail = ['smtp']", "notifications.mail: expected a table, not an array"),
+        ("[notifications]\nreminder_leed = '6h'", "notifications: unknown keys: reminder_leed"),
+        ("[bogus]\nx = 1", "unknown keys: bogus"),
+    ],
+    ids=["text for a number", "negative", "huge", "a list for a table", "misspelt", "unknown"],
+)  # fmt: skip
+def test_a_value_of_the_wrong_kind_is_named_by_its_path(
+    capsys: pytest.CaptureFixture[str], db: Path, appended: str, expected: str
+) -> None:
+    path = db.parent / "town.toml"
+    path.write_text(f"{ORGANISATION_FILE}\n{appended}\n")
+    error = _refused(capsys, db, "notify", "dispatch", "--once", "--config", str(path))
+    assert error.startswith(f"{path}: "), error
+    assert expected in error
+
+
+def test_a_required_table_missing_is_named(capsys: pytest.CaptureFixture[str], db: Path) -> None:
+    path = db.parent / "agency.toml"
+    path.write_bytes(b"# 50 MB of nothing\n" + b"#" * 50_000_000 + b"\n")
+    error = _refused(capsys, db, "visits", "load", str(path))
+    assert error == f"{path}: organisation: required but missing"
+
+
+SMTP = (
+    "\n[notifications.mail]\nsender = 'smtp'\n[notifications.mail.settings]\n"
+    "host = '127.0.0.1'\nport = 1\nusername = 'u'\nfrom = 'a@b.example'\n"
+    "password_env = 'CAMPAIGN_SMTP_PASSWORD'\n"
+)
+
+
+@pytest.mark.parametrize("value", [None, ""], ids=["unset", "empty"])
+def test_a_secret_named_by_the_configuration_must_be_set(
+    capsys: pytest.CaptureFixture[str], db: Path, monkeypatch: pytest.MonkeyPatch, value: str | None
+) -> None:
+    if value is None:
+        monkeypatch.delenv("CAMPAIGN_SMTP_PASSWORD", raising=False)
+    else:
+        monkeypatch.setenv("CAMPAIGN_SMTP_PASSWORD", value)
+    path = db.parent / "town.toml"
+    path.write_text(ORGANISATION_FILE + SMTP)
+    error = _refused(capsys, db, "notify", "dispatch", "--once", "--config", str(path))
+    state = "not set" if value is None else "empty"
+    assert error == (
+        f"notifications.mail.settings.password_env: the environment variable it names is {state} "
+        "(got 'CAMPAIGN_SMTP_PASSWORD')"
+    )
+
+
+def test_a_secret_is_never_shown(
+    capsys: pytest.CaptureFixture[str], db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CAMPAIGN_SMTP_PASSWORD", SECRET)
+    path = db.parent / "town.toml"
+    path.write_text(ORGANISATION_FILE + SMTP)
+    main(["notify", "dispatch", "--once", "-vv", "--config", str(path), "--db", str(db)])
+    out, err = capsys.readouterr()
+    assert "password=***" in out
+    assert SECRET not in out + err
+
+
+# -- GTT exports --------------------------------------------------------------------------------
+
+EXPORT = _sample(GTT_FILE)
+ROW = EXPORT.split(b"\n")[2]  # A1001;Martin;Claire;23/11/2026;M
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"", ":1: no extraction time: expected 'Extraction;%d/%m/%Y %H:%M'"),
+        (EXPORT.replace(b";", b","), ":1: no extraction time: expected"),
+        (EXPORT.replace(b";", b"\x00;", 1), ":1: no extraction time: expected"),
+        (b"\x93\xff" + bytes(range(256)), ":1: byte 0x93 cannot be read as utf-8-sig"),
+        (EXPORT[:60] + b"A1001;" + b"x" * 2_000_000 + b"\n", ": not readable as CSV: field larger"),
+    ],
+    ids=["empty", "wrong delimiter", "NUL byte", "binary", "an enormous line"],
+)  # fmt: skip
+def test_an_export_that_is_not_one_is_refused_whole(
+    capsys: pytest.CaptureFixture[str], db: Path, data: bytes, expected: str
+) -> None:
+    path = db.parent / "GTT_20261124_100000.csv"
+    path.write_bytes(data)
+    error = _refused(capsys, db, "gtt", "apply", str(path))
+    assert error.startswith(f"{path}{expected}"), error
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        (b"A1001;Martin;Claire;23/11/0000;M", "not a day: '23/11/0000'"),
+        (b"A1001;Martin;Claire;23/11/10000;M", "not a day: '23/11/10000'"),
+        (b"A1001;Martin;Claire;30/02/2026;M", "not a day: '30/02/2026'"),
+        (b"A10\x1b[2J01;Martin;Claire;23/11/2026;M", "unknown agent"),
+    ],
+    ids=["year 0", "year 10000", "30 February", "an id with an escape"],
+)
+def test_a_bad_row_refuses_a_strict_export_and_applies_nothing(
+    capsys: pytest.CaptureFixture[str], db: Path, row: bytes, reason: str
+) -> None:
+    path = db.parent / "GTT_20261124_100000.csv"
+    path.write_bytes(EXPORT.replace(ROW, row, 1))
+    before = _tables(db)
+    assert main(["gtt", "apply", str(path), "--db", str(db)]) == 2
+    out, err = capsys.readouterr()
+    assert "REFUSED, nothing applied" in out
+    assert "rejected line 3: " in out, out
+    assert reason in out, out
+    assert "\x1b" not in out + err
+    assert _tables(db) == before
+
+
+# -- French, and random bytes -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "how",
+    [{"CAREDOMAIN_LANG": "fr"}, {"CAREDOMAIN_LANG": "", "LANG": "fr_FR.UTF-8"}],
+    ids=["env", "locale"],
+)
+def test_help_and_errors_in_french(tmp_path: Path, how: dict[str, str]) -> None:
+    help = _caredomain("roster", "vacancies", "--help", cwd=tmp_path, env=how)
+    assert help.returncode == 0
+    assert "le fichier SQLite du stockage" in help.stdout, help.stdout
+    refused = _caredomain("roster", "vacancies", "--date", "9999-12-31", cwd=tmp_path, env=how)
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("caredomain : erreur : --date : ")
+    assert "Traceback" not in refused.stderr
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.binary(max_size=300))
+def test_random_bytes_as_a_ward_file_or_an_export(
+    capsys: pytest.CaptureFixture[str], db: Path, data: bytes
+) -> None:
+    """Whatever the bytes: saved (they may be a valid, empty ward), or one error line."""
+    path = db.parent / "GTT_20261124_100000.csv"
+    path.write_bytes(data)
+    for command in (["roster", "load", str(path)], ["gtt", "apply", str(path)]):
+        status = main([*command, "--db", str(db)])
+        _, err = capsys.readouterr()
+        assert status in (0, 2)
+        if status == 2 and err:
+            _one_error(err)

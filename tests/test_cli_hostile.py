@@ -372,6 +372,23 @@ def test_a_required_table_missing_is_named(capsys: pytest.CaptureFixture[str], d
     assert error == f"{path}: organisation: required but missing"
 
 
+@pytest.mark.parametrize(
+    "data", [b"", b"# 50 MB of nothing\n" + b"#" * 50_000_000 + b"\n"], ids=["empty", "50 MB"]
+)
+def test_a_ward_file_with_nothing_in_it_leaves_the_roster_as_it_was(
+    capsys: pytest.CaptureFixture[str], db: Path, data: bytes
+) -> None:
+    """It was loaded as a ward with every setting at its default: the roster's organisation
+    and feed schedule were wiped, and the command said "loaded"."""
+    path = db.parent / "ward.toml"
+    path.write_bytes(data)
+    error = _refused(capsys, db, "roster", "load", str(path))
+    assert error == (
+        f"{path}: nothing to load: expected [roster], [[codes]], [[agents]], [[plannings]] "
+        "or [[posts]]"
+    )
+
+
 SMTP = (
     "\n[notifications.mail]\nsender = 'smtp'\n[notifications.mail.settings]\n"
     "host = '127.0.0.1'\nport = 1\nusername = 'u'\nfrom = 'a@b.example'\n"
@@ -485,7 +502,7 @@ def test_help_and_errors_in_french(tmp_path: Path, how: dict[str, str]) -> None:
 def test_random_bytes_as_a_ward_file_or_an_export(
     capsys: pytest.CaptureFixture[str], db: Path, data: bytes
 ) -> None:
-    """Whatever the bytes: saved (they may be a valid, empty ward), or one error line."""
+    """Whatever the bytes: saved (they may be a valid ward), or one error line."""
     path = db.parent / "GTT_20261124_100000.csv"
     path.write_bytes(data)
     for command in (["roster", "load", str(path)], ["gtt", "apply", str(path)]):

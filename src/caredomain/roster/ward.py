@@ -88,6 +88,14 @@ def load_ward(text: str | bytes, *, source: str | None = None) -> Ward:
     """Read a ward file's content (bytes or text); errors name the file and the path at
     fault."""
     document = load_toml(text, _WardFile, source=source)
+    if document == _WardFile():  # an empty file would reset the roster's settings
+        raise InvalidInput(
+            Text(
+                "nothing to load: expected [roster], [[codes]], [[agents]], [[plannings]] "
+                "or [[posts]]"
+            ),
+            source=source,
+        )
     section = document.roster
     schedule = None
     if section.feed_schedule is not None:

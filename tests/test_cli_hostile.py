@@ -389,6 +389,23 @@ def test_a_ward_file_with_nothing_in_it_leaves_the_roster_as_it_was(
     )
 
 
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        ("hophop = [1]", "hophop: expected a table, not an array (got '[1]')"),
+        ("[hophop]\ntimeout = [1]", "hophop.timeout: expected text, not an array (got '[1]')"),
+    ],
+    ids=["a list for the table", "a list for a setting"],
+)
+def test_a_platform_settings_file_is_named_in_its_errors(
+    capsys: pytest.CaptureFixture[str], db: Path, table: str, expected: str
+) -> None:
+    path = db.parent / "hophop.toml"
+    path.write_text(f'{table}\n[other]\ntoken = "{SECRET}"\n')
+    error = _refused(capsys, db, "pickup", "serve", "--settings", str(path))
+    assert error == f"{path}: {expected}"
+
+
 SMTP = (
     "\n[notifications.mail]\nsender = 'smtp'\n[notifications.mail.settings]\n"
     "host = '127.0.0.1'\nport = 1\nusername = 'u'\nfrom = 'a@b.example'\n"

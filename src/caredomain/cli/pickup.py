@@ -232,7 +232,8 @@ def platform_settings(args: argparse.Namespace) -> dict[str, str]:
     values: dict[str, str] = {}
     if args.settings:
         document = parse_toml(read_file(args.settings), source=args.settings)
-        values = structure({"hophop": document.get("hophop", {})}, _SettingsFile).hophop
+        table = {"hophop": document.get("hophop", {})}
+        values = structure(table, _SettingsFile, source=args.settings).hophop
     for item in args.set:
         key, equals, value = item.partition("=")
         if not equals or not key.strip():

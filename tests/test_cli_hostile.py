@@ -406,6 +406,33 @@ def test_a_platform_settings_file_is_named_in_its_errors(
     assert error == f"{path}: {expected}"
 
 
+@pytest.mark.parametrize(
+    ("sample", "old", "new", "expected"),
+    [
+        (
+            "sample_daycare.toml", "preparation_minutes = 5", "preparation_minutes = 99999999999999",
+            "installations[0].hophop.preparation: a preparation time is more than zero and at "
+            "most two hours (got '99999999999999')",
+        ),
+        (
+            "sample_ward.toml", "minimum_rest_hours = 11", "minimum_rest_hours = 1e300",
+            "roster.minimum_rest_hours: must be between 0 and 48 hours (got '1e+300')",
+        ),
+    ],
+    ids=["pickup load", "roster load"],
+)  # fmt: skip
+def test_a_duration_no_timedelta_holds_is_refused_by_its_key(
+    capsys: pytest.CaptureFixture[str], db: Path, sample: str, old: str, new: str, expected: str
+) -> None:
+    """Both ended in an OverflowError traceback."""
+    text = _sample(sample).decode()
+    assert old in text
+    path = db.parent / sample
+    path.write_text(text.replace(old, new, 1))
+    command = "pickup" if "daycare" in sample else "roster"
+    assert _refused(capsys, db, command, "load", str(path)) == f"{path}: {expected}"
+
+
 SMTP = (
     "\n[notifications.mail]\nsender = 'smtp'\n[notifications.mail.settings]\n"
     "host = '127.0.0.1'\nport = 1\nusername = 'u'\nfrom = 'a@b.example'\n"

@@ -406,25 +406,27 @@ def test_a_platform_settings_file_is_named_in_its_errors(
     assert error == f"{path}: {expected}"
 
 
-@pytest.mark.parametrize(
-    ("sample", "old", "new", "expected"),
-    [
-        (
-            "sample_daycare.toml", "preparation_minutes = 5", "preparation_minutes = 99999999999999",
-            "installations[0].hophop.preparation: a preparation time is more than zero and at "
-            "most two hours (got '99999999999999')",
-        ),
-        (
-            "sample_ward.toml", "minimum_rest_hours = 11", "minimum_rest_hours = 1e300",
-            "roster.minimum_rest_hours: must be between 0 and 48 hours (got '1e+300')",
-        ),
-    ],
-    ids=["pickup load", "roster load"],
-)  # fmt: skip
+OUT_OF_TIMEDELTA = {
+    "pickup load": (
+        "sample_daycare.toml",
+        ("preparation_minutes = 5", "preparation_minutes = 99999999999999"),
+        "installations[0].hophop.preparation: a preparation time is more than zero and at "
+        "most two hours (got '99999999999999')",
+    ),
+    "roster load": (
+        "sample_ward.toml",
+        ("minimum_rest_hours = 11", "minimum_rest_hours = 1e300"),
+        "roster.minimum_rest_hours: must be between 0 and 48 hours (got '1e+300')",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", OUT_OF_TIMEDELTA.values(), ids=OUT_OF_TIMEDELTA.keys())
 def test_a_duration_no_timedelta_holds_is_refused_by_its_key(
-    capsys: pytest.CaptureFixture[str], db: Path, sample: str, old: str, new: str, expected: str
+    capsys: pytest.CaptureFixture[str], db: Path, case: tuple[str, tuple[str, str], str]
 ) -> None:
     """Both ended in an OverflowError traceback."""
+    sample, (old, new), expected = case
     text = _sample(sample).decode()
     assert old in text
     path = db.parent / sample

@@ -157,6 +157,21 @@ def test_a_day_at_the_edge_of_the_calendar_is_refused(
             "--port: expected a whole number from 0 to 65535 (got '99999')",
         ),
         (
+            (
+                "access",
+                "breakglass",
+                "quote",
+                "i1",
+                "--ticket",
+                "T1",
+                "--quote",
+                "Q",
+                "--amount",
+                "1e400",
+            ),
+            "--amount: expected an amount such as 450.00 (got '1e400')",
+        ),
+        (
             ("events", "follow", "--from", "-1"),
             "--from: expected a whole number of at least 0 (got '-1')",
         ),

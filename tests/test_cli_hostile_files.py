@@ -254,6 +254,7 @@ SMTP = (
 def test_a_secret_named_by_the_configuration_must_be_set(
     capsys: pytest.CaptureFixture[str], db: Path, monkeypatch: pytest.MonkeyPatch, value: str | None
 ) -> None:
+    """Unset, the error did not name the file; empty, it was sent as the password."""
     if value is None:
         monkeypatch.delenv("CAMPAIGN_SMTP_PASSWORD", raising=False)
     else:
@@ -263,8 +264,8 @@ def test_a_secret_named_by_the_configuration_must_be_set(
     error = _refused(capsys, db, "notify", "dispatch", "--once", "--config", str(path))
     state = "not set" if value is None else "empty"
     assert error == (
-        f"notifications.mail.settings.password_env: the environment variable it names is {state} "
-        "(got 'CAMPAIGN_SMTP_PASSWORD')"
+        f"{path}: notifications.mail.settings.password_env: the environment variable it names "
+        f"is {state} (got 'CAMPAIGN_SMTP_PASSWORD')"
     )
 
 

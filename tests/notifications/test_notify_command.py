@@ -120,8 +120,8 @@ def test_bad_input_is_one_line_without_a_traceback(demo: tuple[Path, str], tmp_p
     )
     assert unset.returncode == 2
     assert unset.stderr == (
-        "caredomain: error: notifications.mail.settings.password_env: the environment variable "
-        "it names is not set (got 'CAREDOMAIN_TEST_UNSET_PASSWORD')\n"
+        f"caredomain: error: {config}: notifications.mail.settings.password_env: the "
+        "environment variable it names is not set (got 'CAREDOMAIN_TEST_UNSET_PASSWORD')\n"
     )
     for text in (unknown.stderr, missing.stderr, unset.stderr):
         assert "Traceback" not in text

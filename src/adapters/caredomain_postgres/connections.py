@@ -56,7 +56,8 @@ def driver_sql(sql: str) -> str:
 def translation(error: Exception, location: PostgresLocation) -> CareDomainError:
     """The caredomain error for a psycopg one."""
     source = location.url()
-    message = scrub(str(error).strip(), [location.password])
+    # libpq adds a hint on a line of its own ("\tIs the server running…"): one line.
+    message = " ".join(scrub(str(error), [location.password]).split())
     if isinstance(error, pg_errors.IntegrityError):
         return ConstraintViolated(Text("{store}: {error}", store=source, error=message))
     if isinstance(
@@ -111,6 +112,10 @@ class Connections:
             name=f"caredomain {location.url()}",
         )
         with translated(location):
+            # One connection first, so that a server that refuses it (down, unknown role,
+            # wrong password) is said at once, with libpq's reason: the pool would retry it
+            # in the background and time out as if a lock were held.
+            psycopg.connect(location.libpq_url(), autocommit=True).close()
             self._pool.open(wait=True, timeout=max(location.timeout, 10.0))
 
     def lend(self) -> psycopg.Connection[Any]:

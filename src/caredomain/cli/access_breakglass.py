@@ -6,9 +6,10 @@ with the report sent to the customer."""
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Callable
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +51,12 @@ def _instant(option: str) -> Callable[[str], datetime]:
 
 
 def _amount(text: str) -> Decimal:
-    try:
-        return Decimal(text)
-    except InvalidOperation:
+    """An amount as a quote writes it: ``Decimal`` alone would take ``1e400`` or ``NaN``."""
+    if not re.fullmatch(r"[0-9]{1,12}(\.[0-9]{1,2})?", text):
         raise ArgumentRefused(
             InvalidInput(_("expected an amount such as 450.00"), field="--amount", text=text)
-        ) from None
+        )
+    return Decimal(text)
 
 
 def add_breakglass_parser(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Callable
 
@@ -99,7 +100,25 @@ def read_password(args: argparse.Namespace, prompt: str) -> Secret:
         if not line:
             raise InvalidInput(_("standard input ended before the password"), field="--stdin")
         return Secret(line.rstrip("\r\n"))
-    return Secret(getpass.getpass(prompt))
+    if not _terminal():  # getpass would read standard input, echoed, after two warnings
+        refused = _("no terminal to ask the password on; give it on standard input with --stdin")
+        raise InvalidInput(refused)
+    try:
+        return Secret(getpass.getpass(prompt))
+    except EOFError:  # Ctrl-D at the prompt
+        raise InvalidInput(_("standard input ended before the password")) from None
+
+
+def _terminal() -> bool:
+    """Whether the process has a terminal to ask on, as :func:`getpass.getpass` looks for it."""
+    if os.name != "posix":
+        return True
+    try:
+        descriptor = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
+    except OSError:
+        return False
+    os.close(descriptor)
+    return True
 
 
 def with_configuration(

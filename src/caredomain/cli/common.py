@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -24,11 +25,14 @@ from caredomain.services import ServiceContext
 
 __all__ = [
     "DEFAULT_DB",
+    "FIRST_DAY",
+    "LAST_DAY",
     "OPERATOR",
     "Console",
     "choose_organisation",
     "existing_sqlite_url",
     "is_store_url",
+    "one_line",
     "operator",
     "parse_date",
     "read_file",
@@ -87,11 +91,13 @@ class Console:
         print(file=self.out, flush=one_line)
 
     def error(self, text: str) -> None:
-        print(_("caredomain: error: {message}").format(message=shown(text)), file=self.err)
+        message = one_line(shown(text))
+        print(_("caredomain: error: {message}").format(message=message), file=self.err)
 
     def warn(self, text: str) -> None:
         if not self.quiet:
-            print(_("caredomain: warning: {message}").format(message=shown(text)), file=self.err)
+            message = one_line(shown(text))
+            print(_("caredomain: warning: {message}").format(message=message), file=self.err)
 
     def progress(self) -> Progress:
         """A progress line on standard error, drawn only when it is a terminal and neither
@@ -107,6 +113,14 @@ class Console:
         for failure in plugins.failures:
             self.warn(_("plugin not loaded: {failure}").format(failure=shown(str(failure))))
         return plugins
+
+
+def one_line(text: str) -> str:
+    """``text`` with each control character escaped (``\\n``, ``\\x1b``): an id given on the
+    command line and echoed in an error can neither forge a line nor drive the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) == "Cc" else c for c in text)
 
 
 def read_file(path: str | Path) -> bytes:
@@ -127,12 +141,22 @@ def sqlite_url(path: str | Path) -> str:
     return f"sqlite:///{Path(path).resolve()}"
 
 
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+"""The days a command takes: the commands count days and months around the one given, which
+Python's dates cannot do near years 1 and 9999."""
+
+
 def parse_date(text: str) -> date:
-    """An ISO date given on the command line."""
+    """An ISO date given on the command line, from :data:`FIRST_DAY` to :data:`LAST_DAY`."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(_("expected a date as YYYY-MM-DD"), text=text) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        expected = _("expected a date from {first} to {last}")
+        raise InvalidInput(expected.format(first=FIRST_DAY, last=LAST_DAY), text=text)
+    return day
 
 
 def is_store_url(text: str) -> bool:

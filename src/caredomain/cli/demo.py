@@ -49,7 +49,7 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--days",
-        type=whole_number("--days", least=1),
+        type=whole_number("--days", least=1, most=3660),
         default=30,
         help=N_("how many days of the opening calendar to show (default 30)"),
     )

@@ -257,9 +257,9 @@ def _schedule(args: argparse.Namespace, session: _Session) -> FeedSchedule:
     with roster_unit_of_work(session.context.store, write=False) as uow:
         settings = uow.roster.settings()
     zone = (settings or RosterSettings()).zone
-    if args.every:
+    if args.every is not None:
         return FeedSchedule.parse(f"every {args.every}", zone)
-    if args.at:
+    if args.at is not None:
         return FeedSchedule.parse(f"at {args.at}", zone)
     if settings is not None and settings.feed_schedule is not None:
         return settings.feed_schedule

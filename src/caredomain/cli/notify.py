@@ -18,6 +18,7 @@ The common options (``--db``, ``-v``, ``-q``, ``--json``, and ``--organisation``
 from __future__ import annotations
 
 import argparse
+import math
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -190,6 +191,9 @@ def _open(console: Console, db: str) -> tuple[Plugins, Store]:
 
 
 def _dispatch(args: argparse.Namespace, console: Console) -> int:
+    if not math.isfinite(args.interval):
+        refused = _("expected a finite number")
+        raise InvalidInput(refused, field="--interval", text=str(args.interval))
     if args.interval <= 0:
         refused = _("must be more than zero seconds")
         raise InvalidInput(refused, field="--interval", text=str(args.interval))
@@ -337,6 +341,8 @@ def _preview(args: argparse.Namespace, console: Console) -> int:
     try:
         context = ServiceContext(store=store)
         organisation = _organisation(store, configuration, args.organisation)
+        if args.type is not None:
+            _known_type(store, configuration, organisation, args.type)
         previews = preview_notifications(
             context, NOTIFIER_ACTOR, organisation, args.event, args.type
         )
@@ -387,6 +393,25 @@ def _organisation(
     chosen = choose_organisation(_ids(store), wanted, holding=_notifying(store))
     with store.unit_of_work(write=False) as uow:
         return uow.organisations.get(chosen)
+
+
+def _known_type(
+    store: Store, configuration: Configuration | None, organisation: Organisation, wanted: str
+) -> None:
+    """Refuse ``--type`` unless the organisation has that appointment type: the global
+    settings previewed for a type misspelt would pass for its own."""
+    if configuration is not None and configuration.organisation.id == organisation.id:
+        types = configuration.slots.types
+    else:
+        with slots_unit_of_work(store, write=False) as uow:
+            settings = uow.slots.settings(organisation.id)
+        types = settings.types if settings is not None else ()
+    known = [kind.id for kind in types]
+    if wanted not in known:
+        refused = _("no such appointment type (known: {known})")
+        raise InvalidInput(
+            refused.format(known=", ".join(known) or _("none")), field="--type", text=wanted
+        )
 
 
 def _ids(store: Store) -> list[str]:

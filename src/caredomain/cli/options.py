@@ -96,12 +96,17 @@ def date_argument(option: str) -> Callable[[str], date]:
     return parse
 
 
-def whole_number(option: str, *, least: int = 0) -> Callable[[str], int]:
-    """An argparse ``type`` for a whole number of at least ``least``."""
+def whole_number(option: str, *, least: int = 0, most: int | None = None) -> Callable[[str], int]:
+    """An argparse ``type`` for a whole number of at least ``least`` (and at most ``most``)."""
 
     def parse(text: str) -> int:
         if not text.isascii() or not text.isdigit() or int(text) < least:
             expected = _("expected a whole number of at least {least}").format(least=least)
+            raise ArgumentRefused(InvalidInput(expected, field=option, text=text))
+        if most is not None and int(text) > most:
+            expected = _("expected a whole number from {low} to {high}").format(
+                low=least, high=most
+            )
             raise ArgumentRefused(InvalidInput(expected, field=option, text=text))
         return int(text)
 

@@ -152,7 +152,7 @@ def add_parser(subparsers: Any) -> None:
     )
     serve.add_argument(
         "--port",
-        type=whole_number("--port", least=0),
+        type=whole_number("--port", least=0, most=65535),
         default=8000,
         help=N_("the port to listen on (default 8000)"),
     )

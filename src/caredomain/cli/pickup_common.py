@@ -15,7 +15,7 @@ from caredomain.cli.common import Console, choose_organisation, context_of, key_
 from caredomain.cli.i18n import N_, _
 from caredomain.errors import InvalidInput
 from caredomain.organisation import Organisation
-from caredomain.pickup.model import Child, Parent
+from caredomain.pickup.model import Child, InstallationId, Parent
 from caredomain.pickup.ports import HopHopPlatform, PickupPlatformSpec, pickup_unit_of_work
 from caredomain.serialization import parse_toml, structure
 from caredomain.services import ServiceContext
@@ -28,6 +28,7 @@ __all__ = [
     "context_of",
     "daycare_of",
     "files_of",
+    "installation_of",
     "located",
     "platform_of",
     "platform_options",
@@ -73,7 +74,8 @@ def platform_settings(args: argparse.Namespace) -> dict[str, str]:
     values: dict[str, str] = {}
     if args.settings:
         document = parse_toml(read_file(args.settings), source=args.settings)
-        values = structure({"hophop": document.get("hophop", {})}, _SettingsFile).hophop
+        table = {"hophop": document.get("hophop", {})}
+        values = structure(table, _SettingsFile, source=args.settings).hophop
     return values | key_values(args.set)
 
 
@@ -136,6 +138,16 @@ def files_of(context: ServiceContext, organisation_id: str) -> Files:
             {p.id: p for p in uow.pickup.parents(organisation_id)},
             {g.id: g.name for g in uow.pickup.groups(organisation_id)},
         )
+
+
+def installation_of(context: ServiceContext, organisation_id: str, wanted: str) -> InstallationId:
+    """``--installation``, if the daycare has it: an unknown one would list nothing."""
+    with pickup_unit_of_work(context.store, write=False) as uow:
+        known = [installation.id for installation in uow.pickup.installations(organisation_id)]
+    if wanted not in known:
+        refused = _("no such installation (known: {known})").format(known=", ".join(known))
+        raise InvalidInput(refused, field="--installation", text=wanted)
+    return InstallationId(wanted)
 
 
 def clock(moment: datetime | None, organisation: Organisation) -> str:

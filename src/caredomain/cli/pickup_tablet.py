@@ -15,11 +15,12 @@ from caredomain.cli.pickup_common import (
     context_of,
     daycare_of,
     files_of,
+    installation_of,
     platform_of,
 )
 from caredomain.organisation import Organisation
 from caredomain.pickup import Activation, Pickup, View
-from caredomain.pickup.model import ChildId, GroupId, InstallationId
+from caredomain.pickup.model import ChildId, GroupId
 from caredomain.pickup.services import (
     activations,
     approve_child,
@@ -77,9 +78,10 @@ def _alert_json(pickup: Pickup, files: Files) -> dict[str, Any]:
 
 
 def run_alerts(args: argparse.Namespace, console: Console) -> int:
-    view = View(InstallationId(args.installation), GroupId(args.group) if args.group else None)
     with context_of(console, existing_sqlite_url(args.db)) as context:
         organisation = daycare_of(context, args.organisation)
+        installation = installation_of(context, organisation.id, args.installation)
+        view = View(installation, GroupId(args.group) if args.group else None)
         alerts = pickup_alerts(context, OPERATOR, organisation.id, view)
         files = files_of(context, organisation.id)
         now = context.clock.now()
@@ -160,7 +162,8 @@ def show_activation(activation: Activation) -> str:
 def run_activations(args: argparse.Namespace, console: Console) -> int:
     with context_of(console, existing_sqlite_url(args.db)) as context:
         organisation = daycare_of(context, args.organisation)
-        listed = activations(context, OPERATOR, organisation.id, InstallationId(args.installation))
+        installation = installation_of(context, organisation.id, args.installation)
+        listed = activations(context, OPERATOR, organisation.id, installation)
     if console.json:
         console.emit(
             {

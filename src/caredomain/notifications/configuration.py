@@ -94,6 +94,12 @@ class SenderChoice:
                         field=f"{where}.settings.{key}",
                         text=value,
                     )
+                if not environ[value]:  # a deployment that forgot to fill it in
+                    raise InvalidInput(
+                        Text("the environment variable it names is empty"),
+                        field=f"{where}.settings.{key}",
+                        text=value,
+                    )
                 resolved[key.removesuffix(ENV_SUFFIX)] = environ[value]
             else:
                 resolved[key] = value

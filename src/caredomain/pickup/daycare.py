@@ -226,11 +226,22 @@ def _installations(
             )
         emails.add(hophop.email.casefold())
         with _located(f"{where}.hophop"):
-            settings = AccountSettings(
-                timedelta(minutes=hophop.preparation_minutes), hophop.call_window
-            )
+            settings = AccountSettings(_preparation(hophop.preparation_minutes), hophop.call_window)
             accounts.append(HopHopAccount(ident, hophop.email, settings=settings))
     return tuple(installations), tuple(accounts)
+
+
+def _preparation(minutes: int) -> timedelta:
+    """``minutes`` as a duration, which the account's settings bound; one no duration holds
+    is refused as they refuse it."""
+    try:
+        return timedelta(minutes=minutes)
+    except OverflowError:
+        raise InvalidInput(
+            Text("a preparation time is more than zero and at most two hours"),
+            field="preparation",
+            text=str(minutes),
+        ) from None
 
 
 def _groups(document: _DaycareFile) -> tuple[Group, ...]:

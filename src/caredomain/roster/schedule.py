@@ -26,6 +26,7 @@ _PARIS = ZoneInfo("Europe/Paris")
 _MIN_EVERY = timedelta(hours=1)
 _MAX_EVERY = timedelta(hours=24)
 _MAX_TIMES = 24
+_EVERY_RANGE = Text("between every hour and once a day, in whole minutes")
 
 
 def _times(values: Iterable[time]) -> tuple[time, ...]:
@@ -47,11 +48,7 @@ class FeedSchedule:
             _MIN_EVERY <= self.every <= _MAX_EVERY
             and self.every % timedelta(minutes=1) == timedelta(0)
         ):
-            raise InvalidInput(
-                Text("between every hour and once a day, in whole minutes"),
-                field="every",
-                text=str(self.every),
-            )
+            raise InvalidInput(_EVERY_RANGE, field="every", text=str(self.every))
         if len(self.at) > _MAX_TIMES:
             raise InvalidInput(
                 Text("at most {most} times a day", most=_MAX_TIMES),
@@ -62,11 +59,12 @@ class FeedSchedule:
     @classmethod
     def parse(cls, text: str, zone: ZoneInfo = _PARIS) -> FeedSchedule:
         """``every 2h``, ``every 90m``, or ``at 06:00,12:00,18:00``."""
-        words = text.strip().split(maxsplit=1)
-        if len(words) == 2 and words[0] == "every":
-            return cls(every=_duration(words[1]), zone=zone)
-        if len(words) == 2 and words[0] == "at":
-            return cls(at=[_time_of_day(part) for part in words[1].split(",")], zone=zone)
+        kind, *rest = text.split(maxsplit=1) or [""]
+        given = rest[0] if rest else ""  # "at " names no time: refused as the time ''
+        if kind == "every":
+            return cls(every=_duration(given), zone=zone)
+        if kind == "at":
+            return cls(at=[_time_of_day(part) for part in given.split(",")], zone=zone)
         raise InvalidInput(
             Text("expected 'every 2h', 'every 90m' or 'at 06:00,12:00'"),
             field="schedule",
@@ -143,6 +141,8 @@ def _duration(text: str) -> timedelta:
     for unit, size in (("h", timedelta(hours=1)), ("m", timedelta(minutes=1))):
         number = value.removesuffix(unit)
         if number != value and number.isascii() and number.isdigit():
+            if int(number) > _MAX_EVERY // size:  # before timedelta overflows
+                raise InvalidInput(_EVERY_RANGE, field="every", text=text)
             return int(number) * size
     raise InvalidInput(Text("expected hours '2h' or minutes '90m'"), field="every", text=text)
 

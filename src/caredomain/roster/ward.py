@@ -84,10 +84,28 @@ class Ward:
 _NAMED_FIELDS = frozenset({"plausible_years", "organisation"})
 
 
+def _hours(hours: float) -> timedelta:
+    """``hours`` as a duration; one no duration holds is out of the settings' bounds."""
+    try:
+        return timedelta(hours=hours)
+    except OverflowError:
+        raise InvalidInput(
+            Text("must be between 0 and 48 hours"), field="minimum_rest", text=str(hours)
+        ) from None
+
+
 def load_ward(text: str | bytes, *, source: str | None = None) -> Ward:
     """Read a ward file's content (bytes or text); errors name the file and the path at
     fault."""
     document = load_toml(text, _WardFile, source=source)
+    if document == _WardFile():  # an empty file would reset the roster's settings
+        raise InvalidInput(
+            Text(
+                "nothing to load: expected [roster], [[codes]], [[agents]], [[plannings]] "
+                "or [[posts]]"
+            ),
+            source=source,
+        )
     section = document.roster
     schedule = None
     if section.feed_schedule is not None:
@@ -98,7 +116,7 @@ def load_ward(text: str | bytes, *, source: str | None = None) -> Ward:
                 error.message, source=source, field="roster.feed_schedule", text=error.text
             ) from None
     try:
-        rest = timedelta(hours=section.minimum_rest_hours)
+        rest = _hours(section.minimum_rest_hours)
         settings = RosterSettings(
             section.zone,
             rest,

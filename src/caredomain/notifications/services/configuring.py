@@ -151,7 +151,10 @@ def senders_for(
                 field=f"{where}.sender",
                 text=choice.sender,
             )
-        settings = choice.resolved(environ, where=where)
+        try:
+            settings = choice.resolved(environ, where=where)
+        except InvalidInput as error:
+            raise error.located(source=source) from None
         try:
             senders[channel] = spec.create(settings)
         except InvalidInput as error:

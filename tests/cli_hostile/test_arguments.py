@@ -7,95 +7,21 @@ option and what was wrong, no traceback, nothing on standard output, the store's
 they were, and no secret shown. Most cases call :func:`caredomain.cli.main` in this process
 (a subprocess costs ~0.3 s); those that depend on the process itself (its standard input, a
 store URL's connection) run ``python -m caredomain`` as a user does. The files a command
-reads are ``test_cli_hostile_files.py``'s.
+reads are ``test_files.py``'s; what both share is in the ``conftest.py`` beside them.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import shutil
-import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from caredomain.cli import main
 
-SECRET = "pw-5ecret-for-the-campaign"
-
-
-def _caredomain(
-    *args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str = ""
-) -> subprocess.CompletedProcess[str]:
-    """As ``tests/test_cli.py`` runs it (with ``env`` added to the environment)."""
-    return subprocess.run(
-        [sys.executable, "-m", "caredomain", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, **(env or {})},
-        input=stdin,
-    )
-
-
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo's store, made once; each test works on a copy."""
-    folder = tmp_path_factory.mktemp("hostile")
-    result = _caredomain(
-        "demo", "--db", "care.db", "--today", "2026-12-20", "--days", "1", "-q", cwd=folder
-    )
-    assert result.returncode == 0, result.stderr
-    return folder / "care.db"
-
-
-@pytest.fixture
-def db(demo_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    copy = tmp_path / "care.db"
-    shutil.copy(demo_store, copy)
-    return copy
-
-
-def _tables(db: Path) -> str:
-    """A digest of every row of every table."""
-    with sqlite3.connect(db) as connection:
-        return hashlib.sha256("\n".join(connection.iterdump()).encode()).hexdigest()
-
-
-def _one_error(err: str) -> str:
-    assert "Traceback" not in err
-    assert err.count("\n") == 1, err
-    assert err.startswith("caredomain: error: "), err
-    return err.removeprefix("caredomain: error: ").rstrip("\n")
-
-
-def _refused(capsys: pytest.CaptureFixture[str], db: Path, *argv: str) -> str:
-    """Run ``argv`` in this process on ``db``; the one error line, without its prefix."""
-    before = _tables(db)
-    assert main([*argv, "--db", str(db)]) == 2
-    out, err = capsys.readouterr()
-    assert out == ""
-    assert SECRET not in err
-    assert _tables(db) == before
-    return _one_error(err)
-
-
-def _run_refused(db: Path, *argv: str, env: dict[str, str] | None = None, stdin: str = "") -> str:
-    """Run ``argv`` as a user does, on ``db``; the one error line, without its prefix."""
-    before = _tables(db)
-    result = _caredomain(*argv, "--db", str(db), cwd=db.parent, env=env, stdin=stdin)
-    assert result.returncode == 2, result.stderr
-    assert result.stdout == ""
-    assert SECRET not in result.stderr
-    assert _tables(db) == before
-    return _one_error(result.stderr)
+if TYPE_CHECKING:
+    from conftest import Campaign
 
 
 # -- arguments ----------------------------------------------------------------------------------
@@ -113,11 +39,11 @@ DATED = {
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
 @pytest.mark.parametrize("command", DATED.values(), ids=DATED.keys())
 def test_a_day_at_the_edge_of_the_calendar_is_refused(
-    capsys: pytest.CaptureFixture[str], db: Path, command: tuple[str, ...], day: str
+    campaign: Campaign, db: Path, command: tuple[str, ...], day: str
 ) -> None:
     """Days before and after them overflowed Python's dates (an OverflowError traceback)."""
     option = command[command.index("DAY") - 1] if command[1] != "edit" else "DAY"
-    error = _refused(capsys, db, *(day if word == "DAY" else word for word in command))
+    error = campaign.refused(db, *(day if word == "DAY" else word for word in command))
     assert error == f"{option}: expected a date from 1900-01-01 to 2999-12-31 (got '{day}')"
 
 
@@ -183,9 +109,9 @@ def test_a_day_at_the_edge_of_the_calendar_is_refused(
     ids=lambda value: " ".join(value) if isinstance(value, tuple) else "",
 )
 def test_a_malformed_argument_is_refused_by_its_option(
-    capsys: pytest.CaptureFixture[str], db: Path, command: tuple[str, ...], expected: str
+    campaign: Campaign, db: Path, command: tuple[str, ...], expected: str
 ) -> None:
-    assert _refused(capsys, db, *command) == expected
+    assert campaign.refused(db, *command) == expected
 
 
 @pytest.mark.parametrize(
@@ -198,27 +124,23 @@ def test_a_malformed_argument_is_refused_by_its_option(
     ids=lambda command: command[1],
 )
 def test_an_id_with_control_characters_stays_on_its_line(
-    capsys: pytest.CaptureFixture[str], db: Path, command: tuple[str, ...]
+    campaign: Campaign, db: Path, command: tuple[str, ...]
 ) -> None:
     """An id echoed in an error cannot forge a second line, nor drive the terminal."""
-    error = _refused(capsys, db, *command)
+    error = campaign.refused(db, *command)
     assert "\n" not in error
     assert "\x1b" not in error
     assert "forged: line" in error or "post\\x1b[2J" in error
 
 
-def test_an_unknown_installation_is_refused_not_listed_empty(
-    capsys: pytest.CaptureFixture[str], db: Path
-) -> None:
-    error = _refused(capsys, db, "pickup", "alerts", "--installation", "nowhere")
+def test_an_unknown_installation_is_refused_not_listed_empty(campaign: Campaign, db: Path) -> None:
+    error = campaign.refused(db, "pickup", "alerts", "--installation", "nowhere")
     assert error.startswith("--installation: no such installation (known: rosemont, villeray")
 
 
-def test_an_unknown_appointment_type_is_refused_not_previewed(
-    capsys: pytest.CaptureFixture[str], db: Path
-) -> None:
-    error = _refused(
-        capsys, db, "notify", "preview", "--event", "appointment.created", "--type", "passport",
+def test_an_unknown_appointment_type_is_refused_not_previewed(campaign: Campaign, db: Path) -> None:
+    error = campaign.refused(
+        db, "notify", "preview", "--event", "appointment.created", "--type", "passport",
         "--organisation", "mairie-sarreguemines",
     )  # fmt: skip
     assert error.startswith("--type: no such appointment type (known: pieces-identite")
@@ -230,14 +152,14 @@ def test_an_unknown_appointment_type_is_refused_not_previewed(
     ids=lambda command: command[1],
 )
 def test_a_password_asked_of_an_empty_standard_input_is_refused(
-    db: Path, command: tuple[str, ...]
+    campaign: Campaign, db: Path, command: tuple[str, ...]
 ) -> None:
     """Without a terminal, getpass read standard input after two warnings, echoing the
     password, and ended in an EOFError's traceback when it was empty."""
-    assert _run_refused(db, *command) == (
+    assert campaign.run_refused(db, *command) == (
         "no terminal to ask the password on; give it on standard input with --stdin"
     )
-    stdin = _run_refused(db, *command, "--stdin")
+    stdin = campaign.run_refused(db, *command, "--stdin")
     assert stdin == "--stdin: standard input ended before the password"
 
 
@@ -247,23 +169,24 @@ def test_a_password_asked_of_an_empty_standard_input_is_refused(
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        (f"postgresql://postgres:{SECRET}@127.0.0.1:1/test", "Connection refused"),
-        (f"postgresql://no_such_role:{SECRET}@127.0.0.1:5432/test", 'role "no_such_role"'),
+        ("postgresql://postgres:{secret}@127.0.0.1:1/test", "Connection refused"),
+        ("postgresql://no_such_role:{secret}@127.0.0.1:5432/test", 'role "no_such_role"'),
     ],
     ids=["no server", "no such role"],
 )
 def test_a_database_that_refuses_the_connection_says_why_at_once(
-    tmp_path: Path, url: str, expected: str
+    campaign: Campaign, tmp_path: Path, url: str, expected: str
 ) -> None:
     """The pool retried for 10 s, logged each attempt with libpq's two-line message, then
     blamed "another unit of work" holding a lock."""
+    url = url.format(secret=campaign.secret)
     started = time.monotonic()
-    result = _caredomain("roster", "vacancies", "--db", url, cwd=tmp_path)
+    result = campaign.run("roster", "vacancies", "--db", url, cwd=tmp_path)
     assert time.monotonic() - started < 5
     assert result.returncode == 2
-    assert SECRET not in result.stderr
-    error = _one_error(result.stderr)
-    assert error.startswith(url.replace(SECRET, "***") + ": connection failed: "), error
+    assert campaign.secret not in result.stderr
+    error = campaign.one_error(result.stderr)
+    assert error.startswith(url.replace(campaign.secret, "***") + ": connection failed: "), error
     assert expected in error
 
 
@@ -279,14 +202,12 @@ def test_a_database_that_refuses_the_connection_says_why_at_once(
     ],
 )
 def test_a_store_that_is_not_one_is_refused(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-    store: str, expected: str,
+    campaign: Campaign, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: str,
+    expected: str,
 ) -> None:  # fmt: skip
     monkeypatch.chdir(tmp_path)
     (tmp_path / "not-sqlite.db").write_bytes(b"not a database, " * 100)
     (tmp_path / "folder").mkdir()
     assert main(["roster", "vacancies", "--db", store]) == 2
-    out, err = capsys.readouterr()
-    assert out == ""
-    assert expected in _one_error(err)
+    assert expected in campaign.error()
     assert (tmp_path / "not-sqlite.db").read_bytes() == b"not a database, " * 100

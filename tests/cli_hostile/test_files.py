@@ -1,7 +1,7 @@
 """The command line as the hostile world uses it, its files: configuration files that are
 not TOML, not UTF-8, of the wrong kinds, empty, huge or unreadable; secrets named by the
 configuration and unset, empty or shown; GTT exports that are not exports; random bytes; and
-the French help. The arguments are ``test_cli_hostile_arguments.py``'s.
+the French help. The arguments are ``test_arguments.py``'s.
 
 Each refusal is checked the same way: exit status 2, one line on standard error naming the
 file and the key or line at fault and what was wrong, no traceback, nothing on standard
@@ -10,14 +10,10 @@ output, the store's tables as they were, and no secret shown.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.resources
 import os
-import shutil
-import sqlite3
-import subprocess
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -25,72 +21,15 @@ from hypothesis import strategies as st
 
 from caredomain.cli import main
 
+if TYPE_CHECKING:
+    from conftest import Campaign
+
 DATA = importlib.resources.files("caredomain.data")
 GTT_FILE = "GTT_20261123_100000.csv"
-SECRET = "pw-5ecret-for-the-campaign"
-
-
-def _caredomain(
-    *args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str = ""
-) -> subprocess.CompletedProcess[str]:
-    """As ``tests/test_cli.py`` runs it (with ``env`` added to the environment)."""
-    return subprocess.run(
-        [sys.executable, "-m", "caredomain", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, **(env or {})},
-        input=stdin,
-    )
-
-
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo's store, made once; each test works on a copy."""
-    folder = tmp_path_factory.mktemp("hostile")
-    result = _caredomain(
-        "demo", "--db", "care.db", "--today", "2026-12-20", "--days", "1", "-q", cwd=folder
-    )
-    assert result.returncode == 0, result.stderr
-    return folder / "care.db"
-
-
-@pytest.fixture
-def db(demo_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    copy = tmp_path / "care.db"
-    shutil.copy(demo_store, copy)
-    return copy
-
-
-def _tables(db: Path) -> str:
-    """A digest of every row of every table."""
-    with sqlite3.connect(db) as connection:
-        return hashlib.sha256("\n".join(connection.iterdump()).encode()).hexdigest()
 
 
 def _sample(name: str) -> bytes:
     return DATA.joinpath(name).read_bytes()
-
-
-def _one_error(err: str) -> str:
-    assert "Traceback" not in err
-    assert err.count("\n") == 1, err
-    assert err.startswith("caredomain: error: "), err
-    return err.removeprefix("caredomain: error: ").rstrip("\n")
-
-
-def _refused(capsys: pytest.CaptureFixture[str], db: Path, *argv: str) -> str:
-    """Run ``argv`` in this process on ``db``; the one error line, without its prefix."""
-    before = _tables(db)
-    assert main([*argv, "--db", str(db)]) == 2
-    out, err = capsys.readouterr()
-    assert out == ""
-    assert SECRET not in err
-    assert _tables(db) == before
-    return _one_error(err)
 
 
 # -- configuration files ------------------------------------------------------------------------
@@ -114,34 +53,34 @@ BAD_FILES = {
 @pytest.mark.parametrize("bad", BAD_FILES.values(), ids=BAD_FILES.keys())
 @pytest.mark.parametrize("command", LOADERS.values(), ids=LOADERS.keys())
 def test_a_file_that_is_not_toml_names_its_line(
-    capsys: pytest.CaptureFixture[str], db: Path, command: tuple[str, ...], bad: tuple[bytes, str]
+    campaign: Campaign, db: Path, command: tuple[str, ...], bad: tuple[bytes, str]
 ) -> None:
     data, expected = bad
     path = db.parent / "hostile.toml"
     path.write_bytes(data)
-    error = _refused(capsys, db, *(str(path) if word == "FILE" else word for word in command))
+    error = campaign.refused(db, *(str(path) if word == "FILE" else word for word in command))
     assert error.startswith(f"{path}{expected}"), error
 
 
 @pytest.mark.parametrize("where", ["a folder", "a missing folder"])
 @pytest.mark.parametrize("command", LOADERS.values(), ids=LOADERS.keys())
 def test_a_file_that_cannot_be_read_is_named(
-    capsys: pytest.CaptureFixture[str], db: Path, command: tuple[str, ...], where: str
+    campaign: Campaign, db: Path, command: tuple[str, ...], where: str
 ) -> None:
     path = db.parent / ("folder" if where == "a folder" else "missing/x.toml")
     if where == "a folder":
         path.mkdir()
     reason = "Is a directory" if where == "a folder" else "No such file or directory"
-    error = _refused(capsys, db, *(str(path) if word == "FILE" else word for word in command))
+    error = campaign.refused(db, *(str(path) if word == "FILE" else word for word in command))
     assert error == f"{path}: cannot read: {reason}"
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode")
-def test_an_unreadable_file_is_named(capsys: pytest.CaptureFixture[str], db: Path) -> None:
+def test_an_unreadable_file_is_named(campaign: Campaign, db: Path) -> None:
     path = db.parent / "ward.toml"
     path.write_bytes(_sample("sample_ward.toml"))
     path.chmod(0)
-    error = _refused(capsys, db, "roster", "load", str(path))
+    error = campaign.refused(db, "roster", "load", str(path))
     assert error == f"{path}: cannot read: Permission denied"
 
 
@@ -164,19 +103,19 @@ AN_INTEGER = "expected a whole number (an integer)"
     ids=["text for a number", "negative", "huge", "a list for a table", "misspelt", "unknown"],
 )  # fmt: skip
 def test_a_value_of_the_wrong_kind_is_named_by_its_path(
-    capsys: pytest.CaptureFixture[str], db: Path, appended: str, expected: str
+    campaign: Campaign, db: Path, appended: str, expected: str
 ) -> None:
     path = db.parent / "town.toml"
     path.write_text(f"{ORGANISATION_FILE}\n{appended}\n")
-    error = _refused(capsys, db, "notify", "dispatch", "--once", "--config", str(path))
+    error = campaign.refused(db, "notify", "dispatch", "--once", "--config", str(path))
     assert error.startswith(f"{path}: "), error
     assert expected in error
 
 
-def test_a_required_table_missing_is_named(capsys: pytest.CaptureFixture[str], db: Path) -> None:
+def test_a_required_table_missing_is_named(campaign: Campaign, db: Path) -> None:
     path = db.parent / "agency.toml"
     path.write_bytes(b"# 50 MB of nothing\n" + b"#" * 50_000_000 + b"\n")
-    error = _refused(capsys, db, "visits", "load", str(path))
+    error = campaign.refused(db, "visits", "load", str(path))
     assert error == f"{path}: organisation: required but missing"
 
 
@@ -184,13 +123,13 @@ def test_a_required_table_missing_is_named(capsys: pytest.CaptureFixture[str], d
     "data", [b"", b"# 50 MB of nothing\n" + b"#" * 50_000_000 + b"\n"], ids=["empty", "50 MB"]
 )
 def test_a_ward_file_with_nothing_in_it_leaves_the_roster_as_it_was(
-    capsys: pytest.CaptureFixture[str], db: Path, data: bytes
+    campaign: Campaign, db: Path, data: bytes
 ) -> None:
     """It was loaded as a ward with every setting at its default: the roster's organisation
     and feed schedule were wiped, and the command said "loaded"."""
     path = db.parent / "ward.toml"
     path.write_bytes(data)
-    error = _refused(capsys, db, "roster", "load", str(path))
+    error = campaign.refused(db, "roster", "load", str(path))
     assert error == (
         f"{path}: nothing to load: expected [roster], [[codes]], [[agents]], [[plannings]] "
         "or [[posts]]"
@@ -206,11 +145,11 @@ def test_a_ward_file_with_nothing_in_it_leaves_the_roster_as_it_was(
     ids=["a list for the table", "a list for a setting"],
 )
 def test_a_platform_settings_file_is_named_in_its_errors(
-    capsys: pytest.CaptureFixture[str], db: Path, table: str, expected: str
+    campaign: Campaign, db: Path, table: str, expected: str
 ) -> None:
     path = db.parent / "hophop.toml"
-    path.write_text(f'{table}\n[other]\ntoken = "{SECRET}"\n')
-    error = _refused(capsys, db, "pickup", "serve", "--settings", str(path))
+    path.write_text(f'{table}\n[other]\ntoken = "{campaign.secret}"\n')
+    error = campaign.refused(db, "pickup", "serve", "--settings", str(path))
     assert error == f"{path}: {expected}"
 
 
@@ -231,7 +170,7 @@ OUT_OF_TIMEDELTA = {
 
 @pytest.mark.parametrize("case", OUT_OF_TIMEDELTA.values(), ids=OUT_OF_TIMEDELTA.keys())
 def test_a_duration_no_timedelta_holds_is_refused_by_its_key(
-    capsys: pytest.CaptureFixture[str], db: Path, case: tuple[str, tuple[str, str], str]
+    campaign: Campaign, db: Path, case: tuple[str, tuple[str, str], str]
 ) -> None:
     """Both ended in an OverflowError traceback."""
     sample, (old, new), expected = case
@@ -240,7 +179,7 @@ def test_a_duration_no_timedelta_holds_is_refused_by_its_key(
     path = db.parent / sample
     path.write_text(text.replace(old, new, 1))
     command = "pickup" if "daycare" in sample else "roster"
-    assert _refused(capsys, db, command, "load", str(path)) == f"{path}: {expected}"
+    assert campaign.refused(db, command, "load", str(path)) == f"{path}: {expected}"
 
 
 SMTP = (
@@ -252,7 +191,7 @@ SMTP = (
 
 @pytest.mark.parametrize("value", [None, ""], ids=["unset", "empty"])
 def test_a_secret_named_by_the_configuration_must_be_set(
-    capsys: pytest.CaptureFixture[str], db: Path, monkeypatch: pytest.MonkeyPatch, value: str | None
+    campaign: Campaign, db: Path, monkeypatch: pytest.MonkeyPatch, value: str | None
 ) -> None:
     """Unset, the error did not name the file; empty, it was sent as the password."""
     if value is None:
@@ -261,7 +200,7 @@ def test_a_secret_named_by_the_configuration_must_be_set(
         monkeypatch.setenv("CAMPAIGN_SMTP_PASSWORD", value)
     path = db.parent / "town.toml"
     path.write_text(ORGANISATION_FILE + SMTP)
-    error = _refused(capsys, db, "notify", "dispatch", "--once", "--config", str(path))
+    error = campaign.refused(db, "notify", "dispatch", "--once", "--config", str(path))
     state = "not set" if value is None else "empty"
     assert error == (
         f"{path}: notifications.mail.settings.password_env: the environment variable it names "
@@ -270,15 +209,18 @@ def test_a_secret_named_by_the_configuration_must_be_set(
 
 
 def test_a_secret_is_never_shown(
-    capsys: pytest.CaptureFixture[str], db: Path, monkeypatch: pytest.MonkeyPatch
+    campaign: Campaign,
+    capsys: pytest.CaptureFixture[str],
+    db: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("CAMPAIGN_SMTP_PASSWORD", SECRET)
+    monkeypatch.setenv("CAMPAIGN_SMTP_PASSWORD", campaign.secret)
     path = db.parent / "town.toml"
     path.write_text(ORGANISATION_FILE + SMTP)
     main(["notify", "dispatch", "--once", "-vv", "--config", str(path), "--db", str(db)])
     out, err = capsys.readouterr()
     assert "password=***" in out
-    assert SECRET not in out + err
+    assert campaign.secret not in out + err
 
 
 # -- GTT exports --------------------------------------------------------------------------------
@@ -299,11 +241,11 @@ ROW = EXPORT.split(b"\n")[2]  # A1001;Martin;Claire;23/11/2026;M
     ids=["empty", "wrong delimiter", "NUL byte", "binary", "an enormous line"],
 )  # fmt: skip
 def test_an_export_that_is_not_one_is_refused_whole(
-    capsys: pytest.CaptureFixture[str], db: Path, data: bytes, expected: str
+    campaign: Campaign, db: Path, data: bytes, expected: str
 ) -> None:
     path = db.parent / "GTT_20261124_100000.csv"
     path.write_bytes(data)
-    error = _refused(capsys, db, "gtt", "apply", str(path))
+    error = campaign.refused(db, "gtt", "apply", str(path))
     assert error.startswith(f"{path}{expected}"), error
 
 
@@ -318,18 +260,18 @@ def test_an_export_that_is_not_one_is_refused_whole(
     ids=["year 0", "year 10000", "30 February", "an id with an escape"],
 )
 def test_a_bad_row_refuses_a_strict_export_and_applies_nothing(
-    capsys: pytest.CaptureFixture[str], db: Path, row: bytes, reason: str
+    campaign: Campaign, capsys: pytest.CaptureFixture[str], db: Path, row: bytes, reason: str
 ) -> None:
     path = db.parent / "GTT_20261124_100000.csv"
     path.write_bytes(EXPORT.replace(ROW, row, 1))
-    before = _tables(db)
+    before = campaign.tables(db)
     assert main(["gtt", "apply", str(path), "--db", str(db)]) == 2
     out, err = capsys.readouterr()
     assert "REFUSED, nothing applied" in out
     assert "rejected line 3: " in out, out
     assert reason in out, out
     assert "\x1b" not in out + err
-    assert _tables(db) == before
+    assert campaign.tables(db) == before
 
 
 # -- French, and random bytes -------------------------------------------------------------------
@@ -340,11 +282,11 @@ def test_a_bad_row_refuses_a_strict_export_and_applies_nothing(
     [{"CAREDOMAIN_LANG": "fr"}, {"CAREDOMAIN_LANG": "", "LANG": "fr_FR.UTF-8"}],
     ids=["env", "locale"],
 )
-def test_help_and_errors_in_french(tmp_path: Path, how: dict[str, str]) -> None:
-    help = _caredomain("roster", "vacancies", "--help", cwd=tmp_path, env=how)
+def test_help_and_errors_in_french(campaign: Campaign, tmp_path: Path, how: dict[str, str]) -> None:
+    help = campaign.run("roster", "vacancies", "--help", cwd=tmp_path, env=how)
     assert help.returncode == 0
     assert "le fichier SQLite du stockage" in help.stdout, help.stdout
-    refused = _caredomain("roster", "vacancies", "--date", "9999-12-31", cwd=tmp_path, env=how)
+    refused = campaign.run("roster", "vacancies", "--date", "9999-12-31", cwd=tmp_path, env=how)
     assert refused.returncode == 2
     assert refused.stderr.startswith("caredomain : erreur : --date : ")
     assert "Traceback" not in refused.stderr
@@ -355,7 +297,7 @@ def test_help_and_errors_in_french(tmp_path: Path, how: dict[str, str]) -> None:
 )
 @given(data=st.binary(max_size=300))
 def test_random_bytes_as_a_ward_file_or_an_export(
-    capsys: pytest.CaptureFixture[str], db: Path, data: bytes
+    campaign: Campaign, capsys: pytest.CaptureFixture[str], db: Path, data: bytes
 ) -> None:
     """Whatever the bytes: saved (they may be a valid ward), or one error line."""
     path = db.parent / "GTT_20261124_100000.csv"
@@ -365,4 +307,4 @@ def test_random_bytes_as_a_ward_file_or_an_export(
         _, err = capsys.readouterr()
         assert status in (0, 2)
         if status == 2 and err:
-            _one_error(err)
+            campaign.one_error(err)
